@@ -1,0 +1,57 @@
+# Rapid Review: `make run` for the demo, `make test` for the whole suite. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup assets migrate demo lint check-deploy clean
+
+setup: $(VENV)/.installed static/vendor/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rapid Review needs Python 3.11 or newer")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+# GOV.UK Frontend and the MoJ patterns come from the npm registry and are never committed.
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor && mkdir -p static/vendor/govuk static/vendor/moj static/vendor/axe
+	cp -R node_modules/govuk-frontend/dist/govuk/assets static/vendor/govuk/
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/govuk/
+	cp -R node_modules/@ministryofjustice/frontend/moj/assets static/vendor/moj/
+	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css static/vendor/moj/
+	cp node_modules/axe-core/axe.min.js static/vendor/axe/
+	sed -i 's#url(/assets/#url(/static/vendor/govuk/assets/#g' static/vendor/govuk/govuk-frontend.min.css
+	sed -i 's#url(/assets/#url(/static/vendor/moj/assets/#g' static/vendor/moj/moj-frontend.min.css
+	touch $@
+
+assets: static/vendor/.installed
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+# The demo: SQLite, e-mail to the console and the outbox, a Celery worker with beat on the filesystem broker.
+run: demo
+	@echo "Rapid Review is starting at http://$(HOST):$(PORT)/ (Ctrl-C stops the web server and the worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A rapidreview worker --beat --loglevel=INFO --concurrency=1 \
+		--schedule=var/celerybeat-schedule & \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+# Uses DATABASE_URL and CELERY_BROKER_URL when set (CI: PostgreSQL and Redis); SQLite and eager tasks otherwise.
+test: setup
+	RAPIDREVIEW_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles var db.sqlite3

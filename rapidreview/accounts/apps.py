@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "rapidreview.accounts"
+    label = "accounts"
+    verbose_name = "People, agencies and the partnership"
+
+    def ready(self):
+        from rapidreview.registry import register_nav
+
+        from .models import Role
+
+        register_nav("People", "accounts:people", roles=(Role.BUSINESS_UNIT,), order=90)

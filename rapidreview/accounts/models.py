@@ -1,0 +1,229 @@
+"""People, agencies, roles and the partnership's own settings."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
+
+from rapidreview.db import TimeStampedModel
+
+
+class StatutoryPartner(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    HEALTH = "health", "Health"
+    POLICE = "police", "Police"
+
+
+class AgencyType(models.TextChoices):
+    CHILDRENS_SOCIAL_CARE = "csc", "Children's social care"
+    POLICE = "police", "Police"
+    ICB = "icb", "Integrated care board"
+    ACUTE_TRUST = "acute_trust", "Acute trust"
+    MENTAL_HEALTH_TRUST = "mental_health_trust", "Mental health trust"
+    GP = "gp", "GP"
+    EDUCATION = "education", "Education"
+    HOUSING = "housing", "Housing"
+    ADULT_SERVICES = "adult_services", "Adult services"
+    VOLUNTARY_SECTOR = "voluntary_sector", "Voluntary sector"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice"
+    EARLY_HELP = "early_help", "Early help"
+    OTHER = "other", "Other"
+
+
+class Agency(TimeStampedModel):
+    name = models.CharField(max_length=200, unique=True)
+    type = models.CharField(max_length=40, choices=AgencyType.choices)
+    statutory_partner = models.CharField(
+        max_length=30, choices=StatutoryPartner.choices, blank=True,
+        help_text="Which of the three statutory partners this agency belongs to, if any.",
+    )
+    distribution_email = models.EmailField(blank=True, help_text="For bulletins and general notices.")
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Someone who signs in. Public referrers never have an account."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
+    job_title = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
+    date_joined = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @cached_property
+    def active_roles(self) -> list["RoleAssignment"]:
+        today = timezone.localdate()
+        return [r for r in self.role_assignments.all() if r.is_current(today)]
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.active_roles)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_names.intersection(roles))
+
+
+class Role(models.TextChoices):
+    """The roles of DESIGN.md §4. A person can hold several."""
+
+    BUSINESS_UNIT = "business_unit", "Business unit"
+    RR_CHAIR = "rr_chair", "Rapid review chair"
+    THRESHOLD = "threshold", "Threshold decision maker"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    AGENCY_LEAD = "agency_lead", "Agency safeguarding lead"
+    EXECUTIVE = "executive", "Executive member"
+    WORKING_GROUP = "working_group", "Working group member"
+
+
+class RoleAssignment(TimeStampedModel):
+    """One role held by one person, with the attributes that role carries.
+
+    Panel members: ``voting``, ``core`` (core member or case-by-case), ``title`` (their seat, for example
+    "Designated Doctor for Safeguarding"), ``substitute``. Executive members: ``statutory_partner`` they sign for
+    and ``is_chair`` for the chair of the Executive. Threshold decision makers: ``statutory_partner`` they speak
+    for. ``starts_on``/``ends_on`` bound the membership.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    title = models.CharField(max_length=200, blank=True, help_text="For example: Designated Nurse for Safeguarding.")
+    statutory_partner = models.CharField(max_length=30, choices=StatutoryPartner.choices, blank=True)
+    voting = models.BooleanField(default=False)
+    core = models.BooleanField(default=True, help_text="A core panel member rather than a case-by-case invitee.")
+    is_chair = models.BooleanField(default=False)
+    substitute = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="substitute_for"
+    )
+    starts_on = models.DateField(default=timezone.localdate)
+    ends_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "user__full_name"]
+        indexes = [models.Index(fields=["role", "ends_on"])]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "starts_on"], name="one_role_start_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()}"
+
+    def is_current(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
+
+class Partnership(models.Model):
+    """The partnership's own settings: one row. Durations are read when a clock starts."""
+
+    name = models.CharField(max_length=200, default="Safeguarding Children Partnership")
+    short_name = models.CharField(max_length=40, default="SCP")
+    contact_email = models.EmailField(default="partnership@example.org")
+    postal_address = models.TextField(blank=True)
+    local_authority_name = models.CharField(max_length=200, blank=True)
+
+    sin_decision_working_days = models.PositiveSmallIntegerField(
+        "Serious Incident Notification decision (working days)", default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)])
+    cdop_referral_days = models.PositiveSmallIntegerField(
+        "Referral after CDOP or JAR discussion (calendar days)", default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)])
+    panel_meeting_working_days = models.PositiveSmallIntegerField(
+        "Rapid review panel meeting (working days after notification)", default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(30)])
+    agency_form_min_working_days = models.PositiveSmallIntegerField(
+        "Agency check form, shortest allowed (working days)", default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)])
+    agency_form_working_days = models.PositiveSmallIntegerField(
+        "Agency check form, default (working days)", default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(20)])
+    national_panel_working_days = models.PositiveSmallIntegerField(
+        "Decision to the National Panel (working days after notification)", default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(40)])
+    cspr_months = models.PositiveSmallIntegerField(
+        "Child Safeguarding Practice Review final report (months)", default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)])
+    pre_publication_working_days = models.PositiveSmallIntegerField(
+        "Report to the National Panel before publication (working days)", default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(30)])
+    implementation_review_months = models.PositiveSmallIntegerField(
+        "Implementation review after publication (months)", default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(36)])
+
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    CACHE_KEY = "partnership-settings"
+
+    class Meta:
+        verbose_name = "partnership settings"
+        verbose_name_plural = "partnership settings"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def load(cls) -> "Partnership":
+        obj = cache.get(cls.CACHE_KEY)
+        if obj is None:
+            obj, _ = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, obj, 300)
+        return obj

@@ -1,0 +1,26 @@
+"""Model bases every app shares."""
+
+import uuid
+
+from django.db import models
+
+
+class UUIDModel(models.Model):
+    """A model whose primary key cannot be guessed or enumerated, so it is safe in a URL."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class TimeStampedModel(UUIDModel):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class DomainError(Exception):
+    """A rule of the process was broken; the message is safe to show to the user."""

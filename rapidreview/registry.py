@@ -1,0 +1,65 @@
+"""Where stage apps plug into the shared shell: navigation and dashboard cards.
+
+The core imports no stage app; each stage app registers its items from ``AppConfig.ready()``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    """``build(request)`` returns a context dict for ``template``, or None to show nothing."""
+
+    template: str
+    build: Callable
+    roles: tuple[str, ...]
+    order: int = 50
+
+
+_nav: list[NavItem] = []
+_cards: list[DashboardCard] = []
+
+
+def register_nav(label: str, url_name: str, roles: tuple[str, ...], order: int = 50) -> None:
+    if not any(item.url_name == url_name for item in _nav):
+        _nav.append(NavItem(label, url_name, tuple(roles), order))
+        _nav.sort(key=lambda item: item.order)
+
+
+def register_card(template: str, build: Callable, roles: tuple[str, ...], order: int = 50) -> None:
+    if not any(card.template == template for card in _cards):
+        _cards.append(DashboardCard(template, build, tuple(roles), order))
+        _cards.sort(key=lambda card: card.order)
+
+
+def nav_for(user, current_path: str = "") -> list[dict]:
+    items = []
+    for item in _nav:
+        if item.roles and not user.has_role(*item.roles):
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url or (url != "/" and current_path.startswith(url))
+        items.append({"label": item.label, "url": url, "active": active})
+    return items
+
+
+def cards_for(request) -> list[dict]:
+    shown = []
+    for card in _cards:
+        if card.roles and not request.user.has_role(*card.roles):
+            continue
+        context = card.build(request)
+        if context is not None:
+            shown.append({"template": card.template, "context": context})
+    return shown

@@ -1,0 +1,27 @@
+import { initAll } from "../vendor/govuk/govuk-frontend.min.js";
+
+initAll();
+
+// "Add another" rows in formsets: a button clones the hidden empty form and bumps the management form's total.
+document.querySelectorAll("[data-add-another]").forEach((button) => {
+  button.addEventListener("click", () => {
+    const prefix = button.dataset.addAnother;
+    const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+    const template = document.getElementById(`${prefix}-empty-form`);
+    const target = document.getElementById(`${prefix}-rows`);
+    if (!total || !template || !target) return;
+    const index = parseInt(total.value, 10);
+    const html = template.innerHTML.replace(/__prefix__/g, index);
+    target.insertAdjacentHTML("beforeend", html);
+    total.value = index + 1;
+    const first = target.lastElementChild && target.lastElementChild.querySelector("input, textarea, select");
+    if (first) first.focus();
+  });
+});
+
+// Confirm before destructive buttons.
+document.querySelectorAll("[data-confirm]").forEach((el) => {
+  el.addEventListener("click", (event) => {
+    if (!window.confirm(el.dataset.confirm)) event.preventDefault();
+  });
+});

@@ -1,0 +1,38 @@
+import pytest
+from django.core.cache import cache
+
+from rapidreview.accounts.models import Role
+from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Each test: eager Celery, an in-memory mail box, a clean cache, uploads in a temporary folder."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def business_unit(db):
+    return make_user(Role.BUSINESS_UNIT, full_name="Bea Unit")
+
+
+@pytest.fixture
+def chair(db):
+    return make_user(Role.RR_CHAIR, full_name="Chris Chair")
+
+
+@pytest.fixture
+def agency_lead(db):
+    return make_user(Role.AGENCY_LEAD, full_name="Alex Lead")
+
+
+@pytest.fixture
+def bu_client(client, business_unit):
+    client.force_login(business_unit)
+    return client
