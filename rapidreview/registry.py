@@ -63,3 +63,46 @@ def cards_for(request) -> list[dict]:
         if context is not None:
             shown.append({"template": card.template, "context": context})
     return shown
+
+
+# The case page is owned by ``referrals``; later stages add sections and task-list rows to it without being
+# imported by it. ``build(request, case)`` returns a context dict for ``template`` (or None to show nothing);
+# ``tasks(case)`` returns a list of dicts: {"label", "url" (or None), "status" ("done"|"todo"|"in_progress"|
+# "cannot_start"|"optional"), "hint" (optional)} for the GOV.UK task list.
+@dataclass(frozen=True)
+class CaseSection:
+    template: str
+    build: Callable
+    order: int = 50
+
+
+_case_sections: list[CaseSection] = []
+_case_task_builders: list[tuple[int, Callable]] = []
+
+
+def register_case_section(template: str, build: Callable, order: int = 50) -> None:
+    if not any(s.template == template for s in _case_sections):
+        _case_sections.append(CaseSection(template, build, order))
+        _case_sections.sort(key=lambda s: s.order)
+
+
+def register_case_tasks(tasks: Callable, order: int = 50) -> None:
+    if not any(t is tasks for _, t in _case_task_builders):
+        _case_task_builders.append((order, tasks))
+        _case_task_builders.sort(key=lambda pair: pair[0])
+
+
+def case_sections_for(request, case) -> list[dict]:
+    shown = []
+    for section in _case_sections:
+        context = section.build(request, case)
+        if context is not None:
+            shown.append({"template": section.template, "context": context})
+    return shown
+
+
+def case_tasks_for(case) -> list[dict]:
+    rows = []
+    for _, build in _case_task_builders:
+        rows.extend(build(case) or [])
+    return rows

@@ -1,1 +1,98 @@
+"""Statutory clocks. Each clock stores its due date (indexed) and the next reminder date, never recomputed on read.
 
+A clock is about one subject (a case, an agency check form, an action...) held by a generic relation; ``case_id``
+is kept beside it so that a case page lists every clock of the case in one indexed query.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from rapidreview.db import TimeStampedModel
+
+
+class ClockKind(models.TextChoices):
+    SIN_DECISION = "sin_decision", "Serious Incident Notification decision"
+    CDOP_REFERRAL = "cdop_referral", "Referral after CDOP or JAR discussion"
+    PANEL_MEETING = "panel_meeting", "Rapid review panel meeting"
+    AGENCY_FORM = "agency_form", "Agency check form"
+    NATIONAL_PANEL = "national_panel", "Decision sent to the National Panel"
+    ASSURANCE_REQUEST = "assurance_request", "Assurance requested from an agency"
+    CSPR_REPORT = "cspr_report", "Practice review final report"
+    PRE_PUBLICATION = "pre_publication", "Report to the National Panel before publication"
+    IMPLEMENTATION_REVIEW = "implementation_review", "One-year implementation review"
+    ACTION = "action", "Action plan item"
+    LEARNING_EVENT = "learning_event", "Learning event follow-up"
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", "Running"
+    MET = "met", "Met"
+    OVERDUE = "overdue", "Overdue"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Clock(TimeStampedModel):
+    kind = models.CharField(max_length=30, choices=ClockKind.choices)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    subject_id = models.UUIDField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    case_id = models.UUIDField(null=True, blank=True)
+    label = models.CharField(max_length=200, blank=True, help_text="Shown on timelines, e.g. the agency's name.")
+    started_on = models.DateField()
+    due_on = models.DateField()
+    working_days = models.BooleanField(default=True, help_text="Whether 'Day N of M' counts working days.")
+    state = models.CharField(max_length=20, choices=ClockState.choices, default=ClockState.RUNNING)
+    met_at = models.DateTimeField(null=True, blank=True)
+    next_step = models.PositiveSmallIntegerField(default=0, help_text="Index of the next reminder ladder step.")
+    next_reminder_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at", "next_step", "next_reminder_on"])
+
+    class Meta:
+        ordering = ["due_on"]
+        indexes = [
+            models.Index(fields=["state", "next_reminder_on"], name="clock_sweep_idx"),
+            models.Index(fields=["case_id", "due_on"], name="clock_case_idx"),
+            models.Index(fields=["subject_type", "subject_id"], name="clock_subject_idx"),
+            models.Index(fields=["state", "due_on"], name="clock_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} due {self.due_on:%d %b %Y}"
+
+
+class NonWorkingDay(models.Model):
+    """A day the partnership does not count as a working day, beyond weekends and bank holidays."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    history = HistoricalRecords()
+
+    CACHE_KEY = "non-working-days"
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d %B %Y}: {self.reason}"
+
+    @classmethod
+    def cached_dates(cls) -> frozenset:
+        dates = cache.get(cls.CACHE_KEY)
+        if dates is None:
+            dates = frozenset(cls.objects.values_list("date", flat=True))
+            cache.set(cls.CACHE_KEY, dates, 300)
+        return dates
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+        return result
