@@ -18,17 +18,9 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 # GOV.UK Frontend and the MoJ patterns come from the npm registry and are never committed.
-static/vendor/.installed: package.json package-lock.json
+static/vendor/.installed: package.json package-lock.json scripts/vendor_assets.sh
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf static/vendor && mkdir -p static/vendor/govuk static/vendor/moj static/vendor/axe
-	cp -R node_modules/govuk-frontend/dist/govuk/assets static/vendor/govuk/
-	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/govuk/
-	cp -R node_modules/@ministryofjustice/frontend/moj/assets static/vendor/moj/
-	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css static/vendor/moj/
-	cp node_modules/axe-core/axe.min.js static/vendor/axe/
-	sed -i 's#url(/assets/#url(/static/vendor/govuk/assets/#g' static/vendor/govuk/govuk-frontend.min.css
-	sed -i 's#url(/assets/#url(/static/vendor/moj/assets/#g' static/vendor/moj/moj-frontend.min.css
-	touch $@
+	sh scripts/vendor_assets.sh
 
 assets: static/vendor/.installed
 

@@ -1,7 +1,9 @@
 """Statutory clocks. Each clock stores its due date (indexed) and the next reminder date, never recomputed on read.
 
 A clock is about one subject (a case, an agency check form, an action...) held by a generic relation; ``case_id``
-is kept beside it so that a case page lists every clock of the case in one indexed query.
+is kept beside it so that a case page lists every clock of the case in one indexed query. ``reference`` (the case
+reference, never a child's name), ``url`` and the owner columns are copied from the subject when the clock starts,
+so that lists of clocks never load their subjects (docs/decisions/0002-clock-ownership.md).
 """
 
 from django.conf import settings
@@ -36,6 +38,16 @@ class ClockState(models.TextChoices):
 
 
 class Clock(TimeStampedModel):
+    """One statutory deadline on one subject.
+
+    States:
+
+    - ``running``: started by ``clock_start``; reminders follow the kind's ladder.
+    - ``overdue``: the sweep found the due date passed; reminders and escalations go on.
+    - ``met``: ``clock_meet`` recorded the awaited event (``met_at``); pending reminders are cancelled.
+    - ``cancelled``: ``clock_cancel``, the clock no longer applies; pending reminders are cancelled.
+    """
+
     kind = models.CharField(max_length=30, choices=ClockKind.choices)
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     subject_id = models.UUIDField()
@@ -49,6 +61,12 @@ class Clock(TimeStampedModel):
     met_at = models.DateTimeField(null=True, blank=True)
     next_step = models.PositiveSmallIntegerField(default=0, help_text="Index of the next reminder ladder step.")
     next_reminder_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=60, blank=True, help_text="The case reference; never a child's name.")
+    url = models.CharField(max_length=300, blank=True, help_text="Where the awaited work is done.")
+    owner_agency = models.ForeignKey("accounts.Agency", on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", help_text="Whose deadline it is; empty: the business unit.")
+    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
     history = HistoricalRecords(excluded_fields=["updated_at", "next_step", "next_reminder_on"])
 
     class Meta:
@@ -58,10 +76,31 @@ class Clock(TimeStampedModel):
             models.Index(fields=["case_id", "due_on"], name="clock_case_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="clock_subject_idx"),
             models.Index(fields=["state", "due_on"], name="clock_due_idx"),
+            models.Index(fields=["owner_agency", "state", "due_on"], name="clock_owner_agency_idx"),
+            models.Index(fields=["owner_user", "state", "due_on"], name="clock_owner_user_idx"),
+            models.Index(fields=["kind", "state", "due_on"], name="clock_kind_idx"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} due {self.due_on:%d %b %Y}"
+
+
+class ClockChange(models.Model):
+    """The business unit moved a running clock's due date, and why."""
+
+    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    old_due_on = models.DateField()
+    new_due_on = models.DateField()
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["clock", "-at"], name="clock_change_idx")]
+
+    def __str__(self):
+        return f"{self.clock_id}: {self.old_due_on} to {self.new_due_on}"
 
 
 class NonWorkingDay(models.Model):

@@ -14,6 +14,9 @@ class NotificationStatus(models.TextChoices):
 
 
 class Notification(models.Model):
+    """One e-mail. States: ``queued`` (written by ``notify``), ``sent`` (delivered), ``failed`` (the last attempt
+    failed; retried with backoff, or resent by the business unit), ``cancelled`` (its clock was met first)."""
+
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="notifications")
@@ -33,7 +36,10 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbox_status_idx"),
+            models.Index(fields=["related_type", "related_id", "status"], name="outbox_related_idx"),
+        ]
 
     def __str__(self):
         return f"{self.kind} to {self.to_email} ({self.status})"

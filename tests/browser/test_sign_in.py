@@ -1,0 +1,31 @@
+import pytest
+from django.core.management import call_command
+
+from rapidreview.demo import DEMO_PASSWORD, demo_email
+from tests.browser.conftest import artifacts_dir, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("login, role_label", [
+    ("manager", "Business unit"),
+    ("police.lead", "Agency safeguarding lead"),
+    ("exec.health", "Executive member"),
+])
+def test_a_demo_user_signs_in_through_the_form_and_sees_their_dashboard(page, login, role_label):
+    call_command("load_demo")
+    sign_in(page, demo_email(login), DEMO_PASSWORD)
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "What needs me now"
+    assert role_label in page.locator(".govuk-caption-l").inner_text()
+    assert "Sign out" in page.content()
+    page.screenshot(path=str(artifacts_dir() / f"dashboard-{login}.png"), full_page=True)
+
+
+def test_a_wrong_password_is_refused_with_an_error_summary(page):
+    call_command("load_demo")
+    sign_in(page, demo_email("manager"), "not-the-password")
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "Enter a correct e-mail address and password" in summary.inner_text()
+    assert page.get_by_label("E-mail address").input_value() == demo_email("manager")
