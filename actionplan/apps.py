@@ -3,3 +3,16 @@ from django.apps import AppConfig
 
 class ActionPlanConfig(AppConfig):
     name = "actionplan"
+    verbose_name = "Statutory review action plan"
+
+    def ready(self):
+        from rapidreview.accounts.models import Role
+        from rapidreview.registry import register_card, register_case_section, register_nav
+
+        from . import cards
+
+        register_nav("Action plan", "actionplan:list",
+                     roles=(Role.WORKING_GROUP, Role.BUSINESS_UNIT, Role.AGENCY_LEAD), order=60)
+        register_card("actionplan/cards/overdue.html", cards.overdue_card, roles=(Role.WORKING_GROUP,), order=40)
+        register_card("actionplan/cards/due.html", cards.due_card, roles=(Role.AGENCY_LEAD,), order=45)
+        register_case_section("actionplan/case_section.html", cards.case_section, order=80)

@@ -3,3 +3,18 @@ from django.apps import AppConfig
 
 class AgencyChecksConfig(AppConfig):
     name = "agencychecks"
+    verbose_name = "Agency check forms"
+
+    def ready(self):
+        from rapidreview.accounts.models import Role
+        from rapidreview.registry import register_card, register_case_section, register_case_tasks, register_nav
+
+        from . import dashboard
+
+        register_nav("Agency checks", "agencychecks:index", roles=(Role.AGENCY_LEAD, Role.BUSINESS_UNIT), order=40)
+        register_card("agencychecks/cards/forms_due.html", dashboard.forms_due_card, roles=(Role.AGENCY_LEAD,),
+                      order=20)
+        register_card("agencychecks/cards/awaiting_qa.html", dashboard.awaiting_qa_card,
+                      roles=(Role.BUSINESS_UNIT,), order=30)
+        register_case_section("agencychecks/case_section.html", dashboard.case_section, order=40)
+        register_case_tasks(dashboard.case_tasks, order=40)

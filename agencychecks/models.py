@@ -132,8 +132,9 @@ class AgencyCheckForm(TimeStampedModel):
 
     def reminder_recipients(self, clock) -> list:
         """The agency's leads; once the form is overdue, also that agency's panel member (the chair comes by role)."""
-        from .selectors import agency_panel_members
         from rapidreview.accounts.selectors import agency_leads
+
+        from .selectors import agency_panel_members
 
         people = list(agency_leads(self.agency))
         if timezone.localdate() > clock.due_on:

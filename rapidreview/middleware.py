@@ -11,7 +11,8 @@ class NoStoreForAuthenticatedMiddleware:
     """Pages about children must never sit in a shared or browser cache; idle sessions end.
 
     A signed-in page gets ``Cache-Control: no-store``. A session idle for longer than
-    ``SESSION_IDLE_SECONDS`` is ended and the user is sent to sign in again.
+    ``SESSION_IDLE_SECONDS``, or older than ``SESSION_ABSOLUTE_SECONDS`` since sign-in (stamped by
+    ``rapidreview.accounts.signals``), is ended and the user is sent to sign in again.
     """
 
     def __init__(self, get_response):
@@ -25,8 +26,25 @@ class NoStoreForAuthenticatedMiddleware:
             if now - last_seen > settings.SESSION_IDLE_SECONDS:
                 logout(request)
                 return redirect(f"{resolve_url(settings.LOGIN_URL)}?timeout=1")
+            # The 12-hour limit counts from sign-in, however active the session has been since.
+            login_at = request.session.get("login_at")
+            if login_at is None or now - float(login_at) > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                return redirect(f"{resolve_url(settings.LOGIN_URL)}?expired=1")
             request.session["last_seen"] = now
         response = self.get_response(request)
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features the service never uses (camera, microphone, location and so on)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response

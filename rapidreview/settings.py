@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     # The core, shared by every stage.
     "rapidreview",
     "rapidreview.accounts",
@@ -76,16 +80,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "rapidreview.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "rapidreview.accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "rapidreview.middleware.NoStoreForAuthenticatedMiddleware",
+    "rapidreview.audit.middleware.DeniedAccessLogMiddleware",
+    # Last, so that it turns a lockout flagged anywhere in the sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rapidreview.urls"
@@ -118,6 +129,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses sign-in while an address is locked out (django-axes).
+    "rapidreview.accounts.backends.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -199,10 +212,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rapidreview.clocks.tasks.sweep",
         "schedule": REMINDER_SWEEP_MINUTES * 60.0,
     },
+    # A dry run every week: the business unit gets a count of cases past their retention period.
+    "retention-review": {
+        "task": "rapidreview.audit.tasks.retention_review",
+        "schedule": 7 * 24 * 60 * 60.0,
+    },
 }
 
 # Security: production gets every header and cookie flag Django's deployment checklist asks for.
+# docs/security.md explains each of these and names the tests that prove them.
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Sessions end 12 hours after sign-in whatever happens (checked against a time stored at sign-in), and after
+# 30 minutes without a request.
+SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_SECONDS = 30 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -218,6 +242,43 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+                      "payment=(), usb=(), interest-cohort=()")
+# A strict Content Security Policy (django-csp 4): everything from this site only, no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Second factor (TOTP) for every account in production; the demo and the tests relax it.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Rapid Review")
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Lockout after repeated failed sign-ins (django-axes): 10 failures for one e-mail address, or from one network
+# address, pause sign-in for 15 minutes (ASVS 2.2.1 allows at most 100 an hour).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "rapidreview.accounts.backends.lockout_username"
+AXES_LOCKOUT_CALLABLE = "rapidreview.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # our own access log records sign-ins
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "token"]
+AXES_CLIENT_IP_CALLABLE = "rapidreview.audit.services.client_ip"
+
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
@@ -228,7 +289,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # The public referral form: submissions per address per hour.

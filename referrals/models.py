@@ -16,6 +16,7 @@ Stages, and how a case reaches each (every move is a service in ``referrals.serv
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from rapidreview.accounts.models import Agency
@@ -85,6 +86,21 @@ class Case(TimeStampedModel):
     def child_name(self) -> str:
         return f"{self.child_first_name} {self.child_last_name}".strip()
 
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:case_detail", args=[self.pk])
+
+    @property
+    def reminder_reference(self) -> str:
+        """What reminders call the case: its reference, never the child's name."""
+        return self.reference
+
+    def reminder_recipients(self, clock) -> list:
+        """The business unit owns every clock on the case itself."""
+        from rapidreview.accounts.models import Role
+        from rapidreview.accounts.selectors import users_with_role
+
+        return list(users_with_role(Role.BUSINESS_UNIT))
+
 
 class CaseEvent(models.Model):
     """A line in the case's timeline: a stage change or another event worth telling, with who and why."""
@@ -105,3 +121,226 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.kind}"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not known"
+
+
+class AbuseKind(models.TextChoices):
+    PHYSICAL = "physical", "Physical abuse"
+    EMOTIONAL = "emotional", "Emotional abuse"
+    SEXUAL = "sexual", "Sexual abuse"
+    NEGLECT = "neglect", "Neglect"
+    CRIMINAL_EXPLOITATION = "criminal_exploitation", "Criminal exploitation"
+    SEXUAL_EXPLOITATION = "sexual_exploitation", "Sexual exploitation"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    ONLINE = "online", "Online abuse"
+    OTHER = "other", "Other or not known"
+
+
+class CdopForum(models.TextChoices):
+    CDOP = "cdop", "Child death overview panel"
+    JAR = "jar", "Joint agency response meeting"
+
+
+class ReferenceCounter(models.Model):
+    """The last case number used in a year. Locked while the next reference is taken, so two never collide."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class Referral(TimeStampedModel):
+    """What the referrer told us. One per case; written once when the referral is received, then read only."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="referral")
+    received_on = models.DateField(db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", help_text="Empty for a public referral.")
+    entered_on_behalf = models.BooleanField(default=False, help_text="The business unit typed it in for the referrer.")
+    how_received = models.CharField(max_length=200, blank=True)
+
+    referrer_name = models.CharField(max_length=200)
+    referrer_role = models.CharField("role or relationship to the child", max_length=200, blank=True)
+    referrer_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    referrer_organisation = models.CharField(max_length=200, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    referrer_phone = models.CharField(max_length=40, blank=True)
+    referrer_address = models.TextField(blank=True)
+    discussed_with_manager = models.BooleanField(default=False)
+
+    cdop_forum = models.CharField(max_length=10, choices=CdopForum.choices, blank=True)
+    cdop_discussed_on = models.DateField(null=True, blank=True)
+    is_late = models.BooleanField(default=False, db_index=True,
+                                  help_text="Referred more than the allowed days after the CDOP or JAR discussion.")
+
+    child_aliases = models.CharField(max_length=300, blank=True)
+    child_age = models.CharField(max_length=40, blank=True, help_text="When the date of birth is not known.")
+    child_sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
+    child_ethnicity = models.CharField(max_length=100, blank=True)
+    child_disability = models.CharField(max_length=300, blank=True)
+    child_home_la = models.CharField("child's home local authority", max_length=200, blank=True)
+    child_address = models.TextField(blank=True)
+    looked_after = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
+    child_protection_plan = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
+
+    incident_la = models.CharField("local authority where it happened", max_length=200, blank=True)
+    abuse_kinds = models.JSONField(default=list, blank=True)
+    description = models.TextField()
+    other_agencies = models.CharField(max_length=500, blank=True)
+    criteria_reasons = models.TextField("why the criteria are met", blank=True)
+    police_investigation = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
+    inquest = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
+    other_reviews = models.TextField(blank=True)
+    possible_duplicate_of = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True,
+                                              related_name="+")
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    def __str__(self):
+        return f"Referral for {self.case_id}"
+
+    @property
+    def abuse_kind_labels(self) -> list[str]:
+        labels = dict(AbuseKind.choices)
+        return [labels.get(k, k) for k in self.abuse_kinds]
+
+    @property
+    def referrer_agency_name(self) -> str:
+        return str(self.referrer_agency) if self.referrer_agency_id else self.referrer_organisation
+
+
+class HouseholdMember(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="household")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField("relationship to the child", max_length=100, blank=True)
+    age = models.CharField("date of birth or age", max_length=40, blank=True)
+    notes = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ThresholdOutcome(models.TextChoices):
+    MET = "met", "Threshold met"
+    NOT_MET = "not_met", "Threshold not met"
+
+
+class ThresholdDecision(TimeStampedModel):
+    """The three-way discussion between local authority, health and police. One per case, recorded once."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="threshold_decision")
+    discussed_on = models.DateField()
+    la_participant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    health_participant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="+")
+    police_participant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="+")
+    absence_reason = models.TextField(blank=True)
+    outcome = models.CharField(max_length=10, choices=ThresholdOutcome.choices, db_index=True)
+    rationale = models.TextField()
+    decision_maker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} ({self.case_id})"
+
+
+class SinNotification(TimeStampedModel):
+    """The Serious Incident Notification to the National Panel: day 0 of the rapid review."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="sin")
+    notified_on = models.DateField()
+    notification_reference = models.CharField(max_length=100)
+    ofsted_notified = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
+    secretary_of_state_notified = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
+    was_late = models.BooleanField(default=False)
+    late_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    def __str__(self):
+        return self.notification_reference
+
+
+class LetterSentBy(models.TextChoices):
+    EMAIL = "email", "E-mailed by the service"
+    MANUAL_EMAIL = "manual_email", "E-mailed by the business unit"
+    POST = "post", "Posted"
+    HAND = "hand", "Handed over in person"
+
+
+class ReferrerLetter(TimeStampedModel):
+    """The "threshold not met" letter. States: drafted (``pdf`` stored, ``sent_on`` empty) and sent."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="letter")
+    next_steps = models.TextField()
+    pdf = models.BinaryField()
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_on = models.DateField(null=True, blank=True)
+    sent_by = models.CharField(max_length=20, choices=LetterSentBy.choices, blank=True)
+    sent_to = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    history = HistoricalRecords(excluded_fields=["updated_at", "pdf"])
+
+    def __str__(self):
+        return f"Letter for {self.case_id}"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.case.reference}-letter.pdf"
+
+
+class AssuranceRequest(TimeStampedModel):
+    """Assurance asked of an agency after a "not met" decision. States: requested (clock running), answered."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assurance_requests")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    request = models.TextField()
+    due_on = models.DateField(db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    response = models.TextField(blank=True)
+    responded_on = models.DateField(null=True, blank=True)
+    response_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                             blank=True, related_name="+")
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Assurance from {self.agency}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.responded_on is not None
+
+    def get_absolute_url(self) -> str:
+        return self.case.get_absolute_url()
+
+    @property
+    def reminder_reference(self) -> str:
+        return self.case.reference
+
+    def reminder_recipients(self, clock) -> list:
+        """The agency's safeguarding leads, who owe the answer."""
+        from rapidreview.accounts.selectors import agency_leads
+
+        return list(agency_leads(self.agency))

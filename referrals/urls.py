@@ -1,5 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import cases, intake, public, steps
 
 app_name = "referrals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("refer/", public.public_start, name="public_start"),
+    path("refer/form/", public.public_referral, name="public_referral"),
+    path("refer/check/", public.public_check, name="public_check"),
+    path("refer/done/", public.public_done, name="public_done"),
+    path("referrals/new/", intake.referral_start, name="referral_start"),
+    path("referrals/new/check/", intake.referral_check, name="referral_check"),
+    path("referrals/new/sent/", intake.referral_done, name="referral_done"),
+    path("referrals/new/<slug:step>/", intake.referral_step, name="referral_step"),
+    path("cases/", cases.case_list_view, name="case_list"),
+    path("cases/<uuid:case_id>/", cases.case_detail, name="case_detail"),
+    path("cases/<uuid:case_id>/summary/", cases.case_summary, name="case_summary"),
+    path("cases/<uuid:case_id>/threshold/send/", steps.send_threshold, name="send_threshold"),
+    path("cases/<uuid:case_id>/threshold/", steps.threshold_record, name="threshold_record"),
+    path("cases/<uuid:case_id>/sin/", steps.sin_record, name="sin_record"),
+    path("cases/<uuid:case_id>/letter/", steps.letter_edit, name="letter_edit"),
+    path("cases/<uuid:case_id>/letter/pdf/", steps.letter_pdf, name="letter_pdf"),
+    path("cases/<uuid:case_id>/letter/send/", steps.letter_send_view, name="letter_send"),
+    path("cases/<uuid:case_id>/assurance/", steps.assurance_new, name="assurance_new"),
+    path("cases/<uuid:case_id>/assurance/<uuid:request_id>/", steps.assurance_answer, name="assurance_answer"),
+    path("cases/<uuid:case_id>/close/", steps.case_close, name="case_close"),
+]

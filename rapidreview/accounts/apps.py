@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from rapidreview.registry import register_nav
 
+        from . import signals  # noqa: F401 - connects the sign-in receivers
         from .models import Role
 
         register_nav("People", "accounts:people", roles=(Role.BUSINESS_UNIT,), order=90)
+        register_nav("Your account", "accounts:account", roles=(), order=99)

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 from rapidreview.forms import GovUKFormMixin
 
@@ -77,3 +77,66 @@ class AgencyForm(GovUKFormMixin, forms.ModelForm):
     class Meta:
         model = Agency
         fields = ["name", "type", "statutory_partner", "distribution_email", "is_active"]
+
+
+class GovUKPasswordChangeForm(GovUKFormMixin, PasswordChangeForm):
+    submit_label = "Change password"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = (
+            "At least 12 characters. Avoid common passwords; a few unrelated words together work well.")
+
+
+class TokenForm(GovUKFormMixin, forms.Form):
+    """A six-digit code from an authenticator app, or a backup code."""
+
+    submit_label = "Continue"
+    token = forms.CharField(
+        label="Security code", max_length=16,
+        help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "spellcheck": "false", "class": "govuk-input--width-10"}),
+        error_messages={"required": "Enter the security code"},
+    )
+
+    def __init__(self, *args, devices=(), **kwargs):
+        self.devices = list(devices)
+        self.device = None
+        super().__init__(*args, **kwargs)
+
+    def clean_token(self):
+        token = "".join(self.cleaned_data["token"].split())
+        for device in self.devices:
+            if device.verify_token(token):
+                self.device = device
+                return token
+        raise forms.ValidationError("The security code is not correct, or has expired. Enter the latest code")
+
+
+class ReauthenticateForm(GovUKFormMixin, forms.Form):
+    """Password again, and the second factor when the person has one, before a sensitive action."""
+
+    submit_label = "Confirm it's you"
+    password = forms.CharField(label="Password", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                               error_messages={"required": "Enter your password"})
+
+    def __init__(self, *args, user, devices=(), **kwargs):
+        self.user = user
+        self.devices = list(devices)
+        super().__init__(*args, **kwargs)
+        if self.devices:
+            self.fields["token"] = TokenForm.base_fields["token"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("The password is not correct")
+        return password
+
+    def clean_token(self):
+        token = "".join(self.cleaned_data["token"].split())
+        if not any(device.verify_token(token) for device in self.devices):
+            raise forms.ValidationError("The security code is not correct, or has expired. Enter the latest code")
+        return token

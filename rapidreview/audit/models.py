@@ -1,7 +1,11 @@
-"""The access log: who looked at what, when, from where. Rows are written once and never changed."""
+"""The access log (who looked at what, when, from where: written once, never changed), retention and legal holds."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
+
+from rapidreview.db import TimeStampedModel
 
 
 class AccessAction(models.TextChoices):
@@ -51,3 +55,86 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log cannot be changed.")
+
+
+class RecordType(models.TextChoices):
+    """The kinds of record a retention period is set for."""
+
+    NOT_MET = "not_met", "Cases closed without a Serious Incident Notification"
+    RAPID_REVIEW = "rapid_review", "Rapid reviews and child safeguarding practice reviews"
+
+
+class RetentionRule(TimeStampedModel):
+    """How long the partnership keeps one kind of record after the case closes. Edited by the business unit.
+
+    A case is due for review when ``years_after_closure`` have passed since it closed and, where
+    ``until_age`` is set and the child's date of birth is known, the child has reached that age: whichever is
+    later.
+    """
+
+    record_type = models.CharField(max_length=20, choices=RecordType.choices, unique=True)
+    years_after_closure = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(100)])
+    until_age = models.PositiveSmallIntegerField(
+        "keep at least until the child would be this age", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)])
+    basis = models.TextField("why this period", blank=True)
+    history = HistoricalRecords()
+
+    DEFAULTS = {
+        RecordType.NOT_MET: {"years_after_closure": 6, "until_age": None,
+                             "basis": "Referrals that did not meet the threshold: six years after the case closed."},
+        RecordType.RAPID_REVIEW: {"years_after_closure": 15, "until_age": 25,
+                                  "basis": "Rapid reviews and practice reviews: until the child's 25th birthday or "
+                                           "15 years after the case closed, whichever is later."},
+    }
+
+    class Meta:
+        ordering = ["record_type"]
+
+    def __str__(self):
+        return self.get_record_type_display()
+
+    @classmethod
+    def for_type(cls, record_type: str) -> "RetentionRule":
+        rule, _ = cls.objects.get_or_create(record_type=record_type, defaults=cls.DEFAULTS[record_type])
+        return rule
+
+
+class LegalHold(TimeStampedModel):
+    """A case that must not be anonymised or deleted (an inquest, a claim, a police investigation).
+
+    Keyed by the case's id rather than a foreign key, so that the core does not depend on the referrals app.
+    While a row exists the retention review skips the case; removing the hold deletes the row (its history stays).
+    """
+
+    case_id = models.UUIDField(unique=True)
+    reason = models.CharField(max_length=300)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Legal hold on {self.case_id}"
+
+
+class RetentionAction(models.Model):
+    """A case that the retention review anonymised or deleted: one row per case, never changed."""
+
+    class Kind(models.TextChoices):
+        ANONYMISED = "anonymised", "Anonymised"
+        DELETED = "deleted", "Deleted"
+
+    case_id = models.UUIDField(unique=True)
+    reference = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+")
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.reference} {self.kind}"

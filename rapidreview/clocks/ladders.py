@@ -1,13 +1,23 @@
 """Reminder ladders: for each kind of clock, when to remind whom.
 
 Offsets are working days relative to the due date (negative: before it). Audiences are resolved when a reminder
-is sent: ``owner`` asks the clock's subject (``subject.reminder_recipients(clock)``); ``rr_chair`` and
-``exec_chair`` are found by role.
+is sent, never stored: ``owner`` asks the clock's subject (``subject.reminder_recipients(clock)``; a subject
+without that method, or one that names nobody, falls back to the business unit); ``business_unit``, ``rr_chair``
+and ``exec_chair`` are found by role that day.
 """
 
 from dataclasses import dataclass
 
 from rapidreview.workdays import add_working_days
+
+from .models import ClockKind
+
+AUDIENCES = {
+    "owner": "Whoever the work is waiting for",
+    "business_unit": "The business unit",
+    "rr_chair": "The rapid review chair",
+    "exec_chair": "The chair of the Executive",
+}
 
 
 @dataclass(frozen=True)
@@ -15,6 +25,10 @@ class Step:
     name: str
     offset: int
     audience: str = "owner"
+
+    @property
+    def audience_label(self) -> str:
+        return AUDIENCES[self.audience]
 
 
 DEFAULT_LADDER = (
@@ -25,7 +39,48 @@ DEFAULT_LADDER = (
     Step("escalate_executive", 5, "exec_chair"),
 )
 
-LADDERS: dict[str, tuple[Step, ...]] = {}
+# Short statutory clocks that the business unit itself runs: the business unit is the owner, so the overdue
+# step also tells the chair straight away.
+_BUSINESS_UNIT_LADDER = (
+    Step("before", -2),
+    Step("due", 0),
+    Step("overdue", 1),
+    Step("escalate_chair", 2, "rr_chair"),
+    Step("escalate_executive", 4, "exec_chair"),
+)
+
+# Months-long clocks: a first reminder a month ahead, then the usual ladder.
+_LONG_LADDER = (
+    Step("month_before", -20),
+    Step("before", -5),
+    Step("due", 0),
+    Step("overdue", 1),
+    Step("escalate_chair", 5, "rr_chair"),
+    Step("escalate_executive", 10, "exec_chair"),
+)
+
+# Action plan items are followed by the business unit and the working group, not the Executive.
+_ACTION_LADDER = (
+    Step("before", -5),
+    Step("due", 0),
+    Step("overdue", 1),
+    Step("overdue_business_unit", 5, "business_unit"),
+    Step("escalate_chair", 10, "rr_chair"),
+)
+
+LADDERS: dict[str, tuple[Step, ...]] = {
+    ClockKind.SIN_DECISION: _BUSINESS_UNIT_LADDER,
+    ClockKind.PANEL_MEETING: _BUSINESS_UNIT_LADDER,
+    ClockKind.NATIONAL_PANEL: _BUSINESS_UNIT_LADDER,
+    ClockKind.CDOP_REFERRAL: DEFAULT_LADDER,
+    ClockKind.AGENCY_FORM: DEFAULT_LADDER,
+    ClockKind.ASSURANCE_REQUEST: DEFAULT_LADDER,
+    ClockKind.PRE_PUBLICATION: DEFAULT_LADDER,
+    ClockKind.CSPR_REPORT: _LONG_LADDER,
+    ClockKind.IMPLEMENTATION_REVIEW: _LONG_LADDER,
+    ClockKind.ACTION: _ACTION_LADDER,
+    ClockKind.LEARNING_EVENT: _ACTION_LADDER,
+}
 
 
 def ladder_for(kind: str) -> tuple[Step, ...]:
@@ -39,3 +94,35 @@ def step_date(clock, step: Step):
 def first_reminder_on(clock):
     ladder = ladder_for(clock.kind)
     return step_date(clock, ladder[0]) if ladder else None
+
+
+def _unique_active(users) -> list:
+    seen, out = set(), []
+    for user in users:
+        if user is not None and user.is_active and user.email and user.pk not in seen:
+            seen.add(user.pk)
+            out.append(user)
+    return out
+
+
+def recipients_for(clock, step: Step) -> list:
+    """The people a step goes to, resolved by role today. Nobody is never the answer: the business unit is."""
+    from rapidreview.accounts.models import Role
+    from rapidreview.accounts.selectors import executive_chair, users_with_role
+
+    people: list = []
+    if step.audience == "owner":
+        subject = clock.subject
+        finder = getattr(subject, "reminder_recipients", None)
+        if callable(finder):
+            people = list(finder(clock) or [])
+        elif clock.owner_user_id:
+            people = [clock.owner_user]
+    elif step.audience == "rr_chair":
+        people = list(users_with_role(Role.RR_CHAIR))
+    elif step.audience == "exec_chair":
+        people = [executive_chair()]
+    people = _unique_active(people)
+    if not people:
+        people = _unique_active(users_with_role(Role.BUSINESS_UNIT))
+    return people

@@ -119,14 +119,6 @@ class NonWorkingDay(models.Model):
     def __str__(self):
         return f"{self.date:%d %B %Y}: {self.reason}"
 
-    @classmethod
-    def cached_dates(cls) -> frozenset:
-        dates = cache.get(cls.CACHE_KEY)
-        if dates is None:
-            dates = frozenset(cls.objects.values_list("date", flat=True))
-            cache.set(cls.CACHE_KEY, dates, 300)
-        return dates
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
@@ -135,3 +127,11 @@ class NonWorkingDay(models.Model):
         result = super().delete(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
         return result
+
+    @classmethod
+    def cached_dates(cls) -> frozenset:
+        dates = cache.get(cls.CACHE_KEY)
+        if dates is None:
+            dates = frozenset(cls.objects.values_list("date", flat=True))
+            cache.set(cls.CACHE_KEY, dates, 300)
+        return dates

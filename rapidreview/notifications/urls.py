@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.outbox, name="outbox"),
+    path("<int:notification_id>/", views.detail, name="detail"),
+    path("<int:notification_id>/resend/", views.resend, name="resend"),
+]

@@ -51,3 +51,70 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+AXE_SOURCE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the current page for WCAG 2.2 A and AA rules; return the violations."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE.read_text())
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return result["violations"]
+
+
+def assert_accessible(page, label: str = "") -> None:
+    violations = axe_violations(page)
+    summary = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in violations)
+    assert not violations, f"axe found WCAG 2.2 A/AA violations on {label or page.url}:\n{summary}"
+
+
+# ---- the journey's helpers: one signed-in browser context per person, screenshots at two widths ---------------------
+
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 375, "height": 812}
+
+
+def capture(page, name: str, full_page: bool = True) -> None:
+    """Screenshot the current page at 1280 px and at 375 px into the artifacts folder."""
+    folder = artifacts_dir()
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
+    page.set_viewport_size(MOBILE)
+    page.screenshot(path=str(folder / f"{name}-mobile.png"), full_page=full_page)
+    page.set_viewport_size(DESKTOP)
+
+
+def reflow_overflow(page) -> int:
+    """How many CSS pixels the page is wider than a 375 px screen (WCAG 1.4.10 reflow); 0 is the pass."""
+    page.set_viewport_size(MOBILE)
+    try:
+        return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    finally:
+        page.set_viewport_size(DESKTOP)
+
+
+@pytest.fixture
+def people(browser, live_server):
+    """``people("manager")`` opens a fresh browser context and signs that demo user in through the login page."""
+    from rapidreview.demo import DEMO_PASSWORD, demo_email
+
+    contexts = []
+
+    def open_as(login: str | None):
+        context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        if login:
+            sign_in(page, demo_email(login), DEMO_PASSWORD)
+            assert page.get_by_role("heading", level=1).inner_text() == "What needs me now", \
+                f"{login} did not reach their dashboard: {page.url}"
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

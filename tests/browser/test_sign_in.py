@@ -29,3 +29,15 @@ def test_a_wrong_password_is_refused_with_an_error_summary(page):
     assert summary.is_visible()
     assert "Enter a correct e-mail address and password" in summary.inner_text()
     assert page.get_by_label("E-mail address").input_value() == demo_email("manager")
+
+
+def test_the_sign_in_page_and_dashboard_have_no_wcag_violations(page):
+    from tests.browser.conftest import assert_accessible
+
+    call_command("load_demo")
+    page.goto("/accounts/login/")
+    assert_accessible(page, "sign in")
+    sign_in(page, demo_email("manager"), "wrong-password")
+    assert_accessible(page, "sign in with errors")
+    sign_in(page, demo_email("manager"), DEMO_PASSWORD)
+    assert_accessible(page, "business unit dashboard")

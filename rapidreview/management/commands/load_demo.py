@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from rapidreview import demo
+from rapidreview.clocks import demo as clocks_demo
 
 STAGE_APPS = ["referrals", "themes", "actionplan", "panels", "agencychecks", "decisions"]
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             context = demo.load()
+            clocks_demo.load(context)
             for app in STAGE_APPS:
                 if find_spec(f"{app}.demo") is not None:
                     import_module(f"{app}.demo").load(context)

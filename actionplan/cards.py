@@ -1,0 +1,32 @@
+"""Dashboard cards and the case-page section of the action plan."""
+
+from rapidreview.accounts.models import Role
+
+from . import selectors
+
+
+def overdue_card(request):
+    """Working group: overdue actions, and completions waiting to be confirmed."""
+    overdue = selectors.overdue_actions(request.user).order_by("due_on")
+    awaiting = selectors.actions_visible_to(request.user).filter(status="completed",
+                                                                 completion_confirmed_at__isnull=True)
+    return {"count": overdue.count(), "oldest": list(overdue[:5]), "awaiting": awaiting.count()}
+
+
+def due_card(request):
+    """Agency lead: their agency's actions overdue or due in the next 30 days."""
+    if not request.user.agency_id:
+        return None
+    due = selectors.actions_due_soon(request.user)
+    return {"count": due.count(), "actions": list(due[:5]), "agency": request.user.agency}
+
+
+def case_section(request, case):
+    """The case's actions, for people who can see the action plan."""
+    if not request.user.has_role(Role.WORKING_GROUP, Role.BUSINESS_UNIT, Role.AGENCY_LEAD):
+        return None
+    actions = list(selectors.case_actions(request.user, case))
+    if not actions and not request.user.has_role(Role.WORKING_GROUP, Role.BUSINESS_UNIT):
+        return None
+    return {"case": case, "actions": actions,
+            "may_add": request.user.has_role(Role.WORKING_GROUP, Role.BUSINESS_UNIT)}

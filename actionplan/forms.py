@@ -1,0 +1,149 @@
+"""Forms for the action plan pages."""
+
+import django_filters
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+
+from rapidreview.accounts.models import Agency, User
+from rapidreview.forms import GovUKFormMixin
+from referrals.models import Case
+
+from .models import Action, ActionSource, ActionStatus
+
+
+class CaseReferenceField(forms.CharField):
+    """A case chosen by its reference. The working group manages actions without seeing case records."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        case = Case.objects.filter(reference__iexact=value.strip()).first()
+        if case is None:
+            raise forms.ValidationError("There is no case with that reference. Check it and try again.")
+        return case
+
+
+class ActionForm(GovUKFormMixin, forms.Form):
+    submit_label = "Save action"
+
+    case = CaseReferenceField(label="Case reference", help_text="For example RR-2025-001.", max_length=20)
+    source = forms.ChoiceField(label="Where the action comes from", choices=ActionSource.choices,
+                               widget=forms.RadioSelect, error_messages={"required": "Choose where the action "
+                                                                                     "comes from."})
+    learning = forms.CharField(label="The learning it addresses", widget=forms.Textarea(attrs={"rows": 3}),
+                               error_messages={"required": "Enter the learning the action addresses."})
+    description = forms.CharField(label="The action", widget=forms.Textarea(attrs={"rows": 3}),
+                                  error_messages={"required": "Enter the action."})
+    agency = forms.ModelChoiceField(label="Owning agency", queryset=Agency.objects.filter(is_active=True),
+                                    error_messages={"required": "Choose the agency that owns the action."})
+    owner = forms.ModelChoiceField(label="Owner (optional)", required=False,
+                                   queryset=User.objects.filter(is_active=True).select_related("agency"),
+                                   help_text="The person responsible in the owning agency.")
+    due_on = DateInputField(label="Due date", help_text="For example, 31 3 2026.", require_all_fields=False)
+
+    def __init__(self, *args, action: Action | None = None, **kwargs):
+        if action is not None and "initial" not in kwargs:
+            kwargs["initial"] = {"case": action.case.reference, "source": action.source, "learning": action.learning,
+                                 "description": action.description, "agency": action.agency_id,
+                                 "owner": action.owner_id, "due_on": action.due_on}
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].label_from_instance = lambda u: f"{u.full_name} ({u.agency})" if u.agency else u.full_name
+        if action is not None:
+            self.fields["case"].disabled = True
+
+    def clean_due_on(self):
+        value = self.cleaned_data.get("due_on")
+        if value is None:
+            raise forms.ValidationError("Enter the due date.")
+        return value
+
+
+class ProgressForm(GovUKFormMixin, forms.Form):
+    submit_label = "Save update"
+
+    status = forms.ChoiceField(label="Status", widget=forms.RadioSelect, required=False)
+    note = forms.CharField(label="Progress update", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="What has been done since the last update. Do not include children's names.")
+
+    def __init__(self, *args, statuses: list[str], current: str, **kwargs):
+        kwargs.setdefault("initial", {"status": current})
+        super().__init__(*args, **kwargs)
+        choices = [(s, ActionStatus(s).label) for s in statuses]
+        if current not in statuses:
+            choices = [(current, f"{ActionStatus(current).label} (no change)"), *choices]
+        self.fields["status"].choices = choices
+
+
+class SendBackForm(GovUKFormMixin, forms.Form):
+    submit_label = "Send back"
+
+    note = forms.CharField(label="Why is the action not yet complete?", widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"required": "Say why the action is not yet complete."})
+
+
+class EvidenceForm(GovUKFormMixin, forms.Form):
+    submit_label = "Add evidence"
+
+    text = forms.CharField(label="Evidence", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="Describe what shows the action was done.")
+    file = forms.FileField(label="Upload a file (optional)", required=False,
+                           help_text="PDF, Word (.docx), Excel (.xlsx), PNG or JPEG, smaller than 10 MB.",
+                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"}))
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("file"):
+            raise forms.ValidationError("Enter the evidence or choose a file.")
+        return data
+
+
+class ImportForm(GovUKFormMixin, forms.Form):
+    submit_label = "Upload and check"
+
+    file = forms.FileField(label="Action plan spreadsheet (.xlsx)",
+                           error_messages={"required": "Choose the spreadsheet to import."},
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+class MeetingForm(GovUKFormMixin, forms.Form):
+    submit_label = "Record meeting"
+
+    held_on = DateInputField(label="Date of the meeting", require_all_fields=False)
+    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_held_on(self):
+        value = self.cleaned_data.get("held_on")
+        if value is None:
+            raise forms.ValidationError("Enter the date of the meeting.")
+        return value
+
+
+class FilterForm(GovUKFormMixin, forms.Form):
+    submit_label = "Apply filters"
+
+
+OVERDUE_CHOICES = [("", "Any"), ("yes", "Overdue only"), ("no", "Not overdue")]
+
+
+class ActionFilter(django_filters.FilterSet):
+    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all(), empty_label="All agencies")
+    status = django_filters.ChoiceFilter(choices=ActionStatus.choices, empty_label="Any status")
+    source = django_filters.ChoiceFilter(choices=ActionSource.choices, empty_label="Any source")
+    case = django_filters.CharFilter(field_name="case__reference", lookup_expr="iexact", label="Case reference")
+    overdue = django_filters.ChoiceFilter(choices=OVERDUE_CHOICES[1:], empty_label="Any", method="filter_overdue",
+                                          label="Overdue")
+
+    class Meta:
+        model = Action
+        fields = ["agency", "status", "source", "case", "overdue"]
+        form = FilterForm
+
+    def filter_overdue(self, queryset, name, value):
+        from .selectors import overdue_q
+
+        if value == "yes":
+            return queryset.filter(overdue_q())
+        if value == "no":
+            return queryset.exclude(overdue_q())
+        return queryset

@@ -1,0 +1,250 @@
+"""Writes on the action plan. Every stage adds actions through ``action_create``; the rules live here."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapidreview.accounts.models import Role
+from rapidreview.clocks.models import ClockKind
+from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
+from rapidreview.db import DomainError
+
+from .models import Action, ActionEvidence, ActionSource, ActionStatus, ActionUpdate, WorkingGroupMeeting
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# Allowed evidence files: extension -> (content type, the bytes such a file starts with).
+EVIDENCE_TYPES = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+
+
+def is_working_group(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(Role.WORKING_GROUP))
+
+
+def may_manage(user) -> bool:
+    """Create actions and change their details: the working group and the business unit."""
+    return bool(user and user.is_authenticated and user.has_role(Role.WORKING_GROUP, Role.BUSINESS_UNIT))
+
+
+def may_update(user, action: Action) -> bool:
+    """Record progress, evidence and status: the working group, or a lead of the owning agency."""
+    if is_working_group(user):
+        return True
+    return bool(user and user.is_authenticated and user.has_role(Role.AGENCY_LEAD)
+                and user.agency_id == action.agency_id)
+
+
+def _start_clock(action: Action) -> None:
+    # An action imported or reopened after its due date starts its clock on that date (a clock cannot end before
+    # it starts); it is overdue at once, as it should be.
+    clock_start(kind=ClockKind.ACTION, subject=action, start=min(timezone.localdate(), action.due_on),
+                due=action.due_on, case_id=action.case_id, label=action.agency.name, owner_agency=action.agency,
+                owner_user=action.owner)
+
+
+def _validate(*, source, learning, description, agency, owner, due_on):
+    if source not in ActionSource.values:
+        raise DomainError("Choose where the action comes from: rapid review, practice review or SIN learning.")
+    if not (learning or "").strip():
+        raise DomainError("Enter the learning the action addresses.")
+    if not (description or "").strip():
+        raise DomainError("Enter the action.")
+    if agency is None:
+        raise DomainError("Choose the agency that owns the action.")
+    if not isinstance(due_on, datetime.date):
+        raise DomainError("Enter the due date.")
+    if owner is not None and owner.agency_id and owner.agency_id != agency.pk and not owner.has_role(
+            Role.WORKING_GROUP, Role.BUSINESS_UNIT):
+        raise DomainError(f"{owner} does not work for {agency}. Choose an owner from the owning agency.")
+
+
+@transaction.atomic
+def action_create(*, case, source: str, learning: str, description: str, agency, owner=None,
+                  due_on: datetime.date, actor) -> Action:
+    """Add an action to the plan (not started) and start its due-date clock."""
+    _validate(source=source, learning=learning, description=description, agency=agency, owner=owner, due_on=due_on)
+    action = Action(case=case, source=source, learning=learning.strip(), description=description.strip(),
+                    agency=agency, owner=owner, due_on=due_on, created_by=actor)
+    action._history_user = actor
+    action.save()
+    ActionUpdate.objects.create(action=action, author=actor, note="Action added to the plan.",
+                                to_status=ActionStatus.NOT_STARTED)
+    _start_clock(action)
+    return action
+
+
+@transaction.atomic
+def action_edit(*, action: Action, learning: str, description: str, agency, owner, due_on: datetime.date,
+                source: str, actor) -> Action:
+    """Change an action's details (working group and business unit). A new due date moves the clock."""
+    if not may_manage(actor):
+        raise DomainError("Only the working group or the business unit can change an action's details.")
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    _validate(source=source, learning=learning, description=description, agency=agency, owner=owner, due_on=due_on)
+    moved = locked.due_on != due_on or locked.agency_id != agency.pk
+    locked.learning, locked.description = learning.strip(), description.strip()
+    locked.agency, locked.owner, locked.due_on, locked.source = agency, owner, due_on, source
+    locked._history_user = actor
+    locked.save()
+    if moved and locked.status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS):
+        clock_cancel(subject=locked, kind=ClockKind.ACTION)
+        _start_clock(locked)
+    return locked
+
+
+def _allowed_statuses(user, action: Action) -> set[str]:
+    """Which statuses ``user`` may move ``action`` to from where it is now."""
+    if is_working_group(user):
+        allowed = {ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED}
+        if action.status in (ActionStatus.COMPLETED, ActionStatus.EMBEDDED) and action.completion_confirmed_at:
+            allowed.add(ActionStatus.EMBEDDED)
+        return allowed
+    if may_update(user, action):
+        if action.status == ActionStatus.EMBEDDED or action.completion_confirmed_at:
+            return set()
+        return {ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED}
+    return set()
+
+
+def allowed_statuses(user, action: Action) -> list[str]:
+    allowed = _allowed_statuses(user, action)
+    return [s for s in ActionStatus.values if s in allowed]
+
+
+@transaction.atomic
+def action_set_status(*, action: Action, status: str, actor, note: str = "",
+                      on: datetime.date | None = None) -> Action:
+    """Record progress: an optional note and an optional status change, under the rules in ``Action``."""
+    locked = Action.objects.select_for_update().select_related("agency").get(pk=action.pk)
+    if not may_update(actor, locked):
+        raise DomainError("You can only update your own agency's actions.")
+    status = status or locked.status
+    note = (note or "").strip()
+    if status == locked.status and not note and not (status == ActionStatus.COMPLETED and is_working_group(actor)
+                                                     and locked.completion_confirmed_at is None):
+        raise DomainError("Enter a progress update or choose a new status.")
+    if status != locked.status and status not in _allowed_statuses(actor, locked):
+        if status == ActionStatus.EMBEDDED:
+            raise DomainError("An action can only be marked embedded by the working group after its completion "
+                              "is confirmed.")
+        raise DomainError("The working group has confirmed this action's completion; only the working group can "
+                          "change its status now.")
+    old = locked.status
+    today = on or timezone.localdate()
+    if status == ActionStatus.COMPLETED and old not in (ActionStatus.COMPLETED, ActionStatus.EMBEDDED):
+        locked.completed_on = today
+        clock_meet(subject=locked, kind=ClockKind.ACTION)
+    if status == ActionStatus.COMPLETED and is_working_group(actor) and locked.completion_confirmed_at is None:
+        locked.completion_confirmed_at, locked.completion_confirmed_by = timezone.now(), actor
+    if status == ActionStatus.EMBEDDED and old != ActionStatus.EMBEDDED:
+        locked.embedded_on = today
+    if status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS) and old not in (
+            ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS):
+        locked.completed_on = locked.completion_confirmed_at = locked.completion_confirmed_by = None
+        locked.embedded_on = None
+        _start_clock(locked)
+    locked.status = status
+    locked._history_user = actor
+    locked.save()
+    ActionUpdate.objects.create(action=locked, author=actor, note=note, from_status=old,
+                                to_status=status if status != old else "")
+    _copy_state(locked, action)
+    return locked
+
+
+def _copy_state(source: Action, target: Action) -> None:
+    """Keep the caller's instance in step with the locked row just saved."""
+    for name in ("status", "completed_on", "completion_confirmed_at", "completion_confirmed_by_id", "embedded_on"):
+        setattr(target, name, getattr(source, name))
+
+
+@transaction.atomic
+def action_confirm_completion(*, action: Action, actor, note: str = "") -> Action:
+    """The working group confirms a completion an agency lead claimed."""
+    if not is_working_group(actor):
+        raise DomainError("Only the Rapid Review Working Group can confirm an action is completed.")
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    if not locked.awaiting_confirmation:
+        raise DomainError("This action is not waiting for its completion to be confirmed.")
+    locked.completion_confirmed_at, locked.completion_confirmed_by = timezone.now(), actor
+    locked._history_user = actor
+    locked.save()
+    ActionUpdate.objects.create(action=locked, author=actor, note=note.strip() or "Completion confirmed by the "
+                                "working group.", from_status=locked.status, to_status="")
+    _copy_state(locked, action)
+    return locked
+
+
+@transaction.atomic
+def action_reject_completion(*, action: Action, actor, note: str) -> Action:
+    """The working group is not satisfied the action is complete: back to in progress, with the reason."""
+    if not is_working_group(actor):
+        raise DomainError("Only the Rapid Review Working Group can send an action back.")
+    if not (note or "").strip():
+        raise DomainError("Say why the action is not yet complete.")
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    if not locked.awaiting_confirmation:
+        raise DomainError("This action is not waiting for its completion to be confirmed.")
+    locked = action_set_status(action=locked, status=ActionStatus.IN_PROGRESS, actor=actor, note=note)
+    _copy_state(locked, action)
+    return locked
+
+
+@transaction.atomic
+def action_add_evidence(*, action: Action, actor, text: str = "", upload=None) -> ActionEvidence:
+    """Add evidence (text, a file, or both). Files: PDF, Word, Excel, PNG or JPEG up to 10 MB, checked by content."""
+    if not may_update(actor, action):
+        raise DomainError("You can only add evidence to your own agency's actions.")
+    text = (text or "").strip()
+    if not text and upload is None:
+        raise DomainError("Enter the evidence or choose a file.")
+    evidence = ActionEvidence(action=action, text=text, added_by=actor)
+    if upload is not None:
+        content_type = check_evidence_file(upload)
+        evidence.file = upload
+        evidence.original_name = upload.name.rsplit("/", 1)[-1][:200]
+        evidence.content_type = content_type
+        evidence.size = upload.size
+    evidence.save()
+    ActionUpdate.objects.create(action=action, author=actor, note=f"Evidence added: {evidence.original_name}"
+                                if upload is not None else "Evidence added.")
+    return evidence
+
+
+def check_evidence_file(upload) -> str:
+    """The file's content type, or a DomainError saying what is wrong with it."""
+    from pathlib import Path
+
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in EVIDENCE_TYPES:
+        raise DomainError("The file must be a PDF, Word document (.docx), Excel spreadsheet (.xlsx), PNG or JPEG.")
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise DomainError("The file must be smaller than 10 MB.")
+    if upload.size == 0:
+        raise DomainError("The selected file is empty.")
+    content_type, signatures = EVIDENCE_TYPES[suffix]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in signatures):
+        raise DomainError(f"The file does not look like a {suffix[1:].upper()} file. Check it and try again.")
+    return content_type
+
+
+@transaction.atomic
+def meeting_record(*, held_on: datetime.date, notes: str, actor) -> WorkingGroupMeeting:
+    if not is_working_group(actor):
+        raise DomainError("Only the working group can record its meetings.")
+    if WorkingGroupMeeting.objects.filter(held_on=held_on).exists():
+        raise DomainError("A meeting on that date is already recorded.")
+    meeting = WorkingGroupMeeting(held_on=held_on, notes=notes.strip(), recorded_by=actor)
+    meeting._history_user = actor
+    meeting.save()
+    return meeting

@@ -1,0 +1,69 @@
+"""What agency check forms add to the shell: dashboard cards, the case-page section and task-list rows."""
+
+from django.urls import reverse
+
+from rapidreview.accounts.models import Role
+from referrals.models import Stage
+
+from . import selectors
+from .models import AgencyCheckForm, FormStatus
+
+LATER_STAGES = (Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR, Stage.CLOSED)
+
+
+def forms_due_card(request):
+    """Agency lead: the forms their agency still has to complete or fix."""
+    forms = list(selectors.forms_due_for(request.user)[:10])
+    if not forms:
+        return None
+    return {"forms": forms}
+
+
+def awaiting_qa_card(request):
+    """Business unit: submitted forms waiting to be quality-assured."""
+    forms = list(selectors.forms_awaiting_qa()[:10])
+    if not forms:
+        return None
+    return {"forms": forms, "total": selectors.forms_awaiting_qa().count()}
+
+
+def case_section(request, case):
+    """The form board in brief, for the business unit and chair; the pack link for panel members who may see it."""
+    user = request.user
+    if case.stage not in (Stage.RAPID_REVIEW, *LATER_STAGES):
+        return None
+    staff = user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)
+    can_see_pack = selectors.can_see_pack(user, case)
+    if not staff and not can_see_pack:
+        return None
+    counts = selectors.board_counts(case)
+    return {"case": case, "counts": counts, "staff": staff, "can_see_pack": can_see_pack,
+            "pack": selectors.pack_for(case),
+            "statuses": [(s.value, s.label, counts[s.value]) for s in FormStatus] + [
+                ("overdue", "Overdue", counts["overdue"])]}
+
+
+def case_tasks(case) -> list[dict]:
+    if case.stage not in (Stage.RAPID_REVIEW, *LATER_STAGES):
+        return []
+    statuses = list(AgencyCheckForm.objects.filter(case=case).values_list("status", flat=True))
+    has_pack = selectors.pack_for(case) is not None
+    open_stage = case.stage == Stage.RAPID_REVIEW
+    board = reverse("agencychecks:board", args=[case.pk])
+    issue = {"label": "Issue agency check forms", "url": reverse("agencychecks:issue", args=[case.pk]),
+             "status": "done" if statuses else ("todo" if open_stage else "cannot_start")}
+    if statuses:
+        issue.update(url=board, hint=f"{len(statuses)} agencies")
+    accepted = statuses.count(FormStatus.ACCEPTED)
+    if not statuses:
+        qa_status = "cannot_start"
+    elif accepted == len(statuses):
+        qa_status = "done"
+    else:
+        qa_status = "in_progress" if accepted or FormStatus.SUBMITTED in statuses else "todo"
+    qa = {"label": "Quality-assure agency check forms", "url": board if statuses else None, "status": qa_status,
+          "hint": f"{accepted} of {len(statuses)} accepted" if statuses else ""}
+    pack_url = reverse("agencychecks:pack" if has_pack else "agencychecks:distribute", args=[case.pk])
+    pack = {"label": "Distribute the pack to the panel", "url": pack_url if (has_pack or accepted) else None,
+            "status": "done" if has_pack else ("todo" if accepted and open_stage else "cannot_start")}
+    return [issue, qa, pack]

@@ -1,0 +1,15 @@
+"""The production settings, plus the two things a benchmark run on this machine needs.
+
+- ``STATIC_ROOT`` in a temporary folder (``BENCH_STATIC_ROOT``), so ``collectstatic`` for the manifest storage
+  never writes into the working tree.
+- ``ROOT_URLCONF`` that also registers a plain admin for cases: "what a team would use instead" of the case list.
+  The project itself does not put cases in the Django admin; the benchmark compares against the admin a team
+  would get for free.
+"""
+
+import os
+
+from rapidreview.settings import *  # noqa: F403
+
+STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT", STATIC_ROOT)  # noqa: F405
+ROOT_URLCONF = "benchmarks.bench_urls"

@@ -1,0 +1,117 @@
+"""In-process budgets, one per fresh process: the reminder sweep, the decision sheet PDF and the panel pack PDF.
+
+Run by ``benchmarks/run.py`` with the benchmark database in DATABASE_URL; prints one JSON object. Each mode runs
+in its own process so that the peak resident memory it reports (Linux ``VmHWM``) is that work's alone, on top
+of a loaded Django.
+
+    python benchmarks/inprocess.py sweep | sheet-pdf | pack-pdf
+"""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.bench_settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+
+def peak_rss_mb(pid: str = "self") -> float:
+    """The highest resident memory this process has had (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def sweep() -> dict:
+    from rapidreview.clocks.models import Clock, ClockState
+    from rapidreview.clocks.tasks import run_sweep
+    from rapidreview.notifications import services as outbox
+
+    outbox._enqueue = lambda notification_id: None  # the sweep, not the broker
+    today = timezone.localdate()
+    clocks = Clock.objects.count()
+    active = Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.OVERDUE]).count()
+    due = Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.OVERDUE], next_reminder_on__lte=today).count()
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        start = time.perf_counter()
+        result = run_sweep(today)
+        seconds = time.perf_counter() - start
+    return {"clocks": clocks, "active": active, "due_before": due, "seconds": round(seconds, 3),
+            "queries": counter.count, "result": result, "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def sheet_pdf() -> dict:
+    import weasyprint  # noqa: F401 - loaded once per worker; not part of one render
+
+    from decisions.models import DecisionSheet
+    from decisions.views.sheets import render_sheet_pdf
+
+    sheet = (DecisionSheet.objects.exclude(current=None).select_related("case", "current")
+             .order_by("-updated_at").first())
+    if sheet is None:
+        return {"skipped": "no decision sheet with a version in this database"}
+    timings = []
+    size = 0
+    for _ in range(3):
+        start = time.perf_counter()
+        size = len(render_sheet_pdf(sheet, sheet.current, None))
+        timings.append(round(time.perf_counter() - start, 3))
+    return {"case": sheet.case.reference, "seconds_first": timings[0], "seconds": min(timings),
+            "seconds_all": timings, "bytes": size, "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def pack_pdf() -> dict:
+    import weasyprint  # noqa: F401
+
+    from agencychecks import selectors
+    from agencychecks.models import AgencyCheckForm, FormStatus
+    from agencychecks.pdf import render_pack_pdf
+    from agencychecks.sections import snapshot
+    from referrals.models import Case, Stage
+
+    baseline = peak_rss_mb()
+    case = (Case.objects.filter(stage=Stage.RAPID_REVIEW)
+            .annotate(n=Count("agency_forms", filter=Q(agency_forms__status=FormStatus.ACCEPTED)))
+            .filter(n__gte=1).order_by("-n", "-created_at").first())
+    if case is None:
+        return {"skipped": "no case with accepted forms"}
+    start = time.perf_counter()
+    forms = list(selectors.accepted_forms(case))
+    chronology = sum(f.chronology.count() for f in forms) if forms and hasattr(AgencyCheckForm, "chronology") else 0
+    pdf = render_pack_pdf(case=case, pack=selectors.pack_for(case), entries=[(f, snapshot(f)) for f in forms],
+                          base_url="http://127.0.0.1/")
+    seconds = time.perf_counter() - start
+    return {"case": case.reference, "forms": len(forms), "chronology_rows": chronology, "seconds": round(seconds, 3),
+            "bytes": len(pdf), "baseline_rss_mb": round(baseline, 1), "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+MODES = {"sweep": sweep, "sheet-pdf": sheet_pdf, "pack-pdf": pack_pdf}
+
+if __name__ == "__main__":
+    mode = sys.argv[1]
+    try:
+        out = MODES[mode]()
+    except ImportError as exc:
+        out = {"skipped": f"not available yet: {exc}"}
+    print(json.dumps(out, default=str))

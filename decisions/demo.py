@@ -1,0 +1,176 @@
+"""Demo data for the decisions stage: a sheet out for signature with one signature, a disputed sheet, a decision
+with the National Panel, and a practice review in progress. Keyed on the case, so loading twice changes nothing.
+
+The referrals demo has already moved these cases to their stages, so the records that belong to earlier steps
+(the meeting, the vote, the signatures) are written as they would have been at the time.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from rapidreview.accounts.models import StatutoryPartner
+from rapidreview.clocks.models import ClockKind
+from rapidreview.clocks.services import clock_meet, clock_start
+from rapidreview.workdays import add_working_days
+from referrals.models import Stage
+
+from . import services
+from .models import (
+    SECTION_FIELDS,
+    Cspr,
+    CsprMilestone,
+    CsprParticipation,
+    DecisionSheet,
+    DecisionSheetVersion,
+    MeetingRecord,
+    MilestoneKind,
+    NationalPanelSubmission,
+    ParallelProcess,
+    ParticipationStatus,
+    SheetStatus,
+    Signature,
+    Vote,
+)
+from .services.cspr import involved_agencies
+
+LA, HEALTH, POLICE = StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE
+
+SHEET = {
+    "case_summary": "The child was admitted to hospital with injuries not consistent with the account given. "
+                    "Three siblings live at home; the family moved into the borough eighteen months ago.",
+    "agency_involvement": "Police: two call-outs for domestic abuse, not shared with health.\n"
+                          "Barts Health: emergency department attendance six months earlier.\n"
+                          "GP: missed immunisations; no follow-up.\n"
+                          "Children's Social Care: a contact closed after a single visit.",
+    "analysis": "The mother's limited English meant professionals relied on the father to interpret, which hid "
+                "the domestic abuse. The family's insecure immigration status and temporary housing left them "
+                "wary of services. Practice did not take account of these inequalities.",
+    "immediate_actions": "Police: domestic abuse notifications to health visiting reviewed.\n"
+                         "GP Care Group: reminder on following up missed immunisations.",
+    "learning": "Use independent interpreters. Share domestic abuse call-outs with health visiting. "
+                "Think about the whole family, including fathers and partners.",
+    "criteria_met": "yes",
+    "criteria_reasons": "Abuse is suspected, the child was seriously harmed, and there are concerns about how "
+                        "agencies worked together.",
+    "national_issues": "no", "national_issues_detail": "",
+    "recommendation": "cspr",
+    "rationale": "The learning about interpreting and information sharing reaches across every agency and has "
+                 "not been reviewed locally before.",
+}
+
+
+def _meeting(case, manager, themes=()):
+    """The panel meeting record and vote, as written when the case was at rapid review."""
+    meeting, created = MeetingRecord.objects.get_or_create(case=case, defaults={
+        "chair_overview": SHEET["case_summary"], "areas_for_learning": SHEET["learning"],
+        "cspr_criteria_met": "yes", "cspr_criteria_reasons": SHEET["criteria_reasons"], "national_issues": "no",
+        "recorded_by": manager, "vote_closed_at": timezone.now(), "vote_closed_by": manager,
+        "meeting_date": add_working_days(case.sin_notified_on, 9) if case.sin_notified_on else None})
+    if created:
+        from panels.selectors import panel_for_case, voting_members_present
+
+        panel = panel_for_case(case)
+        if panel is not None:
+            for member in voting_members_present(panel):
+                Vote.objects.create(meeting=meeting, member=member, choice="yes", recorded_by=manager)
+        from themes.models import Theme
+
+        meeting.themes.set(themes or Theme.objects.filter(is_active=True).order_by("name")[:3])
+    return meeting
+
+
+def _frozen_sheet(case, manager, status, signers, signed_on):
+    """A sheet whose version 1 was sent for signature and signed by ``signers`` (partner -> user)."""
+    sheet = DecisionSheet.objects.create(case=case, status=status)
+    version = DecisionSheetVersion.objects.create(sheet=sheet, number=1, created_by=manager,
+                                                  frozen_at=timezone.now(), **{f: SHEET[f] for f in SECTION_FIELDS})
+    sheet.current = version
+    at = timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(11)))
+    for partner, person in signers.items():
+        Signature.objects.create(sheet=sheet, version=version, partner=partner, signer=person, outcome="agree",
+                                 signed_at=at)
+    if len(signers) == 3:
+        sheet.signed_at = at
+    sheet.save()
+    return sheet
+
+
+def load(context: dict) -> None:
+    cases = context.get("cases") or {}
+    users = context["users"]
+    manager, chair = users["manager"], users["chair"]
+    executives = {LA: users["exec.la"], HEALTH: users["exec.health"], POLICE: users["exec.police"]}
+    today = timezone.localdate()
+
+    case = cases.get("out_for_signature")
+    if case is not None and case.stage == Stage.DECISION and not DecisionSheet.objects.filter(case=case).exists():
+        _meeting(case, manager)
+        sheet = services.sheet_start(case=case, actor=manager)
+        services.sheet_edit(sheet=sheet, actor=manager, content=SHEET)
+        services.sheet_send(sheet=sheet, actor=manager)
+        services.signature_record(sheet=sheet, signer=executives[LA], partner=LA, outcome="agree")
+
+    case = cases.get("disputed")
+    if case is not None and case.stage == Stage.DECISION and not DecisionSheet.objects.filter(case=case).exists():
+        _meeting(case, manager)
+        sheet = services.sheet_start(case=case, actor=manager)
+        services.sheet_edit(sheet=sheet, actor=manager,
+                            content={**SHEET, "recommendation": "multi_agency",
+                                     "rationale": "A multi-agency learning review is proportionate."})
+        services.sheet_send(sheet=sheet, actor=manager)
+        services.signature_record(sheet=sheet, signer=executives[LA], partner=LA, outcome="agree")
+        services.signature_record(sheet=sheet, signer=executives[POLICE], partner=POLICE, outcome="dispute",
+                                  reasons="The criteria for a practice review are met; a learning review is not "
+                                          "enough given the missed domestic abuse information.")
+        dispute = sheet.disputes.get()
+        services.dispute_escalate(dispute=dispute, actor=chair,
+                                  reason="The panel and the police could not agree on the level of review.")
+
+    for key in ("sent_to_national_panel", "cspr_in_progress"):
+        case = cases.get(key)
+        if case is None or DecisionSheet.objects.filter(case=case).exists() or case.sin_notified_on is None:
+            continue
+        _meeting(case, manager)
+        sent_on = min(add_working_days(case.sin_notified_on, 14), today)
+        _frozen_sheet(case, manager, SheetStatus.SENT, executives, add_working_days(sent_on, -1))
+        submission = NationalPanelSubmission.objects.create(
+            case=case, sent_on=sent_on, working_day=14, sent_by=manager)
+        clock_meet(subject=case, kind=ClockKind.NATIONAL_PANEL)
+        if key != "cspr_in_progress":
+            continue
+        submission.response_on = add_working_days(sent_on, 5)
+        submission.response = "agree"
+        submission.response_text = "The National Panel agrees that a local practice review should be held and " \
+                                    "asks that it looks at the use of interpreters."
+        submission.response_recorded_by = manager
+        submission.save()
+        started = add_working_days(sent_on, 2)
+        cspr = Cspr.objects.create(
+            case=case, methodology="learning_together", commissioned_by=manager, started_on=started,
+            methodology_detail="Systems review with practitioner learning events.",
+            reviewers="Dr Ada Lovelace (independent reviewer)",
+            terms_of_reference="How agencies shared information about domestic abuse, and how the family's "
+                               "language and immigration status shaped the help they received.")
+        clock = clock_start(kind=ClockKind.CSPR_REPORT, subject=cspr, start=started, case_id=case.pk,
+                            label="Practice review final report")
+        cspr.final_report_due_on = clock.due_on
+        cspr.planned_publication_on = clock.due_on + datetime.timedelta(days=60)
+        cspr.save()
+        clock_start(kind=ClockKind.PRE_PUBLICATION, subject=cspr, start=today, case_id=case.pk,
+                    due=add_working_days(cspr.planned_publication_on, -7),
+                    label="Report to the National Panel and the Secretary of State")
+        for i, agency in enumerate(involved_agencies(case)):
+            CsprParticipation.objects.create(cspr=cspr, agency=agency, status=[
+                ParticipationStatus.CONTRIBUTED, ParticipationStatus.TAKING_PART,
+                ParticipationStatus.NOT_RESPONDING][i % 3])
+        event_on = add_working_days(started, 20)
+        CsprMilestone.objects.create(cspr=cspr, kind=MilestoneKind.PRACTITIONER_EVENT, planned_on=event_on,
+                                     completed_on=event_on if event_on <= today else None,
+                                     notes="Twenty-two practitioners from seven agencies.")
+        CsprMilestone.objects.create(cspr=cspr, kind=MilestoneKind.DRAFT_REPORT, planned_on=add_working_days(today, 15))
+        CsprMilestone.objects.create(cspr=cspr, kind=MilestoneKind.FINAL_REPORT, planned_on=clock.due_on)
+        ParallelProcess.objects.create(cspr=cspr, kind="criminal", description="Prosecution of the father",
+                                       status="ongoing", may_delay_publication=True)
+        ParallelProcess.objects.create(cspr=cspr, kind="iopc", description="Referral about the second call-out",
+                                       status="concluded", may_delay_publication=False)

@@ -1,0 +1,109 @@
+"""What the decisions stage adds to the shell: dashboard cards, the case-page section, task-list rows, figures."""
+
+from django.urls import reverse
+
+from rapidreview.accounts.models import Role
+from referrals.models import Stage
+
+from .models import Cspr, DecisionSheet, MeetingRecord, NationalPanelResponse, NationalPanelSubmission, SheetStatus
+from .selectors import (
+    SHEET_READERS,
+    escalations_open,
+    is_executive_chair,
+    meeting_for,
+    sheet_for,
+    sheets_awaiting_signature,
+    tally,
+)
+
+AFTER_MEETING = (Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR, Stage.CLOSED)
+
+
+def awaiting_card(request):
+    sheets = sheets_awaiting_signature(request.user)
+    if not sheets:
+        return None
+    return {"count": len(sheets), "sheets": sheets[:5]}
+
+
+def escalations_card(request):
+    if not (request.user.has_role(Role.RR_CHAIR) or is_executive_chair(request.user)):
+        return None
+    escalations = list(escalations_open()[:10])
+    return {"escalations": escalations} if escalations else None
+
+
+def business_unit_card(request):
+    sheets = list(DecisionSheet.objects.filter(status__in=[SheetStatus.OUT_FOR_SIGNATURE, SheetStatus.DISPUTED,
+                                                           SheetStatus.SIGNED])
+                  .select_related("case", "current").order_by("updated_at")[:10])
+    return {"sheets": sheets} if sheets else None
+
+
+def case_section(request, case):
+    if case.stage not in (Stage.RAPID_REVIEW, *AFTER_MEETING):
+        return None
+    meeting = meeting_for(case)
+    sheet = sheet_for(case)
+    if case.stage == Stage.RAPID_REVIEW and meeting is None:
+        return None
+    return {
+        "case": case, "meeting": meeting, "tally": tally(meeting), "sheet": sheet,
+        "can_read_sheet": request.user.has_role(*SHEET_READERS),
+        "submission": NationalPanelSubmission.objects.filter(case=case).first(),
+        "cspr": Cspr.objects.filter(case=case).first(),
+        "alternative": getattr(case, "alternative_learning", None) if case.stage in AFTER_MEETING else None,
+    }
+
+
+def case_tasks(case):
+    if case.stage not in (Stage.RAPID_REVIEW, *AFTER_MEETING):
+        return []
+    meeting = MeetingRecord.objects.filter(case=case).first()
+    sheet = DecisionSheet.objects.filter(case=case).first()
+    submission = NationalPanelSubmission.objects.filter(case=case).first()
+    cspr = Cspr.objects.filter(case=case).first()
+    after = case.stage in AFTER_MEETING
+    rows = [
+        {"label": "Record the panel meeting", "url": reverse("decisions:meeting", args=[case.pk]),
+         "status": "done" if meeting and meeting.chair_overview else ("in_progress" if meeting else "todo")},
+        {"label": "Take the vote", "url": reverse("decisions:vote", args=[case.pk]),
+         "status": "done" if after else ("in_progress" if meeting and meeting.votes.exists() else "todo")},
+    ]
+    sheet_status = "cannot_start"
+    if sheet:
+        sheet_status = "done" if sheet.status in (SheetStatus.SIGNED, SheetStatus.SENT) else "in_progress"
+    elif after:
+        sheet_status = "todo"
+    rows.append({"label": "Draft the decision sheet", "url": reverse("decisions:sheet", args=[case.pk]) if after
+                 else None, "status": "done" if sheet and sheet.status != SheetStatus.DRAFT else
+                 ("in_progress" if sheet else sheet_status)})
+    rows.append({"label": "Executive signatures", "url": reverse("decisions:sheet", args=[case.pk]) if sheet else None,
+                 "status": sheet_status if sheet and sheet.status != SheetStatus.DRAFT else "cannot_start",
+                 "hint": sheet.get_status_display() if sheet else ""})
+    np_status = "cannot_start"
+    if submission:
+        np_status = "done" if submission.response_on else "in_progress"
+    elif sheet and sheet.status == SheetStatus.SIGNED:
+        np_status = "todo"
+    rows.append({"label": "Send to the National Panel and record its response",
+                 "url": reverse("decisions:sheet", args=[case.pk]) if sheet else None, "status": np_status})
+    if cspr:
+        rows.append({"label": "Child Safeguarding Practice Review", "url": reverse("decisions:cspr", args=[case.pk]),
+                     "status": "done" if cspr.implementation_review_on else "in_progress",
+                     "hint": cspr.status_label})
+    return rows
+
+
+def national_panel_agreed_figure(year: int):
+    answered = NationalPanelSubmission.objects.filter(response_on__year=year).exclude(response="")
+    total = answered.count()
+    if not total:
+        return None
+    agreed = answered.filter(response=NationalPanelResponse.AGREE).count()
+    return {"label": "Decisions the National Panel agreed with", "value": f"{agreed} of {total}",
+            "note": f"{round(100 * agreed / total)}%"}
+
+
+def cspr_published_figure(year: int):
+    return {"label": "Practice reviews published", "value": Cspr.objects.filter(published_on__year=year).count()}

@@ -1,0 +1,132 @@
+"""Sending the signed decision to the National Panel, its response, and the no-review outcome."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapidreview.accounts.models import Agency, Partnership
+from rapidreview.clocks.models import ClockKind
+from rapidreview.clocks.services import clock_meet
+from rapidreview.db import DomainError
+from rapidreview.workdays import add_working_days, working_days_between
+from referrals.models import Case, Stage
+from referrals.services import case_record_event, case_transition
+
+from ..models import (
+    AlternativeLearning,
+    Cspr,
+    DecisionSheet,
+    NationalPanelResponse,
+    NationalPanelSubmission,
+    SheetStatus,
+)
+
+
+def national_panel_deadline(case: Case) -> datetime.date | None:
+    """The last working day for sending the decision (working day 15 by default)."""
+    if case.sin_notified_on is None:
+        return None
+    return add_working_days(case.sin_notified_on, Partnership.load().national_panel_working_days)
+
+
+def is_late(case: Case, sent_on: datetime.date) -> bool:
+    deadline = national_panel_deadline(case)
+    return deadline is not None and sent_on > deadline
+
+
+@transaction.atomic
+def national_panel_send(*, case: Case, actor, sent_on: datetime.date, late_reason: str = "") -> NationalPanelSubmission:
+    """Record the date the signed decision went to the National Panel; after the deadline a reason is needed."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.stage != Stage.DECISION:
+        raise DomainError("The decision can only be sent to the National Panel from the decision stage.")
+    sheet = DecisionSheet.objects.select_for_update().filter(case=case).first()
+    if sheet is None or sheet.status != SheetStatus.SIGNED:
+        raise DomainError("All three statutory partners must sign the decision sheet before it is sent.")
+    if sent_on > timezone.localdate():
+        raise DomainError("The date sent must be today or in the past.")
+    if case.sin_notified_on and sent_on < case.sin_notified_on:
+        raise DomainError("The date sent cannot be before the Serious Incident Notification.")
+    late = is_late(case, sent_on)
+    if late and not late_reason.strip():
+        limit = Partnership.load().national_panel_working_days
+        raise DomainError(f"The decision is being sent after working day {limit}. Give the reason for the delay.")
+    working_day = working_days_between(case.sin_notified_on, sent_on) if case.sin_notified_on else 0
+    submission = NationalPanelSubmission(case=case, sent_on=sent_on, working_day=working_day,
+                                         late_reason=late_reason if late else "", sent_by=actor)
+    submission._history_user = actor
+    submission.save()
+    sheet.status = SheetStatus.SENT
+    sheet._history_user = actor
+    sheet.save()
+    clock_meet(subject=case, kind=ClockKind.NATIONAL_PANEL)
+    case_transition(case=case, to_stage=Stage.NATIONAL_PANEL, allowed_from=(Stage.DECISION,), actor=actor,
+                    summary=f"Decision sent to the National Panel on working day {working_day}",
+                    note=late_reason if late else "")
+    return submission
+
+
+def _close_if_done(case: Case, actor) -> None:
+    """With no practice review, the case closes once the alternative and the National Panel's answer are recorded."""
+    if (case.stage == Stage.NATIONAL_PANEL and AlternativeLearning.objects.filter(case=case).exists()
+            and NationalPanelSubmission.objects.filter(case=case, response_on__isnull=False).exists()):
+        case_transition(case=case, to_stage=Stage.CLOSED, allowed_from=(Stage.NATIONAL_PANEL,), actor=actor,
+                        summary="Closed: no practice review; learning and actions are in the action plan")
+
+
+@transaction.atomic
+def national_panel_record_response(*, case: Case, actor, response_on: datetime.date, response: str,
+                                   text: str) -> NationalPanelSubmission:
+    """Record the National Panel's response to the decision."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.stage not in (Stage.NATIONAL_PANEL, Stage.CSPR):
+        raise DomainError("The National Panel's response can only be recorded after the decision was sent to it.")
+    submission = NationalPanelSubmission.objects.select_for_update().filter(case=case).first()
+    if submission is None:
+        raise DomainError("The decision has not been sent to the National Panel.")
+    if submission.response_on:
+        raise DomainError("The National Panel's response has already been recorded.")
+    if response not in NationalPanelResponse.values:
+        raise DomainError("Choose whether the National Panel agrees, disagrees or gives advice.")
+    if response_on < submission.sent_on or response_on > timezone.localdate():
+        raise DomainError("The date of the response must be between the date sent and today.")
+    submission.response_on = response_on
+    submission.response = response
+    submission.response_text = text
+    submission.response_recorded_by = actor
+    submission._history_user = actor
+    submission.save()
+    case_record_event(case=case, kind="national_panel", actor=actor, note=text,
+                      summary=f"National Panel response recorded: {NationalPanelResponse(response).label.lower()}")
+    _close_if_done(case, actor)
+    return submission
+
+
+@transaction.atomic
+def no_cspr_record(*, case: Case, actor, kind: str, detail: str, learning: str,
+                   actions: list[dict] = ()) -> AlternativeLearning:
+    """No practice review: record what happens instead and put the learning and actions in the action plan.
+
+    ``actions`` holds dicts with ``description``, ``agency`` and ``due_on``.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.stage != Stage.NATIONAL_PANEL:
+        raise DomainError("The outcome can be recorded once the decision has been sent to the National Panel.")
+    if Cspr.objects.filter(case=case).exists():
+        raise DomainError("A practice review has been commissioned for this case.")
+    if AlternativeLearning.objects.filter(case=case).exists():
+        raise DomainError("What happens instead has already been recorded.")
+    alternative = AlternativeLearning(case=case, kind=kind, detail=detail, learning=learning, recorded_by=actor)
+    alternative._history_user = actor
+    alternative.save()
+    from actionplan.services import action_create
+
+    for action in actions:
+        agency = action["agency"] if isinstance(action["agency"], Agency) else Agency.objects.get(pk=action["agency"])
+        action_create(case=case, source="rapid_review", learning=learning, description=action["description"],
+                      agency=agency, owner=None, due_on=action["due_on"], actor=actor)
+    case_record_event(case=case, kind="no_cspr", actor=actor, note=detail,
+                      summary=f"No practice review: {alternative.get_kind_display().lower()}")
+    _close_if_done(case, actor)
+    return alternative

@@ -1,0 +1,1 @@
+"""Views of the decisions stage, one module per part of the process."""

@@ -1,0 +1,148 @@
+"""The meeting record and the vote."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rapidreview.accounts.decorators import role_required
+from rapidreview.accounts.models import Role
+from rapidreview.db import DomainError
+
+from ..forms import ImmediateActionForm, MeetingRecordForm, VoteForm
+from ..selectors import meeting_for, tally, votes_for
+from ..services import immediate_action_add, meeting_save, vote_close, vote_record
+from ..services.meeting import MEETING_STAGES
+from .common import form_page, visible_case
+
+MEETING_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.PANEL_MEMBER, Role.EXECUTIVE)
+WRITERS = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
+
+
+def _agencies(case):
+    from panels.selectors import invited_agencies
+
+    return list(invited_agencies(case).order_by("name"))
+
+
+@role_required(*MEETING_ROLES)
+@require_http_methods(["GET"])
+def meeting_detail(request, case_id):
+    case = visible_case(request, case_id)
+    meeting = meeting_for(case)
+    return render(request, "decisions/meeting.html", {
+        "case": case, "meeting": meeting, "votes": votes_for(meeting), "tally": tally(meeting),
+        "can_edit": request.user.has_role(*WRITERS) and case.stage in MEETING_STAGES,
+    })
+
+
+@role_required(*WRITERS)
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, case_id):
+    case = visible_case(request, case_id)
+    meeting = meeting_for(case)
+    agencies = _agencies(case)
+    initial = {}
+    if meeting:
+        initial = {f: getattr(meeting, f) for f in ("meeting_date", "chair_overview", "areas_for_learning",
+                                                    "cspr_criteria_met", "cspr_criteria_reasons",
+                                                    "national_issues", "national_issues_detail")}
+        initial["themes"] = list(meeting.themes.all())
+        initial.update({f"presentation_{p.agency_id}": p.notes for p in meeting.presentations.all()})
+    form = MeetingRecordForm(request.POST or None, initial=initial, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting_save(case=case, actor=request.user, meeting_date=data["meeting_date"],
+                         chair_overview=data["chair_overview"], themes=data["themes"],
+                         areas_for_learning=data["areas_for_learning"], cspr_criteria_met=data["cspr_criteria_met"],
+                         cspr_criteria_reasons=data["cspr_criteria_reasons"], national_issues=data["national_issues"],
+                         national_issues_detail=data["national_issues_detail"], presentations=form.presentations())
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Meeting record saved.")
+            return redirect("decisions:meeting", case_id=case.pk)
+    return form_page(request, form=form, case=case, title="Panel meeting record",
+                     back_url=reverse("decisions:meeting", args=[case.pk]))
+
+
+@role_required(*WRITERS)
+@require_http_methods(["GET", "POST"])
+def immediate_action_new(request, case_id):
+    case = visible_case(request, case_id)
+    form = ImmediateActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            immediate_action_add(case=case, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Immediate action added to the statutory review action plan.")
+            return redirect("decisions:meeting", case_id=case.pk)
+    return form_page(request, form=form, case=case, title="Add an immediate action",
+                     intro="The action goes straight into the statutory review action plan.",
+                     back_url=reverse("decisions:meeting", args=[case.pk]))
+
+
+def _vote_context(request, case):
+    from panels.selectors import can_vote, panel_for_case, quorum_status, voting_members_present
+
+    panel = panel_for_case(case)
+    quorum = quorum_status(panel) if panel else None
+    meeting = meeting_for(case)
+    votes = votes_for(meeting)
+    open_ = case.stage == "rapid_review" and not (meeting and meeting.vote_closed)
+    own = can_vote(request.user, case) and open_ and quorum and quorum.met
+    behalf = request.user.has_role(Role.BUSINESS_UNIT) and open_ and quorum and quorum.met and panel is not None
+    present = voting_members_present(panel).order_by("full_name") if panel else []
+    return {"case": case, "panel": panel, "quorum": quorum, "meeting": meeting, "votes": votes,
+            "tally": tally(meeting), "present": present, "is_open": open_,
+            "own_vote": next((v for v in votes if v.member_id == request.user.pk), None),
+            "own_form": VoteForm(prefix="own") if own else None,
+            "behalf_form": VoteForm(prefix="behalf", members=present) if behalf else None,
+            "can_close": request.user.has_role(*WRITERS) and open_}
+
+
+@role_required(Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.PANEL_MEMBER)
+@require_http_methods(["GET", "POST"])
+def vote(request, case_id):
+    case = visible_case(request, case_id)
+    context = _vote_context(request, case)
+    if request.method == "POST":
+        behalf = "behalf-choice" in request.POST or "behalf-member" in request.POST
+        if behalf and context["behalf_form"] is not None:
+            form = VoteForm(request.POST, prefix="behalf", members=context["present"])
+            key = "behalf_form"
+        elif not behalf and context["own_form"] is not None:
+            form = VoteForm(request.POST, prefix="own")
+            key = "own_form"
+        else:
+            messages.error(request, "You cannot record this vote: only voting members present at a quorate meeting "
+                                    "without a conflict of interest can vote, and only while the vote is open.")
+            return render(request, "decisions/vote.html", context, status=400)
+        if form.is_valid():
+            member = form.cleaned_data.get("member") or request.user
+            try:
+                vote_record(case=case, member=member, choice=form.cleaned_data["choice"], actor=request.user)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Vote recorded for {member.full_name}.")
+                return redirect("decisions:vote", case_id=case.pk)
+        context[key] = form
+        return render(request, "decisions/vote.html", context, status=400)
+    return render(request, "decisions/vote.html", context)
+
+
+@role_required(*WRITERS)
+@require_POST
+def vote_close_view(request, case_id):
+    case = visible_case(request, case_id)
+    try:
+        vote_close(case=case, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("decisions:vote", case_id=case.pk)
+    messages.success(request, "The vote has closed. The case has moved on to the decision sheet.")
+    return redirect("decisions:sheet", case_id=case.pk)

@@ -1,0 +1,299 @@
+"""The decision sheet: drafting, versions, the PDF, signatures and disputes."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rapidreview.accounts.decorators import recent_auth_required, role_required
+from rapidreview.accounts.models import Partnership, Role, StatutoryPartner
+from rapidreview.audit.models import AccessAction
+from rapidreview.audit.services import access_log
+from rapidreview.db import DomainError
+from referrals.models import Stage
+
+from ..forms import DisputeMeetingForm, EscalateForm, ResolveForm, SheetForm, SignForm, WithdrawForm
+from ..models import SECTION_FIELDS, DisputeStatus, SheetStatus
+from ..selectors import (
+    SHEET_READERS,
+    disputes_for,
+    get_visible_dispute,
+    is_executive_chair,
+    open_dispute,
+    sheet_for,
+    sheet_versions,
+    signature_rows,
+    signatures_for,
+)
+from ..services import (
+    dispute_escalate,
+    dispute_record_meeting,
+    dispute_resolve,
+    sheet_edit,
+    sheet_revise,
+    sheet_send,
+    sheet_start,
+    sheet_withdraw,
+    signature_record,
+)
+from ..services.national_panel import national_panel_deadline
+from ..services.sheets import executive_partners
+from .common import form_page, visible_case
+
+
+def _sheet_or_404(case):
+    sheet = sheet_for(case)
+    if sheet is None:
+        raise Http404("No decision sheet yet")
+    return sheet
+
+
+@role_required(*SHEET_READERS)
+@require_http_methods(["GET"])
+def sheet_detail(request, case_id):
+    case = visible_case(request, case_id)
+    sheet = sheet_for(case)
+    context = {"case": case, "sheet": sheet, "is_bu": request.user.has_role(Role.BUSINESS_UNIT),
+               "can_start": (sheet is None and case.stage == Stage.DECISION
+                             and request.user.has_role(Role.BUSINESS_UNIT)),
+               "deadline": national_panel_deadline(case)}
+    if sheet is not None:
+        access_log(request, action=AccessAction.VIEW, obj=sheet, case_id=case.pk)
+        partners = executive_partners(request.user)
+        rows = signature_rows(sheet)
+        context.update({
+            "version": sheet.current, "versions": sheet_versions(sheet), "rows": rows,
+            "signatures": signatures_for(sheet), "disputes": disputes_for(sheet), "open_dispute": open_dispute(sheet),
+            "can_sign": sheet.status == SheetStatus.OUT_FOR_SIGNATURE and any(
+                r["signature"] is None and r["partner"] in partners for r in rows),
+            "is_exec_chair": is_executive_chair(request.user),
+            "is_chair": request.user.has_role(Role.RR_CHAIR),
+            "submission": getattr(case, "national_panel_submission", None),
+            "cspr": getattr(case, "cspr", None),
+            "alternative": getattr(case, "alternative_learning", None),
+        })
+    return render(request, "decisions/sheet.html", context)
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def sheet_start_view(request, case_id):
+    case = visible_case(request, case_id, action=AccessAction.CHANGE)
+    try:
+        sheet_start(case=case, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("decisions:sheet", case_id=case.pk)
+    messages.success(request, "Decision sheet drafted from the meeting record. Check each section.")
+    return redirect("decisions:sheet_edit", case_id=case.pk)
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_http_methods(["GET", "POST"])
+def sheet_edit_view(request, case_id):
+    case = visible_case(request, case_id)
+    sheet = _sheet_or_404(case)
+    if sheet.status != SheetStatus.DRAFT and request.method == "GET":
+        hint = " Withdraw it from signature first." if sheet.status == SheetStatus.OUT_FOR_SIGNATURE else ""
+        messages.error(request, "The decision sheet is not a draft, so it cannot be edited." + hint)
+        return redirect("decisions:sheet", case_id=case.pk)
+    form = SheetForm(request.POST or None, instance=sheet.current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = sheet_edit(sheet=sheet, actor=request.user,
+                                 content={f: form.cleaned_data[f] for f in SECTION_FIELDS})
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Draft saved as version {version.number}.")
+            return redirect("decisions:sheet", case_id=case.pk)
+    status = 400 if request.method == "POST" else 200
+    return form_page(request, form=form, case=case, title="Edit the decision sheet", status=status,
+                     intro="Each save keeps a new version. The analysis should say how race, ethnicity, disability "
+                           "and other inequalities shaped the child's experience and the practice around them.",
+                     back_url=reverse("decisions:sheet", args=[case.pk]))
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def sheet_send_view(request, case_id):
+    case = visible_case(request, case_id, action=AccessAction.CHANGE)
+    sheet = _sheet_or_404(case)
+    try:
+        version = sheet_send(sheet=sheet, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Version {version.number} sent to the three statutory partners for signature.")
+    return redirect("decisions:sheet", case_id=case.pk)
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_http_methods(["GET", "POST"])
+def sheet_withdraw_view(request, case_id):
+    case = visible_case(request, case_id)
+    sheet = _sheet_or_404(case)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sheet_withdraw(sheet=sheet, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The sheet was withdrawn and can be edited. Every partner will sign again.")
+            return redirect("decisions:sheet", case_id=case.pk)
+    return form_page(request, form=form, case=case, title="Withdraw the decision sheet from signature",
+                     back_url=reverse("decisions:sheet", args=[case.pk]))
+
+
+@role_required(Role.EXECUTIVE)
+@recent_auth_required(minutes=15)
+@require_http_methods(["GET", "POST"])
+def sheet_sign(request, case_id):
+    case = visible_case(request, case_id)
+    sheet = _sheet_or_404(case)
+    partners = executive_partners(request.user)
+    if not partners:
+        raise PermissionDenied
+    answered = set(sheet.signatures.filter(version=sheet.current_id).values_list("partner", flat=True))
+    choices = [(p, StatutoryPartner(p).label) for p in partners if p not in answered]
+    if sheet.status != SheetStatus.OUT_FOR_SIGNATURE or not choices:
+        messages.error(request, "There is nothing for you to sign on this decision sheet.")
+        return redirect("decisions:sheet", case_id=case.pk)
+    form = SignForm(request.POST or None, partners=choices)
+    if request.method == "POST" and form.is_valid():
+        partner = form.cleaned_data.get("partner") or choices[0][0]
+        try:
+            signature_record(sheet=sheet, signer=request.user, partner=partner, outcome=form.cleaned_data["outcome"],
+                             reasons=form.cleaned_data["reasons"])
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your answer has been recorded.")
+            return redirect("decisions:sheet", case_id=case.pk)
+    return form_page(request, form=form, case=case, template="decisions/sign.html",
+                     title=f"Sign version {sheet.current.number} of the decision sheet",
+                     version=sheet.current, sheet=sheet, signing_for=choices,
+                     back_url=reverse("decisions:sheet", args=[case.pk]))
+
+
+@role_required(*SHEET_READERS)
+@require_http_methods(["GET"])
+def sheet_version(request, case_id, number):
+    case = visible_case(request, case_id)
+    sheet = _sheet_or_404(case)
+    version = sheet.versions.filter(number=number).select_related("created_by").first()
+    if version is None:
+        raise Http404("No such version")
+    access_log(request, action=AccessAction.VIEW, obj=version, case_id=case.pk)
+    return render(request, "decisions/version.html", {
+        "case": case, "sheet": sheet, "version": version,
+        "signatures": version.signatures.select_related("signer")})
+
+
+@role_required(*SHEET_READERS)
+@require_http_methods(["GET"])
+def sheet_pdf(request, case_id, number=None):
+    case = visible_case(request, case_id, action=AccessAction.PDF)
+    sheet = _sheet_or_404(case)
+    version = sheet.versions.filter(number=number).first() if number else sheet.current
+    if version is None:
+        raise Http404("No such version")
+    access_log(request, action=AccessAction.PDF, obj=version, case_id=case.pk)
+    pdf = render_sheet_pdf(sheet, version, request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="decision-sheet-{case.reference}-v{version.number}.pdf"'
+    return response
+
+
+def render_sheet_pdf(sheet, version, request=None) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("decisions/sheet_pdf.html", {
+        "sheet": sheet, "case": sheet.case, "version": version, "partnership": Partnership.load(),
+        "signatures": version.signatures.select_related("signer").order_by("signed_at"),
+        "all_signatures": sheet.signatures.select_related("signer", "version").order_by("signed_at"),
+        "generated_at": timezone.now()})
+    base_url = request.build_absolute_uri("/") if request else None
+    return HTML(string=html, base_url=base_url).write_pdf()
+
+
+@role_required(Role.BUSINESS_UNIT, Role.RR_CHAIR)
+@require_http_methods(["GET", "POST"])
+def dispute_meeting(request, dispute_id):
+    dispute = get_visible_dispute(request.user, dispute_id)
+    case = visible_case(request, dispute.sheet.case_id, obj=dispute)
+    form = DisputeMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute_record_meeting(dispute=dispute, actor=request.user, meeting_on=form.cleaned_data["meeting_on"],
+                                   notes=form.cleaned_data["notes"])
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Meeting recorded. The business unit can now revise the sheet.")
+            return redirect("decisions:sheet", case_id=case.pk)
+    return form_page(request, form=form, case=case, title="Record the meeting with the rapid review chair",
+                     intro=f"{dispute.signature.get_partner_display()} disputed: {dispute.signature.reasons}",
+                     back_url=reverse("decisions:sheet", args=[case.pk]))
+
+
+@role_required(Role.BUSINESS_UNIT, Role.RR_CHAIR)
+@require_http_methods(["GET", "POST"])
+def dispute_escalate_view(request, dispute_id):
+    dispute = get_visible_dispute(request.user, dispute_id)
+    case = visible_case(request, dispute.sheet.case_id, obj=dispute)
+    form = EscalateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute_escalate(dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Escalated to the chair of the Executive.")
+            return redirect("decisions:sheet", case_id=case.pk)
+    return form_page(request, form=form, case=case, title="Escalate the dispute to the chair of the Executive",
+                     back_url=reverse("decisions:sheet", args=[case.pk]))
+
+
+@role_required(Role.EXECUTIVE)
+@require_http_methods(["GET", "POST"])
+def dispute_resolve_view(request, dispute_id):
+    if not is_executive_chair(request.user):
+        raise PermissionDenied
+    dispute = get_visible_dispute(request.user, dispute_id)
+    case = visible_case(request, dispute.sheet.case_id, obj=dispute)
+    if dispute.status != DisputeStatus.ESCALATED:
+        messages.error(request, "This dispute is not waiting for the chair of the Executive.")
+        return redirect("decisions:sheet", case_id=case.pk)
+    form = ResolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute_resolve(dispute=dispute, actor=request.user, resolution=form.cleaned_data["resolution"])
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Resolution recorded. The business unit will revise the sheet for signature.")
+            return redirect("decisions:sheet", case_id=case.pk)
+    return form_page(request, form=form, case=case, title="Resolve the escalated dispute",
+                     intro=f"{dispute.signature.get_partner_display()} disputed: {dispute.signature.reasons}. "
+                           f"Escalated because: {dispute.escalation_reason}",
+                     back_url=reverse("decisions:sheet", args=[case.pk]))
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def sheet_revise_view(request, case_id):
+    case = visible_case(request, case_id, action=AccessAction.CHANGE)
+    sheet = _sheet_or_404(case)
+    try:
+        version = sheet_revise(sheet=sheet, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("decisions:sheet", case_id=case.pk)
+    messages.success(request, f"Version {version.number} opened for revision. Every partner will sign again.")
+    return redirect("decisions:sheet_edit", case_id=case.pk)

@@ -1,0 +1,88 @@
+"""What panels adds to the shared shell: navigation, dashboard cards, the case-page section and task-list rows."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from rapidreview.accounts.models import Role
+from referrals.models import Stage
+
+from . import selectors
+from .models import PanelState
+
+PANEL_STAGES = (Stage.RAPID_REVIEW, Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR, Stage.CLOSED)
+SECTION_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.THRESHOLD, Role.EXECUTIVE)
+
+
+def business_unit_card(request) -> dict | None:
+    today = timezone.localdate()
+    awaiting = selectors.awaiting_with_deadlines(limit=10)
+    clusters = [c for c in selectors.active_clusters() if c["liaison"] is None]
+    upcoming = selectors.upcoming_panels(today)[:5]
+    unhandled = selectors.conflicts_list().filter(handled_at__isnull=True).count()
+    substitutes = selectors.conflicts_list().filter(substitute_required_at__isnull=False,
+                                                    substitute__isnull=True).count()
+    if not (awaiting or clusters or upcoming or unhandled or substitutes):
+        return None
+    return {"awaiting": awaiting, "clusters": clusters, "upcoming": upcoming, "unhandled": unhandled,
+            "substitutes": substitutes, "today": today}
+
+
+def member_card(request) -> dict | None:
+    invitations = list(selectors.my_panels(request.user)[:10])
+    return {"invitations": invitations}
+
+
+def case_section(request, case) -> dict | None:
+    if case.stage not in PANEL_STAGES:
+        return None
+    panel = selectors.panel_for_case(case)
+    user = request.user
+    invited = panel is not None and panel.invitations.filter(user_id=user.pk).exists()
+    if not (user.has_role(*SECTION_ROLES) or invited):
+        return None
+    is_bu = user.has_role(Role.BUSINESS_UNIT)
+    invitations = list(selectors.invitations_for(panel)) if panel else []
+    return {
+        "case": case, "panel": panel, "is_bu": is_bu, "invitations": invitations,
+        "quorum": selectors.quorum_status(panel) if any(i.attendance for i in invitations) else None,
+        "deadline": selectors.meeting_deadline(case) if case.stage == Stage.RAPID_REVIEW else None,
+        "cluster": selectors.cluster_for(case) if case.stage == Stage.RAPID_REVIEW and user.has_role(
+            Role.BUSINESS_UNIT, Role.RR_CHAIR) else [],
+        "liaison": selectors.liaison_for(case),
+    }
+
+
+def case_tasks(case) -> list[dict]:
+    rows = []
+    if case.stage == Stage.RAPID_REVIEW:
+        panel = selectors.panel_for_case(case)
+        state = panel.state if panel else None
+        scheduled = state in (PanelState.SCHEDULED, PanelState.HELD)
+        deadline = selectors.meeting_deadline(case)
+        rows.append({"label": "Set up the panel", "url": reverse("panels:set_up", args=[case.pk]),
+                     "status": "done" if panel else "todo",
+                     "hint": "Core members and the agencies involved"})
+        rows.append({"label": "Schedule the panel meeting",
+                     "url": reverse("panels:schedule", args=[case.pk]) if panel else None,
+                     "status": "done" if scheduled else ("todo" if panel else "cannot_start"),
+                     "hint": f"On or before {deadline.day} {deadline:%B %Y}" if deadline and not scheduled else ""})
+        rows.append({"label": "Send the invitations", "url": reverse("panels:panel", args=[case.pk]) if panel else None,
+                     "status": "done" if panel and panel.invitations_sent_at else (
+                         "todo" if state == PanelState.SCHEDULED else "cannot_start")})
+        agenda_sent = panel is not None and panel.agenda_version > 0 and (
+            panel.agenda_sent_version == panel.agenda_version)
+        rows.append({"label": "Write and send the agenda",
+                     "url": reverse("panels:agenda", args=[case.pk]) if panel else None,
+                     "status": "done" if agenda_sent else (
+                         ("in_progress" if panel.agenda else "todo") if state == PanelState.SCHEDULED
+                         else "cannot_start")})
+        rows.append({"label": "Record attendance and the meeting",
+                     "url": reverse("panels:attendance", args=[case.pk]) if state == PanelState.SCHEDULED else None,
+                     "status": "done" if state == PanelState.HELD else (
+                         "todo" if state == PanelState.SCHEDULED else "cannot_start")})
+    for conflict in selectors.conflicts_for_case(case).filter(substitute_required_at__isnull=False):
+        rows.append({"label": f"Agree a substitute for {conflict.user.full_name}",
+                     "url": reverse("panels:conflict_substitute", args=[conflict.pk]),
+                     "status": "done" if conflict.substitute_id else "todo",
+                     "hint": "A practice review was commissioned and this member has a conflict of interest"})
+    return rows

@@ -1,0 +1,286 @@
+"""Reads about panels, and the access rules panels add to cases.
+
+Contracts other apps rely on (keep their signatures stable): ``panel_for_case``, ``invited_agencies``,
+``case_panel_members``, ``is_conflicted``, ``quorum_status``, ``voting_members_present``, ``can_vote``.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from rapidreview.accounts.models import Agency, Partnership, Role, RoleAssignment, StatutoryPartner, User
+from rapidreview.accounts.selectors import current_assignments
+from rapidreview.workdays import add_working_days, is_working_day
+from referrals.models import Case, Stage
+
+from .models import (
+    DAY_TAKEN_STATES,
+    Attendance,
+    ConflictOfInterest,
+    NationalPanelLiaison,
+    Panel,
+    PanelInvitation,
+    PanelState,
+)
+
+# Issue 5 / process rule 22: notifications this close together call for liaison with the National Panel.
+CLUSTER_WORKING_DAYS = 10
+QUORUM_PARTNERS = (StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE)
+
+
+@dataclass
+class QuorumStatus:
+    met: bool
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        if self.met:
+            return "The panel is quorate: each statutory partner is represented by a voting member."
+        return "The panel is not quorate. No voting member is present for: " + ", ".join(self.missing) + "."
+
+
+# ---- contracts ----------------------------------------------------------------------------------------------
+
+def panel_for_case(case) -> Panel | None:
+    """The case's panel, or None when none has been set up."""
+    return Panel.objects.filter(case_id=case.pk).select_related("case").first()
+
+
+def invited_agencies(case) -> QuerySet[Agency]:
+    """Agencies of the panel's invitations plus the agencies the referral lists as involved."""
+    invited = PanelInvitation.objects.filter(panel__case_id=case.pk, agency__isnull=False).values("agency_id")
+    involved = Case.involved_agencies.through.objects.filter(case_id=case.pk).values("agency_id")
+    return Agency.objects.filter(Q(pk__in=invited) | Q(pk__in=involved)).distinct()
+
+
+def conflicted_user_ids(case) -> QuerySet:
+    return ConflictOfInterest.objects.filter(case_id=case.pk).values("user_id")
+
+
+def case_panel_members(case) -> QuerySet[User]:
+    """The people invited to the case's panel, minus anyone with a declared conflict on the case."""
+    invited = PanelInvitation.objects.filter(panel__case_id=case.pk).values("user_id")
+    return (User.objects.filter(pk__in=invited, is_active=True).exclude(pk__in=conflicted_user_ids(case))
+            .select_related("agency"))
+
+
+def is_conflicted(user, case) -> bool:
+    if user is None or not getattr(user, "pk", None):
+        return False
+    return ConflictOfInterest.objects.filter(case_id=case.pk, user_id=user.pk).exists()
+
+
+def quorum_status(panel: Panel) -> QuorumStatus:
+    """Whether each statutory partner is represented by a present (or substituted) voting member, not conflicted."""
+    present = _present_voting_invitations(panel)
+    partners = set(present.values_list("statutory_partner", flat=True))
+    missing = [StatutoryPartner(p).label for p in QUORUM_PARTNERS if p not in partners]
+    return QuorumStatus(met=not missing, missing=missing)
+
+
+def voting_members_present(panel: Panel) -> QuerySet[User]:
+    """Voting members who were present or represented by a substitute, excluding anyone conflicted."""
+    return User.objects.filter(pk__in=_present_voting_invitations(panel).values("user_id"))
+
+
+def can_vote(user, case) -> bool:
+    """Whether ``user`` may vote on ``case``: a voting invitee of its panel who attended and has no conflict."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    panel = panel_for_case(case)
+    if panel is None:
+        return False
+    return _present_voting_invitations(panel).filter(user_id=user.pk).exists()
+
+
+def _present_voting_invitations(panel: Panel) -> QuerySet[PanelInvitation]:
+    return (PanelInvitation.objects.filter(panel=panel, voting=True,
+                                           attendance__in=[Attendance.PRESENT, Attendance.SUBSTITUTE])
+            .exclude(user_id__in=ConflictOfInterest.objects.filter(case_id=panel.case_id).values("user_id")))
+
+
+# ---- access rules registered with referrals ---------------------------------------------------------------
+
+def panel_member_case_grant(user) -> Q | None:
+    """Invited people see the cases whose panel they sit on."""
+    case_ids = PanelInvitation.objects.filter(user_id=user.pk).values("panel__case_id")
+    return Q(pk__in=case_ids)
+
+
+def conflict_case_exclusion(user) -> Q | None:
+    """A member with a declared conflict loses access to the case, whatever else grants it."""
+    return Q(pk__in=ConflictOfInterest.objects.filter(user_id=user.pk).values("case_id"))
+
+
+# ---- reads for pages ----------------------------------------------------------------------------------------
+
+def panel_with_invitations(case) -> Panel | None:
+    return (Panel.objects.filter(case_id=case.pk).select_related("case", "held_recorded_by")
+            .prefetch_related("invitations__user", "invitations__agency").first())
+
+
+def invitations_for(panel: Panel) -> QuerySet[PanelInvitation]:
+    conflicted = ConflictOfInterest.objects.filter(case_id=panel.case_id).values("user_id")
+    return (panel.invitations.select_related("user", "agency")
+            .annotate(conflicted=Exists(conflicted.filter(user_id=OuterRef("user_id")))))
+
+
+def can_see_panel_page(user, panel: Panel | None, case) -> bool:
+    """Business unit and rapid review chair always; otherwise only the people invited to this panel."""
+    if user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR):
+        return True
+    return panel is not None and panel.invitations.filter(user_id=user.pk).exists()
+
+
+def panel_members_register(include_past: bool = False) -> QuerySet[RoleAssignment]:
+    """The membership register: panel-member role assignments with person, agency and substitute."""
+    if include_past:
+        qs = RoleAssignment.objects.filter(role=Role.PANEL_MEMBER).select_related("user", "user__agency",
+                                                                                   "substitute")
+    else:
+        qs = current_assignments(Role.PANEL_MEMBER)
+    return qs.order_by("-core", "-is_chair", "-voting", "user__full_name")
+
+
+def get_membership(assignment_id) -> RoleAssignment:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(RoleAssignment.objects.select_related("user", "user__agency", "substitute"),
+                             pk=assignment_id, role=Role.PANEL_MEMBER)
+
+
+def core_assignments() -> QuerySet[RoleAssignment]:
+    return current_assignments(Role.PANEL_MEMBER).filter(core=True)
+
+
+def case_by_case_assignments() -> QuerySet[RoleAssignment]:
+    return current_assignments(Role.PANEL_MEMBER).filter(core=False)
+
+
+def meeting_deadline(case) -> datetime.date | None:
+    """The last day the panel may meet without an override: the panel-meeting clock's stored due date, or
+    working day N after the notification when no clock is running."""
+    from rapidreview.clocks.models import Clock, ClockKind
+
+    clock = (Clock.objects.filter(case_id=case.pk, kind=ClockKind.PANEL_MEETING).order_by("-started_on")
+             .values_list("due_on", flat=True).first())
+    if clock:
+        return clock
+    if case.sin_notified_on is None:
+        return None
+    return add_working_days(case.sin_notified_on, Partnership.load().panel_meeting_working_days)
+
+
+def awaiting_with_deadlines(limit: int | None = None) -> list[dict]:
+    """Cases waiting for a panel date, each with its deadline, in a constant number of queries."""
+    from rapidreview.clocks.models import Clock, ClockKind
+
+    cases = list(cases_awaiting_schedule().select_related("panel")[:limit] if limit else
+                 cases_awaiting_schedule().select_related("panel"))
+    dues = dict(Clock.objects.filter(case_id__in=[c.pk for c in cases], kind=ClockKind.PANEL_MEETING)
+                .order_by("started_on").values_list("case_id", "due_on"))
+    limit_days = Partnership.load().panel_meeting_working_days
+    return [{"case": c, "deadline": dues.get(c.pk) or (
+        add_working_days(c.sin_notified_on, limit_days) if c.sin_notified_on else None)} for c in cases]
+
+
+def panels_on(day: datetime.date, exclude_case=None) -> QuerySet[Panel]:
+    qs = Panel.objects.filter(meeting_date=day, state__in=DAY_TAKEN_STATES).select_related("case")
+    if exclude_case is not None:
+        qs = qs.exclude(case_id=exclude_case.pk)
+    return qs
+
+
+def neighbouring_working_days(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    return add_working_days(day, -1), add_working_days(day, 1)
+
+
+def panels_next_to(day: datetime.date, exclude_case=None) -> QuerySet[Panel]:
+    """Panels for other cases on the working day before or after ``day`` (the spacing warning)."""
+    before, after = neighbouring_working_days(day)
+    qs = Panel.objects.filter(meeting_date__in=[before, after], state__in=DAY_TAKEN_STATES).select_related("case")
+    if exclude_case is not None:
+        qs = qs.exclude(case_id=exclude_case.pk)
+    return qs
+
+
+def upcoming_panels(today: datetime.date | None = None) -> list[Panel]:
+    """Scheduled panels from today on, each marked with the spacing problems it has (constant queries)."""
+    today = today or timezone.localdate()
+    panels = list(Panel.objects.filter(state=PanelState.SCHEDULED, meeting_date__gte=today)
+                  .select_related("case").order_by("meeting_at"))
+    held_recent = set(Panel.objects.filter(state__in=DAY_TAKEN_STATES, meeting_date__gte=add_working_days(today, -1))
+                      .values_list("meeting_date", flat=True))
+    by_day: dict[datetime.date, int] = {}
+    for p in panels:
+        by_day[p.meeting_date] = by_day.get(p.meeting_date, 0) + 1
+    for p in panels:
+        before, after = neighbouring_working_days(p.meeting_date)
+        p.same_day_clash = by_day.get(p.meeting_date, 0) > 1
+        p.next_to = [d for d in (before, after) if d in held_recent]
+        p.is_working_day = is_working_day(p.meeting_date)
+    return panels
+
+
+def cases_awaiting_schedule() -> QuerySet[Case]:
+    """Cases at rapid review whose panel has no date yet (no panel, being set up, or cancelled)."""
+    return (Case.objects.filter(stage=Stage.RAPID_REVIEW)
+            .exclude(panel__state__in=DAY_TAKEN_STATES).order_by("sin_notified_on"))
+
+
+# ---- clustered notifications ----------------------------------------------------------------------------------
+
+def cluster_for(case) -> list[Case]:
+    """Other cases whose notification was within the cluster window of this one's (empty when none)."""
+    if case.sin_notified_on is None:
+        return []
+    start = add_working_days(case.sin_notified_on, -CLUSTER_WORKING_DAYS)
+    end = add_working_days(case.sin_notified_on, CLUSTER_WORKING_DAYS)
+    return list(Case.objects.filter(sin_notified_on__range=(start, end)).exclude(pk=case.pk)
+                .exclude(stage=Stage.CLOSED).order_by("sin_notified_on"))
+
+
+def liaison_for(case) -> NationalPanelLiaison | None:
+    return case.national_panel_liaisons.select_related("recorded_by").order_by("-liaised_on").first()
+
+
+def active_clusters() -> list[dict]:
+    """Groups of cases at rapid review whose notifications fall within the window of each other.
+
+    Each: {"cases": [...], "liaison": NationalPanelLiaison | None}. The groups chain: A–B and B–C make one group.
+    """
+    cases = list(Case.objects.filter(stage=Stage.RAPID_REVIEW, sin_notified_on__isnull=False)
+                 .order_by("sin_notified_on").prefetch_related("national_panel_liaisons__cases"))
+    groups: list[list[Case]] = []
+    for case in cases:
+        if groups and add_working_days(groups[-1][-1].sin_notified_on, CLUSTER_WORKING_DAYS) >= case.sin_notified_on:
+            groups[-1].append(case)
+        else:
+            groups.append([case])
+    result = []
+    for group in groups:
+        if len(group) < 2:
+            continue
+        liaisons = {li for c in group for li in c.national_panel_liaisons.all()}
+        covering = [li for li in liaisons if all(c in li.cases.all() for c in group)]
+        result.append({"cases": group, "liaison": max(covering, key=lambda li: li.liaised_on) if covering else None})
+    return result
+
+
+def conflicts_list() -> QuerySet[ConflictOfInterest]:
+    return ConflictOfInterest.objects.select_related("case", "user", "user__agency", "declared_by", "handled_by",
+                                                     "substitute")
+
+
+def conflicts_for_case(case) -> QuerySet[ConflictOfInterest]:
+    return conflicts_list().filter(case_id=case.pk)
+
+
+def my_panels(user) -> QuerySet[PanelInvitation]:
+    """Upcoming panels ``user`` is invited to, excluding cases they are conflicted on."""
+    return (PanelInvitation.objects.filter(user_id=user.pk, panel__state=PanelState.SCHEDULED)
+            .exclude(panel__case_id__in=ConflictOfInterest.objects.filter(user_id=user.pk).values("case_id"))
+            .select_related("panel", "panel__case").order_by("panel__meeting_at"))

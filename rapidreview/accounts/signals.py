@@ -1,0 +1,35 @@
+"""What happens at sign-in and sign-out: session stamps for re-authentication and absolute expiry, and the log."""
+
+import time
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+from .decorators import AUTH_AT_SESSION_KEY, LOGIN_AT_SESSION_KEY
+
+
+@receiver(user_logged_in, dispatch_uid="accounts-stamp-session")
+def stamp_session(sender, request, user, **kwargs):
+    """Remember when this session began (12-hour absolute limit) and when the password was last typed."""
+    if request is None or not hasattr(request, "session"):
+        return
+    now = time.time()
+    request.session[LOGIN_AT_SESSION_KEY] = now
+    request.session[AUTH_AT_SESSION_KEY] = now
+    request.session["last_seen"] = int(now)
+
+    from rapidreview.audit.models import AccessAction
+    from rapidreview.audit.services import access_log
+
+    access_log(request, action=AccessAction.SIGN_IN, obj=user)
+
+
+@receiver(user_login_failed, dispatch_uid="accounts-log-failure")
+def log_failure(sender, credentials, request=None, **kwargs):
+    """A failed sign-in is logged without the address typed: it may be someone's mistyped personal e-mail."""
+    if request is None:
+        return
+    from rapidreview.audit.models import AccessAction
+    from rapidreview.audit.services import access_log
+
+    access_log(request, action=AccessAction.SIGN_IN_FAILED)

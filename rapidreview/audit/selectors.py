@@ -1,0 +1,146 @@
+"""Reads for the audit pages: the change history of a case and its records, the access log, subject access."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.apps import apps
+from django.core.exceptions import FieldError
+from django.db.models import Q, QuerySet
+
+from .models import AccessLog
+
+
+def case_model():
+    return apps.get_model("referrals", "Case")
+
+
+@lru_cache(maxsize=1)
+def case_related_models() -> tuple[tuple[type, str], ...]:
+    """Every model that belongs to a case, with the lookup from it to the case's id (up to two steps away).
+
+    Found from the foreign keys, so records that later stages add are included without this module naming them.
+    """
+    case = case_model()
+    found: list[tuple[type, str]] = []
+    direct: list[tuple[type, str]] = []
+    for model in apps.get_models():
+        if model is case or model._meta.app_label in {"simple_history"} or model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is case and field.name != "possible_duplicate_of":
+                direct.append((model, f"{field.name}_id"))
+                break
+    found.extend(direct)
+    parents = {model: lookup for model, lookup in direct}
+    for model in apps.get_models():
+        if model is case or model in parents or model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model in parents and not field.null:
+                found.append((model, f"{field.name}__{parents[field.related_model]}"))
+                break
+    return tuple(found)
+
+
+@dataclass
+class HistoryEntry:
+    at: object
+    user: object
+    record: str
+    action: str
+    changes: list[tuple[str, str, str]]
+
+
+def _label(record) -> str:
+    return record.instance_type._meta.verbose_name.capitalize()
+
+
+def _value(value) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def case_history(case) -> list[HistoryEntry]:
+    """Every recorded change to the case and to each record that belongs to it, newest first."""
+    sources: list[tuple[type, dict]] = [(case_model(), {"id": case.pk})]
+    for model, lookup in case_related_models():
+        if hasattr(model, "history"):
+            sources.append((model, {lookup: case.pk}))
+    entries: list[HistoryEntry] = []
+    for model, lookup in sources:
+        history_model = model.history.model
+        try:
+            records = list(history_model.objects.filter(**lookup).select_related("history_user")
+                           .order_by(model._meta.pk.attname, "history_date", "history_id"))
+        except FieldError:  # a history table without the relation (a model added after its history began)
+            continue
+        previous = {}
+        for record in records:
+            key = getattr(record, model._meta.pk.attname)
+            before = previous.get(key)
+            changes = []
+            if record.history_type == "~" and before is not None:
+                delta = record.diff_against(before)
+                changes = [(model._meta.get_field(c.field).verbose_name if c.field in
+                            {f.name for f in model._meta.fields} else c.field, _value(c.old), _value(c.new))
+                           for c in delta.changes]
+            action = {"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type]
+            entries.append(HistoryEntry(record.history_date, record.history_user, model._meta.verbose_name.capitalize(),
+                                        action, changes))
+            previous[key] = record
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def access_log_filtered(data: dict) -> QuerySet[AccessLog]:
+    logs = AccessLog.objects.select_related("user").order_by("-at", "-id")
+    if data.get("user"):
+        logs = logs.filter(user=data["user"])
+    if data.get("action"):
+        logs = logs.filter(action=data["action"])
+    if data.get("object_type"):
+        logs = logs.filter(object_type=data["object_type"])
+    if data.get("date_from"):
+        logs = logs.filter(at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        logs = logs.filter(at__date__lte=data["date_to"])
+    return logs
+
+
+def access_log_object_types() -> list[str]:
+    return list(AccessLog.objects.order_by("object_type").values_list("object_type", flat=True).distinct())
+
+
+# Where a person's name can appear, by model label: the fields searched for a subject access request.
+NAME_FIELDS = {
+    "referrals.referral": ("referrer_name", "child_aliases"),
+    "referrals.householdmember": ("name",),
+}
+NAME_LOOKUPS = {"referrals.referral": "case_id", "referrals.householdmember": "referral__case_id"}
+
+
+def subject_access_search(name: str) -> list[tuple[object, list[str]]]:
+    """Cases that mention ``name``, each with where it was found. For the business unit only."""
+    case = case_model()
+    words = name.split()
+    matches: dict[object, set[str]] = {}
+    child = Q()
+    for word in words:
+        child &= Q(child_first_name__icontains=word) | Q(child_last_name__icontains=word)
+    for pk in case.objects.filter(child).values_list("pk", flat=True):
+        matches.setdefault(pk, set()).add("Child's name")
+    for label, fields in NAME_FIELDS.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        existing = {f.name for f in model._meta.fields}
+        for field in fields:
+            if field not in existing:
+                continue
+            lookup = NAME_LOOKUPS[label]
+            for pk in model.objects.filter(**{f"{field}__icontains": name}).values_list(lookup, flat=True):
+                if pk:
+                    matches.setdefault(pk, set()).add(str(model._meta.get_field(field).verbose_name).capitalize())
+    cases = case.objects.filter(pk__in=matches).order_by("reference")
+    return [(c, sorted(matches[c.pk])) for c in cases]

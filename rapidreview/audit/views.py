@@ -1,0 +1,143 @@
+"""The business unit's audit pages: the access log, a case's change history, legal holds, retention and
+subject access requests. Every page here is itself logged."""
+
+from django.apps import apps
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rapidreview.accounts.decorators import role_required
+from rapidreview.accounts.models import Role
+from rapidreview.db import DomainError
+
+from .forms import AccessLogFilterForm, LegalHoldForm, RetentionRuleForm, SubjectAccessForm
+from .models import AccessAction, LegalHold, RecordType, RetentionAction, RetentionRule
+from .retention import cases_past_retention
+from .selectors import access_log_filtered, access_log_object_types, case_history, subject_access_search
+from .services import (
+    access_log,
+    legal_hold_remove,
+    legal_hold_set,
+    retention_rule_update,
+    subject_access_export,
+)
+
+PAGE_SIZE = 50
+HISTORY_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
+
+
+def _visible_case(user, case_id):
+    """The case through its own access rule (``Case.objects.visible_to``); 404 when the user may not see it."""
+    case_model = apps.get_model("referrals", "Case")
+    return get_object_or_404(case_model.objects.visible_to(user), pk=case_id)
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_GET
+def access_log_list(request):
+    """Who looked at or did what, filtered by person, action, kind of record and dates, 50 to a page."""
+    form = AccessLogFilterForm(request.GET or None, object_types=access_log_object_types())
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = Paginator(access_log_filtered(data), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audit/access_log.html", {
+        "form": form, "page": page, "query": query.urlencode(), "title": "Access log",
+    })
+
+
+@role_required(*HISTORY_ROLES)
+@require_GET
+def case_history_view(request, case_id):
+    """Every change to the case and its records, and every time someone opened it."""
+    case = _visible_case(request.user, case_id)
+    access_log(request, action=AccessAction.VIEW, obj=case, case_id=case.pk)
+    from .models import AccessLog
+
+    views = AccessLog.objects.filter(case_id=case.pk).select_related("user").order_by("-at", "-id")[:200]
+    hold = LegalHold.objects.filter(case_id=case.pk).select_related("set_by").first()
+    return render(request, "audit/case_history.html", {
+        "case": case, "entries": case_history(case), "views": views, "hold": hold,
+        "can_hold": request.user.has_role(Role.BUSINESS_UNIT),
+    })
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_http_methods(["GET", "POST"])
+def legal_hold_edit(request, case_id):
+    case = _visible_case(request.user, case_id)
+    hold = LegalHold.objects.filter(case_id=case.pk).first()
+    form = LegalHoldForm(request.POST or None, initial={"reason": hold.reason if hold else ""})
+    if request.method == "POST" and form.is_valid():
+        legal_hold_set(case_id=case.pk, reason=form.cleaned_data["reason"], actor=request.user)
+        messages.success(request, f"{case.reference} is under a legal hold. It will not be anonymised or deleted.")
+        return redirect("audit:case_history", case_id=case.pk)
+    return render(request, "form_page.html", {
+        "form": form, "title": "Place a legal hold", "caption": case.reference, "submit_label": "Place legal hold",
+        "intro": "While a legal hold is in place the case is kept, whatever its retention period.",
+        "back_url": reverse("audit:case_history", args=[case.pk]),
+    })
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def legal_hold_release(request, case_id):
+    case = _visible_case(request.user, case_id)
+    try:
+        legal_hold_remove(case_id=case.pk, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Legal hold removed from {case.reference}.")
+    return redirect("audit:case_history", case_id=case.pk)
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_GET
+def retention(request):
+    """The retention periods, and the closed cases past them (nothing is changed from this page)."""
+    rules = [RetentionRule.for_type(t) for t in RecordType.values]
+    return render(request, "audit/retention.html", {
+        "rules": rules, "due": cases_past_retention(), "done": RetentionAction.objects.all()[:50],
+        "holds": LegalHold.objects.select_related("set_by").order_by("-created_at"),
+        "today": timezone.localdate(),
+    })
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_http_methods(["GET", "POST"])
+def retention_rule_edit(request, rule_id):
+    rule = get_object_or_404(RetentionRule, pk=rule_id)
+    form = RetentionRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        retention_rule_update(form=form, actor=request.user)
+        messages.success(request, "Retention period saved.")
+        return redirect("audit:retention")
+    return render(request, "form_page.html", {
+        "form": form, "title": "Change a retention period", "caption": rule.get_record_type_display(),
+        "submit_label": "Save retention period", "back_url": reverse("audit:retention"),
+    })
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_http_methods(["GET", "POST"])
+def subject_access(request):
+    """Find everything held about a named person, then download it. The name travels only in POST bodies."""
+    form = SubjectAccessForm(request.POST or None)
+    found = None
+    if request.method == "POST" and form.is_valid():
+        found = subject_access_search(form.cleaned_data["name"])
+        access_log(request, action=AccessAction.VIEW)
+        if request.POST.get("download") and found:
+            content = subject_access_export(request, name=form.cleaned_data["name"], found=found)
+            response = HttpResponse(content, content_type="application/zip")
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+            response["Content-Disposition"] = f'attachment; filename="subject-access-{stamp}.zip"'
+            return response
+        if request.POST.get("download"):
+            raise Http404
+    return render(request, "audit/subject_access.html", {"form": form, "found": found})

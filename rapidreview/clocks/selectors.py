@@ -1,0 +1,142 @@
+"""Reads about clocks: a case's clocks, a person's deadlines, the business unit's list, and how to show one."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from rapidreview.accounts.models import Role
+from rapidreview.workdays import working_days_between
+
+from .models import Clock, ClockState, NonWorkingDay
+
+ACTIVE_STATES = (ClockState.RUNNING, ClockState.OVERDUE)
+# A running clock is "due soon" when this many working days or fewer are left.
+DUE_SOON_WORKING_DAYS = 2
+# Roles that see every clock of a case they can open; anyone else sees only the clocks they own there.
+SEES_CASE_CLOCKS = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.THRESHOLD, Role.PANEL_MEMBER, Role.EXECUTIVE)
+
+
+@dataclass(frozen=True)
+class Status:
+    key: str
+    label: str
+    css: str
+
+
+STATUSES = {
+    "on_track": Status("on_track", "On track", "govuk-tag--green"),
+    "due_soon": Status("due_soon", "Due soon", "govuk-tag--yellow"),
+    "overdue": Status("overdue", "Overdue", "govuk-tag--red"),
+    "met": Status("met", "Met", "govuk-tag--blue"),
+    "cancelled": Status("cancelled", "Cancelled", "govuk-tag--grey"),
+}
+
+
+def clock_status(clock: Clock, today: datetime.date | None = None) -> Status:
+    """On track, due soon, overdue, met or cancelled, from the stored state and due date (no query)."""
+    today = today or timezone.localdate()
+    if clock.state == ClockState.MET:
+        return STATUSES["met"]
+    if clock.state == ClockState.CANCELLED:
+        return STATUSES["cancelled"]
+    if clock.state == ClockState.OVERDUE or clock.due_on < today:
+        return STATUSES["overdue"]
+    # Only a near due date needs the calendar.
+    if (clock.due_on - today).days <= DUE_SOON_WORKING_DAYS + 4 and \
+            working_days_between(today, clock.due_on) <= DUE_SOON_WORKING_DAYS:
+        return STATUSES["due_soon"]
+    return STATUSES["on_track"]
+
+
+def _span(clock: Clock, a: datetime.date, b: datetime.date) -> int:
+    return working_days_between(a, b) if clock.working_days else (b - a).days
+
+
+def clock_day(clock: Clock, today: datetime.date | None = None) -> tuple[int, int]:
+    """(N, M) for "Day N of M": N counts from the start (day 0) to today, or to when the clock stopped."""
+    today = today or timezone.localdate()
+    end = today
+    if clock.state == ClockState.MET and clock.met_at:
+        end = timezone.localtime(clock.met_at).date()
+    elif clock.state == ClockState.CANCELLED:
+        end = timezone.localtime(clock.updated_at).date()
+    total = _span(clock, clock.started_on, clock.due_on)
+    return max(_span(clock, clock.started_on, max(end, clock.started_on)), 0), total
+
+
+def clock_day_label(clock: Clock, today: datetime.date | None = None) -> str:
+    n, m = clock_day(clock, today)
+    unit = "working days" if clock.working_days else "days"
+    return f"Day {n} of {m} ({unit})"
+
+
+def decorate(clocks, today: datetime.date | None = None) -> list[Clock]:
+    """Attach ``status`` and ``day_label`` to each clock, for templates. No queries."""
+    today = today or timezone.localdate()
+    out = list(clocks)
+    for clock in out:
+        clock.status = clock_status(clock, today)
+        clock.day_label = clock_day_label(clock, today)
+        clock.is_active = clock.state in ACTIVE_STATES
+    return out
+
+
+def clocks_for_case(case_id) -> QuerySet[Clock]:
+    """Every clock of one case, in one indexed query."""
+    return Clock.objects.filter(case_id=case_id).select_related("owner_agency").order_by("due_on", "created_at")
+
+
+def owned_by_q(user) -> Q:
+    """The clocks whose owner audience includes ``user`` (see docs/decisions/0002-clock-ownership.md)."""
+    q = Q(owner_user=user)
+    if user.agency_id and user.has_role(Role.AGENCY_LEAD):
+        q |= Q(owner_agency_id=user.agency_id, owner_user__isnull=True)
+    if user.has_role(Role.BUSINESS_UNIT):
+        q |= Q(owner_agency__isnull=True, owner_user__isnull=True)
+    if user.has_role(Role.RR_CHAIR):
+        # The chair receives the escalations, so every overdue clock is theirs to chase.
+        q |= Q(state=ClockState.OVERDUE)
+    return q
+
+
+def case_clocks_for(user, case_id) -> QuerySet[Clock]:
+    """The clocks of a case ``user`` may see on its page (the case itself is already access-checked)."""
+    clocks = clocks_for_case(case_id)
+    if user.has_role(*SEES_CASE_CLOCKS):
+        return clocks
+    return clocks.filter(owned_by_q(user))
+
+
+def my_deadlines(user, *, include_finished: bool = False) -> QuerySet[Clock]:
+    clocks = Clock.objects.filter(owned_by_q(user)).select_related("owner_agency")
+    if not include_finished:
+        clocks = clocks.filter(state__in=ACTIVE_STATES)
+    return clocks.order_by("due_on", "created_at")
+
+
+def all_deadlines() -> QuerySet[Clock]:
+    return Clock.objects.select_related("owner_agency", "owner_user").order_by("due_on", "created_at")
+
+
+def overdue_clocks() -> QuerySet[Clock]:
+    today = timezone.localdate()
+    return Clock.objects.filter(Q(state=ClockState.OVERDUE) | Q(state=ClockState.RUNNING, due_on__lt=today))
+
+
+def get_clock_for_business_unit(clock_id) -> Clock:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Clock.objects.select_related("owner_agency"), pk=clock_id)
+
+
+def clock_changes(clock: Clock):
+    return clock.changes.select_related("actor")
+
+
+def non_working_days(*, upcoming_only: bool = False) -> QuerySet[NonWorkingDay]:
+    days = NonWorkingDay.objects.select_related("created_by")
+    if upcoming_only:
+        days = days.filter(date__gte=timezone.localdate())
+    return days

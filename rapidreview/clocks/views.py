@@ -1,0 +1,96 @@
+"""Deadlines: my deadlines (everyone), all deadlines and changing one (business unit), non-working days."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rapidreview.accounts.decorators import role_required
+from rapidreview.accounts.models import Role
+from rapidreview.audit.services import access_log
+from rapidreview.db import DomainError
+
+from .filters import DeadlineFilter
+from .forms import NonWorkingDayForm, RecalculateForm
+from .ladders import ladder_for, step_date
+from .models import NonWorkingDay
+from .selectors import all_deadlines as all_deadlines_query
+from .selectors import clock_changes, decorate, get_clock_for_business_unit, my_deadlines, non_working_days
+from .services import clock_recalculate, non_working_day_add, non_working_day_remove
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def mine(request):
+    """The deadlines whose reminders come to the signed-in person."""
+    page = Paginator(my_deadlines(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "clocks/mine.html", {"page": page, "clocks": decorate(page.object_list)})
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_GET
+def all_deadlines(request):
+    filters = DeadlineFilter(request.GET or None, queryset=all_deadlines_query())
+    clocks = filters.qs if filters.is_bound and filters.is_valid() else all_deadlines_query()
+    page = Paginator(clocks, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "clocks/all.html", {"filter": filters, "page": page, "clocks": decorate(page.object_list),
+                                               "query": query.urlencode()})
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_GET
+def detail(request, clock_id):
+    clock = get_clock_for_business_unit(clock_id)
+    access_log(request, obj=clock, case_id=clock.case_id)
+    steps = [{"step": s, "on": step_date(clock, s), "done": i < clock.next_step}
+             for i, s in enumerate(ladder_for(clock.kind))]
+    return render(request, "clocks/detail.html", {"clock": decorate([clock])[0], "steps": steps,
+                                                  "changes": clock_changes(clock)})
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_http_methods(["GET", "POST"])
+def recalculate(request, clock_id):
+    clock = get_clock_for_business_unit(clock_id)
+    form = RecalculateForm(request.POST or None, initial={"due_on": clock.due_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            clock_recalculate(clock=clock, due_on=form.cleaned_data["due_on"], reason=form.cleaned_data["reason"],
+                              actor=request.user)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Due date changed to {clock.due_on:%-d %B %Y}.")
+            return redirect("clocks:detail", clock_id=clock.pk)
+    return render(request, "form_page.html", {
+        "form": form, "title": "Change the due date", "submit_label": "Change due date",
+        "caption": f"{clock.reference} {clock.get_kind_display()}".strip(),
+        "intro": f"It is due on {clock.due_on:%-d %B %Y}. Reminders follow the new date; reminders already sent "
+                 "are not sent again.",
+        "back_url": f"/deadlines/{clock.pk}/", "cancel_url": f"/deadlines/{clock.pk}/",
+    })
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_http_methods(["GET", "POST"])
+def closures(request):
+    form = NonWorkingDayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        day = non_working_day_add(date=form.cleaned_data["date"], reason=form.cleaned_data["reason"],
+                                  actor=request.user)
+        messages.success(request, f"{day.date:%-d %B %Y} is now a non-working day. Deadlines already running keep "
+                                  "their due dates.")
+        return redirect("clocks:closures")
+    return render(request, "clocks/closures.html", {"form": form, "days": non_working_days()})
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def closure_remove(request, day_id):
+    day = get_object_or_404(NonWorkingDay, pk=day_id)
+    non_working_day_remove(day=day, actor=request.user)
+    messages.success(request, f"{day.date:%-d %B %Y} is a working day again.")
+    return redirect("clocks:closures")

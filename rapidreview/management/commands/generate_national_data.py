@@ -1,0 +1,647 @@
+"""Generate a national-scale data set for benchmarks: ten years of cases across England, in minutes.
+
+    manage.py generate_national_data --cases 20000 --years 10      # the national profile (the defaults)
+    manage.py generate_national_data --small                        # 200 cases: the baseline for comparisons
+
+Everything is made with ``bulk_create`` in batches and is deterministic for a given ``--seed`` (primary keys too).
+The shape follows the process: most cases of past years are closed; recent ones sit at every stage; about half of
+the referrals meet the threshold for a Serious Incident Notification and a fifth of those lead to a practice
+review; agencies come from the case's own partnership; practice themes recur with a skewed distribution; agency
+check forms carry chronologies; actions and clocks follow the stage and the dates. History tables are not filled
+(``bulk_create`` skips simple-history), and no e-mail is written.
+
+It adds to whatever is in the database, so run it on an empty, migrated database (``benchmarks/run.py`` does).
+It refuses to run in production unless ``--force`` is given: its accounts share one password.
+"""
+
+import datetime
+import random
+import time
+import uuid
+from contextlib import contextmanager
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from rapidreview.accounts.models import Agency, AgencyType, Role, RoleAssignment, StatutoryPartner, User
+from rapidreview.clocks.ladders import ladder_for, step_date
+from rapidreview.clocks.models import Clock, ClockKind, ClockState
+from referrals.models import (
+    Case,
+    CaseEvent,
+    Harm,
+    HouseholdMember,
+    ReferenceCounter,
+    Referral,
+    SinNotification,
+    Source,
+    Stage,
+    ThresholdDecision,
+    ThresholdOutcome,
+)
+
+NATIONAL = {"cases": 20_000, "years": 10, "forms": 150_000, "chronology": 3.0, "actions": 200_000,
+            "clocks": 300_000, "users": 1_000, "agencies": 300}
+SMALL = {"cases": 200, "years": 10, "forms": 1_500, "chronology": 3.0, "actions": 2_000, "clocks": 3_000,
+         "users": 100, "agencies": 24}
+
+# One partnership's agencies: the kinds a rapid review usually asks for a form, most often first.
+PARTNERSHIP_AGENCIES = [
+    (AgencyType.CHILDRENS_SOCIAL_CARE, "Children's Social Care", StatutoryPartner.LOCAL_AUTHORITY),
+    (AgencyType.POLICE, "Police", StatutoryPartner.POLICE),
+    (AgencyType.ICB, "Integrated Care Board", StatutoryPartner.HEALTH),
+    (AgencyType.ACUTE_TRUST, "Hospitals NHS Trust", StatutoryPartner.HEALTH),
+    (AgencyType.GP, "GP Practices", StatutoryPartner.HEALTH),
+    (AgencyType.EDUCATION, "Education", StatutoryPartner.LOCAL_AUTHORITY),
+    (AgencyType.MENTAL_HEALTH_TRUST, "Mental Health NHS Trust", StatutoryPartner.HEALTH),
+    (AgencyType.EARLY_HELP, "Early Help", StatutoryPartner.LOCAL_AUTHORITY),
+    (AgencyType.HOUSING, "Housing", ""),
+    (AgencyType.ADULT_SERVICES, "Adult Social Care", StatutoryPartner.LOCAL_AUTHORITY),
+    (AgencyType.YOUTH_JUSTICE, "Youth Justice Service", StatutoryPartner.LOCAL_AUTHORITY),
+    (AgencyType.VOLUNTARY_SECTOR, "Family Support Charity", ""),
+]
+PLACES = ["Northshire", "Southbridge", "Eastmoor", "Westvale", "Kingsford", "Ashdown", "Brookfield", "Calderton",
+          "Dunmere", "Elmstead", "Fairhaven", "Greyford", "Hollins", "Ironbridge", "Juniper", "Kestrel", "Larkhill",
+          "Millbrook", "Newholm", "Oakridge", "Pendle", "Queensway", "Ravensworth", "Stonehill", "Thornbury",
+          "Underwood", "Valebridge", "Whitcombe", "Yarrow", "Zennor"]
+FIRST = ["Amelia", "Noah", "Olivia", "Leo", "Isla", "Oscar", "Ava", "Arthur", "Mia", "Muhammad", "Freya", "George",
+         "Lily", "Harry", "Sophia", "Jack", "Grace", "Theo", "Ella", "Finley", "Aisha", "Kai", "Zara", "Ethan"]
+LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson",
+        "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Khan", "Clarke", "Lewis",
+        "Begum", "Hughes", "Ali", "Edwards", "Hussain", "Wood", "Turner"]
+SENTENCES = [
+    "The family was known to several agencies over the preceding two years.",
+    "Information about the risk posed by an adult in the household was not shared between agencies.",
+    "Health visitors recorded missed appointments but did not escalate their concerns.",
+    "The school raised concerns about attendance and the child's presentation on several occasions.",
+    "A strategy discussion was held but the police were not present.",
+    "Practitioners did not explore who else was living in the home.",
+    "The child's voice is not evident in the assessments completed at the time.",
+    "Parental mental health and substance misuse were known but were considered separately.",
+    "Professional curiosity about injuries to a non-mobile baby was limited.",
+    "The referral to children's social care did not meet the threshold for a statutory assessment.",
+    "Good practice was seen in the quick response of the emergency department.",
+    "Domestic abuse notifications were received but no multi-agency risk assessment conference took place.",
+    "Agencies relied on the mother's account without checking it with others.",
+    "The case was closed to early help shortly before the incident.",
+]
+CONTACTS = ["home_visit", "appointment", "telephone", "school", "referral", "meeting", "strategy", "assessment",
+            "emergency", "letter", "other"]
+
+
+def text(rng: random.Random, sentences: int) -> str:
+    return " ".join(rng.choice(SENTENCES) for _ in range(sentences))
+
+
+@contextmanager
+def stored_dates(*models):
+    """Let bulk_create keep the created_at/updated_at we set (auto_now fields overwrite them otherwise)."""
+    saved = []
+    for model in models:
+        for field in model._meta.concrete_fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                saved.append((field, field.auto_now, field.auto_now_add))
+                field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
+
+def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC)
+
+
+def stage_for(age: int, sin: bool, cspr: bool) -> str:
+    """Where a case received ``age`` days ago stands today (the statutory clocks decide the spacing)."""
+    if age < 3:
+        return Stage.RECEIVED
+    if age < 8:
+        return Stage.THRESHOLD
+    if not sin:
+        return Stage.NOT_MET if age < 30 else Stage.CLOSED
+    if age < 18:
+        return Stage.RAPID_REVIEW
+    if age < 25:
+        return Stage.DECISION
+    if age < 45:
+        return Stage.NATIONAL_PANEL
+    if cspr and age < 550:
+        return Stage.CSPR
+    return Stage.CLOSED
+
+
+# The newest cases: one at every open stage whatever the size, so that both profiles have the same pages to show.
+# The first is the benchmark case: a rapid review with twelve accepted agency forms.
+NEWEST = [Stage.RAPID_REVIEW, Stage.RECEIVED, Stage.THRESHOLD, Stage.NOT_MET, Stage.DECISION,
+          Stage.NATIONAL_PANEL, Stage.CSPR, Stage.RAPID_REVIEW, Stage.DECISION, Stage.CSPR]
+SIN_STAGES = {Stage.RAPID_REVIEW, Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR}
+OPEN_STAGES = {Stage.RECEIVED, Stage.THRESHOLD, Stage.NOT_MET, Stage.RAPID_REVIEW, Stage.DECISION,
+               Stage.NATIONAL_PANEL, Stage.CSPR}
+
+
+class Generator:
+    def __init__(self, options, out):
+        self.o = options
+        self.out = out
+        self.rng = random.Random(options["seed"])
+        self.today = timezone.localdate()
+        self.counts: dict[str, int] = {}
+        self.batch = options["batch"]
+        self.start_day = self.today - datetime.timedelta(days=options["years"] * 365 + 30)
+        self.counters: dict[int, int] = {}
+        self.started = time.perf_counter()
+
+    # --- helpers ---------------------------------------------------------------------------------------------
+    def uuid(self) -> uuid.UUID:
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def save(self, model, rows: list) -> None:
+        if not rows:
+            return
+        with stored_dates(model):
+            for start in range(0, len(rows), self.batch):
+                model.objects.bulk_create(rows[start:start + self.batch], batch_size=self.batch)
+        label = model._meta.label
+        self.counts[label] = self.counts.get(label, 0) + len(rows)
+
+    def log(self, message: str) -> None:
+        self.out.write(f"{time.perf_counter() - self.started:6.1f}s {message}")
+
+    def scaled(self, weights: list[float], total: int, low: int, high: int) -> list[int]:
+        """Integers in [low, high] proportional to ``weights`` that add up to about ``total``."""
+        factor = total / max(sum(weights), 1e-9)
+        out, carry = [], 0.0
+        for w in weights:
+            exact = w * factor + carry
+            n = max(low, min(high, int(round(exact))))
+            carry = exact - n
+            out.append(n)
+        return out
+
+    # --- people ------------------------------------------------------------------------------------------------
+    def people(self):
+        o, rng = self.o, self.rng
+        group = len(PARTNERSHIP_AGENCIES)
+        agencies = []
+        for n in range(o["agencies"]):
+            kind, label, partner = PARTNERSHIP_AGENCIES[n % group]
+            place = PLACES[(n // group) % len(PLACES)] + ("" if n // group < len(PLACES) else f" {n // group}")
+            agencies.append(Agency(id=self.uuid(), name=f"{place} {label}", type=kind, statutory_partner=partner,
+                                   distribution_email=f"agency{n}@bench.test", created_at=at(self.start_day),
+                                   updated_at=at(self.start_day)))
+        self.save(Agency, agencies)
+        # Partnerships: consecutive runs of one of each kind of agency.
+        self.partnerships = [agencies[i:i + group] for i in range(0, len(agencies), group)]
+        self.agencies = agencies
+
+        password = User(email="x@bench.test")
+        password.set_password(o["password"])  # hashed once: every generated account shares it
+        users, roles = [], []
+        start = self.start_day
+
+        def person(email, name, agency=None, **flags):
+            user = User(email=email, full_name=name, agency=agency, password=password.password,
+                        date_joined=at(start), is_active=True, **flags)
+            users.append(user)
+            return user
+
+        def role(user, name, **attrs):
+            roles.append(RoleAssignment(id=self.uuid(), user=user, role=name, starts_on=start,
+                                        created_at=at(start), updated_at=at(start), **attrs))
+
+        total = o["users"]
+        admin = person("bench.admin@bench.test", "Benchmark Administrator", is_staff=True, is_superuser=True)
+        role(admin, Role.BUSINESS_UNIT)
+        plan = [(Role.BUSINESS_UNIT, max(3, total // 100)), (Role.RR_CHAIR, max(2, total // 300)),
+                (Role.THRESHOLD, max(3, total // 50)), (Role.PANEL_MEMBER, max(8, total // 12)),
+                (Role.EXECUTIVE, max(3, total // 100)), (Role.WORKING_GROUP, max(4, total // 50))]
+        partners = [StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE]
+        for name, count in plan:
+            for n in range(count):
+                agency = agencies[n % len(agencies)]
+                user = person(f"{name}.{n + 1:03d}@bench.test", f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                              agency=agency if name not in (Role.BUSINESS_UNIT, Role.RR_CHAIR) else None)
+                attrs = {}
+                if name == Role.THRESHOLD:
+                    attrs["statutory_partner"] = partners[n % 3]
+                elif name == Role.EXECUTIVE:
+                    attrs = {"statutory_partner": partners[n % 3], "is_chair": n == 0}
+                elif name == Role.PANEL_MEMBER:
+                    attrs = {"voting": n % 3 != 2, "core": n % 4 != 3, "title": f"Panel seat {n + 1}"}
+                role(user, name, **attrs)
+        n = 0
+        while len(users) < total:
+            agency = agencies[n % len(agencies)]
+            user = person(f"agency_lead.{n + 1:04d}@bench.test", f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                          agency=agency)
+            role(user, Role.AGENCY_LEAD)
+            n += 1
+        self.save(User, users)
+        users = list(User.objects.filter(email__endswith="@bench.test").order_by("email"))
+        by_email = {u.email: u for u in users}
+        for r in roles:
+            r.user = by_email[r.user.email]
+        self.save(RoleAssignment, roles)
+        self.by_role: dict[str, list[User]] = {}
+        for r in roles:
+            self.by_role.setdefault(r.role, []).append(r.user)
+        self.admin = by_email["bench.admin@bench.test"]
+        self.log(f"{len(agencies)} agencies in {len(self.partnerships)} partnerships, {len(users)} people")
+
+    # --- cases -------------------------------------------------------------------------------------------------
+    def cases(self, n: int):
+        rng = self.rng
+        o = self.o
+        span = o["years"] * 365
+        days = sorted(self.today - datetime.timedelta(days=int(span * (i + rng.random()) / n)) for i in range(n))
+        # The newest few get one open stage each (see NEWEST); their dates stay recent and realistic.
+        plans = []
+        for i, received in enumerate(days):
+            age = (self.today - received).days
+            newest = n - 1 - i
+            sin = rng.random() < 0.5
+            cspr = rng.random() < 0.2
+            if newest < len(NEWEST):
+                stage = NEWEST[newest]
+                sin = stage in SIN_STAGES
+                age = {Stage.RECEIVED: 1, Stage.THRESHOLD: 4, Stage.NOT_MET: 12, Stage.RAPID_REVIEW: 9,
+                       Stage.DECISION: 20, Stage.NATIONAL_PANEL: 30, Stage.CSPR: 120}[stage]
+                received = self.today - datetime.timedelta(days=age)
+            else:
+                stage = stage_for(age, sin, cspr)
+            plans.append((received, stage, sin and stage not in (Stage.RECEIVED, Stage.THRESHOLD), newest == 0))
+        plans.sort(key=lambda p: p[0])
+        return plans
+
+    def write_cases(self, plans):
+        rng = self.rng
+        bu = self.by_role[Role.BUSINESS_UNIT]
+        chairs = self.by_role[Role.RR_CHAIR]
+        threshold = self.by_role[Role.THRESHOLD]
+        counters = self.counters
+        cases, referrals, household, events, decisions, sins = [], [], [], [], [], []
+        self.case_rows = []
+        for received, stage, sin, benchmark in plans:
+            year = received.year
+            counters[year] = counters.get(year, 0) + 1
+            partnership = rng.randrange(len(self.partnerships))
+            incident = received - datetime.timedelta(days=rng.randint(1, 20))
+            created = at(received, rng.randint(8, 17))
+            closed = stage == Stage.CLOSED
+            sin_on = received + datetime.timedelta(days=5) if sin else None
+            case = Case(id=self.uuid(), reference=f"RR-{year}-{counters[year]:04d}", stage=stage,
+                        source=rng.choices([Source.PROFESSIONAL, Source.CDOP_JAR, Source.PUBLIC], [80, 15, 5])[0],
+                        child_first_name=rng.choice(FIRST), child_last_name=rng.choice(LAST),
+                        child_dob=incident - datetime.timedelta(days=rng.randint(30, 17 * 365)),
+                        harm=rng.choice([Harm.DIED, Harm.SERIOUS_HARM]), incident_date=incident,
+                        la_aware_on=incident + datetime.timedelta(days=1), sin_notified_on=sin_on,
+                        pseudonym=f"Child {chr(65 + counters[year] % 26)}{counters[year]}",
+                        closed_at=at(received + datetime.timedelta(days=400 if sin else 40)) if closed else None,
+                        created_at=created, updated_at=created)
+            cases.append(case)
+            self.case_rows.append({"case": case, "received": received, "stage": stage, "sin": sin,
+                                   "partnership": self.partnerships[partnership], "benchmark": benchmark})
+            referral = Referral(id=self.uuid(), case=case, received_on=received, referrer_name=rng.choice(FIRST),
+                                referrer_role="Safeguarding lead", referrer_email="referrer@bench.test",
+                                referrer_agency=self.partnerships[partnership][rng.randrange(3)],
+                                child_sex=rng.choice(["female", "male"]), child_home_la=PLACES[partnership % 30],
+                                incident_la=PLACES[partnership % 30],
+                                abuse_kinds=rng.sample(["physical", "neglect", "emotional", "domestic_abuse"], 2),
+                                description=text(rng, 4), criteria_reasons=text(rng, 1),
+                                created_at=created, updated_at=created)
+            referrals.append(referral)
+            for _ in range(rng.randint(2, 4)):
+                household.append(HouseholdMember(referral=referral, name=f"{rng.choice(FIRST)} {case.child_last_name}",
+                                                 relationship=rng.choice(["Mother", "Father", "Sibling", "Partner"])))
+            events.append(CaseEvent(case=case, at=created, actor=rng.choice(bu), kind="received",
+                                    summary="Referral received", to_stage=Stage.RECEIVED))
+            if stage != Stage.RECEIVED:
+                events.append(CaseEvent(case=case, at=at(received + datetime.timedelta(days=1)), actor=rng.choice(bu),
+                                        kind="stage", summary="Sent for the threshold discussion",
+                                        from_stage=Stage.RECEIVED, to_stage=Stage.THRESHOLD))
+            if stage not in (Stage.RECEIVED, Stage.THRESHOLD):
+                decided = received + datetime.timedelta(days=4)
+                decisions.append(ThresholdDecision(
+                    id=self.uuid(), case=case, discussed_on=decided, la_participant=rng.choice(threshold),
+                    health_participant=rng.choice(threshold), police_participant=rng.choice(threshold),
+                    outcome=ThresholdOutcome.MET if sin else ThresholdOutcome.NOT_MET, rationale=text(rng, 2),
+                    decision_maker=rng.choice(chairs), recorded_by=rng.choice(bu),
+                    created_at=at(decided), updated_at=at(decided)))
+                events.append(CaseEvent(case=case, at=at(decided), actor=rng.choice(bu), kind="stage",
+                                        summary="Threshold decision recorded", from_stage=Stage.THRESHOLD,
+                                        to_stage=Stage.RAPID_REVIEW if sin else Stage.NOT_MET))
+            if sin:
+                sins.append(SinNotification(id=self.uuid(), case=case, notified_on=sin_on,
+                                            notification_reference=f"SIN-{case.reference}",
+                                            recorded_by=rng.choice(bu), created_at=at(sin_on),
+                                            updated_at=at(sin_on)))
+            if closed:
+                events.append(CaseEvent(case=case, at=case.closed_at, actor=rng.choice(bu), kind="stage",
+                                        summary="Case closed", to_stage=Stage.CLOSED))
+        self.save(Case, cases)
+        self.save(Referral, referrals)
+        self.save(HouseholdMember, household)
+        self.save(ThresholdDecision, decisions)
+        self.save(SinNotification, sins)
+        # CaseEvent.at is auto_now_add: stored_dates keeps the dates set above.
+        self.save(CaseEvent, events)
+        for year, last in counters.items():
+            ReferenceCounter.objects.update_or_create(year=year, defaults={"last": last})
+        self.log(f"{len(cases)} cases, {len(events)} timeline lines")
+
+    # --- agency check forms ---------------------------------------------------------------------------------------
+    def forms(self, target: int):
+        self.form_rows = []
+        if not apps.is_installed("agencychecks"):
+            return
+        from agencychecks.models import AgencyCheckForm, ChronologyEntry, FormStatus, Pack
+
+        rng, o = self.rng, self.o
+        eligible = [r for r in self.case_rows if r["stage"] != Stage.RECEIVED]
+        benchmark = self.benchmark_row()
+        weights = [12.0 if r is benchmark else rng.choice([4, 5, 6, 7, 8, 8, 9, 10, 11, 12]) for r in eligible]
+        sizes = self.scaled(weights, target, 1, len(PARTNERSHIP_AGENCIES))
+        bu = self.by_role[Role.BUSINESS_UNIT]
+        forms, entries, packs, through = [], [], [], []
+        m2m = Case.involved_agencies.through
+        for row, k in zip(eligible, sizes, strict=True):
+            partnership = row["partnership"]
+            k = 12 if row is benchmark else min(k, len(partnership))
+            # CSC, police and health are nearly always asked; the rest by chance.
+            chosen = partnership[:3] + rng.sample(partnership[3:], max(0, k - 3)) if k > 3 else partnership[:k]
+            row["agencies"] = chosen
+            issued = row["received"] + datetime.timedelta(days=6)
+            due = issued + datetime.timedelta(days=11)
+            stage = row["stage"]
+            open_case = stage in (Stage.THRESHOLD, Stage.RAPID_REVIEW)
+            full = open_case or stage in (Stage.DECISION, Stage.NATIONAL_PANEL)
+            for agency in chosen:
+                through.append(m2m(case_id=row["case"].pk, agency_id=agency.pk))
+                if row is benchmark:
+                    status = FormStatus.ACCEPTED
+                elif open_case:
+                    status = rng.choice([FormStatus.ISSUED, FormStatus.DRAFT, FormStatus.SUBMITTED,
+                                         FormStatus.RETURNED, FormStatus.ACCEPTED])
+                else:
+                    status = FormStatus.ACCEPTED if rng.random() < 0.97 else FormStatus.SUBMITTED
+                done = status in (FormStatus.SUBMITTED, FormStatus.ACCEPTED)
+                involved = rng.random() < 0.8
+                length = 3 if full else 1
+                form = AgencyCheckForm(
+                    id=self.uuid(), case=row["case"], agency=agency, status=status, due_on=due, issued_on=issued,
+                    issued_by=rng.choice(bu), submitted_at=at(due - datetime.timedelta(days=1)) if done else None,
+                    accepted_at=at(due + datetime.timedelta(days=2)) if status == FormStatus.ACCEPTED else None,
+                    involved=involved if status != FormStatus.ISSUED else None,
+                    involvement_from=row["received"] - datetime.timedelta(days=700) if involved else None,
+                    involvement_summary=text(rng, length) if involved else "",
+                    no_involvement_note="" if involved else "Checked our case records: no contact.",
+                    analysis=text(rng, length * 2) if involved and done else "",
+                    went_well=text(rng, length) if involved and done else "",
+                    could_be_better=text(rng, length) if involved and done else "",
+                    prevention=text(rng, 1) if involved and done and full else "",
+                    good_practice=text(rng, 1) if involved and done and full else "",
+                    improvement_areas=text(rng, length) if involved and done else "",
+                    agency_learning=text(rng, 1) if involved and done and full else "",
+                    author_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}", author_role="Named nurse",
+                    manager_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}", manager_role="Head of safeguarding",
+                    manager_signed_on=due if done else None,
+                    created_at=at(issued), updated_at=at(due))
+                forms.append(form)
+                self.form_rows.append((form.pk, row["case"], agency.pk, issued, due, status))
+                if involved:
+                    count = 15 if row is benchmark else min(12, int(rng.expovariate(1 / o["chronology"])))
+                    for c in range(count):
+                        day = row["received"] - datetime.timedelta(days=rng.randint(1, 700))
+                        entries.append(ChronologyEntry(id=self.uuid(), form=form, date=day,
+                                                       contact_type=CONTACTS[(c * 7 + len(entries)) % len(CONTACTS)],
+                                                       summary=text(rng, 2 if full else 1),
+                                                       practitioner_role="Health visitor",
+                                                       created_at=at(issued), updated_at=at(issued)))
+            if stage not in (Stage.THRESHOLD, Stage.NOT_MET, Stage.CLOSED) or (row["sin"] and stage == Stage.CLOSED):
+                if stage != Stage.RAPID_REVIEW or row is benchmark:
+                    packs.append(Pack(id=self.uuid(), case=row["case"], distributed_by=rng.choice(bu),
+                                      created_at=at(due), updated_at=at(due)))
+            if len(entries) > 50_000:
+                self.save(AgencyCheckForm, forms)
+                self.save(ChronologyEntry, entries)
+                forms, entries = [], []
+        self.save(AgencyCheckForm, forms)
+        self.save(ChronologyEntry, entries)
+        self.save(Pack, packs)
+        self.save(m2m, through)
+        self.log(f"{self.counts.get('agencychecks.AgencyCheckForm', 0)} agency forms, "
+                 f"{self.counts.get('agencychecks.ChronologyEntry', 0)} chronology rows")
+
+    def benchmark_row(self):
+        """The rapid review every profile measures: twelve accepted forms with full chronologies."""
+        return next((r for r in self.case_rows if r["benchmark"]), None)
+
+    # --- themes ------------------------------------------------------------------------------------------------
+    def themes(self):
+        if not apps.is_installed("themes"):
+            return
+        from themes.models import CaseTheme, Theme, ThemeLog
+
+        rng = self.rng
+        themes = list(Theme.objects.order_by("name"))
+        if not themes:
+            return
+        rng.shuffle(themes)
+        weights = [1 / (rank + 1) ** 1.1 for rank in range(len(themes))]  # a few themes recur in most cases
+        bu = self.by_role[Role.BUSINESS_UNIT]
+        rows = []
+        for row in self.case_rows:
+            if row["stage"] in (Stage.RECEIVED, Stage.THRESHOLD):
+                continue
+            log = ThemeLog.RAPID_REVIEW if row["sin"] else ThemeLog.SIN
+            count = rng.randint(2, 5) if row["sin"] else rng.randint(1, 2)
+            picked = set()
+            while len(picked) < min(count, len(themes)):
+                picked.add(rng.choices(range(len(themes)), weights)[0])
+            for index in sorted(picked):
+                rows.append(CaseTheme(case=row["case"], theme=themes[index], log=log, source="Panel meeting",
+                                      recorded_by=rng.choice(bu),
+                                      recorded_at=at(row["received"] + datetime.timedelta(days=14))))
+        self.save(CaseTheme, rows)
+        self.log(f"{len(rows)} case themes over {len(themes)} themes")
+
+    # --- actions -----------------------------------------------------------------------------------------------
+    def actions(self, target: int):
+        self.actions_rows = []
+        if not apps.is_installed("actionplan"):
+            return
+        from actionplan.models import Action, ActionSource, ActionStatus
+
+        rng, o = self.rng, self.o
+        eligible = [r for r in self.case_rows if r["stage"] in (Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR)
+                    or (r["stage"] == Stage.CLOSED) or (r["stage"] == Stage.NOT_MET and rng.random() < 0.3)]
+        weights = [(14.0 if r["sin"] else 3.0) * rng.uniform(0.5, 1.5) for r in eligible]
+        sizes = self.scaled(weights, target, 0, 40)
+        wg = self.by_role[Role.WORKING_GROUP]
+        rows = []
+        for row, k in zip(eligible, sizes, strict=True):
+            agencies = row.get("agencies") or row["partnership"][:3]
+            for _ in range(k):
+                created = row["received"] + datetime.timedelta(days=rng.randint(15, 60))
+                due = created + datetime.timedelta(days=rng.randint(60, 365))
+                past = (self.today - due).days
+                if past > 365:
+                    status = ActionStatus.EMBEDDED if rng.random() < 0.5 else ActionStatus.COMPLETED
+                elif past > 0:
+                    status = rng.choices([ActionStatus.COMPLETED, ActionStatus.IN_PROGRESS,
+                                          ActionStatus.NOT_STARTED], [80, 15, 5])[0]
+                else:
+                    status = rng.choices([ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS,
+                                          ActionStatus.COMPLETED], [40, 50, 10])[0]
+                done = status in (ActionStatus.COMPLETED, ActionStatus.EMBEDDED)
+                completed = min(due, self.today) if done else None
+                confirmed = done and (status == ActionStatus.EMBEDDED or past > 0)
+                rows.append(Action(
+                    id=self.uuid(), case=row["case"],
+                    source=ActionSource.CSPR if row["stage"] == Stage.CSPR else (
+                        ActionSource.RAPID_REVIEW if row["sin"] else ActionSource.SIN),
+                    learning=text(rng, 1), description=text(rng, 1), agency=rng.choice(agencies), due_on=due,
+                    status=status, completed_on=completed,
+                    completion_confirmed_at=at(completed) if confirmed else None,
+                    completion_confirmed_by=rng.choice(wg) if confirmed else None,
+                    embedded_on=completed if status == ActionStatus.EMBEDDED else None,
+                    created_by=rng.choice(wg), created_at=at(created), updated_at=at(created)))
+        self.save(Action, rows)
+        self.actions_rows = rows
+        self.log(f"{len(rows)} actions")
+
+    # --- clocks ------------------------------------------------------------------------------------------------
+    def clock(self, *, kind, subject_type, subject_id, case, started, due, open_, owner_agency_id=None, label=""):
+        """A clock as the sweep would have left it today: past ladder steps already sent."""
+        state = ClockState.MET
+        next_step, next_on, met_at = 0, None, at(due - datetime.timedelta(days=1))
+        if open_:
+            met_at = None
+            state = ClockState.OVERDUE if due < self.today else ClockState.RUNNING
+            ladder = ladder_for(kind)
+            next_step = len(ladder)
+            for index, step in enumerate(ladder):
+                day = step_date(_Due(due), step)
+                if day >= self.today:
+                    next_step, next_on = index, day
+                    break
+        return Clock(id=self.uuid(), kind=kind, subject_type=subject_type, subject_id=subject_id, case_id=case.pk,
+                     label=label, started_on=started, due_on=due, state=state, met_at=met_at, next_step=next_step,
+                     next_reminder_on=next_on, reference=case.reference, url=case.get_absolute_url(),
+                     owner_agency_id=owner_agency_id, created_at=at(started), updated_at=at(started))
+
+    def clocks(self, target: int):
+        rows: list[Clock] = []
+        case_type = ContentType.objects.get_for_model(Case)
+        for row in self.case_rows:
+            case, received, stage = row["case"], row["received"], row["stage"]
+            rows.append(self.clock(kind=ClockKind.SIN_DECISION, subject_type=case_type, subject_id=case.pk, case=case,
+                                   started=received, due=received + datetime.timedelta(days=7),
+                                   open_=stage in (Stage.RECEIVED, Stage.THRESHOLD)))
+            if row["sin"]:
+                sin_on = received + datetime.timedelta(days=5)
+                rows.append(self.clock(kind=ClockKind.PANEL_MEETING, subject_type=case_type, subject_id=case.pk,
+                                       case=case, started=sin_on, due=sin_on + datetime.timedelta(days=14),
+                                       open_=stage == Stage.RAPID_REVIEW))
+                rows.append(self.clock(kind=ClockKind.NATIONAL_PANEL, subject_type=case_type, subject_id=case.pk,
+                                       case=case, started=sin_on, due=sin_on + datetime.timedelta(days=21),
+                                       open_=stage in (Stage.RAPID_REVIEW, Stage.DECISION)))
+            if stage == Stage.CSPR:
+                start = received + datetime.timedelta(days=45)
+                rows.append(self.clock(kind=ClockKind.CSPR_REPORT, subject_type=case_type, subject_id=case.pk,
+                                       case=case, started=start, due=start + datetime.timedelta(days=182),
+                                       open_=True))
+        if apps.is_installed("agencychecks"):
+            from agencychecks.models import AgencyCheckForm, FormStatus
+
+            form_type = ContentType.objects.get_for_model(AgencyCheckForm)
+            for form_id, case, agency_id, issued, due, status in self.form_rows:
+                if len(rows) >= target:
+                    break
+                rows.append(self.clock(kind=ClockKind.AGENCY_FORM, subject_type=form_type, subject_id=form_id,
+                                       case=case, started=issued, due=due, owner_agency_id=agency_id,
+                                       open_=status in (FormStatus.ISSUED, FormStatus.DRAFT, FormStatus.RETURNED)))
+        if apps.is_installed("actionplan") and self.actions_rows:
+            from actionplan.models import OPEN_STATUSES, Action
+
+            action_type = ContentType.objects.get_for_model(Action)
+            # Open actions always have a running clock; finished ones fill the rest of the target.
+            ordered = sorted(self.actions_rows, key=lambda a: a.status not in OPEN_STATUSES)
+            for action in ordered:
+                if len(rows) >= target:
+                    break
+                rows.append(self.clock(kind=ClockKind.ACTION, subject_type=action_type, subject_id=action.pk,
+                                       case=action.case, started=action.created_at.date(), due=action.due_on,
+                                       owner_agency_id=action.agency_id, open_=action.status in OPEN_STATUSES))
+        self.save(Clock, rows[:target])
+        active = sum(1 for c in rows[:target] if c.state in (ClockState.RUNNING, ClockState.OVERDUE))
+        self.log(f"{min(len(rows), target)} clocks ({active} running or overdue)")
+
+    # --- run ---------------------------------------------------------------------------------------------------
+    def add(self, *, cases: int, forms: int, actions: int, clocks: int) -> None:
+        """Add ``cases`` cases with about ``forms`` forms, ``actions`` actions and ``clocks`` clocks to them."""
+        with transaction.atomic():
+            self.write_cases(self.cases(cases))
+            self.forms(forms)
+            self.themes()
+            self.actions(actions)
+            self.clocks(clocks)
+
+    def run(self):
+        o = self.o
+        with transaction.atomic():
+            self.people()
+        self.add(cases=o["cases"], forms=o["forms"], actions=o["actions"], clocks=o["clocks"])
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.log("done")
+        return self.counts
+
+
+class _Due:
+    """Just enough of a clock for ``step_date``."""
+
+    def __init__(self, due):
+        self.due_on = due
+
+
+class Command(BaseCommand):
+    help = "Generate a national-scale data set (bulk inserts, deterministic). Refuses production unless --force."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--small", action="store_true", help="200 cases: the baseline profile")
+        for key, value in NATIONAL.items():
+            kind = float if isinstance(value, float) else int
+            parser.add_argument(f"--{key}", type=kind, default=None,
+                                help=f"default {value:,} (small: {SMALL[key]:,})")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--batch", type=int, default=5000, help="rows per INSERT")
+        parser.add_argument("--password", default="benchmark-only-password",
+                            help="the one password of every generated account")
+        parser.add_argument("--force", action="store_true", help="Run even with production settings.")
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["force"]:
+            raise CommandError("Refusing to generate benchmark data in production: its accounts share one "
+                               "password. Use --force only on a throwaway database.")
+        if Case.objects.exists() and not options["force"]:
+            raise CommandError("The database already holds cases; generate into an empty, migrated database.")
+        profile = SMALL if options["small"] else NATIONAL
+        for key, value in profile.items():
+            if options[key] is None:
+                options[key] = value
+        counts = Generator(options, self.stdout).run()
+        for label, count in sorted(counts.items()):
+            self.stdout.write(f"{label}: {count:,}")
+        self.stdout.write(self.style.SUCCESS(f"Generated {options['cases']:,} cases (seed {options['seed']})."))
+
+
+# Used by the tests and the harness to know the two profiles.
+PROFILES = {"national": NATIONAL, "small": SMALL}

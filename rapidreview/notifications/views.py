@@ -1,0 +1,49 @@
+"""The outbox: every e-mail the service wrote, with its delivery status, for the business unit."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from rapidreview.accounts.decorators import role_required
+from rapidreview.accounts.models import Role
+from rapidreview.db import DomainError
+
+from .models import NotificationStatus
+from .selectors import get_notification
+from .selectors import outbox as outbox_rows
+from .services import notification_resend
+
+PAGE_SIZE = 50
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_GET
+def outbox(request):
+    status = request.GET.get("status", "")
+    if status not in NotificationStatus.values:
+        status = ""
+    page = Paginator(outbox_rows(status), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/outbox.html", {
+        "page": page, "rows": page.object_list, "status": status, "statuses": NotificationStatus.choices,
+        "query": f"status={status}" if status else "",
+    })
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_GET
+def detail(request, notification_id):
+    return render(request, "notifications/detail.html", {"row": get_notification(notification_id)})
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def resend(request, notification_id):
+    row = get_notification(notification_id)
+    try:
+        notification_resend(notification=row, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The e-mail to {row.to_email} is queued to be sent again.")
+    return redirect("notifications:outbox")

@@ -1,0 +1,71 @@
+"""Checking uploaded files before they are stored: the type by extension and content, and the size.
+
+Every app that accepts a file calls ``validate_upload`` from its form's ``clean_<field>``. Stored files live
+under MEDIA_ROOT (outside the web root: nothing serves it directly) and are served only by views that check
+access through the app's selectors.
+"""
+
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+# Extension -> (description, leading "magic" bytes the content must start with; None means plain text).
+KNOWN_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
+    "pdf": ("PDF", (b"%PDF-",)),
+    "docx": ("Word document", (b"PK\x03\x04",)),
+    "xlsx": ("Excel spreadsheet", (b"PK\x03\x04",)),
+    "pptx": ("PowerPoint presentation", (b"PK\x03\x04",)),
+    "odt": ("OpenDocument text", (b"PK\x03\x04",)),
+    "doc": ("Word 97-2003 document", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    "xls": ("Excel 97-2003 spreadsheet", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    "png": ("PNG image", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("JPEG image", (b"\xff\xd8\xff",)),
+    "jpeg": ("JPEG image", (b"\xff\xd8\xff",)),
+    "csv": ("CSV file", None),
+    "txt": ("text file", None),
+}
+DOCUMENT_TYPES = ("pdf", "docx", "doc", "xlsx", "xls", "odt", "pptx", "csv", "txt", "png", "jpg", "jpeg")
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut at the end of the sample is fine; anything earlier is not text.
+        if error.start < len(head) - 4:
+            return False
+    return True
+
+
+def validate_upload(file, allowed_types=DOCUMENT_TYPES, max_bytes: int = DEFAULT_MAX_BYTES):
+    """Raise ValidationError unless ``file`` has an allowed extension, matching content and a size within limit.
+
+    ``allowed_types`` are extensions without a dot (keys of KNOWN_TYPES). Returns the file, rewound.
+    """
+    allowed = [t.lower().lstrip(".") for t in allowed_types]
+    unknown = [t for t in allowed if t not in KNOWN_TYPES]
+    if unknown:
+        raise ValueError(f"No content check is known for: {', '.join(unknown)}")
+    names = sorted({KNOWN_TYPES[t][0] for t in allowed})
+    name = PurePath(getattr(file, "name", "") or "").name
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in allowed:
+        raise ValidationError(f"The selected file must be a {', '.join(names[:-1])} or {names[-1]}"
+                              if len(names) > 1 else f"The selected file must be a {names[0]}", code="type")
+    size = getattr(file, "size", None)
+    if not size:
+        raise ValidationError("The selected file is empty", code="empty")
+    if size > max_bytes:
+        raise ValidationError(f"The selected file must be smaller than {filesizeformat(max_bytes)}", code="size")
+    file.seek(0)
+    head = file.read(2048)
+    file.seek(0)
+    magic = KNOWN_TYPES[extension][1]
+    ok = _looks_like_text(head) if magic is None else any(head.startswith(m) for m in magic)
+    if not ok:
+        raise ValidationError(f"The selected file is not a real {KNOWN_TYPES[extension][0]}", code="content")
+    return file

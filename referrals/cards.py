@@ -1,0 +1,33 @@
+"""Dashboard cards: what the business unit and the threshold decision makers need to do now."""
+
+from django.utils import timezone
+
+from .selectors import cases_awaiting_threshold_discussion, cases_awaiting_threshold_send, sin_decisions_due
+
+LIMIT = 10
+
+
+def awaiting_threshold(request):
+    cases = cases_awaiting_threshold_send()
+    count = cases.count()
+    return {"count": count, "cases": list(cases[:LIMIT])} if count else None
+
+
+def sin_due(request):
+    clocks = sin_decisions_due()
+    count = clocks.count()
+    if not count:
+        return None
+    from .models import Case
+
+    shown = list(clocks[:LIMIT])
+    refs = dict(Case.objects.filter(pk__in=[c.case_id for c in shown]).values_list("pk", "reference"))
+    today = timezone.localdate()
+    return {"count": count, "rows": [{"case_id": c.case_id, "reference": refs.get(c.case_id, ""), "due_on": c.due_on,
+                                      "overdue": c.due_on < today} for c in shown if c.case_id in refs]}
+
+
+def threshold_discussion(request):
+    cases = cases_awaiting_threshold_discussion()
+    count = cases.count()
+    return {"count": count, "cases": list(cases[:LIMIT])} if count else None

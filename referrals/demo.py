@@ -1,0 +1,142 @@
+"""Demo cases at every stage, made through the services where they exist. Keyed on the child's name and date of
+birth, so loading twice changes nothing. Later apps find the cases in ``context["cases"]`` by short name.
+
+The children are invented; their names are fictional.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from rapidreview.clocks.models import ClockKind
+from rapidreview.clocks.services import clock_cancel, clock_meet
+from rapidreview.workdays import add_working_days
+
+from .models import Case, Source, Stage, ThresholdOutcome
+from .services import (
+    DEFAULT_NEXT_STEPS,
+    case_record_sin,
+    case_send_to_threshold,
+    case_transition,
+    letter_save,
+    referral_record_threshold,
+    referral_submit,
+)
+
+# key, first name, last name, date of birth, source, target stage, working days since the SIN (or since receipt)
+CASES = [
+    ("received", "Mabel", "Quinlivan", datetime.date(2019, 6, 14), Source.PROFESSIONAL, Stage.RECEIVED, 1),
+    ("cdop_late", "Rowan", "Ashdown", datetime.date(2024, 2, 3), Source.CDOP_JAR, Stage.RECEIVED, 0),
+    ("threshold", "Otis", "Ferncastle", datetime.date(2012, 9, 30), Source.PUBLIC, Stage.THRESHOLD, 2),
+    ("not_met", "Ivy", "Thornbury", datetime.date(2014, 11, 8), Source.PROFESSIONAL, Stage.NOT_MET, 6),
+    ("sin", "Jasper", "Wellbeck", datetime.date(2017, 3, 21), Source.PROFESSIONAL, Stage.RAPID_REVIEW, 1),
+    ("panel_scheduled", "Delphine", "Marchbank", datetime.date(2010, 7, 2), Source.PROFESSIONAL,
+     Stage.RAPID_REVIEW, 4),
+    ("forms_in_progress", "Caspar", "Oakhurst", datetime.date(2021, 1, 19), Source.PROFESSIONAL,
+     Stage.RAPID_REVIEW, 3),
+    ("clustered_a", "Winifred", "Lacey-Brook", datetime.date(2008, 5, 27), Source.PROFESSIONAL,
+     Stage.RAPID_REVIEW, 8),
+    ("clustered_b", "Ezra", "Pennistone", datetime.date(2009, 10, 11), Source.CDOP_JAR, Stage.RAPID_REVIEW, 2),
+    ("out_for_signature", "Florence", "Addingham", datetime.date(2013, 4, 16), Source.PROFESSIONAL,
+     Stage.DECISION, 12),
+    ("disputed", "Barnaby", "Castlemaine", datetime.date(2016, 8, 5), Source.PROFESSIONAL, Stage.DECISION, 13),
+    ("sent_to_national_panel", "Clementine", "Harrowgate", datetime.date(2011, 12, 1), Source.PROFESSIONAL,
+     Stage.NATIONAL_PANEL, 20),
+    ("cspr_in_progress", "Alfie", "Dunmore", datetime.date(2018, 2, 24), Source.PROFESSIONAL, Stage.CSPR, 70),
+    ("closed", "Posy", "Wrenfield", datetime.date(2015, 9, 9), Source.PUBLIC, Stage.CLOSED, 200),
+]
+
+LATER = [Stage.RAPID_REVIEW, Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR, Stage.CLOSED]
+
+
+def _referral_data(first, last, dob, source, aware, users, agency):
+    data = {"child_first_name": first, "child_last_name": last, "child_dob": dob, "harm": "serious_harm",
+            "incident_date": aware - datetime.timedelta(days=1), "la_aware_on": aware,
+            "incident_la": "London Borough of Tower Hamlets", "child_home_la": "London Borough of Tower Hamlets",
+            "child_sex": "unknown", "looked_after": "no", "child_protection_plan": "unknown",
+            "abuse_kinds": ["neglect", "physical"],
+            "description": "Admitted to hospital with injuries that were not consistent with the account given. "
+                           "Siblings were staying with family.",
+            "criteria_reasons": "Abuse or neglect is suspected and the child was seriously harmed.",
+            "police_investigation": "yes", "inquest": "no"}
+    if source == Source.PUBLIC:
+        data.update(referrer_name="Carol Jessup", referrer_role="Neighbour", referrer_email="",
+                    referrer_address="Flat 4, 12 Example Row\nLondon E1 0AA", entered_on_behalf=True,
+                    how_received="E-mail to the business unit")
+    else:
+        lead = users["barts"]
+        data.update(referrer_name=lead.full_name, referrer_role=lead.job_title, referrer_email=lead.email,
+                    referrer_agency=agency, discussed_with_manager=True)
+    if source == Source.CDOP_JAR:
+        data.update(cdop_forum="cdop", harm="died", cdop_discussed_on=aware + datetime.timedelta(days=1))
+    return data
+
+
+def load(context: dict) -> None:
+    users, agencies = context["users"], context["agencies"]
+    manager, chair = users["manager"], users["chair"]
+    barts = agencies.get("Barts Health NHS Trust")
+    today = timezone.localdate()
+    cases = context.setdefault("cases", {})
+    for key, first, last, dob, source, target, age in CASES:
+        existing = Case.objects.filter(child_first_name=first, child_last_name=last, child_dob=dob).first()
+        if existing:
+            cases[key] = existing
+            continue
+        if target in LATER:
+            sin_on = add_working_days(today, -age)
+            received = add_working_days(sin_on, -2)
+            aware = add_working_days(received, -1)
+        else:
+            sin_on = None
+            received = add_working_days(today, -age) if age else today
+            aware = add_working_days(received, -1)
+        if key == "cdop_late":
+            aware = today - datetime.timedelta(days=12)
+        data = _referral_data(first, last, dob, source, aware, users, barts)
+        if key == "cdop_late":
+            data["cdop_discussed_on"] = today - datetime.timedelta(days=10)
+        case = referral_submit(source=source, data=data, actor=manager if source != Source.PROFESSIONAL
+                               else users["barts"], received_on=received, agencies=[a for a in [
+                                   barts, agencies.get("Metropolitan Police"),
+                                   agencies.get("Tower Hamlets Children's Social Care")] if a])
+        cases[key] = case
+        if target == Stage.RECEIVED:
+            continue
+        case_send_to_threshold(case=case, actor=manager)
+        if target == Stage.THRESHOLD:
+            continue
+        discussed = min(add_working_days(received, 1), today)
+        outcome = ThresholdOutcome.NOT_MET if target == Stage.NOT_MET else ThresholdOutcome.MET
+        referral_record_threshold(
+            case=case, actor=chair, discussed_on=discussed, la_participant=chair,
+            health_participant=users["nurse"], police_participant=users["detsupt"], outcome=outcome,
+            rationale="The three partners agreed on the information available at the time of the discussion.")
+        if target == Stage.NOT_MET:
+            letter_save(case=case, actor=manager, next_steps=DEFAULT_NEXT_STEPS)
+            continue
+        case_record_sin(case=case, actor=manager, notified_on=sin_on,
+                        notification_reference=f"SIN-{sin_on:%Y%m%d}-{last[:3].upper()}")
+        _advance(case, target, manager)
+
+
+def _advance(case: Case, target: str, actor) -> None:
+    """Move a notified case on to the stage a later app's demo expects, recording each move."""
+    path = [(Stage.DECISION, (Stage.RAPID_REVIEW,), "Panel met; decision sheet being drafted"),
+            (Stage.NATIONAL_PANEL, (Stage.DECISION,), "Signed decision sent to the National Panel"),
+            (Stage.CSPR, (Stage.NATIONAL_PANEL,), "Child safeguarding practice review commissioned"),
+            (Stage.CLOSED, (Stage.NATIONAL_PANEL, Stage.CSPR), "Case closed")]
+    if target == Stage.RAPID_REVIEW:
+        return
+    for to_stage, allowed, summary in path:
+        if to_stage == Stage.CSPR and target == Stage.CLOSED:
+            continue
+        if to_stage == Stage.DECISION:
+            clock_meet(subject=case, kind=ClockKind.PANEL_MEETING)
+        if to_stage == Stage.NATIONAL_PANEL:
+            clock_meet(subject=case, kind=ClockKind.NATIONAL_PANEL)
+        if to_stage == Stage.CLOSED:
+            clock_cancel(subject=case)
+        case_transition(case=case, to_stage=to_stage, allowed_from=allowed, actor=actor, summary=summary)
+        if to_stage == target:
+            return

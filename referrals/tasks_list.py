@@ -1,0 +1,54 @@
+"""The case page's task-list rows for the stages this app owns (received, threshold, not met, SIN)."""
+
+from django.urls import reverse
+
+from rapidreview.accounts.models import Role
+
+from .models import Case, Stage, ThresholdOutcome
+from .selectors import one_to_one
+
+
+def own_tasks(case: Case, user) -> list[dict]:
+    rows = []
+
+    def url(name):
+        return reverse(f"referrals:{name}", args=[case.pk])
+
+    runs = user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)
+    decides = user.has_role(Role.BUSINESS_UNIT, Role.THRESHOLD)
+    decision = one_to_one(case, "threshold_decision")
+
+    sent = case.stage != Stage.RECEIVED
+    rows.append({"label": "Send for the threshold discussion", "status": "done" if sent else "todo",
+                 "url": url("send_threshold") if not sent and user.has_role(Role.BUSINESS_UNIT) else None})
+    if not sent:
+        rows.append({"label": "Record the threshold discussion", "status": "cannot_start", "url": None})
+        return rows
+    rows.append({"label": "Record the threshold discussion", "status": "done" if decision else "todo",
+                 "url": url("threshold_record") if decision is None and decides else None,
+                 "hint": decision.get_outcome_display() if decision else ""})
+    if decision is None:
+        return rows
+    if decision.outcome == ThresholdOutcome.MET:
+        sin = one_to_one(case, "sin")
+        rows.append({"label": "Record the Serious Incident Notification", "status": "done" if sin else "todo",
+                     "url": url("sin_record") if sin is None and runs else None,
+                     "hint": f"Notified {sin.notified_on:%-d %B %Y}" if sin else ""})
+        return rows
+
+    letter = one_to_one(case, "letter")
+    closed = case.stage == Stage.CLOSED
+    rows.append({"label": "Prepare the letter to the referrer", "status": "done" if letter else "todo",
+                 "url": url("letter_edit") if runs and not closed and not (letter and letter.sent_on) else None})
+    rows.append({"label": "Send the letter", "status": "done" if letter and letter.sent_on else (
+        "todo" if letter else "cannot_start"),
+        "url": url("letter_send") if runs and letter and not letter.sent_on else None})
+    open_requests = [r for r in case.assurance_requests.all() if not r.is_answered]
+    rows.append({"label": "Ask an agency for assurance", "status": "in_progress" if open_requests else "optional",
+                 "url": url("assurance_new") if runs and not closed else None,
+                 "hint": f"{len(open_requests)} awaiting an answer" if open_requests else ""})
+    ready = bool(letter and letter.sent_on and not open_requests)
+    rows.append({"label": "Record themes and close the case",
+                 "status": "done" if closed else ("todo" if ready else "cannot_start"),
+                 "url": url("case_close") if runs and ready and not closed else None})
+    return rows

@@ -1,0 +1,81 @@
+"""The case list, the full case page and the minimal case summary.
+
+Who sees what:
+- the case list (/cases/): business unit and rapid review chair see every case; threshold decision makers and
+  executives see the subset ``visible_to`` allows them. Agency leads and panel members reach cases from their own
+  task pages, not from this list.
+- the full case page (/cases/<id>/): anyone ``case_sees_full`` allows (business unit, chair, threshold decision
+  makers from the threshold stage on, executives from the decision stage on, panel members the panels app grants).
+  Anyone else who can see the case (an agency lead whose agency has a form on it) is sent to the summary.
+- the summary (/cases/<id>/summary/): anyone who can see the case. It shows only what an agency needs to fill in
+  its check form: reference, stage, child's name and date of birth, the incident date, harm and deadlines.
+"""
+
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from rapidreview.accounts.decorators import role_required
+from rapidreview.accounts.models import Role
+from rapidreview.audit.services import access_log
+from rapidreview.clocks.models import Clock, ClockState
+from rapidreview.registry import case_sections_for, case_tasks_for
+
+from ..filters import CaseFilter
+from ..selectors import case_events, case_list, case_sees_full, get_visible_case, one_to_one
+from ..tasks_list import own_tasks
+
+LIST_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.THRESHOLD, Role.EXECUTIVE)
+
+
+@role_required(*LIST_ROLES)
+@require_GET
+def case_list_view(request):
+    """Every case the user may see, filtered, searched and paged; constant queries whatever the page length."""
+    filterset = CaseFilter(request.GET or None, queryset=case_list(request.user))
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else case_list(request.user)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    access_log(request, obj=None)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "referrals/case_list.html", {
+        "filter": filterset, "page": page, "cases": page.object_list, "querystring": params.urlencode(),
+        "filtered": any(v for k, v in request.GET.items() if k != "page")})
+
+
+def _load_case(request, case_id):
+    case = get_visible_case(request.user, case_id)
+    access_log(request, obj=case, case_id=case.pk)
+    return case
+
+
+@require_GET
+def case_detail(request, case_id):
+    """The whole story of one case: summary, clocks and other stages' sections, task list and timeline."""
+    case = _load_case(request, case_id)
+    if not case_sees_full(request.user, case):
+        return redirect("referrals:case_summary", case_id=case.pk)
+    from ..models import Referral
+
+    referral = Referral.objects.select_related("referrer_agency", "submitted_by", "possible_duplicate_of").filter(
+        case=case).first()
+    household = list(referral.household.all()) if referral else []
+    tasks = own_tasks(case, request.user) + case_tasks_for(case)
+    return render(request, "referrals/case_detail.html", {
+        "case": case, "referral": referral, "household": household,
+        "agencies": list(case.involved_agencies.all()),
+        "decision": one_to_one(case, "threshold_decision"), "sin": one_to_one(case, "sin"),
+        "letter": one_to_one(case, "letter"),
+        "assurance_requests": list(case.assurance_requests.select_related("agency")),
+        "sections": case_sections_for(request, case), "tasks": tasks, "events": case_events(case),
+        "can_act": request.user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)})
+
+
+@require_GET
+def case_summary(request, case_id):
+    """The minimal summary an agency needs; visible to anyone who can see the case."""
+    case = _load_case(request, case_id)
+    clocks = Clock.objects.filter(case_id=case.pk, state__in=[ClockState.RUNNING, ClockState.OVERDUE],
+                                  subject_id=case.pk)
+    return render(request, "referrals/case_summary.html", {
+        "case": case, "clocks": clocks, "sees_full": case_sees_full(request.user, case)})

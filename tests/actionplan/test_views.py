@@ -1,0 +1,247 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from actionplan.models import ActionEvidence, ActionStatus
+from actionplan.services import action_add_evidence, action_set_status
+from rapidreview.accounts.models import Role
+from rapidreview.audit.models import AccessLog
+from tests.actionplan.factories import CaseFactory, make_action
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+PDF = b"%PDF-1.4\n%minimal\n"
+
+
+def test_list_shows_the_working_group_every_action_and_an_agency_lead_only_theirs(
+        client, working_group, police, health, police_lead):
+    make_action(agency=police, actor=working_group, description="Police audit of strategy meetings")
+    make_action(agency=health, actor=working_group, description="Health review of bruising protocol")
+    client.force_login(working_group)
+    body = client.get(reverse("actionplan:list")).content.decode()
+    assert "Police audit" in body and "Health review" in body
+    client.force_login(police_lead)
+    body = client.get(reverse("actionplan:list")).content.decode()
+    assert "Police audit" in body and "Health review" not in body
+
+
+def test_people_without_an_action_plan_role_are_refused_the_list(client):
+    client.force_login(make_user(Role.PANEL_MEMBER))
+    assert client.get(reverse("actionplan:list")).status_code == 403
+
+
+def test_list_refuses_post(client, working_group):
+    client.force_login(working_group)
+    assert client.post(reverse("actionplan:list")).status_code == 405
+
+
+def test_filters_by_agency_status_source_case_and_overdue(client, working_group, police, health):
+    case = CaseFactory(reference="LG-FILTER")
+    a = make_action(agency=police, actor=working_group, case=case, description="Alpha action")
+    b = make_action(agency=health, actor=working_group, description="Bravo action", source="cspr",
+                    due_on=timezone.localdate() - datetime.timedelta(days=3))
+    action_set_status(action=a, status=ActionStatus.IN_PROGRESS, actor=working_group, note="Begun")
+    client.force_login(working_group)
+    url = reverse("actionplan:list")
+
+    def shown(**params):
+        body = client.get(url, params).content.decode()
+        return {name for name in ("Alpha action", "Bravo action") if name in body}
+
+    assert shown(agency=police.pk) == {"Alpha action"}
+    assert shown(status="in_progress") == {"Alpha action"}
+    assert shown(source="cspr") == {"Bravo action"}
+    assert shown(case="lg-filter") == {"Alpha action"}
+    assert shown(overdue="yes") == {"Bravo action"}
+    assert b.is_overdue
+
+
+def test_list_uses_the_same_number_of_queries_at_2_rows_and_at_30(client, working_group, police,
+                                                                   django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        make_action(agency=police, actor=working_group)
+    client.force_login(working_group)
+    client.get(reverse("actionplan:list"))  # warm the session and caches
+    with CaptureQueriesContext(connection) as at_two:
+        client.get(reverse("actionplan:list"))
+    for _ in range(28):
+        make_action(agency=police, actor=working_group)
+    with django_assert_num_queries(len(at_two.captured_queries)):
+        response = client.get(reverse("actionplan:list"))
+    assert response.content.decode().count('class="govuk-table__row"') == 26  # header + a page of 25
+
+
+def test_agency_lead_cannot_open_another_agencys_action(client, working_group, police, health_lead):
+    action = make_action(agency=police, actor=working_group)
+    client.force_login(health_lead)
+    assert client.get(reverse("actionplan:detail", args=[action.pk])).status_code == 404
+    response = client.post(reverse("actionplan:progress", args=[action.pk]), {"status": "in_progress", "note": "x"})
+    assert response.status_code == 404
+
+
+def test_agency_lead_records_progress_on_their_own_agencys_action(client, working_group, police, police_lead):
+    action = make_action(agency=police, actor=working_group)
+    client.force_login(police_lead)
+    response = client.post(reverse("actionplan:progress", args=[action.pk]),
+                           {"status": "completed", "note": "Training delivered to 40 officers"})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.awaiting_confirmation
+    body = client.get(reverse("actionplan:detail", args=[action.pk])).content.decode()
+    assert "Awaiting confirmation" in body and "Training delivered" in body
+    assert AccessLog.objects.filter(object_id=str(action.pk)).exists()
+
+
+def test_agency_lead_cannot_confirm_completion_in_the_browser(client, working_group, police, police_lead):
+    action = make_action(agency=police, actor=working_group)
+    action_set_status(action=action, status=ActionStatus.COMPLETED, actor=police_lead)
+    client.force_login(police_lead)
+    assert client.post(reverse("actionplan:confirm", args=[action.pk])).status_code == 403
+    client.force_login(working_group)
+    assert client.get(reverse("actionplan:confirm", args=[action.pk])).status_code == 405
+    client.post(reverse("actionplan:confirm", args=[action.pk]))
+    action.refresh_from_db()
+    assert action.completion_confirmed_by == working_group
+
+
+def test_agency_lead_cannot_add_or_change_actions(client, working_group, police, police_lead):
+    action = make_action(agency=police, actor=working_group)
+    client.force_login(police_lead)
+    assert client.get(reverse("actionplan:create")).status_code == 403
+    assert client.get(reverse("actionplan:edit", args=[action.pk])).status_code == 403
+
+
+def test_working_group_adds_an_action_and_bad_input_keeps_what_was_typed(client, working_group, police):
+    CaseFactory(reference="LG-NEW")
+    client.force_login(working_group)
+    data = {"case": "LG-NEW", "source": "rapid_review", "learning": "Fathers not seen", "description": "",
+            "agency": police.pk, "due_on_0": "31", "due_on_1": "3", "due_on_2": "2027"}
+    response = client.post(reverse("actionplan:create"), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Enter the action." in body and "Fathers not seen" in body
+    data["description"] = "Think family training"
+    response = client.post(reverse("actionplan:create"), data)
+    assert response.status_code == 302
+
+
+def test_unknown_case_reference_is_an_error_not_a_500(client, working_group, police):
+    client.force_login(working_group)
+    response = client.post(reverse("actionplan:create"), {
+        "case": "NOPE", "source": "sin", "learning": "l", "description": "d", "agency": police.pk,
+        "due_on_0": "1", "due_on_1": "1", "due_on_2": "2027"})
+    assert response.status_code == 200 and "There is no case with that reference" in response.content.decode()
+
+
+def test_csv_export_parses_and_holds_only_the_visible_filtered_rows(client, working_group, police, health,
+                                                                    police_lead):
+    make_action(agency=police, actor=working_group, description="=HYPERLINK(evil)")
+    make_action(agency=health, actor=working_group, description="Health thing")
+    client.force_login(police_lead)
+    response = client.get(reverse("actionplan:export_csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:4] == ["Case reference", "Source", "Learning", "Action"]
+    assert len(rows) == 2 and rows[1][3] == "'=HYPERLINK(evil)" and rows[1][4] == "Test Police"
+
+
+def test_xlsx_export_opens_and_respects_filters(client, working_group, police, health):
+    make_action(agency=police, actor=working_group, description="Police thing")
+    make_action(agency=health, actor=working_group, description="Health thing")
+    client.force_login(working_group)
+    response = client.get(reverse("actionplan:export_xlsx"), {"agency": health.pk})
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][3] == "Health thing"
+    assert AccessLog.objects.filter(action="export").count() == 1
+
+
+def _upload(client, action, name, content, text=""):
+    return client.post(reverse("actionplan:evidence_add", args=[action.pk]),
+                       {"text": text, "file": SimpleUploadedFile(name, content)})
+
+
+def test_evidence_accepts_allowed_files_and_serves_them_only_to_people_who_can_see_the_action(
+        client, working_group, police, police_lead, health_lead, settings):
+    action = make_action(agency=police, actor=working_group)
+    client.force_login(police_lead)
+    assert _upload(client, action, "audit.pdf", PDF).status_code == 302
+    evidence = ActionEvidence.objects.get(action=action)
+    assert evidence.original_name == "audit.pdf" and str(settings.MEDIA_ROOT) in evidence.file.path
+    assert "audit" not in evidence.file.name  # stored under a random name
+    url = reverse("actionplan:evidence_download", args=[action.pk, evidence.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert 'filename="audit.pdf"' in response["Content-Disposition"]
+    client.force_login(health_lead)
+    assert client.get(url).status_code == 404
+    client.force_login(make_user(Role.PANEL_MEMBER))
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("notes.exe", b"MZ....", "must be a PDF"),
+    ("fake.pdf", PNG, "does not look like a PDF"),
+    ("photo.png", b"", "empty"),
+])
+def test_evidence_refuses_wrong_types(client, working_group, police, police_lead, name, content, message):
+    action = make_action(agency=police, actor=working_group)
+    client.force_login(police_lead)
+    response = _upload(client, action, name, content, text="Kept text")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body and "Kept text" in body
+    assert not ActionEvidence.objects.exists()
+
+
+def test_evidence_refuses_files_over_ten_megabytes(working_group, police, police_lead):
+    from rapidreview.db import DomainError
+
+    action = make_action(agency=police, actor=working_group)
+    big = SimpleUploadedFile("big.png", PNG + b"\x00" * (10 * 1024 * 1024))
+    with pytest.raises(DomainError, match="10 MB"):
+        action_add_evidence(action=action, actor=police_lead, upload=big)
+
+
+def test_meeting_view_shows_what_changed_since_the_last_meeting(client, working_group, police, police_lead):
+    from actionplan.models import ActionUpdate, WorkingGroupMeeting
+
+    old = make_action(agency=police, actor=working_group, description="Older action")
+    WorkingGroupMeeting.objects.create(held_on=timezone.localdate() - datetime.timedelta(days=10))
+    ActionUpdate.objects.filter(action=old).update(at=timezone.now() - datetime.timedelta(days=20))
+    type(old).objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=20))
+    make_action(agency=police, actor=working_group, description="Brand new action")
+    action_set_status(action=old, status=ActionStatus.IN_PROGRESS, actor=police_lead, note="Started the audit")
+    client.force_login(working_group)
+    body = client.get(reverse("actionplan:meetings")).content.decode()
+    assert "Brand new action" in body and "Not started → In progress" in body
+    client.force_login(police_lead)
+    assert client.get(reverse("actionplan:meetings")).status_code == 403
+
+
+def test_working_group_records_a_meeting(client, working_group):
+    client.force_login(working_group)
+    today = timezone.localdate()
+    response = client.post(reverse("actionplan:meeting_create"), {
+        "held_on_0": today.day, "held_on_1": today.month, "held_on_2": today.year, "notes": "Quorate"})
+    assert response.status_code == 302
+    response = client.post(reverse("actionplan:meeting_create"), {
+        "held_on_0": today.day, "held_on_1": today.month, "held_on_2": today.year})
+    assert "already recorded" in response.content.decode()
+
+
+def test_working_group_card_counts_overdue_actions(client, working_group, police):
+    make_action(agency=police, actor=working_group, due_on=timezone.localdate() - datetime.timedelta(days=1))
+    client.force_login(working_group)
+    body = client.get(reverse("home")).content.decode()
+    assert "Overdue actions" in body

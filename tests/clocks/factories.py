@@ -1,0 +1,14 @@
+"""Clocks for tests. Their subject is an agency: a real model with a UUID key and no reminder_recipients method,
+so the "owner" audience falls back to the business unit unless a test gives it one."""
+
+import datetime
+
+from rapidreview.clocks.models import ClockKind
+from rapidreview.clocks.services import clock_start
+from tests.factories import AgencyFactory
+
+
+def make_clock(*, kind=ClockKind.AGENCY_FORM, start=datetime.date(2026, 3, 2), due=None, subject=None,
+               case_id=None, **kwargs):
+    subject = subject or AgencyFactory()
+    return clock_start(kind=kind, subject=subject, start=start, due=due, case_id=case_id, **kwargs)

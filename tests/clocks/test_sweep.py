@@ -1,0 +1,178 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+
+from rapidreview.clocks.ladders import ladder_for, step_date
+from rapidreview.clocks.models import Clock, ClockKind, ClockState
+from rapidreview.clocks.services import clock_cancel, clock_meet
+from rapidreview.clocks.tasks import run_sweep, sweep
+from rapidreview.notifications.models import Notification, NotificationStatus
+from tests.clocks.factories import make_clock
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _commit(django_capture_on_commit_callbacks):
+    global _committing
+    _committing = django_capture_on_commit_callbacks
+
+
+def _sweep_on(day: datetime.date, times: int = 1, at: datetime.time = datetime.time(9, 0)):
+    """Run the sweep ``times`` at ``at`` on ``day``, committing (and so queueing delivery) after each."""
+    with time_machine.travel(datetime.datetime.combine(day, at), tick=False):
+        for _ in range(times):
+            with _committing(execute=True):
+                sweep.delay()
+
+
+def test_every_ladder_step_is_sent_exactly_once_across_repeated_sweeps(people):
+    clock = make_clock(kind=ClockKind.AGENCY_FORM, start=D(2026, 3, 2))  # due Thursday 12 March
+    assert clock.due_on == D(2026, 3, 12)
+    day = D(2026, 3, 2)
+    while day <= D(2026, 3, 31):
+        _sweep_on(day, times=3)
+        day += datetime.timedelta(days=1)
+
+    ladder = ladder_for(ClockKind.AGENCY_FORM)
+    rows = Notification.objects.order_by("created_at")
+    sent_steps = [(row.kind, row.to_email) for row in rows]
+    assert sent_steps == [
+        ("clocks.before", "bu@example.test"),
+        ("clocks.due", "bu@example.test"),
+        ("clocks.overdue", "bu@example.test"),
+        ("clocks.escalate_chair", "chair@example.test"),
+        ("clocks.escalate_executive", people["exec_chair"].email),
+    ]
+    assert [step.name for step in ladder] == [k.split(".")[1] for k, _ in sent_steps]
+    assert all(row.status == NotificationStatus.SENT for row in rows)
+    assert len(mail.outbox) == 5
+    assert [m.subject for m in mail.outbox][0].startswith("Agency check form due 12 March 2026")
+    clock.refresh_from_db()
+    assert clock.state == ClockState.OVERDUE
+    assert clock.next_reminder_on is None
+
+
+def test_each_step_goes_out_on_its_working_day(people):
+    clock = make_clock(kind=ClockKind.AGENCY_FORM, start=D(2026, 3, 2))
+    for step in ladder_for(clock.kind):
+        day = step_date(clock, step)
+        _sweep_on(day - datetime.timedelta(days=1))
+        assert not Notification.objects.filter(kind=f"clocks.{step.name}").exists()
+        _sweep_on(day)
+        assert Notification.objects.filter(kind=f"clocks.{step.name}").count() == 1
+
+
+def test_the_sweep_marks_a_clock_overdue_the_day_after_it_is_due(people):
+    clock = make_clock(start=D(2026, 3, 2))
+    _sweep_on(D(2026, 3, 12))
+    clock.refresh_from_db()
+    assert clock.state == ClockState.RUNNING
+    _sweep_on(D(2026, 3, 13))
+    clock.refresh_from_db()
+    assert clock.state == ClockState.OVERDUE
+
+
+def test_a_late_sweep_sends_only_the_latest_step_for_each_audience(people):
+    make_clock(start=D(2026, 3, 2))
+    _sweep_on(D(2026, 3, 18))  # four working days overdue: before, due and overdue are all past
+    assert sorted(Notification.objects.values_list("kind", flat=True)) == ["clocks.escalate_chair",
+                                                                           "clocks.overdue"]
+
+
+def test_meeting_a_clock_cancels_its_pending_reminders(people, monkeypatch):
+    from rapidreview.notifications import tasks
+
+    clock = make_clock(start=D(2026, 3, 2))
+    subject = clock.subject
+    monkeypatch.setattr(tasks.deliver_notification, "delay", lambda *a, **k: None)  # the worker has not run yet
+    _sweep_on(D(2026, 3, 10))
+    assert Notification.objects.get().status == NotificationStatus.QUEUED
+
+    assert clock_meet(subject=subject) == 1
+    clock.refresh_from_db()
+    assert clock.state == ClockState.MET and clock.met_at is not None and clock.next_reminder_on is None
+    assert Notification.objects.get().status == NotificationStatus.CANCELLED
+
+    monkeypatch.undo()
+    for day in (D(2026, 3, 12), D(2026, 3, 13), D(2026, 3, 20)):
+        _sweep_on(day)
+    assert Notification.objects.count() == 1
+    assert mail.outbox == []
+
+
+def test_a_cancelled_clock_sends_nothing_more(people):
+    clock = make_clock(start=D(2026, 3, 2))
+    assert clock_cancel(subject=clock.subject) == 1
+    _sweep_on(D(2026, 3, 20))
+    assert Notification.objects.count() == 0
+    assert Clock.objects.get().state == ClockState.CANCELLED
+
+
+def test_the_owner_audience_asks_the_subject_who_to_remind(people, monkeypatch):
+    from rapidreview.accounts.models import Agency
+    from tests.factories import make_user
+
+    lead = make_user(email="lead@example.test")
+    monkeypatch.setattr(Agency, "reminder_recipients", lambda self, clock: [lead], raising=False)
+    make_clock(start=D(2026, 3, 2))
+    _sweep_on(D(2026, 3, 10))
+    assert list(Notification.objects.values_list("to_email", flat=True)) == ["lead@example.test"]
+
+
+def test_a_reminder_names_the_case_reference_and_never_the_childs_name(people, monkeypatch):
+    from rapidreview.accounts.models import Agency
+
+    monkeypatch.setattr(Agency, "reminder_reference", "RR-2026-007", raising=False)
+    monkeypatch.setattr(Agency, "get_absolute_url", lambda self: "/cases/abc/", raising=False)
+    make_clock(start=D(2026, 3, 2), label="Barts Health")
+    _sweep_on(D(2026, 3, 10))
+    row = Notification.objects.get()
+    assert row.subject == "RR-2026-007: Agency check form due 12 March 2026"
+    assert "RR-2026-007" in row.body_text and "12 March 2026" in row.body_text
+    assert "http://127.0.0.1:8000/cases/abc/" in row.body_text
+    assert 'href="http://127.0.0.1:8000/cases/abc/"' in row.body_html
+
+
+def test_the_sweep_query_count_does_not_grow_with_clocks_that_are_not_due(people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_clock(start=D(2026, 3, 2))
+    with CaptureQueriesContext(connection) as few:
+        run_sweep(D(2026, 3, 10))
+    Notification.objects.all().delete()
+    Clock.objects.update(next_step=0, next_reminder_on=D(2026, 3, 10))
+    for _ in range(40):
+        make_clock(start=D(2026, 6, 1))  # due in June: nothing to send in March
+    with CaptureQueriesContext(connection) as many:
+        run_sweep(D(2026, 3, 10))
+    assert len(many) == len(few)
+
+
+def test_a_row_written_while_the_broker_was_down_is_delivered_by_the_next_sweep(people, monkeypatch):
+    from rapidreview.notifications import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    make_clock(start=D(2026, 3, 2))
+    monkeypatch.setattr(tasks.deliver_notification, "delay", broker_down)
+    _sweep_on(D(2026, 3, 10))
+    row = Notification.objects.get()
+    assert row.status == NotificationStatus.QUEUED
+    assert mail.outbox == []
+
+    monkeypatch.undo()
+    _sweep_on(D(2026, 3, 10))  # a minute later: too soon to tell a lost row from one on its way
+    assert mail.outbox == []
+    _sweep_on(D(2026, 3, 10), at=datetime.time(9, 20))
+    row.refresh_from_db()
+    assert row.status == NotificationStatus.SENT
+    assert len(mail.outbox) == 1
+    _sweep_on(D(2026, 3, 11))
+    assert len(mail.outbox) == 1
+    assert Notification.objects.count() == 1

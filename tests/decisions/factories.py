@@ -1,0 +1,60 @@
+"""Cases, panels and sheets for the decisions tests, built through the models and the decisions services."""
+
+import datetime
+
+import factory
+
+from panels.models import Attendance, ConflictOfInterest, Panel, PanelInvitation, PanelState
+from rapidreview.accounts.models import Role, StatutoryPartner
+from referrals.models import Case, Source, Stage
+from tests.factories import AgencyFactory, make_executive, make_user
+
+LA, HEALTH, POLICE = StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE
+
+FULL_SHEET = {
+    "case_summary": "Summary of the incident and the family.",
+    "agency_involvement": "Health visiting and school contact; key practice episode in January.",
+    "analysis": "Language barriers and the mother's disability shaped how services engaged.",
+    "immediate_actions": "Health visiting reviewed its escalation policy.",
+    "learning": "Professional curiosity about fathers.",
+    "criteria_met": "yes", "criteria_reasons": "Serious harm and concerns about how agencies worked together.",
+    "national_issues": "no", "national_issues_detail": "",
+    "recommendation": "cspr", "rationale": "Multi-agency learning of wider importance.",
+}
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    reference = factory.Sequence(lambda n: f"DC-2026-{n:04d}")
+    stage = Stage.RAPID_REVIEW
+    source = Source.PROFESSIONAL
+    child_first_name = factory.Sequence(lambda n: f"Ottoline{n}")
+    child_last_name = "Marchbanks"
+    harm = "serious_harm"
+    sin_notified_on = datetime.date(2026, 3, 2)
+
+
+def make_voter(panel: Panel, partner: str, *, voting=True, attendance=Attendance.PRESENT, **fields):
+    user = make_user(Role.PANEL_MEMBER, agency=AgencyFactory(statutory_partner=partner), **fields)
+    PanelInvitation.objects.create(panel=panel, user=user, agency=user.agency, statutory_partner=partner,
+                                   voting=voting, attendance=attendance, seat=f"{partner} seat")
+    return user
+
+
+def make_panel(case: Case) -> dict:
+    """A held panel: a present voting member for each statutory partner, a non-voting member, a conflicted member."""
+    panel = Panel.objects.create(case=case, state=PanelState.HELD)
+    people = {p: make_voter(panel, p, full_name=f"Voter {p}") for p in (LA, HEALTH, POLICE)}
+    people["non_voting"] = make_voter(panel, "", voting=False, full_name="Non Voter")
+    conflicted = make_voter(panel, HEALTH, full_name="Conflicted Voter")
+    ConflictOfInterest.objects.create(case=case, user=conflicted, declared_by=conflicted, nature="Relative",
+                                      implications="Cannot take part")
+    people["conflicted"] = conflicted
+    people["panel"] = panel
+    return people
+
+
+def make_executives() -> dict:
+    return {LA: make_executive(LA, chair=True), HEALTH: make_executive(HEALTH), POLICE: make_executive(POLICE)}

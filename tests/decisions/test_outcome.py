@@ -1,0 +1,178 @@
+"""The National Panel (the day-15 rule), the practice review clocks, and the no-review outcome."""
+
+import datetime
+
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from actionplan.models import Action
+from decisions import services
+from decisions.models import CsprParticipation
+from rapidreview.clocks.models import Clock, ClockKind, ClockState
+from rapidreview.clocks.services import clock_start
+from rapidreview.db import DomainError
+from rapidreview.workdays import add_working_days
+from referrals.models import Stage
+from tests.factories import AgencyFactory
+
+SIN = datetime.date(2026, 3, 2)
+DAY_15 = datetime.date(2026, 3, 23)  # working day 15 after Monday 2 March 2026
+DAY_16 = datetime.date(2026, 3, 24)
+
+
+@pytest.fixture
+def np_clock(signed):
+    return clock_start(kind=ClockKind.NATIONAL_PANEL, subject=signed.case, start=SIN, case_id=signed.case_id)
+
+
+def send(sheet, bu, sent_on=datetime.date(2026, 3, 10), reason=""):
+    return services.national_panel_send(case=sheet.case, actor=bu, sent_on=sent_on, late_reason=reason)
+
+
+def test_sending_by_day_15_meets_the_clock_and_moves_the_case(signed, bu, np_clock):
+    submission = send(signed, bu)
+    np_clock.refresh_from_db()
+    signed.case.refresh_from_db()
+    assert np_clock.state == ClockState.MET
+    assert signed.case.stage == Stage.NATIONAL_PANEL
+    assert submission.working_day == 6
+
+
+def test_sending_after_working_day_15_needs_a_reason(signed, bu, np_clock, _today):
+    _today.move_to(datetime.datetime(2026, 3, 30, 10, 0))
+    late = DAY_16
+    with pytest.raises(DomainError, match="working day 15"):
+        send(signed, bu, sent_on=late)
+    submission = send(signed, bu, sent_on=late, reason="Waiting for the police executive.")
+    assert submission.working_day == 16 and submission.late_reason
+
+
+def test_sending_on_working_day_15_needs_no_reason(signed, bu, _today):
+    _today.move_to(datetime.datetime(2026, 3, 30, 10, 0))
+    assert send(signed, bu, sent_on=DAY_15).working_day == 15
+
+
+def test_an_unsigned_sheet_cannot_be_sent(out_for_signature, bu):
+    with pytest.raises(DomainError, match="sign"):
+        send(out_for_signature, bu)
+
+
+def test_the_send_page_asks_the_business_unit_for_a_reason_after_the_deadline(client, signed, bu, _today):
+    _today.move_to(datetime.datetime(2026, 3, 30, 10, 0))
+    client.force_login(bu)
+    late = DAY_16
+    response = client.post(f"/decisions/case/{signed.case_id}/national-panel/send/",
+                           {"sent_on_0": late.day, "sent_on_1": late.month, "sent_on_2": late.year})
+    assert response.status_code == 200 and "Give the reason" in response.content.decode()
+
+
+def test_an_executive_cannot_record_the_date_sent(client, signed, executives):
+    client.force_login(executives["police"])
+    assert client.get(f"/decisions/case/{signed.case_id}/national-panel/send/").status_code == 403
+
+
+def test_no_review_closes_once_the_national_panel_answers(signed, bu):
+    send(signed, bu)
+    agency = AgencyFactory()
+    services.no_cspr_record(case=signed.case, actor=bu, kind="multi_agency", detail="Learning review",
+                            learning="Think family.",
+                            actions=[{"description": "Audit", "agency": agency, "due_on": datetime.date(2026, 6, 1)}])
+    signed.case.refresh_from_db()
+    assert signed.case.stage == Stage.NATIONAL_PANEL
+    assert Action.objects.get(case=signed.case).learning == "Think family."
+    services.national_panel_record_response(case=signed.case, actor=bu, response_on=datetime.date(2026, 3, 10),
+                                            response="agree", text="Agree.")
+    signed.case.refresh_from_db()
+    assert signed.case.stage == Stage.CLOSED
+
+
+def test_the_response_cannot_be_recorded_before_the_decision_is_sent(signed, bu):
+    with pytest.raises(DomainError, match="after the decision was sent"):
+        services.national_panel_record_response(case=signed.case, actor=bu, response_on=datetime.date(2026, 3, 10),
+                                                response="agree", text="")
+
+
+def commission(sheet, bu):
+    send(sheet, bu)
+    return services.cspr_commission(case=sheet.case, actor=bu, methodology="systems", methodology_detail="",
+                                    reviewers="Independent reviewer", terms_of_reference="Scope",
+                                    started_on=datetime.date(2026, 3, 10))
+
+
+def test_commissioning_a_review_starts_its_6_month_clock(signed, bu):
+    agency = AgencyFactory()
+    signed.case.involved_agencies.add(agency)
+    cspr = commission(signed, bu)
+    clock = Clock.objects.get(kind=ClockKind.CSPR_REPORT)
+    assert clock.due_on == datetime.date(2026, 9, 10) == cspr.final_report_due_on
+    assert CsprParticipation.objects.get(cspr=cspr).agency == agency
+    signed.case.refresh_from_db()
+    assert signed.case.stage == Stage.CSPR
+
+
+def test_commissioning_asks_panels_for_substitutes_for_conflicted_members(signed, bu, people):
+    from panels.models import ConflictOfInterest
+
+    commission(signed, bu)
+    assert ConflictOfInterest.objects.get(user=people["conflicted"]).substitute_required_at is not None
+
+
+def test_a_review_cannot_be_commissioned_before_the_national_panel_stage(signed, bu):
+    with pytest.raises(DomainError, match="National Panel"):
+        services.cspr_commission(case=signed.case, actor=bu, methodology="systems", methodology_detail="",
+                                 reviewers="R", terms_of_reference="T", started_on=datetime.date(2026, 3, 10))
+
+
+def test_the_pre_publication_clock_is_due_7_working_days_before_publication(signed, bu):
+    cspr = commission(signed, bu)
+    planned = datetime.date(2026, 9, 30)
+    services.cspr_update(cspr=cspr, actor=bu, methodology="systems", methodology_detail="", reviewers="R",
+                         terms_of_reference="T", planned_publication_on=planned)
+    clock = Clock.objects.get(kind=ClockKind.PRE_PUBLICATION)
+    assert clock.due_on == add_working_days(planned, -7) == datetime.date(2026, 9, 21)
+    services.cspr_update(cspr=cspr, actor=bu, methodology="systems", methodology_detail="", reviewers="R",
+                         terms_of_reference="T", planned_publication_on=datetime.date(2026, 10, 30))
+    assert Clock.objects.get(kind=ClockKind.PRE_PUBLICATION, state=ClockState.RUNNING).due_on == \
+        add_working_days(datetime.date(2026, 10, 30), -7)
+
+
+def test_publication_meets_the_clocks_and_starts_the_one_year_review(signed, bu, _today):
+    cspr = commission(signed, bu)
+    services.cspr_update(cspr=cspr, actor=bu, methodology="systems", methodology_detail="", reviewers="R",
+                         terms_of_reference="T", planned_publication_on=datetime.date(2026, 9, 30))
+    with pytest.raises(DomainError, match="sent"):
+        services.cspr_publish(cspr=cspr, actor=bu, published_on=datetime.date(2026, 3, 10), pseudonym="Child Q",
+                              published_url="")
+    _today.move_to(datetime.datetime(2026, 9, 30, 10, 0))
+    services.cspr_report_sent(cspr=cspr, actor=bu, sent_on=datetime.date(2026, 9, 18))
+    assert Clock.objects.get(kind=ClockKind.PRE_PUBLICATION, state=ClockState.MET)
+    cspr = services.cspr_publish(cspr=cspr, actor=bu, published_on=datetime.date(2026, 9, 30), pseudonym="Child Q",
+                                 published_url="https://example.org/child-q")
+    signed.case.refresh_from_db()
+    assert signed.case.pseudonym == "Child Q"
+    assert Clock.objects.get(kind=ClockKind.CSPR_REPORT).state == ClockState.MET
+    review = Clock.objects.get(kind=ClockKind.IMPLEMENTATION_REVIEW)
+    assert review.due_on == datetime.date(2026, 9, 30) + relativedelta(months=12)
+    services.cspr_record_workshop(cspr=cspr, actor=bu, held_on=datetime.date(2026, 9, 30), notes="All partners")
+    _today.move_to(datetime.datetime(2027, 9, 30, 10, 0))
+    services.cspr_record_implementation_review(cspr=cspr, actor=bu, held_on=datetime.date(2027, 9, 30), notes="")
+    review.refresh_from_db()
+    signed.case.refresh_from_db()
+    assert review.state == ClockState.MET and signed.case.stage == Stage.CLOSED
+
+
+def test_completing_the_final_report_meets_the_6_month_clock(signed, bu):
+    cspr = commission(signed, bu)
+    final = cspr.milestones.get(kind="final_report")
+    services.milestone_complete(milestone=final, actor=bu, planned_on=None, completed_on=datetime.date(2026, 3, 10),
+                                notes="")
+    assert Clock.objects.get(kind=ClockKind.CSPR_REPORT).state == ClockState.MET
+
+
+def test_the_review_page_is_for_readers_of_decisions_only(client, signed, bu, people):
+    commission(signed, bu)
+    client.force_login(people["non_voting"])
+    assert client.get(f"/decisions/case/{signed.case_id}/review/").status_code == 403
+    client.force_login(bu)
+    assert client.get(f"/decisions/case/{signed.case_id}/review/").status_code == 200
+    assert client.delete(f"/decisions/case/{signed.case_id}/review/").status_code == 405

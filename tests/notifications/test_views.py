@@ -1,0 +1,67 @@
+import pytest
+from django.urls import reverse
+
+from rapidreview.notifications.models import Notification, NotificationStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(status=NotificationStatus.FAILED, key="k"):
+    return Notification.objects.create(to_email="x@example.test", subject="Agency check form due", body_text="Hi",
+                                       kind="clocks.due", idempotency_key=key, status=status, attempts=5,
+                                       last_error="SMTPServerDisconnected: gone")
+
+
+def test_the_outbox_shows_what_to_whom_and_its_status(bu_client):
+    _row()
+    page = bu_client.get(reverse("notifications:outbox")).content.decode()
+    assert "Agency check form due" in page and "x@example.test" in page and "SMTPServerDisconnected" in page
+    assert "Resend" in page
+
+
+def test_the_business_unit_resends_a_failed_email_once(bu_client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    row = _row()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = bu_client.post(reverse("notifications:resend", args=[row.pk]))
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.status == NotificationStatus.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_resending_a_sent_email_shows_a_message_and_sends_nothing(bu_client):
+    from django.core import mail
+
+    row = _row(status=NotificationStatus.SENT)
+    response = bu_client.post(reverse("notifications:resend", args=[row.pk]), follow=True)
+    assert "Only an e-mail that failed" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_only_the_business_unit_sees_the_outbox(client, agency_lead):
+    row = _row()
+    client.force_login(agency_lead)
+    assert client.get(reverse("notifications:outbox")).status_code == 403
+    assert client.post(reverse("notifications:resend", args=[row.pk])).status_code == 403
+
+
+def test_resend_refuses_get(bu_client):
+    row = _row()
+    assert bu_client.get(reverse("notifications:resend", args=[row.pk])).status_code == 405
+
+
+def test_the_outbox_query_count_is_constant(bu_client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _row(key="a")
+    _row(key="b")
+    bu_client.get(reverse("notifications:outbox"))
+    with CaptureQueriesContext(connection) as two:
+        bu_client.get(reverse("notifications:outbox"))
+    for i in range(30):
+        _row(key=f"many-{i}")
+    with django_assert_num_queries(len(two)):
+        bu_client.get(reverse("notifications:outbox"))

@@ -1,0 +1,200 @@
+"""Demo themes, learning and the history that makes recurrence and the statistics show something.
+
+Runs after ``referrals``. Adds closed historical cases of its own (invented children, references ``RR-YYYY-Hnnn``)
+spread over the last two and a half years, with their stage changes, clocks and referral details back-dated, so
+that the themes report, recurrence and the annual statistics have real numbers. Keyed on natural keys (case
+reference, theme name, learning kind and title), so loading twice changes nothing.
+"""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from rapidreview.clocks.models import Clock, ClockKind, ClockState
+from rapidreview.clocks.services import clock_start
+from referrals.models import Case, CaseEvent, Harm, Referral, Source, Stage
+
+from .learning import learning_bulletin_send, learning_create, learning_follow_up_done
+from .models import CaseTheme, LearningItem, LearningKind, Theme, ThemeLog
+from .services import case_log_themes, themes_seed
+
+SIN, RR = ThemeLog.SIN, ThemeLog.RAPID_REVIEW
+
+# reference suffix, first, last, dob, harm, sex, abuse kinds, months ago notified, reached CSPR, themes, agencies
+HISTORY = [
+    ("H001", "Aurelia", "Penhallow", datetime.date(2023, 3, 2), Harm.DIED, "female", ["neglect"], 30, False,
+     ["Safe sleep and sudden unexpected death in infancy", "Parental substance misuse", "Housing"], [2, 4, 6]),
+    ("H002", "Cosmo", "Redfearn", datetime.date(2022, 11, 20), Harm.SERIOUS_HARM, "male", ["physical"], 26, True,
+     ["Non-accidental injury in infants", "Bruising in non-mobile babies", "Fathers and male carers"], [1, 2, 4]),
+    ("H003", "Elodie", "Saxby", datetime.date(2009, 4, 11), Harm.SERIOUS_HARM, "female",
+     ["sexual_exploitation", "online"], 22, False,
+     ["Criminal and sexual exploitation", "Online harm", "The voice of the child"], [1, 2, 7, 11]),
+    ("H004", "Thaddeus", "Vane", datetime.date(2007, 8, 30), Harm.DIED, "male", ["criminal_exploitation"], 19,
+     True, ["Serious youth violence", "Criminal and sexual exploitation", "Information sharing"], [1, 2, 11, 7]),
+    ("H005", "Marigold", "Esterhuizen", datetime.date(2024, 1, 5), Harm.SERIOUS_HARM, "female",
+     ["physical", "neglect"], 16, False,
+     ["Bruising in non-mobile babies", "Missed health appointments", "Professional curiosity"], [4, 6, 1]),
+    ("H006", "Lysander", "Okonjo", datetime.date(2011, 2, 14), Harm.SERIOUS_HARM, "male", ["emotional"], 13,
+     False, ["Adolescent self-harm and suicide", "Parental mental health", "Special educational needs and "
+             "disability"], [5, 7, 1]),
+    ("H007", "Perpetua", "Glanville", datetime.date(2024, 6, 18), Harm.DIED, "female", ["neglect"], 11, True,
+     ["Safe sleep and sudden unexpected death in infancy", "Domestic abuse", "Housing", "Neglect"], [2, 3, 4, 9]),
+    ("H008", "Ignatius", "Marlow", datetime.date(2016, 9, 9), Harm.SERIOUS_HARM, "male",
+     ["neglect", "domestic_abuse"], 8, False, ["Domestic abuse", "Neglect", "The voice of the child",
+                                               "Information sharing"], [1, 2, 7]),
+    ("H009", "Seraphina", "Bowes", datetime.date(2025, 3, 30), Harm.SERIOUS_HARM, "female", ["physical"], 6, False,
+     ["Non-accidental injury in infants", "Fathers and male carers", "Domestic abuse"], [1, 2, 4, 6]),
+    ("H010", "Leopold", "Ashcombe", datetime.date(2013, 5, 22), Harm.SERIOUS_HARM, "male", ["neglect"], 4, False,
+     ["Neglect", "Race, culture and identity", "Professional curiosity"], [1, 7, 12]),
+]
+
+# Themes for the referrals demo's cases (by their short name): SIN-stage ones go in the SIN log.
+CASE_THEMES = {
+    "threshold": (SIN, ["Neglect", "Parental mental health"]),
+    "not_met": (SIN, ["Housing", "Missed health appointments"]),
+    "sin": (RR, ["Domestic abuse", "Neglect", "The voice of the child"]),
+    "panel_scheduled": (RR, ["Criminal and sexual exploitation", "Serious youth violence"]),
+    "forms_in_progress": (RR, ["Bruising in non-mobile babies", "Non-accidental injury in infants"]),
+    "clustered_a": (RR, ["Criminal and sexual exploitation", "Online harm", "Information sharing"]),
+    "clustered_b": (RR, ["Criminal and sexual exploitation", "Adolescent self-harm and suicide"]),
+    "out_for_signature": (RR, ["Domestic abuse", "Fathers and male carers", "Professional curiosity"]),
+    "disputed": (RR, ["Safe sleep and sudden unexpected death in infancy", "Parental substance misuse"]),
+    "sent_to_national_panel": (RR, ["Neglect", "Information sharing", "Special educational needs and disability"]),
+    "cspr_in_progress": (RR, ["Non-accidental injury in infants", "Bruising in non-mobile babies",
+                              "Fathers and male carers"]),
+    "closed": (RR, ["Domestic abuse", "Housing"]),
+}
+
+
+def _aware(day: datetime.date, hour: int = 11) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _event(case, stage, day, summary, actor):
+    event = CaseEvent.objects.create(case=case, kind="stage", to_stage=stage, summary=summary, actor=actor)
+    CaseEvent.objects.filter(pk=event.pk).update(at=_aware(day))
+
+
+def _met_clock(kind, subject, start, due, met_on, label=""):
+    clock = clock_start(kind=kind, subject=subject, start=start, due=due, case_id=subject.pk, label=label)
+    Clock.objects.filter(pk=clock.pk).update(state=ClockState.MET, met_at=_aware(met_on, 15), next_reminder_on=None)
+
+
+def _history(context) -> list[Case]:
+    from rapidreview.workdays import add_working_days
+
+    users, agency_list = context["users"], context["agency_list"]
+    manager = users["manager"]
+    today = timezone.localdate()
+    made = []
+    for i, (suffix, first, last, dob, harm, sex, kinds, months, cspr, _themes, agency_idx) in enumerate(HISTORY):
+        sin_on = add_working_days(today - relativedelta(months=months), 0)
+        reference = f"RR-{sin_on.year}-{suffix}"
+        case = Case.objects.filter(reference__endswith=f"-{suffix}", child_first_name=first).first()
+        if case:
+            made.append(case)
+            continue
+        received = add_working_days(sin_on, -3)
+        case = Case.objects.create(
+            reference=reference, stage=Stage.CLOSED, source=Source.CDOP_JAR if harm == Harm.DIED else
+            Source.PROFESSIONAL, child_first_name=first, child_last_name=last, child_dob=dob, harm=harm,
+            incident_date=received - datetime.timedelta(days=2), la_aware_on=received - datetime.timedelta(days=1),
+            sin_notified_on=sin_on, closed_at=_aware(sin_on + relativedelta(months=4)),
+            pseudonym=f"Child {chr(ord('A') + i)}")
+        Case.objects.filter(pk=case.pk).update(created_at=_aware(received, 9))
+        case.involved_agencies.set([agency_list[j] for j in agency_idx if j < len(agency_list)])
+        Referral.objects.create(
+            case=case, received_on=received, referrer_name="Historical referral", child_sex=sex, abuse_kinds=kinds,
+            description="Historical case loaded for the demonstration (details summarised).")
+        _event(case, Stage.THRESHOLD, received + datetime.timedelta(days=1), "Sent for threshold discussion",
+               manager)
+        _event(case, Stage.RAPID_REVIEW, sin_on, "Serious Incident Notification made", manager)
+        panel_due = add_working_days(sin_on, 10)
+        panel_on = panel_due if i % 3 else add_working_days(panel_due, 2)  # every third panel was late
+        _event(case, Stage.DECISION, panel_on, "Panel met; decision sheet being drafted", manager)
+        national_due = add_working_days(sin_on, 15)
+        national_on = add_working_days(national_due, -1 if i % 4 else 3)
+        _event(case, Stage.NATIONAL_PANEL, national_on, "Signed decision sent to the National Panel", manager)
+        if cspr:
+            _event(case, Stage.CSPR, national_on + datetime.timedelta(days=21),
+                   "Child safeguarding practice review commissioned", manager)
+        _event(case, Stage.CLOSED, sin_on + relativedelta(months=4), "Case closed", manager)
+        _met_clock(ClockKind.PANEL_MEETING, case, sin_on, panel_due, panel_on)
+        _met_clock(ClockKind.NATIONAL_PANEL, case, sin_on, national_due, national_on)
+        form_due = add_working_days(sin_on, 8)
+        for n, agency in enumerate(case.involved_agencies.all()):
+            returned = add_working_days(form_due, 2 if (n + i) % 4 == 0 else -1)
+            # A clock per agency form; the subject is the case because these forms predate the system.
+            clock = Clock(kind=ClockKind.AGENCY_FORM, subject=case, case_id=case.pk, label=agency.name,
+                          started_on=sin_on, due_on=form_due, state=ClockState.MET, met_at=_aware(returned, 16),
+                          reference=case.reference)
+            clock.save()
+        made.append(case)
+    return made
+
+
+def load(context: dict) -> None:
+    themes_seed()
+    users = context["users"]
+    manager = users["manager"]
+    by_name = {t.name: t for t in Theme.objects.all()}
+    history = _history(context)
+    context.setdefault("history_cases", history)
+    for case, row in zip(history, HISTORY, strict=True):
+        if not CaseTheme.objects.filter(case=case).exists():
+            notified = case.sin_notified_on or timezone.localdate()
+            case_log_themes(case=case, themes=[by_name[n] for n in row[9]], log=RR, actor=manager,
+                            source="Rapid review panel", recorded_at=_aware(notified + datetime.timedelta(days=14)))
+    for key, (log, names) in CASE_THEMES.items():
+        case = context.get("cases", {}).get(key)
+        if case is not None and not CaseTheme.objects.filter(case=case, log=log).exists():
+            case_log_themes(case=case, themes=[by_name[n] for n in names], log=log, actor=manager,
+                            source="Threshold discussion" if log == SIN else "Rapid review panel")
+    _learning(context)
+
+
+def _learning(context) -> None:
+    manager = context["users"]["manager"]
+    today = timezone.localdate()
+    year = today.year if today.month < 11 or (today.month == 11 and today.day <= 25) else today.year + 1
+    nov = datetime.date(year, 11, 18)
+    last_nov = datetime.date(year - 1, 11, 19)
+
+    def item(kind, title, **values):
+        existing = LearningItem.objects.filter(kind=kind, title=title).first()
+        return existing or learning_create(kind=kind, actor=manager, title=title, **values)
+
+    item(LearningKind.CONFERENCE, f"Safeguarding Month conference {nov.year}: the rapid review process and case "
+         "themes", date=nov, audience="All partner agencies' practitioners and managers",
+         follow_up="Circulate slides, survey attendees, and report themes raised to the Working Group.",
+         follow_up_on=nov + datetime.timedelta(days=21), materials_url="https://example.org/thscp/conference")
+    past = item(LearningKind.CONFERENCE, f"Safeguarding Month conference {last_nov.year}", date=last_nov,
+                audience="All partner agencies", attendance=146, follow_up="Slides and survey sent.",
+                follow_up_on=last_nov + datetime.timedelta(days=14),
+                materials_url="https://example.org/thscp/conference-last-year")
+    if not past.follow_up_done_on:
+        learning_follow_up_done(item=past, actor=manager, on=last_nov + datetime.timedelta(days=12))
+    item(LearningKind.AGENCY_VISIT, "Presentation to the GP safeguarding forum: bruising in non-mobile babies",
+         date=today + datetime.timedelta(days=12), audience="GP safeguarding leads",
+         follow_up="Check uptake of the bruising protocol audit.", follow_up_on=today + datetime.timedelta(days=40))
+    item(LearningKind.AGENCY_VISIT, "Visit to the Youth Justice Service: exploitation themes",
+         date=today - datetime.timedelta(days=45), audience="Youth justice practitioners", attendance=23)
+    item(LearningKind.CSPR_WORKSHOP, "Learning workshop: Child B practice review",
+         date=today - datetime.timedelta(days=80), audience="Practitioners involved and their managers",
+         attendance=31, follow_up="Agencies to confirm actions in the action plan.",
+         follow_up_on=today - datetime.timedelta(days=3))
+    item(LearningKind.IMPLEMENTATION_REVIEW, "One-year implementation review: Child D practice review",
+         date=today + datetime.timedelta(days=60), audience="Rapid Review Working Group and agency leads")
+    sent = item(LearningKind.BULLETIN, "Learning bulletin: safe sleep and bruising in babies",
+                date=today - datetime.timedelta(days=20), audience="All partner agencies",
+                body="Two recent rapid reviews found that safe sleep advice was given once and not repeated when "
+                     "a family's circumstances changed.\n\nWhat to do:\n- Repeat safe sleep advice at every "
+                     "contact, especially when the family moves or a new adult joins the household.\n"
+                     "- Any bruise on a baby who is not yet mobile needs a referral under the bruising "
+                     "protocol.\n- Ask about fathers and male carers and record who lives in the home.")
+    if not sent.is_sent:
+        learning_bulletin_send(item=sent, actor=manager)
+    item(LearningKind.BULLETIN, "Learning bulletin: exploitation and online harm (draft)",
+         date=today + datetime.timedelta(days=14), audience="All partner agencies",
+         body="Draft. Themes from recent rapid reviews about criminal and sexual exploitation and online harm.")

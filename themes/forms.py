@@ -1,0 +1,92 @@
+"""Forms for themes, the logs, the report, learning and the statistics."""
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+from django.utils import timezone
+
+from rapidreview.accounts.models import Agency
+from rapidreview.forms import GovUKFormMixin
+
+from .models import LearningKind, Theme
+
+
+class ThemeForm(GovUKFormMixin, forms.Form):
+    submit_label = "Save theme"
+
+    name = forms.CharField(max_length=120, error_messages={"required": "Enter the theme's name."})
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text="Optional. What the theme covers, to help people choose consistently.")
+    is_active = forms.BooleanField(label="Offer this theme when recording themes", required=False, initial=True)
+
+
+class CaseThemesForm(GovUKFormMixin, forms.Form):
+    submit_label = "Save themes"
+
+    themes = forms.ModelMultipleChoiceField(queryset=Theme.objects.none(), required=False,
+                                            widget=forms.CheckboxSelectMultiple, label="Themes in this case")
+    source = forms.CharField(label="Where were they identified? (optional)", required=False, max_length=200,
+                             help_text="For example: the threshold discussion on 3 March.")
+
+    def __init__(self, *args, current=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Inactive themes already on the case stay ticked, so saving does not silently drop them.
+        self.fields["themes"].queryset = (Theme.objects.filter(is_active=True) | Theme.objects.filter(
+            pk__in=[t.pk for t in current])).distinct().order_by("name")
+
+
+def _year_choices():
+    this = timezone.localdate().year
+    return [(y, str(y)) for y in range(this, this - 8, -1)]
+
+
+class LogFilterForm(GovUKFormMixin, forms.Form):
+    theme = forms.ModelChoiceField(queryset=Theme.objects.order_by("name"), required=False, empty_label="All themes")
+    year = forms.TypedChoiceField(choices=[("", "All years")] + _year_choices(), coerce=int, required=False,
+                                  empty_value=None)
+    agency = forms.ModelChoiceField(queryset=Agency.objects.order_by("name"), required=False,
+                                    empty_label="All agencies", label="Agency involved")
+
+
+class ReportFilterForm(GovUKFormMixin, forms.Form):
+    log = forms.ChoiceField(choices=[("", "Both logs"), ("rapid_review", "Rapid reviews and practice reviews"),
+                                     ("sin", "Serious Incident Notification stage")], required=False, label="Log")
+    by = forms.ChoiceField(choices=[("year", "Year"), ("quarter", "Quarter")], required=False, label="Count by")
+    start_year = forms.TypedChoiceField(choices=[("", "Any")] + _year_choices(), coerce=int, required=False,
+                                        empty_value=None, label="From year")
+    end_year = forms.TypedChoiceField(choices=[("", "Any")] + _year_choices(), coerce=int, required=False,
+                                      empty_value=None, label="To year")
+
+
+class LearningForm(GovUKFormMixin, forms.Form):
+    submit_label = "Save"
+
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title."})
+    date = DateInputField(label="Date", require_all_fields=False)
+    audience = forms.CharField(required=False, max_length=300, help_text="Who it is for.")
+    attendance = forms.IntegerField(required=False, min_value=0, label="Attendance (optional)",
+                                    help_text="How many people attended.")
+    materials_url = forms.URLField(required=False, assume_scheme="https", label="Link to materials (optional)",
+                                   error_messages={"invalid": "Enter a web address starting with https://"})
+    follow_up = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Follow-up")
+    follow_up_on = DateInputField(label="Follow-up due (optional)", required=False, require_all_fields=False,
+                                  help_text="A reminder is sent to the business unit as this date approaches.")
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == LearningKind.BULLETIN:
+            self.fields["body"] = forms.CharField(
+                label="Bulletin text", widget=forms.Textarea(attrs={"rows": 14}),
+                error_messages={"required": "Write the bulletin."},
+                help_text="Key learning from reviews. Never include a child's or family member's name.")
+            self.fields["date"].label = "Issue date"
+            del self.fields["attendance"]
+
+    def clean_date(self):
+        value = self.cleaned_data.get("date")
+        if value is None:
+            raise forms.ValidationError("Enter the date.")
+        return value
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(choices=_year_choices(), coerce=int, required=False, empty_value=None)

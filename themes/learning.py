@@ -1,0 +1,139 @@
+"""Learning dissemination: planning and recording events, and writing, sending and archiving bulletins."""
+
+import datetime
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from rapidreview.accounts.models import Agency, Role
+from rapidreview.clocks.models import ClockKind
+from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
+from rapidreview.db import DomainError
+from rapidreview.notifications.services import notify
+
+from .models import LearningItem, LearningKind
+
+FIELDS = ("title", "date", "audience", "attendance", "materials_url", "follow_up", "follow_up_on", "body", "case")
+
+
+def may_manage_learning(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(Role.BUSINESS_UNIT))
+
+
+def _sync_clock(item: LearningItem) -> None:
+    """A follow-up date is a clock: started when set, moved when changed, met when done, cancelled when removed."""
+    if item.follow_up_on and not item.follow_up_done_on:
+        from django.contrib.contenttypes.models import ContentType
+
+        from rapidreview.clocks.models import Clock, ClockState
+
+        running = Clock.objects.filter(subject_type=ContentType.objects.get_for_model(item), subject_id=item.pk,
+                                       kind=ClockKind.LEARNING_EVENT,
+                                       state__in=[ClockState.RUNNING, ClockState.OVERDUE]).first()
+        if running and running.due_on != item.follow_up_on:
+            clock_cancel(subject=item, kind=ClockKind.LEARNING_EVENT)
+        clock_start(kind=ClockKind.LEARNING_EVENT, subject=item, start=min(timezone.localdate(), item.follow_up_on),
+                    due=item.follow_up_on, case_id=item.case_id, label=item.get_kind_display())
+    elif not item.follow_up_on:
+        clock_cancel(subject=item, kind=ClockKind.LEARNING_EVENT)
+
+
+@transaction.atomic
+def learning_create(*, kind: str, actor, **values) -> LearningItem:
+    if not may_manage_learning(actor):
+        raise DomainError("Only the business unit can plan learning.")
+    if kind not in LearningKind.values:
+        raise DomainError("Choose what kind of learning this is.")
+    if not (values.get("title") or "").strip():
+        raise DomainError("Enter a title.")
+    if not isinstance(values.get("date"), datetime.date):
+        raise DomainError("Enter the date.")
+    item = LearningItem(kind=kind, created_by=actor, **{k: v for k, v in values.items() if k in FIELDS})
+    item._history_user = actor
+    item.save()
+    _sync_clock(item)
+    return item
+
+
+@transaction.atomic
+def learning_update(*, item: LearningItem, actor, **values) -> LearningItem:
+    if not may_manage_learning(actor):
+        raise DomainError("Only the business unit can change learning items.")
+    locked = LearningItem.objects.select_for_update().get(pk=item.pk)
+    if locked.is_sent:
+        raise DomainError("This bulletin has been sent and is kept in the archive as it was sent.")
+    for key, value in values.items():
+        if key in FIELDS:
+            setattr(locked, key, value)
+    locked._history_user = actor
+    locked.save()
+    _sync_clock(locked)
+    return locked
+
+
+@transaction.atomic
+def learning_follow_up_done(*, item: LearningItem, actor, on: datetime.date | None = None) -> LearningItem:
+    if not may_manage_learning(actor):
+        raise DomainError("Only the business unit can record follow-ups.")
+    locked = LearningItem.objects.select_for_update().get(pk=item.pk)
+    if not locked.follow_up_on:
+        raise DomainError("This item has no follow-up to record.")
+    if locked.follow_up_done_on:
+        raise DomainError("The follow-up was already recorded as done.")
+    locked.follow_up_done_on = on or timezone.localdate()
+    locked._history_user = actor
+    locked.save()
+    clock_meet(subject=locked, kind=ClockKind.LEARNING_EVENT)
+    return locked
+
+
+def distribution_list() -> list[str]:
+    """The partners' distribution addresses: each active agency's, once each."""
+    seen, out = set(), []
+    for email in Agency.objects.filter(is_active=True).exclude(distribution_email="").order_by("name") \
+            .values_list("distribution_email", flat=True):
+        if email.lower() not in seen:
+            seen.add(email.lower())
+            out.append(email)
+    return out
+
+
+@transaction.atomic
+def learning_bulletin_send(*, item: LearningItem, actor) -> int:
+    """E-mail a bulletin to the distribution list once per address, then archive it. Returns how many were queued.
+
+    Re-running never sends a second copy: each e-mail's key is the bulletin and the address.
+    """
+    if not may_manage_learning(actor):
+        raise DomainError("Only the business unit can send bulletins.")
+    locked = LearningItem.objects.select_for_update().get(pk=item.pk)
+    if locked.kind != LearningKind.BULLETIN:
+        raise DomainError("Only bulletins are sent by e-mail.")
+    if locked.is_sent:
+        raise DomainError("This bulletin has already been sent.")
+    if not locked.body.strip():
+        raise DomainError("Write the bulletin before sending it.")
+    addresses = distribution_list()
+    if not addresses:
+        raise DomainError("No partner agency has a distribution e-mail address. Add them on the agencies page.")
+    queued = 0
+    for address in addresses:
+        note = notify(to=address, subject=locked.title, template="themes/email/bulletin",
+                      context={"item": locked}, kind="themes.bulletin",
+                      key=f"bulletin:{locked.pk}:{address.lower()}", related=locked)
+        queued += note is not None
+    locked.sent_at, locked.sent_by, locked.sent_to_count = timezone.now(), actor, len(addresses)
+    locked._history_user = actor
+    locked.save()
+    return queued
+
+
+def bulletin_pdf(item: LearningItem, request=None) -> bytes:
+    from weasyprint import HTML
+
+    from rapidreview.accounts.models import Partnership
+
+    html = render_to_string("themes/bulletin_pdf.html", {"item": item, "partnership": Partnership.load()})
+    base = request.build_absolute_uri("/") if request is not None else None
+    return HTML(string=html, base_url=base).write_pdf()

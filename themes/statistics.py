@@ -1,0 +1,256 @@
+"""Annual statistics: the figures of a partnership's yearly report, for one year.
+
+Later stages contribute figures this app cannot compute without importing them::
+
+    from themes.statistics import register_figure
+    register_figure("cspr_published", lambda year: {"label": "Practice reviews published", "value": 2})
+
+``fn(year)`` returns ``{"label": str, "value": int | float | str, "note": str (optional)}`` or None (nothing to
+show). Known names are placed in their section of the report: ``cspr_published`` (the funnel; ``value`` an int)
+and ``national_panel_agreed`` (the share of decisions the National Panel agreed with; ``value`` a float from 0 to 1
+or a string such as "3 of 4"). Any other name appears under "Other figures".
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Callable
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+_figures: dict[str, Callable] = {}
+
+
+def register_figure(name: str, fn: Callable) -> None:
+    """Contribute a figure to the annual statistics; registering the same name again replaces it."""
+    _figures[name] = fn
+
+
+def registered_figures() -> dict[str, Callable]:
+    return dict(_figures)
+
+
+def figure(name: str, year: int) -> dict | None:
+    fn = _figures.get(name)
+    if fn is None:
+        return None
+    result = fn(year)
+    if result is None:
+        return None
+    if not isinstance(result, dict):
+        result = {"label": name.replace("_", " ").capitalize(), "value": result}
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Computing the year's figures. Sources: Case and Referral fields, CaseEvent stage changes, the Clock table, the
+# action plan, the themes log and the registered figures. Definitions are shown on the page beside each section.
+
+
+AGE_BANDS = [(0, 0, "Under 1"), (1, 4, "1 to 4"), (5, 9, "5 to 9"), (10, 15, "10 to 15"), (16, 17, "16 to 17")]
+
+
+def _row(label, value, display=None, note=""):
+    if display is None:
+        display = "–" if value is None else (f"{value * 100:.0f}%" if isinstance(value, float) else str(value))
+    return {"label": label, "value": value, "display": display, "note": note}
+
+
+def _days_row(label, value):
+    return _row(label, value, "No late ones" if value is None else f"{value:g} day{'s' if value != 1 else ''}")
+
+
+def _share(part: int, whole: int):
+    return (part / whole) if whole else None
+
+
+def _share_row(label, part, whole, note=""):
+    share = _share(part, whole)
+    display = f"{share * 100:.0f}% ({part} of {whole})" if share is not None else "No data"
+    return _row(label, share, display, note)
+
+
+def age_band(dob, on) -> str:
+    if not dob or not on:
+        return "Not known"
+    years = on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+    for low, high, label in AGE_BANDS:
+        if low <= years <= high:
+            return label
+    return "18 or over" if years >= 18 else "Not known"
+
+
+def _stage_cases(year: int, stage: str) -> set:
+    from referrals.models import CaseEvent
+
+    return set(CaseEvent.objects.filter(kind="stage", to_stage=stage, at__year=year)
+               .values_list("case_id", flat=True).distinct())
+
+
+def _clock_timeliness(kind: str, year: int, today: datetime.date):
+    """Clocks of ``kind`` due in ``year`` that have been decided: met, or past due and not met. Returns
+    (on_time, decided, average calendar days late of the late ones, per-label {label: (on_time, decided)})."""
+    from rapidreview.clocks.models import Clock, ClockState
+
+    clocks = Clock.objects.filter(kind=kind, due_on__year=year).exclude(state=ClockState.CANCELLED)
+    on_time = decided = 0
+    late_days = []
+    by_label: dict = {}
+    for clock in clocks.only("state", "due_on", "met_at", "label"):
+        if clock.state == ClockState.MET and clock.met_at:
+            done_on = timezone.localtime(clock.met_at).date()
+        elif clock.due_on < today:
+            done_on = None
+        else:
+            continue  # still running and not yet due: not decided
+        decided += 1
+        ok = done_on is not None and done_on <= clock.due_on
+        on_time += ok
+        if not ok:
+            late_days.append(((done_on or today) - clock.due_on).days)
+        label = clock.label or "Not recorded"
+        a, b = by_label.get(label, (0, 0))
+        by_label[label] = (a + ok, b + 1)
+    average = round(sum(late_days) / len(late_days), 1) if late_days else None
+    return on_time, decided, average, by_label
+
+
+def annual_statistics(year: int) -> dict:
+    """The year's figures as sections of rows: {"year", "sections": [{"key", "title", "note", "rows"}], "extra"}."""
+    from actionplan.models import Action, ActionStatus
+    from rapidreview.clocks.models import ClockKind
+    from referrals.models import Case, Harm, Source, Stage
+
+    from .models import CaseTheme, ThemeLog
+
+    today = timezone.localdate()
+    sections = []
+
+    # The funnel.
+    try:
+        from referrals.models import Referral
+
+        referred = Case.objects.filter(Q(referral__received_on__year=year)
+                                       | Q(referral__isnull=True, created_at__year=year))
+        has_referral = True
+    except ImportError:  # pragma: no cover - the referral record arrived with the referrals stage
+        referred = Case.objects.filter(created_at__year=year)
+        has_referral = False
+    by_source = dict(referred.values("source").annotate(n=Count("id", distinct=True)).values_list("source", "n"))
+    rows = [_row(f"Referrals: {label.lower()}", by_source.get(value, 0)) for value, label in Source.choices]
+    rows.insert(0, _row("Referrals received", sum(by_source.values())))
+    threshold = _stage_cases(year, Stage.THRESHOLD)
+    rapid_reviews = _stage_cases(year, Stage.DECISION)
+    sin_cases = list(Case.objects.filter(sin_notified_on__year=year))
+    rows += [
+        _row("Serious Incident Notification discussions held", len(threshold),
+             note="Cases sent for the threshold discussion in the year."),
+        _row("Serious Incident Notifications agreed", len(sin_cases), note="Notified to the National Panel."),
+        _row("Rapid reviews held", len(rapid_reviews), note="Cases whose rapid review panel met in the year."),
+        _row("Practice reviews commissioned", len(_stage_cases(year, Stage.CSPR))),
+    ]
+    published = figure("cspr_published", year)
+    rows.append(_row(published["label"] if published else "Practice reviews published",
+                     published["value"] if published else None,
+                     None if published else "Not recorded", note=(published or {}).get("note", "")))
+    sections.append({"key": "funnel", "title": "Referrals to reviews", "rows": rows,
+                     "note": "" if has_referral else "Referral dates were not recorded; the case's creation date "
+                                                     "is used."})
+
+    # The children: those whose Serious Incident Notification was made in the year.
+    referrals = {}
+    if has_referral:
+        referrals = {r.case_id: r for r in Referral.objects.filter(case__in=[c.pk for c in sin_cases])
+                     .only("case_id", "child_sex", "abuse_kinds")}
+    harm = Counter(c.harm or "" for c in sin_cases)
+    rows = [_row(label, harm.get(value, 0)) for value, label in Harm.choices]
+    if harm.get(""):
+        rows.append(_row("Harm not recorded", harm[""]))
+    sections.append({"key": "harm", "title": "Children: died or seriously harmed", "rows": rows,
+                     "note": f"The {len(sin_cases)} children whose Serious Incident Notification was made in {year}."})
+    if has_referral:
+        from referrals.models import AbuseKind, Sex
+
+        kinds = Counter(k for r in referrals.values() for k in (r.abuse_kinds or []))
+        rows = [_row(label, kinds.get(value, 0)) for value, label in AbuseKind.choices if kinds.get(value)]
+        unrecorded = sum(1 for c in sin_cases if not (referrals.get(c.pk) and referrals[c.pk].abuse_kinds))
+        if unrecorded:
+            rows.append(_row("Category not recorded", unrecorded))
+        sections.append({"key": "category", "title": "Children: category of abuse or neglect", "rows": rows,
+                         "note": "A child can be counted under more than one category."})
+        sexes = Counter((referrals[c.pk].child_sex if c.pk in referrals else "") or Sex.UNKNOWN for c in sin_cases)
+        rows = [_row(label, sexes.get(value, 0)) for value, label in Sex.choices if sexes.get(value)]
+        sections.append({"key": "sex", "title": "Children: sex", "rows": rows, "note": ""})
+    bands = Counter(age_band(c.child_dob, c.incident_date or c.sin_notified_on) for c in sin_cases)
+    order = [label for _, _, label in AGE_BANDS] + ["18 or over", "Not known"]
+    sections.append({"key": "age", "title": "Children: age when it happened",
+                     "rows": [_row(label, bands[label]) for label in order if bands.get(label)], "note": ""})
+
+    # Timeliness, from the clocks.
+    rows = []
+    panel = _clock_timeliness(ClockKind.PANEL_MEETING, year, today)
+    national = _clock_timeliness(ClockKind.NATIONAL_PANEL, year, today)
+    forms = _clock_timeliness(ClockKind.AGENCY_FORM, year, today)
+    rows.append(_share_row("Panels held by working day 10", panel[0], panel[1]))
+    rows.append(_days_row("Panels: average days late (late ones)", panel[2]))
+    rows.append(_share_row("Decisions sent to the National Panel by working day 15", national[0], national[1]))
+    rows.append(_days_row("Decisions: average days late (late ones)", national[2]))
+    rows.append(_share_row("Agency check forms returned on time (all agencies)", forms[0], forms[1]))
+    rows.append(_days_row("Forms: average days late (late ones)", forms[2]))
+    for label, (ok, total) in sorted(forms[3].items()):
+        rows.append(_share_row(f"Forms on time: {label}", ok, total))
+    sections.append({"key": "timeliness", "title": "Timeliness", "rows": rows,
+                     "note": "Deadlines falling due in the year. A deadline still running and not yet due is not "
+                             "counted; one past due and not met counts as late up to today. Days late are calendar "
+                             "days."})
+
+    # National Panel, actions and themes.
+    agreed = figure("national_panel_agreed", year)
+    value = agreed["value"] if agreed else None
+    rows = [_row(agreed["label"] if agreed else "Decisions the National Panel agreed with", value,
+                 None if agreed else "Not recorded", note=(agreed or {}).get("note", ""))]
+    sections.append({"key": "national_panel", "title": "The National Panel", "rows": rows, "note": ""})
+
+    due = list(Action.objects.filter(due_on__year=year).only("status", "due_on", "completed_on",
+                                                              "completion_confirmed_at"))
+    decided = [a for a in due if a.completion_confirmed_at or a.due_on < today]
+    on_time = sum(1 for a in decided if a.completion_confirmed_at and a.completed_on and a.completed_on <= a.due_on)
+    embedded = sum(1 for a in due if a.status == ActionStatus.EMBEDDED)
+    sections.append({"key": "actions", "title": "Action plan", "rows": [
+        _row("Actions due in the year", len(due)),
+        _share_row("Actions completed on time", on_time, len(decided),
+                   note="Completion confirmed by the working group and done by the due date."),
+        _row("Actions embedded", embedded),
+    ], "note": "Actions whose due date fell in the year; ones not yet due are not counted in the share."})
+
+    theme_counts = Counter(CaseTheme.objects.filter(log=ThemeLog.RAPID_REVIEW, case_id__in=rapid_reviews)
+                           .values_list("theme__name", flat=True))
+    rows = [_share_row(name, n, len(rapid_reviews)) for name, n in sorted(theme_counts.items(),
+                                                                          key=lambda kv: (-kv[1], kv[0]))]
+    sections.append({"key": "themes", "title": "Practice themes", "rows": rows,
+                     "note": f"The share of the {len(rapid_reviews)} rapid reviews held in {year} in which each "
+                             "theme appeared."})
+
+    extra = []
+    for name in registered_figures():
+        if name in ("cspr_published", "national_panel_agreed"):
+            continue
+        result = figure(name, year)
+        if result:
+            extra.append(_row(result["label"], result["value"], note=result.get("note", "")))
+    if extra:
+        sections.append({"key": "other", "title": "Other figures", "rows": extra, "note": ""})
+    return {"year": year, "sections": sections}
+
+
+def statistics_rows(stats: dict) -> list[list]:
+    """Flat rows for CSV and Excel: section, figure, value, as shown, note."""
+    rows = [["Section", "Figure", "Value", "As shown", "Note"]]
+    for section in stats["sections"]:
+        for row in section["rows"]:
+            value = row["value"]
+            if isinstance(value, float):
+                value = round(value, 4)
+            rows.append([section["title"], row["label"], "" if value is None else value, row["display"],
+                         row.get("note", "")])
+    return rows
