@@ -122,7 +122,7 @@ def allowed_statuses(user, action: Action) -> list[str]:
 def action_set_status(*, action: Action, status: str, actor, note: str = "",
                       on: datetime.date | None = None) -> Action:
     """Record progress: an optional note and an optional status change, under the rules in ``Action``."""
-    locked = Action.objects.select_for_update().select_related("agency").get(pk=action.pk)
+    locked = Action.objects.select_for_update(of=("self",)).select_related("agency").get(pk=action.pk)
     if not may_update(actor, locked):
         raise DomainError("You can only update your own agency's actions.")
     status = status or locked.status

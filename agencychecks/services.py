@@ -90,7 +90,7 @@ def forms_issue(*, case: Case, due_on: datetime.date, actor) -> list[AgencyCheck
 
 # --- completing ----------------------------------------------------------------------------------------------
 def _lock_editable(form) -> AgencyCheckForm:
-    locked = AgencyCheckForm.objects.select_for_update().select_related("case", "agency").get(pk=form.pk)
+    locked = AgencyCheckForm.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=form.pk)
     if locked.status not in EDITABLE_STATUSES:
         raise DomainError(f"This form is {locked.get_status_display().lower()} and cannot be changed now.")
     return locked
@@ -175,7 +175,7 @@ def form_submit(*, form: AgencyCheckForm, actor) -> FormVersion:
 
 # --- quality assurance ---------------------------------------------------------------------------------------
 def _lock_submitted(form) -> tuple[AgencyCheckForm, FormVersion]:
-    locked = AgencyCheckForm.objects.select_for_update().select_related("case", "agency").get(pk=form.pk)
+    locked = AgencyCheckForm.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=form.pk)
     if locked.status != FormStatus.SUBMITTED:
         raise DomainError("Only a submitted form can be quality-assured.")
     return locked, locked.versions.order_by("-number").first()

@@ -62,7 +62,7 @@ def _require_stage(case: Case, stages=SETUP_STAGES) -> None:
 
 
 def _lock(panel: Panel) -> Panel:
-    return Panel.objects.select_for_update().select_related("case").get(pk=panel.pk)
+    return Panel.objects.select_for_update(of=("self",)).select_related("case").get(pk=panel.pk)
 
 
 def papers_url(case: Case) -> str:
@@ -498,7 +498,7 @@ def conflict_declare(*, case: Case, user: User, nature: str, implications: str, 
 
 @transaction.atomic
 def conflict_record_handling(*, conflict: ConflictOfInterest, handling: str, actor: User) -> ConflictOfInterest:
-    conflict = ConflictOfInterest.objects.select_for_update().select_related("case").get(pk=conflict.pk)
+    conflict = ConflictOfInterest.objects.select_for_update(of=("self",)).select_related("case").get(pk=conflict.pk)
     if not handling.strip():
         raise DomainError("Describe how the conflict is handled.")
     conflict.handling = handling.strip()
@@ -540,7 +540,7 @@ def conflict_require_substitutes(case: Case, *, actor: User | None = None) -> li
 
 @transaction.atomic
 def conflict_agree_substitute(*, conflict: ConflictOfInterest, substitute: User, actor: User) -> ConflictOfInterest:
-    conflict = ConflictOfInterest.objects.select_for_update().select_related("case").get(pk=conflict.pk)
+    conflict = ConflictOfInterest.objects.select_for_update(of=("self",)).select_related("case").get(pk=conflict.pk)
     if substitute.pk == conflict.user_id:
         raise DomainError("The substitute must be someone other than the conflicted member.")
     if ConflictOfInterest.objects.filter(case_id=conflict.case_id, user=substitute).exists():

@@ -236,7 +236,7 @@ def case_record_sin(*, case: Case, actor, notified_on: datetime.date, notificati
     """Record the Serious Incident Notification: day 0 of the rapid review. Starts the panel-meeting and
     National Panel clocks and moves the case to the rapid review stage."""
     _require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
-    locked = Case.objects.select_for_update().select_related("referral").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("referral").get(pk=case.pk)
     decision = ThresholdDecision.objects.filter(case=locked).first()
     if locked.stage != Stage.THRESHOLD or decision is None or decision.outcome != ThresholdOutcome.MET:
         raise DomainError("A Serious Incident Notification can be recorded only after the threshold discussion "
@@ -302,7 +302,7 @@ def letter_send(*, case: Case, actor, sent_by: str = LetterSentBy.EMAIL, sent_on
                 sent_to: str = "") -> ReferrerLetter:
     """Send the stored letter: by e-mail to a professional referrer, or record that the business unit sent it."""
     _require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
-    locked = Case.objects.select_for_update().select_related("referral").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("referral").get(pk=case.pk)
     if locked.stage != Stage.NOT_MET:
         raise DomainError("A letter to the referrer is sent only when the threshold was not met.")
     letter = ReferrerLetter.objects.select_for_update().filter(case=locked).first()
@@ -359,7 +359,7 @@ def assurance_request_create(*, case: Case, actor, agency, request: str, due_on:
 def assurance_request_answer(*, item: AssuranceRequest, actor, response: str,
                              responded_on: datetime.date | None = None) -> AssuranceRequest:
     _require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
-    locked = AssuranceRequest.objects.select_for_update().select_related("case", "agency").get(pk=item.pk)
+    locked = AssuranceRequest.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=item.pk)
     if locked.case.stage != Stage.NOT_MET:
         raise DomainError("This case is closed.")
     if locked.responded_on:

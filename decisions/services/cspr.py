@@ -26,7 +26,7 @@ from ..models import (
 
 
 def _lock(cspr: Cspr) -> Cspr:
-    return Cspr.objects.select_for_update().select_related("case").get(pk=cspr.pk)
+    return Cspr.objects.select_for_update(of=("self",)).select_related("case").get(pk=cspr.pk)
 
 
 def _check_open(cspr: Cspr) -> None:

@@ -76,7 +76,7 @@ def sheet_prefill(case: Case) -> dict:
 
 
 def _lock(sheet: DecisionSheet) -> DecisionSheet:
-    return DecisionSheet.objects.select_for_update().select_related("case", "current").get(pk=sheet.pk)
+    return DecisionSheet.objects.select_for_update(of=("self",)).select_related("case", "current").get(pk=sheet.pk)
 
 
 def _new_version(sheet: DecisionSheet, actor, content: dict) -> DecisionSheetVersion:
@@ -230,7 +230,7 @@ def signature_record(*, sheet: DecisionSheet, signer, partner: str, outcome: str
 
 
 def _lock_dispute(dispute: Dispute) -> Dispute:
-    return Dispute.objects.select_for_update().select_related("sheet__case").get(pk=dispute.pk)
+    return Dispute.objects.select_for_update(of=("self",)).select_related("sheet__case").get(pk=dispute.pk)
 
 
 @transaction.atomic

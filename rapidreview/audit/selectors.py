@@ -1,11 +1,14 @@
 """Reads for the audit pages: the change history of a case and its records, the access log, subject access."""
 
+import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.apps import apps
-from django.core.exceptions import FieldError
+from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from .models import AccessLog
 
@@ -51,13 +54,30 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]]
 
 
-def _label(record) -> str:
-    return record.instance_type._meta.verbose_name.capitalize()
-
-
-def _value(value) -> str:
-    text = "" if value is None else str(value)
+def _value(field, value) -> str:
+    """A value as a person would read it: the label of a choice, a British date, a count for a list of links."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, list):  # a many-to-many field: the rows linked
+        return f"{len(value)} linked"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    text = str(value)
     return text if len(text) <= 300 else text[:300] + "…"
+
+
+def _change(model, change) -> tuple[str, str, str]:
+    try:
+        field = model._meta.get_field(change.field)
+        label = str(getattr(field, "verbose_name", change.field))
+    except FieldDoesNotExist:
+        field, label = None, change.field.replace("_", " ")
+    concrete = field if field is not None and not field.many_to_many else None
+    return label, _value(concrete, change.old), _value(concrete, change.new)
 
 
 def case_history(case) -> list[HistoryEntry]:
@@ -81,9 +101,7 @@ def case_history(case) -> list[HistoryEntry]:
             changes = []
             if record.history_type == "~" and before is not None:
                 delta = record.diff_against(before)
-                changes = [(model._meta.get_field(c.field).verbose_name if c.field in
-                            {f.name for f in model._meta.fields} else c.field, _value(c.old), _value(c.new))
-                           for c in delta.changes]
+                changes = [_change(model, c) for c in delta.changes]
             action = {"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type]
             entries.append(HistoryEntry(record.history_date, record.history_user, model._meta.verbose_name.capitalize(),
                                         action, changes))

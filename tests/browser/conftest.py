@@ -106,7 +106,7 @@ def people(browser, live_server):
 
     def open_as(login: str | None):
         context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
-        contexts.append(context)
+        contexts.append((login or "public", context))
         page = context.new_page()
         page.set_default_timeout(15000)
         if login:
@@ -116,5 +116,12 @@ def people(browser, live_server):
         return page
 
     yield open_as
-    for context in contexts:
+    for login, context in contexts:
+        # Where each person's browser ended up: the first thing to read when the journey fails.
+        for page in context.pages:
+            try:
+                (artifacts_dir() / f"last-page-{login}.txt").write_text(
+                    page.url + "\n\n" + page.locator("main").inner_text(timeout=2000))
+            except Exception:  # noqa: BLE001,S110 - a diagnostic only
+                pass
         context.close()

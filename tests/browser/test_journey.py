@@ -64,6 +64,10 @@ class Journey:
             + "\n\nPages wider than a 375px screen:\n" + ("\n".join(self.reflow) or "none") + "\n")
 
 
+def success(page):
+    return page.locator(".govuk-notification-banner--success")
+
+
 def outbox_shows(page, *subjects: str) -> None:
     """The business unit's outbox lists each subject (a substring of the e-mail's subject line)."""
     page.goto("/outbox/")
@@ -143,7 +147,8 @@ def run_journey(people, journey: Journey, today: datetime.date) -> None:
     chair.get_by_label("Serious Incident Notification threshold met").check()
     chair.get_by_label("Rationale").fill("Injuries nobody could explain; neglect is suspected. The criteria are met.")
     chair.get_by_role("button", name="Record the decision").click()
-    expect(chair.locator(".govuk-notification-banner--success")).to_contain_text("Threshold decision recorded")
+    expect(success(chair)).to_contain_text("Threshold decision recorded")
+    expect(chair.locator("main")).to_contain_text("Day 0 of 5 (working days)")
     journey.check(chair, "threshold-met")
 
     # 3. The business unit records the Serious Incident Notification: the rapid review clocks start.
@@ -168,6 +173,130 @@ def run_journey(people, journey: Journey, today: datetime.date) -> None:
     manager.get_by_label("Online meeting link").fill("https://meet.example.org/rapid-review")
     manager.get_by_role("button", name="Save date and time").click()
     manager.get_by_role("button", name="Send invitations").click()
-    expect(manager.locator(".govuk-notification-banner--success")).to_contain_text("Invitations sent")
+    expect(success(manager)).to_contain_text("Invitations sent")
     journey.check(manager, "panel-scheduled")
+    outbox_shows(manager, reference)
+
+    # 5. The business unit issues the agency check forms; two agency leads complete theirs.
+    manager.goto(case_url)
+    manager.get_by_role("link", name="Issue agency check forms").click()
+    journey.check(manager, "agency-checks-issue")
+    # The panel meets today (see the module docstring), so the forms are due after it: the manager confirms that.
+    manager.get_by_label("I understand the forms will be due less than one working day before the panel").check()
+    manager.get_by_role("button", name="Issue forms").click()
+    expect(success(manager)).to_contain_text("agency check forms issued")
+    journey.check(manager, "agency-checks-issued")
+    board_url = manager.url
+    outbox_shows(manager, reference)
+
+    police = people("police.lead")
+    expect(police.locator("main")).to_contain_text("Agency check forms due")
+    journey.check(police, "dashboard-agency-lead")
+    police.get_by_role("link", name=re.compile(f"{reference} – Metropolitan Police")).first.click()
+    journey.check(police, "agency-check-tasks")
+    police.get_by_role("link", name="Your agency's involvement").click()
+    journey.check(police, "agency-check-involvement")
+    police.get_by_label("Yes").check()
+    fill_date(police, "involvement_from", add_working_days(today, -60))
+    police.get_by_label("Our involvement is ongoing").check()
+    police.locator("[name=involvement_summary]").fill(
+        "Officers attended the home twice after neighbours called about shouting.")
+    police.get_by_role("button", name="Save and continue").click()
+    journey.check(police, "agency-check-chronology")
+    fill_date(police, "chronology-0-date", add_working_days(today, -30))
+    police.locator("[name='chronology-0-contact_type']").select_option(index=1)
+    police.locator("[name='chronology-0-practitioner_role']").fill("Response officer")
+    police.locator("[name='chronology-0-summary']").fill(
+        "Officers visited after a call about shouting. The child was asleep; no further action was taken.")
+    police.get_by_role("button", name="Save and continue").click()
+    journey.check(police, "agency-check-analysis")
+    for name, text in [("analysis", "The second visit was the moment to speak to the child."),
+                       ("went_well", "Officers shared the call with children's social care the same day."),
+                       ("could_be_better", "Nobody spoke to the child on their own."),
+                       ("prevention", "Officers should see and speak to every child in the home.")]:
+        police.locator(f"[name={name}]").fill(text)
+    police.get_by_role("button", name="Save and continue").click()
+    journey.check(police, "agency-check-themes")
+    police.locator("[name=themes]").first.check()
+    police.locator("[name=themes_in_other_cases]").fill("Yes, the voice of the child is often missing.")
+    police.get_by_role("button", name="Save and continue").click()
+    journey.check(police, "agency-check-learning")
+    for name, text in [("good_practice", "Quick sharing of information."),
+                       ("improvement_areas", "Speaking to children alone."),
+                       ("immediate_actions", "A briefing for response officers."),
+                       ("agency_learning", "See the child, every time.")]:
+        police.locator(f"[name={name}]").fill(text)
+    police.get_by_role("button", name="Save and continue").click()
+    journey.check(police, "agency-check-sign-off")
+    police.locator("[name=author_name]").fill("Detective Sergeant Amy Clarke")
+    police.locator("[name=author_role]").fill("Safeguarding review officer")
+    police.locator("[name=manager_name]").fill("Detective Inspector Raj Patel")
+    police.locator("[name=manager_role]").fill("Head of safeguarding reviews")
+    fill_date(police, "manager_signed_on", today)
+    police.get_by_role("button", name="Save and continue").click()
+    expect(police.get_by_role("heading", level=1)).to_contain_text("Check")
+    journey.check(police, "agency-check-check-answers")
+    police.get_by_role("button", name="Submit the form").click()
+    journey.check(police, "agency-check-submitted")
+
+    csc = people("csc.lead")
+    csc.get_by_role("link", name=re.compile(f"{reference} – Tower Hamlets Children's Social Care")).first.click()
+    csc.get_by_role("link", name="Your agency's involvement").click()
+    csc.get_by_label("No", exact=True).check()
+    csc.locator("[name=no_involvement_note]").fill(
+        "We searched our case records for the child and both parents on the day the form arrived: no records.")
+    csc.get_by_role("button", name="Save and continue").click()
+    csc.locator("[name=author_name]").fill("Priya Shah")
+    csc.locator("[name=author_role]").fill("Practice manager")
+    csc.locator("[name=manager_name]").fill("Tom Reid")
+    csc.locator("[name=manager_role]").fill("Head of service")
+    fill_date(csc, "manager_signed_on", today)
+    csc.get_by_role("button", name="Save and continue").click()
+    csc.get_by_role("button", name="Submit the form").click()
+    expect(csc.locator("main")).to_contain_text("submitted")
+
+    # 6. Quality assurance returns the police form with a comment; the police lead changes it and resubmits.
+    manager.goto(board_url)
+    expect(manager.locator("main")).to_contain_text("Metropolitan Police")
+    journey.check(manager, "agency-checks-board-submitted")
+    manager.get_by_role("link", name="Quality-assure Metropolitan Police's form").click()
+    journey.check(manager, "agency-check-quality-assurance")
+    manager.get_by_role("link", name="Return it with comments").click()
+    journey.check(manager, "agency-check-return")
+    manager.get_by_role("button", name="Return the form").click()
+    expect(manager.locator(".govuk-error-summary")).to_be_visible()
+    journey.check(manager, "agency-check-return-errors")
+    manager.get_by_label("Analysis of practice").fill("Say why nobody spoke to the child alone on the second visit.")
+    manager.get_by_role("button", name="Return the form").click()
+    expect(success(manager)).to_contain_text("form returned")
+    outbox_shows(manager, reference)
+
+    police.goto("/")
+    police.get_by_role("link", name=re.compile(f"{reference} – Metropolitan Police")).first.click()
+    expect(police.locator("main")).to_contain_text("Say why nobody spoke to the child alone")
+    journey.check(police, "agency-check-returned")
+    police.get_by_role("link", name="Analysis of practice").click()
+    police.locator("[name=could_be_better]").fill(
+        "Nobody spoke to the child on their own: the officers thought the child was asleep and did not wake them.")
+    police.get_by_role("button", name="Save and continue").click()
+    police.goto(police.url.split("/sections/")[0] + "/check/")
+    police.get_by_role("button", name="Submit the form").click()
+    expect(police.locator("main")).to_contain_text("submitted")
+
+    # 7. Quality assurance accepts both forms and distributes the pack to the panel.
+    for agency in ("Metropolitan Police", "Tower Hamlets Children's Social Care"):
+        manager.goto(board_url)
+        manager.get_by_role("link", name=f"Quality-assure {agency}'s form").click()
+        manager.get_by_role("button", name="Accept the form").click()
+        expect(success(manager)).to_contain_text("form accepted")
+    journey.check(manager, "agency-checks-accepted")
+    manager.get_by_role("link", name="Distribute the pack").click()
+    journey.check(manager, "agency-checks-distribute")
+    reason = manager.locator("[name=reason]")
+    if reason.count():
+        reason.fill("The other agencies had no involvement and told us so by e-mail.")
+    manager.get_by_role("button", name="Distribute the pack").click()
+    expect(success(manager)).to_contain_text("distributed")
+    manager.get_by_role("link", name="Read the pack").first.click()
+    journey.check(manager, "agency-checks-pack")
     outbox_shows(manager, reference)
