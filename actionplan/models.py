@@ -74,6 +74,13 @@ class Action(TimeStampedModel):
             models.Index(fields=["agency", "status", "due_on"], name="action_agency_idx"),
             models.Index(fields=["status", "due_on"], name="action_status_due_idx"),
             models.Index(fields=["case", "due_on"], name="action_case_idx"),
+            # Overdue and due-soon lists read open actions in due order; most actions are finished, so a partial
+            # index keeps those lists from walking ten years of them (docs/performance.md).
+            models.Index(fields=["due_on"], condition=models.Q(status__in=["not_started", "in_progress"]),
+                         name="action_open_due_idx"),
+            models.Index(fields=["due_on"], condition=models.Q(status="completed",
+                                                               completion_confirmed_at__isnull=True),
+                         name="action_awaiting_idx"),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,19 +10,12 @@ from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
+from rapidreview.uploads import validate_upload
 
 from .models import Action, ActionEvidence, ActionSource, ActionStatus, ActionUpdate, WorkingGroupMeeting
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# Allowed evidence files: extension -> (content type, the bytes such a file starts with).
-EVIDENCE_TYPES = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-}
+EVIDENCE_TYPES = ("pdf", "docx", "xlsx", "png", "jpg", "jpeg")
 
 
 def is_working_group(user) -> bool:
@@ -219,23 +213,14 @@ def action_add_evidence(*, action: Action, actor, text: str = "", upload=None) -
 
 
 def check_evidence_file(upload) -> str:
-    """The file's content type, or a DomainError saying what is wrong with it."""
-    from pathlib import Path
+    """The file's content type, or a DomainError saying what is wrong with it (type, content or size)."""
+    import mimetypes
 
-    suffix = Path(upload.name or "").suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        raise DomainError("The file must be a PDF, Word document (.docx), Excel spreadsheet (.xlsx), PNG or JPEG.")
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise DomainError("The file must be smaller than 10 MB.")
-    if upload.size == 0:
-        raise DomainError("The selected file is empty.")
-    content_type, signatures = EVIDENCE_TYPES[suffix]
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in signatures):
-        raise DomainError(f"The file does not look like a {suffix[1:].upper()} file. Check it and try again.")
-    return content_type
+    try:
+        validate_upload(upload, allowed_types=EVIDENCE_TYPES, max_bytes=MAX_EVIDENCE_BYTES)
+    except ValidationError as error:
+        raise DomainError(error.messages[0]) from error
+    return mimetypes.guess_type(upload.name)[0] or "application/octet-stream"
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Layout
 from django import forms
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms import modelformset_factory
@@ -235,7 +236,8 @@ class SignoffForm(SectionForm):
 
 SECTION_FORMS = {"involvement": InvolvementForm, "analysis": AnalysisForm, "themes": ThemesForm,
                  "learning": LearningForm, "signoff": SignoffForm}
-assert set(SECTION_FORMS) | {"chronology"} == {s.key for s in SECTIONS}
+if set(SECTION_FORMS) | {"chronology"} != {s.key for s in SECTIONS}:
+    raise ImproperlyConfigured("Every agency check section needs a form (or is the chronology).")
 
 
 class ReturnForm(GovUKFormMixin, forms.Form):

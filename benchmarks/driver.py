@@ -108,19 +108,26 @@ def run(*, name: str, host: str, port: int, path: str, cookies: list[str | None]
     warm_done = threading.Event()
     warm_count = [0]
 
+    # No request starts after the hard deadline, whatever happens: a page slower than expected cannot keep
+    # threads running into the next measurement.
+    hard_deadline = time.perf_counter() + 2 * max_seconds
+
     def take() -> int | None:
         with lock:
-            if issued[0] >= total:
+            now = time.perf_counter()
+            if issued[0] >= total or now > hard_deadline:
                 return None
-            if warm_done.is_set() and time.perf_counter() > deadline[0]:
+            if warm_done.is_set() and now > deadline[0]:
                 return None
+            if not warm_done.is_set() and issued[0] >= warmup and now > hard_deadline - max_seconds:
+                return None  # the warm-up alone took longer than the measurement may
             issued[0] += 1
             return issued[0]
 
     def worker(client: Client) -> None:
         while (n := take()) is not None:
-            if n > warmup:
-                warm_done.wait(timeout * 2)
+            if n > warmup and not warm_done.wait(max(0.0, hard_deadline - time.perf_counter())):
+                break
             start = time.perf_counter()
             try:
                 status, size, location = client.get(path)
@@ -151,6 +158,8 @@ def run(*, name: str, host: str, port: int, path: str, cookies: list[str | None]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=max_seconds + timeout * 2 + 60)
-    result.seconds = time.perf_counter() - (started[0] or time.perf_counter())
+        thread.join()  # bounded: no request starts after hard_deadline, and each is bounded by ``timeout``
+    result.seconds = time.perf_counter() - started[0] if started[0] else 0.0
+    if not result.latencies and not result.errors:
+        result.errors.append(f"no request finished inside the time limit ({2 * max_seconds:g} s)")
     return result

@@ -71,7 +71,8 @@ def the_case():
     generator makes one with twelve)."""
     qs = Case.objects.filter(stage=Stage.RAPID_REVIEW)
     if hasattr(Case, "agency_forms"):
-        qs = qs.annotate(n=Count("agency_forms", filter=Q(agency_forms__status="accepted"))).order_by("-n", "-created_at")
+        accepted = Count("agency_forms", filter=Q(agency_forms__status="accepted"))
+        qs = qs.annotate(n=accepted).order_by("-n", "-created_at")
     return qs.first() or Case.objects.order_by("-created_at").first()
 
 

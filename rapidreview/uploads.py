@@ -50,7 +50,7 @@ def validate_upload(file, allowed_types=DOCUMENT_TYPES, max_bytes: int = DEFAULT
     unknown = [t for t in allowed if t not in KNOWN_TYPES]
     if unknown:
         raise ValueError(f"No content check is known for: {', '.join(unknown)}")
-    names = sorted({KNOWN_TYPES[t][0] for t in allowed})
+    names = list(dict.fromkeys(KNOWN_TYPES[t][0] for t in allowed))
     name = PurePath(getattr(file, "name", "") or "").name
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in allowed:

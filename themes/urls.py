@@ -6,7 +6,7 @@ from . import views
 app_name = "themes"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="themes:list"), name="index"),
+    path("", RedirectView.as_view(pattern_name="themes:list", http_method_names=["get", "head"]), name="index"),
     path("practice/", views.theme_list, name="list"),
     path("practice/new/", views.theme_create, name="create"),
     path("practice/<uuid:theme_id>/change/", views.theme_edit, name="edit"),

@@ -1,5 +1,7 @@
 """People, agencies, roles and the partnership's own settings."""
 
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -75,6 +77,8 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """Someone who signs in. Public referrers never have an account."""
 
+    # The address of a person's page: random, so people cannot be counted or enumerated by trying numbers.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="people")

@@ -40,7 +40,7 @@ from .forms import (
 )
 from .middleware import mfa_exempt
 from .models import Agency, Partnership, Role, RoleAssignment
-from .selectors import people_list, user_with_roles
+from .selectors import people_list
 from .services import agency_save, partnership_update, person_save, role_assign, role_end
 
 LOCKOUT_MINUTES = 15
@@ -109,34 +109,34 @@ def people(request):
 
 @role_required(Role.BUSINESS_UNIT)
 @require_http_methods(["GET", "POST"])
-def person_edit(request, user_id=None):
-    person = user_with_roles(user_id) if user_id else None
+def person_edit(request, person_id=None):
+    person = get_object_or_404(people_list(), public_id=person_id) if person_id else None
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         person = person_save(form=form, actor=request.user)
         messages.success(request, f"{person.full_name} saved.")
-        return redirect("accounts:person", user_id=person.pk)
+        return redirect("accounts:person", person_id=person.public_id)
     title = f"Change {person.full_name}'s details" if person else "Add a person"
     return render(request, "accounts/person_edit.html",
                   {"form": form, "person": person, "title": title, "submit_label": "Save"})
 
 
 @role_required(Role.BUSINESS_UNIT)
-def person_detail(request, user_id):
-    person = get_object_or_404(people_list(), pk=user_id)
+def person_detail(request, person_id):
+    person = get_object_or_404(people_list(), public_id=person_id)
     return render(request, "accounts/person.html", {"person": person})
 
 
 @role_required(Role.BUSINESS_UNIT)
 @recent_auth_required(minutes=15)
 @require_http_methods(["GET", "POST"])
-def role_add(request, user_id):
-    person = get_object_or_404(people_list(), pk=user_id)
+def role_add(request, person_id):
+    person = get_object_or_404(people_list(), public_id=person_id)
     form = RoleAssignmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         role_assign(form=form, user=person, actor=request.user)
         messages.success(request, f"Role added for {person.full_name}.")
-        return redirect("accounts:person", user_id=person.pk)
+        return redirect("accounts:person", person_id=person.public_id)
     return render(request, "accounts/role_add.html", {"form": form, "person": person, "title": "Add a role",
                                                       "caption": person.full_name, "submit_label": "Add role"})
 
@@ -148,7 +148,7 @@ def role_remove(request, assignment_id):
     assignment = get_object_or_404(RoleAssignment, pk=assignment_id)
     role_end(assignment=assignment, actor=request.user)
     messages.success(request, f"{assignment.get_role_display()} role ended for {assignment.user.full_name}.")
-    return redirect("accounts:person", user_id=assignment.user_id)
+    return redirect("accounts:person", person_id=assignment.user.public_id)
 
 
 @role_required(Role.BUSINESS_UNIT)

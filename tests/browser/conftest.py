@@ -79,13 +79,20 @@ DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 812}
 
 
-def capture(page, name: str, full_page: bool = True) -> None:
-    """Screenshot the current page at 1280 px and at 375 px into the artifacts folder."""
+def capture(page, name: str, full_page: bool = True) -> int:
+    """Screenshot the current page at 1280 px and at 375 px into the artifacts folder.
+
+    Returns how many CSS pixels the page is wider than the 375 px screen (WCAG 1.4.10 reflow; 0 is the pass).
+    """
     folder = artifacts_dir()
     page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
     page.set_viewport_size(MOBILE)
-    page.screenshot(path=str(folder / f"{name}-mobile.png"), full_page=full_page)
-    page.set_viewport_size(DESKTOP)
+    try:
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        page.screenshot(path=str(folder / f"{name}-mobile.png"), full_page=full_page)
+    finally:
+        page.set_viewport_size(DESKTOP)
+    return overflow
 
 
 def reflow_overflow(page) -> int:

@@ -17,8 +17,9 @@ import time_machine
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from rapidreview.demo import DEMO_PASSWORD
 from rapidreview.workdays import add_working_days, is_working_day
-from tests.browser.conftest import artifacts_dir, assert_accessible, capture, reflow_overflow
+from tests.browser.conftest import artifacts_dir, assert_accessible, capture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,8 +54,7 @@ class Journey:
         self.step += 1
         slug = f"{self.step:02d}-{name}"
         self.checked.append(f"{slug}  {page.url}")
-        capture(page, slug, full_page=full_page)
-        overflow = reflow_overflow(page)
+        overflow = capture(page, slug, full_page=full_page)
         if overflow > 0:
             self.reflow.append(f"{slug}: {overflow}px wider than 375px")
 
@@ -65,7 +65,7 @@ class Journey:
 
 
 def success(page):
-    return page.locator(".govuk-notification-banner--success")
+    return page.locator(".govuk-notification-banner--success[role=alert]")
 
 
 def outbox_shows(page, *subjects: str) -> None:
@@ -78,16 +78,17 @@ def outbox_shows(page, *subjects: str) -> None:
 
 def test_one_case_goes_through_the_whole_process_role_by_role(people):
     today = latest_working_day(datetime.date.today())
-    with time_machine.travel(datetime.datetime.combine(today, datetime.time(7, 0), tzinfo=LONDON), tick=True):
+    with time_machine.travel(datetime.datetime.combine(today, datetime.time(7, 0), tzinfo=LONDON),
+                             tick=True) as traveller:
         call_command("load_demo")
         journey = Journey()
         try:
-            run_journey(people, journey, today)
+            run_journey(people, journey, today, traveller)
         finally:
             journey.write_report()
 
 
-def run_journey(people, journey: Journey, today: datetime.date) -> None:
+def run_journey(people, journey: Journey, today: datetime.date, traveller) -> None:
     incident = add_working_days(today, -2)
 
     # 1. A member of the public refers at /refer/ (no account).
@@ -140,6 +141,9 @@ def run_journey(people, journey: Journey, today: datetime.date) -> None:
     expect(chair.locator("h1 .govuk-tag")).to_have_text("Threshold discussion")
     chair.get_by_role("link", name="Record the threshold discussion").click()
     journey.check(chair, "threshold-form")
+    chair.get_by_role("button", name="Record the decision").click()
+    expect(chair.locator(".govuk-error-summary")).to_contain_text("Select whether the threshold was met")
+    journey.check(chair, "threshold-form-errors")
     fill_date(chair, "discussed_on", today)
     chair.locator("[name=la_participant]").select_option(index=1)
     chair.locator("[name=health_participant]").select_option(index=1)
@@ -175,6 +179,7 @@ def run_journey(people, journey: Journey, today: datetime.date) -> None:
     manager.get_by_role("button", name="Send invitations").click()
     expect(success(manager)).to_contain_text("Invitations sent")
     journey.check(manager, "panel-scheduled")
+    panel_url = manager.url
     outbox_shows(manager, reference)
 
     # 5. The business unit issues the agency check forms; two agency leads complete theirs.
@@ -197,12 +202,21 @@ def run_journey(people, journey: Journey, today: datetime.date) -> None:
     police.get_by_role("link", name="Your agency's involvement").click()
     journey.check(police, "agency-check-involvement")
     police.get_by_label("Yes").check()
+    police.locator("[name=involvement_from_0]").fill("31")  # 31 February: not a real date
+    police.locator("[name=involvement_from_1]").fill("2")
+    police.locator("[name=involvement_from_2]").fill(str(today.year))
+    police.get_by_role("button", name="Save and continue").click()
+    expect(police.locator(".govuk-error-summary")).to_contain_text("Involvement started must be a real date")
+    journey.check(police, "agency-check-involvement-errors")
     fill_date(police, "involvement_from", add_working_days(today, -60))
     police.get_by_label("Our involvement is ongoing").check()
     police.locator("[name=involvement_summary]").fill(
         "Officers attended the home twice after neighbours called about shouting.")
     police.get_by_role("button", name="Save and continue").click()
     journey.check(police, "agency-check-chronology")
+    police.get_by_role("button", name="Save and continue").click()
+    expect(police.locator(".govuk-error-summary")).to_be_visible()
+    journey.check(police, "agency-check-chronology-errors")
     fill_date(police, "chronology-0-date", add_working_days(today, -30))
     police.locator("[name='chronology-0-contact_type']").select_option(index=1)
     police.locator("[name='chronology-0-practitioner_role']").fill("Response officer")
@@ -300,3 +314,145 @@ def run_journey(people, journey: Journey, today: datetime.date) -> None:
     manager.get_by_role("link", name="Read the pack").first.click()
     journey.check(manager, "agency-checks-pack")
     outbox_shows(manager, reference)
+
+    # 8. The meeting: attendance, held, the chair's meeting record with an immediate action, and the vote.
+    manager.goto(panel_url)
+    manager.get_by_role("link", name="Record attendance").click()
+    journey.check(manager, "panel-attendance")
+    for radio in manager.locator("input[type=radio][value=present]").all():
+        radio.check()
+    manager.get_by_role("button", name=re.compile("Save")).click()
+    expect(success(manager)).to_contain_text("Attendance saved")
+    manager.get_by_role("link", name="Record the meeting as held").click()
+    journey.check(manager, "panel-held")
+    manager.get_by_role("button", name="Record the meeting as held").click()
+    expect(success(manager)).to_contain_text("held")
+
+    chair.goto(case_url)
+    chair.get_by_role("link", name="Record the panel meeting").click()
+    journey.check(chair, "meeting-record")
+    chair.get_by_role("link", name="Write the meeting record").click()
+    journey.check(chair, "meeting-record-form")
+    chair.locator("[name=chair_overview]").fill("The panel heard from each agency. Nobody spoke to Rosa alone.")
+    chair.locator("[name=areas_for_learning]").fill("Seeing and hearing the child at every visit.")
+    chair.locator("input[name=cspr_criteria_met][value=yes]").check()
+    chair.locator("[name=cspr_criteria_reasons]").fill("Serious harm, and agencies could have worked better together.")
+    chair.locator("input[name=national_issues][value=no]").check()
+    chair.get_by_role("button", name="Save meeting record").click()
+    expect(success(chair)).to_contain_text("Meeting record saved")
+    chair.get_by_role("link", name="Add an immediate action").click()
+    journey.check(chair, "immediate-action-form")
+    chair.locator("[name=description]").fill("Brief every response officer on speaking to children alone.")
+    chair.locator("[name=learning]").fill("The child's voice was not heard.")
+    chair.locator("[name=agency]").select_option(label="Metropolitan Police")
+    fill_date(chair, "due_on", add_working_days(today, 15))
+    chair.get_by_role("button", name="Add to the action plan").click()
+    expect(success(chair)).to_contain_text("Immediate action added")
+
+    nurse = people("nurse")
+    nurse.goto(case_url.replace("/cases/", "/decisions/case/") + "vote/")
+    journey.check(nurse, "vote-member")
+    nurse.locator("input[name='own-choice'][value=yes]").check()
+    nurse.get_by_role("button", name="Record my vote").click()
+    expect(success(nurse)).to_contain_text("Vote recorded")
+
+    chair.goto(case_url.replace("/cases/", "/decisions/case/") + "vote/")
+    chair.locator("input[name='own-choice'][value=yes]").check()
+    chair.get_by_role("button", name="Record my vote").click()
+    expect(success(chair)).to_contain_text("Vote recorded")
+    journey.check(chair, "vote-chair")
+    chair.once("dialog", lambda dialog: dialog.accept())
+    chair.get_by_role("button", name="Close the vote").click()
+    expect(success(chair)).to_contain_text("The vote has closed")
+
+    # 9. The business unit drafts the decision sheet from the meeting record and sends it for signature.
+    manager.goto(case_url)
+    expect(manager.locator("h1 .govuk-tag")).to_have_text("Decision sheet")
+    manager.get_by_role("link", name="Draft the decision sheet").click()
+    journey.check(manager, "decision-sheet-start")
+    manager.get_by_role("button", name="Draft the decision sheet from the meeting record").click()
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Edit the decision sheet")
+    journey.check(manager, "decision-sheet-edit")
+    manager.get_by_role("link", name="Decision sheet", exact=True).click()
+    manager.get_by_role("button", name="Send for signature").click()
+    expect(manager.locator(".govuk-error-summary, .govuk-notification-banner")).to_be_visible()
+    journey.check(manager, "decision-sheet-send-errors")
+    manager.get_by_role("link", name="Edit the draft").click()
+    for textarea in manager.locator("textarea").all():
+        if not textarea.input_value().strip():
+            textarea.fill("Agreed by the panel at its meeting.")
+    manager.locator("input[name=criteria_met][value=yes]").check()
+    manager.locator("input[name=national_issues][value=no]").check()
+    manager.locator("input[name=recommendation][value=cspr]").check()
+    manager.get_by_role("button", name="Save draft").click()
+    expect(success(manager)).to_contain_text("Draft saved")
+    manager.get_by_role("button", name="Send for signature").click()
+    expect(success(manager)).to_contain_text("sent to the three statutory partners for signature")
+    journey.check(manager, "decision-sheet-sent")
+    outbox_shows(manager, reference)
+
+    # 10. Three executives sign. Each must confirm their password: more than 15 minutes have passed since sign-in.
+    executives = {login: people(login) for login in ("exec.la", "exec.health", "exec.police")}
+    expect(executives["exec.health"].locator("main")).to_contain_text(reference)
+    journey.check(executives["exec.health"], "dashboard-executive")
+    traveller.shift(datetime.timedelta(minutes=16))
+    for login, executive in executives.items():
+        executive.get_by_role("link", name=re.compile(reference)).first.click()
+        executive.goto(case_url.replace("/cases/", "/decisions/case/") + "sheet/sign/")
+        expect(executive.get_by_role("heading", level=1)).to_have_text("Confirm it's you")
+        if login == "exec.la":
+            journey.check(executive, "confirm-its-you")
+        executive.get_by_label("Password").fill(DEMO_PASSWORD)
+        executive.get_by_role("button", name="Confirm it's you").click()
+        if login == "exec.la":
+            journey.check(executive, "decision-sheet-sign")
+            executive.get_by_role("button", name="Submit").click()
+            expect(executive.locator(".govuk-error-summary")).to_contain_text("Choose whether you agree")
+            journey.check(executive, "decision-sheet-sign-errors")
+        executive.get_by_label("Agree and sign").check()
+        executive.get_by_role("button", name="Submit").click()
+        expect(success(executive)).to_contain_text("Your answer has been recorded")
+    journey.check(executives["exec.police"], "decision-sheet-signed")
+
+    # 11. The business unit records sending to the National Panel and its response.
+    manager.goto(case_url.replace("/cases/", "/decisions/case/") + "sheet/")
+    manager.get_by_role("link", name="Record the date sent to the National Panel").click()
+    journey.check(manager, "national-panel-sent")
+    fill_date(manager, "sent_on", today)
+    manager.get_by_role("button", name="Record date sent").click()
+    expect(manager.locator("h1 .govuk-tag, main")).to_contain_text("National Panel")
+    manager.goto(case_url.replace("/cases/", "/decisions/case/") + "national-panel/response/")
+    journey.check(manager, "national-panel-response")
+    fill_date(manager, "response_on", today)
+    manager.get_by_label("Agrees with the decision", exact=True).check()
+    manager.get_by_label("What the National Panel said").fill("The National Panel agrees a practice review is needed.")
+    manager.get_by_role("button", name="Record response").click()
+
+    # 12. The business unit commissions the Child Safeguarding Practice Review.
+    manager.goto(case_url.replace("/cases/", "/decisions/case/") + "sheet/")
+    manager.get_by_role("link", name="Commission a practice review").click()
+    journey.check(manager, "cspr-commission")
+    manager.get_by_label("Systems approach").check()
+    manager.get_by_label("Reviewer or reviewers").fill("Dr Helen Marsh, independent reviewer")
+    manager.locator("[name=terms_of_reference]").fill("How agencies saw and heard Rosa in the year before she was hurt.")
+    fill_date(manager, "started_on", today)
+    manager.get_by_role("button", name="Commission the review").click()
+    manager.goto(case_url)
+    expect(manager.locator("h1 .govuk-tag")).to_have_text("Child safeguarding practice review")
+    journey.check(manager, "case-practice-review")
+    outbox_shows(manager, reference)
+
+    # 13. The police lead records progress on the immediate action.
+    police.goto("/")
+    expect(police.locator("main")).to_contain_text("Brief every response officer")
+    journey.check(police, "dashboard-agency-lead-action")
+    police.get_by_role("link", name=re.compile("Brief every response officer")).first.click()
+    journey.check(police, "action-detail")
+    police.get_by_role("link", name="Record progress").click()
+    journey.check(police, "action-progress")
+    police.get_by_label("In progress").check()
+    police.get_by_label("Progress update").fill("Half of the response teams have had the briefing.")
+    police.get_by_role("button", name="Save update").click()
+    expect(success(police)).to_contain_text("Update saved")
+    expect(police.locator("main")).to_contain_text("In progress")
+    journey.check(police, "action-updated")

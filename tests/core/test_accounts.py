@@ -92,11 +92,11 @@ def test_business_unit_adds_a_person_and_gives_them_a_role(bu_client):
     person = User.objects.get(email="new@example.test")
     assert response.status_code == 302
     assert not person.has_usable_password()
-    response = bu_client.post(reverse("accounts:role_add", args=[person.pk]), {
+    response = bu_client.post(reverse("accounts:role_add", args=[person.public_id]), {
         "role": Role.EXECUTIVE, "statutory_partner": "", "starts_on": "2026-01-01"})
     assert response.status_code == 200  # an executive must say which partner they sign for
     assert not RoleAssignment.objects.filter(user=person).exists()
-    bu_client.post(reverse("accounts:role_add", args=[person.pk]), {
+    bu_client.post(reverse("accounts:role_add", args=[person.public_id]), {
         "role": Role.EXECUTIVE, "statutory_partner": "police", "starts_on": "2026-01-01"})
     assert User.objects.get(pk=person.pk).has_role(Role.EXECUTIVE)
 

@@ -220,7 +220,7 @@ ACCESS: dict[str, tuple[str, str]] = {
     "themes:case_record": ("bu chair", "bu chair"),
     "themes:create": ("bu", "bu"),
     "themes:edit": ("bu", "bu"),
-    "themes:index": ("signed_in", "signed_in"),
+    "themes:index": ("signed_in", "-"),
     "themes:learning": ("bu", "-"),
     "themes:learning_create": ("bu", "bu"),
     "themes:learning_detail": ("bu", "-"),

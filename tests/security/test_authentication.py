@@ -214,9 +214,9 @@ def test_changing_someones_roles_needs_a_password_typed_in_the_last_15_minutes(c
     with time_machine.travel("2026-11-26 09:00", tick=False):
         client.force_login(bu)
     with time_machine.travel("2026-11-26 09:14", tick=False):
-        assert client.get(reverse("accounts:role_add", args=[person.pk])).status_code == 200
+        assert client.get(reverse("accounts:role_add", args=[person.public_id])).status_code == 200
     with time_machine.travel("2026-11-26 09:20", tick=False):
-        response = client.post(reverse("accounts:role_add", args=[person.pk]),
+        response = client.post(reverse("accounts:role_add", args=[person.public_id]),
                                {"role": Role.PANEL_MEMBER, "starts_on": "2026-01-01"})
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:reauthenticate"))
@@ -224,9 +224,9 @@ def test_changing_someones_roles_needs_a_password_typed_in_the_last_15_minutes(c
         wrong = client.post(reverse("accounts:reauthenticate"), {"password": "not-my-password", "next": "/x/"})
         assert "govuk-error-summary" in wrong.content.decode()
         right = client.post(reverse("accounts:reauthenticate"),
-                            {"password": PASSWORD, "next": reverse("accounts:role_add", args=[person.pk])})
-        assert right["Location"] == reverse("accounts:role_add", args=[person.pk])
-        client.post(reverse("accounts:role_add", args=[person.pk]),
+                            {"password": PASSWORD, "next": reverse("accounts:role_add", args=[person.public_id])})
+        assert right["Location"] == reverse("accounts:role_add", args=[person.public_id])
+        client.post(reverse("accounts:role_add", args=[person.public_id]),
                     {"role": Role.PANEL_MEMBER, "starts_on": "2026-01-01"})
     assert RoleAssignment.objects.filter(user=person, role=Role.PANEL_MEMBER).exists()
 

@@ -147,7 +147,7 @@ def _add_shared(world):
     """Objects that belong to no case: the same in both variants."""
     shared = {}
     bu = world.users["bu"]
-    shared["user_id"] = world.users["lead"].pk
+    shared["person_id"] = world.users["lead"].public_id
     shared["assignment_id"] = world.users["panel"].role_assignments.first().pk
     shared["agency_id"] = world.users["lead"].agency_id
     from rapidreview.audit.models import RecordType, RetentionRule

@@ -428,7 +428,7 @@ class Generator:
                     status = rng.choice([FormStatus.ISSUED, FormStatus.DRAFT, FormStatus.SUBMITTED,
                                          FormStatus.RETURNED, FormStatus.ACCEPTED])
                 else:
-                    status = FormStatus.ACCEPTED if rng.random() < 0.97 else FormStatus.SUBMITTED
+                    status = FormStatus.ACCEPTED  # the pack went out: every form of a past case was accepted
                 done = status in (FormStatus.SUBMITTED, FormStatus.ACCEPTED)
                 involved = rng.random() < 0.8
                 length = 3 if full else 1
@@ -462,9 +462,10 @@ class Generator:
                                                        summary=text(rng, 2 if full else 1),
                                                        practitioner_role="Health visitor",
                                                        created_at=at(issued), updated_at=at(issued)))
-            if stage not in (Stage.THRESHOLD, Stage.NOT_MET, Stage.CLOSED) or (row["sin"] and stage == Stage.CLOSED):
-                if stage != Stage.RAPID_REVIEW or row is benchmark:
-                    packs.append(Pack(id=self.uuid(), case=row["case"], distributed_by=rng.choice(bu),
+            past_panel = stage not in (Stage.THRESHOLD, Stage.NOT_MET, Stage.CLOSED, Stage.RAPID_REVIEW) or (
+                row["sin"] and stage == Stage.CLOSED)
+            if past_panel or row is benchmark:
+                packs.append(Pack(id=self.uuid(), case=row["case"], distributed_by=rng.choice(bu),
                                       created_at=at(due), updated_at=at(due)))
             if len(entries) > 50_000:
                 self.save(AgencyCheckForm, forms)
@@ -653,7 +654,7 @@ class Generator:
             return
         from actionplan.models import Action, ActionSource, ActionStatus
 
-        rng, o = self.rng, self.o
+        rng = self.rng
         eligible = [r for r in self.case_rows if r["stage"] in (Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR)
                     or (r["stage"] == Stage.CLOSED) or (r["stage"] == Stage.NOT_MET and rng.random() < 0.3)]
         weights = [(14.0 if r["sin"] else 3.0) * rng.uniform(0.5, 1.5) for r in eligible]
