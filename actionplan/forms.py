@@ -1,11 +1,10 @@
 """Forms for the action plan pages."""
 
 import django_filters
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from rapidreview.accounts.models import Agency, User
-from rapidreview.forms import GovUKFormMixin
+from rapidreview.forms import DateInputField, GovUKFormMixin
 from referrals.models import Case
 
 from .models import Action, ActionSource, ActionStatus

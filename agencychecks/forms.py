@@ -4,7 +4,6 @@ Saving a section is lenient: blank answers are fine in a draft (the check-answer
 but anything typed must make sense (real dates, not in the future, an end after a start, not too long).
 """
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Layout
 from django import forms
 from django.apps import apps
@@ -14,7 +13,7 @@ from django.db import models
 from django.forms import modelformset_factory
 from django.utils import timezone
 
-from rapidreview.forms import GovUKFormMixin
+from rapidreview.forms import DateInputField, GovUKFormMixin
 
 from .models import AgencyCheckForm, ChronologyEntry, GlossaryTerm
 from .sections import SECTIONS

@@ -1,11 +1,10 @@
 """Forms for the panel's outcome. Dates a person types use GOV.UK day/month/year boxes."""
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
 from rapidreview.accounts.models import Agency
-from rapidreview.forms import GovUKFormMixin
+from rapidreview.forms import DateInputField, GovUKFormMixin
 
 from .models import (
     SECTION_FIELDS,

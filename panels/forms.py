@@ -2,13 +2,12 @@
 
 import datetime
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
 from rapidreview.accounts.models import StatutoryPartner, User
-from rapidreview.forms import GovUKFormMixin
+from rapidreview.forms import DateInputField, GovUKFormMixin
 from referrals.models import Case, Stage
 
 from .models import Attendance

@@ -2,7 +2,6 @@
 
 import datetime
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,7 +9,7 @@ from django.utils import timezone
 
 from rapidreview.accounts.models import Agency, Role, StatutoryPartner
 from rapidreview.accounts.selectors import current_assignments
-from rapidreview.forms import GovUKFormMixin
+from rapidreview.forms import DateInputField, GovUKFormMixin
 
 from .models import AbuseKind, CdopForum, Harm, LetterSentBy, Sex, Source, ThresholdOutcome, YesNoUnknown
 

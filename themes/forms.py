@@ -1,11 +1,10 @@
 """Forms for themes, the logs, the report, learning and the statistics."""
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.utils import timezone
 
 from rapidreview.accounts.models import Agency
-from rapidreview.forms import GovUKFormMixin
+from rapidreview.forms import DateInputField, GovUKFormMixin
 
 from .models import LearningKind, Theme
 

@@ -10,9 +10,7 @@ class AccountsConfig(AppConfig):
         from rapidreview.registry import register_nav
 
         from . import signals  # noqa: F401 - connects the sign-in receivers
-        from .hardening import patch_date_input_field
         from .models import Role
 
-        patch_date_input_field()
         register_nav("People", "accounts:people", roles=(Role.BUSINESS_UNIT,), order=90)
         register_nav("Your account", "accounts:account", roles=(), order=99)

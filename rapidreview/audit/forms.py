@@ -2,12 +2,11 @@
 
 import datetime
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 
 from rapidreview.accounts.models import User
-from rapidreview.forms import GovUKFormMixin
+from rapidreview.forms import DateInputField, GovUKFormMixin
 
 from .models import AccessAction, RetentionRule
 

@@ -1,7 +1,6 @@
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 
-from rapidreview.forms import GovUKFormMixin
+from rapidreview.forms import DateInputField, GovUKFormMixin
 
 from .models import NonWorkingDay
 
