@@ -11,6 +11,7 @@ from referrals.models import Case, Referral, Source, Stage
 class CaseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Case
+        skip_postgeneration_save = True
 
     reference = factory.Sequence(lambda n: f"RR-2099-{n:04d}")
     stage = Stage.RECEIVED
