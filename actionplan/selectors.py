@@ -11,11 +11,19 @@ from rapidreview.accounts.models import Role
 from .models import OPEN_STATUSES, Action, ActionUpdate, WorkingGroupMeeting
 
 
+def _is_executive_chair(user) -> bool:
+    return any(r.role == Role.EXECUTIVE and r.is_chair for r in user.active_roles)
+
+
 def actions_visible_to(user) -> QuerySet[Action]:
-    """Working group and business unit: every action. Agency leads: their own agency's. Everyone else: none."""
+    """Working group and business unit: every action. Agency leads: their own agency's. Everyone else: none.
+
+    The rapid review chair and the chair of the Executive also see every action (read only; the services decide who
+    may change one), because overdue actions escalate to them and the reminder links here.
+    """
     if not user or not user.is_authenticated or not user.is_active:
         return Action.objects.none()
-    if user.has_role(Role.WORKING_GROUP, Role.BUSINESS_UNIT):
+    if user.has_role(Role.WORKING_GROUP, Role.BUSINESS_UNIT, Role.RR_CHAIR) or _is_executive_chair(user):
         return Action.objects.all()
     if user.has_role(Role.AGENCY_LEAD) and user.agency_id:
         return Action.objects.filter(agency_id=user.agency_id)

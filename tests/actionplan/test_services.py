@@ -17,7 +17,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.db import DomainError
 from tests.actionplan.factories import CaseFactory, make_action
-from tests.factories import make_user
+from tests.factories import make_executive, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +144,7 @@ def test_moving_the_due_date_moves_the_clock(working_group, police):
     assert running.due_on == new_due
 
 
-def test_visibility_working_group_and_business_unit_all_agency_leads_own_others_none(
+def test_visibility_working_group_business_unit_and_the_chairs_all_agency_leads_own_others_none(
         working_group, police, health, police_lead):
     mine = make_action(agency=police, actor=working_group)
     theirs = make_action(agency=health, actor=working_group)
@@ -152,7 +152,10 @@ def test_visibility_working_group_and_business_unit_all_agency_leads_own_others_
     assert set(actions_visible_to(make_user(Role.BUSINESS_UNIT))) == {mine, theirs}
     assert list(actions_visible_to(police_lead)) == [mine]
     assert list(actions_visible_to(make_user(Role.PANEL_MEMBER, agency=police))) == []
-    assert list(actions_visible_to(make_user(Role.RR_CHAIR))) == []
+    assert set(actions_visible_to(make_user(Role.RR_CHAIR))) == {mine, theirs}
+    assert set(actions_visible_to(make_executive("local_authority", chair=True))) == {mine, theirs}
+    assert list(actions_visible_to(make_executive("police"))) == []
+    assert list(actions_visible_to(make_user(Role.THRESHOLD))) == []
 
 
 def test_a_case_can_be_created_by_our_factory():
