@@ -324,18 +324,38 @@ def check_budgets(results: dict, profiles: list[str]) -> list[dict]:
 
 
 def markdown(results: dict, budgets: list[dict], profiles: list[str]) -> str:
-    lines = [f"Run {results['started_at']} — `{results['command']}`", "",
-             f"Machine: {results['machine']['cpus']} CPUs, load average before the run "
-             f"{results['machine']['load_before']}, after {results['machine'].get('load_after')}; "
-             f"gunicorn {results['workers']} sync workers; PostgreSQL {results['machine'].get('postgres')}.", ""]
+    machine = results["machine"]
+    lines = [f"Run {results['started_at']} to {results.get('finished_at', '')}: `{results['command']}`", "",
+             f"Machine: {machine['cpus']} CPUs, {machine.get('memory_gb')} GB; load average (1, 5, 15 min) "
+             f"{machine['load_before']} before the run, {machine.get('load_after')} after; gunicorn "
+             f"{results['workers']} sync workers; PostgreSQL {machine.get('postgres')}.", ""]
     for profile in profiles:
-        lines.append(f"- **{profile}**: {results['profiles'][profile].get('counts')}")
+        counts = results["profiles"][profile].get("counts", {})
+        lines.append(f"- **{profile}**: " + ", ".join(f"{k.split('_', 1)[1]} {v:,}" for k, v in counts.items()))
     lines.append("")
-    header = "| page | profile | c | requests | p50 ms | p95 ms | req/s | p95 ÷ floor p95 |"
-    lines += [header, "|---|---|---|---|---|---|---|---|"]
-    for row in results["pages"]:
-        lines.append(f"| {row['name']} | {row['profile']} | {row['concurrency']} | {row['requests']} | "
-                     f"{row['p50_ms']} | {row['p95_ms']} | {row['throughput_rps']} | {row.get('floor_ratio', '')} |")
+    main, other = profiles[0], (profiles[1] if len(profiles) > 1 else None)
+    rows = {(p["profile"], p["name"], p["concurrency"]): p for p in results["pages"]}
+    header = f"| page | c | {main} p50 ms | {main} p95 ms | req/s | p95 ÷ floor p95 |"
+    rule = "|---|---|---|---|---|---|"
+    if other:
+        header += f" {other} p95 ms | {main} ÷ {other} |"
+        rule += "---|---|"
+    lines += [header, rule]
+    names = list(dict.fromkeys(p["name"] for p in results["pages"] if p["profile"] == main))
+    for name in names:
+        for c in results["concurrency"]:
+            row = rows.get((main, name, c))
+            if not row:
+                continue
+            line = (f"| {name} | {c} | {row['p50_ms']} | {row['p95_ms']} | {row['throughput_rps']} | "
+                    f"{row.get('floor_ratio', '')} |")
+            base = rows.get((other, name, c)) if other else None
+            if other:
+                ratio = round(row["p95_ms"] / base["p95_ms"], 2) if base and base["p95_ms"] else ""
+                line += f" {base['p95_ms'] if base else ''} | {ratio} |"
+            if row["errors"]:
+                line += f" {row['errors']} errors"
+            lines.append(line)
     lines += ["", "| budget | result | figures |", "|---|---|---|"]
     for budget in budgets:
         lines.append(f"| {budget['budget']} | {'met' if budget['ok'] else '**missed**'} | {budget['figures']} |")

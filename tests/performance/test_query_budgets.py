@@ -2,9 +2,11 @@
 
 The data comes from the benchmark generator (``generate_national_data``): each ``add`` of ten cases puts cases at
 every open stage, with agency forms, panels, decisions, themes, actions and clocks. A page is measured with two
-batches (two rows in each stage's list) and again with seven (seven rows; more than a page where lists page), so
-an N+1 query shows up as a difference. Pages whose app is not installed are skipped.
+batches (two rows in each stage's list, two overdue clocks, two outbox rows) and again with seven (seven rows; more
+than a page where lists page; 22 overdue clocks, 50 outbox rows), so an N+1 query shows up as a difference.
 """
+
+import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -38,6 +40,15 @@ def _outbox(gen, count):
                      related_type=case_type, related_id=cases[n % len(cases)].pk,
                      idempotency_key=f"perf-test-{start + n}")
         for n in range(count)])
+
+
+def _overdue(count):
+    """``count`` more running clocks past their due date, as the sweep marks them, so overdue lists have rows."""
+    from rapidreview.clocks.models import Clock, ClockState
+
+    ids = list(Clock.objects.filter(state=ClockState.RUNNING).order_by("id").values_list("id", flat=True)[:count])
+    Clock.objects.filter(pk__in=ids).update(state=ClockState.OVERDUE,
+                                            due_on=datetime.date.today() - datetime.timedelta(days=3))
 
 
 def _pages(gen):
@@ -89,10 +100,12 @@ def test_every_list_page_and_dashboard_runs_the_same_queries_with_two_rows_as_wi
     for _ in range(2):
         generator.add(**BATCH)
     _outbox(generator, 2)
+    _overdue(2)
     few = _counts(client, generator)
     for _ in range(5):
         generator.add(**BATCH)
     _outbox(generator, 48)
+    _overdue(20)
     assert Case.objects.filter(stage=Stage.RAPID_REVIEW).count() >= 7
     many = _counts(client, generator)
     grew = {name: (few[name], many[name]) for name in few if few[name] != many[name]}

@@ -3,15 +3,16 @@
     manage.py generate_national_data --cases 20000 --years 10      # the national profile (the defaults)
     manage.py generate_national_data --small                        # 200 cases: the baseline for comparisons
 
-Everything is made with ``bulk_create`` in batches and is deterministic for a given ``--seed`` (primary keys too).
+Rows are written in batches (PostgreSQL: ``COPY``; elsewhere ``bulk_create``) and everything is deterministic
+for a given ``--seed`` (primary keys too).
 The shape follows the process: most cases of past years are closed; recent ones sit at every stage; about half of
 the referrals meet the threshold for a Serious Incident Notification and a fifth of those lead to a practice
 review; agencies come from the case's own partnership; practice themes recur with a skewed distribution; agency
 check forms carry chronologies; actions and clocks follow the stage and the dates. History tables are not filled
 (``bulk_create`` skips simple-history), and no e-mail is written.
 
-It adds to whatever is in the database, so run it on an empty, migrated database (``benchmarks/run.py`` does).
-It refuses to run in production unless ``--force`` is given: its accounts share one password.
+Run it on an empty, migrated database (``benchmarks/run.py`` makes one); it refuses a database that already holds
+cases, and refuses to run with production settings, unless ``--force`` is given: its accounts share one password.
 """
 
 import datetime
@@ -242,10 +243,13 @@ class Generator:
         password.set_password(o["password"])  # hashed once: every generated account shares it
         users, roles = [], []
         start = self.start_day
+        has_public_id = any(f.name == "public_id" for f in User._meta.concrete_fields)
 
         def person(email, name, agency=None, **flags):
             user = User(email=email, full_name=name, agency=agency, password=password.password,
                         date_joined=at(start), is_active=True, **flags)
+            if has_public_id:
+                user.public_id = self.uuid()
             users.append(user)
             return user
 
