@@ -96,6 +96,15 @@ def _frozen_sheet(case, manager, status, signers, signed_on):
     return sheet
 
 
+def _publish(cspr, manager, today) -> None:
+    """Take the older demo review through its report and publication, as the business unit would."""
+    services.cspr_report_sent(cspr=cspr, actor=manager, sent_on=today - datetime.timedelta(days=45))
+    services.cspr_publish(cspr=cspr, actor=manager, published_on=today - datetime.timedelta(days=30),
+                          pseudonym="Child M", published_url="https://example.org/reviews/child-m")
+    services.cspr_record_workshop(cspr=cspr, actor=manager, held_on=today - datetime.timedelta(days=25),
+                                  notes="Ninety practitioners attended; the seven-minute briefing was shared.")
+
+
 def load(context: dict) -> None:
     cases = context.get("cases") or {}
     users = context["users"]
@@ -127,7 +136,7 @@ def load(context: dict) -> None:
         services.dispute_escalate(dispute=dispute, actor=chair,
                                   reason="The panel and the police could not agree on the level of review.")
 
-    for key in ("sent_to_national_panel", "cspr_in_progress"):
+    for key in ("sent_to_national_panel", "cspr_in_progress", "cspr_published"):
         case = cases.get(key)
         if case is None or DecisionSheet.objects.filter(case=case).exists() or case.sin_notified_on is None:
             continue
@@ -137,7 +146,7 @@ def load(context: dict) -> None:
         submission = NationalPanelSubmission.objects.create(
             case=case, sent_on=sent_on, working_day=14, sent_by=manager)
         clock_meet(subject=case, kind=ClockKind.NATIONAL_PANEL)
-        if key != "cspr_in_progress":
+        if key == "sent_to_national_panel":
             continue
         submission.response_on = add_working_days(sent_on, 5)
         submission.response = "agree"
@@ -156,8 +165,12 @@ def load(context: dict) -> None:
                             label="Practice review final report")
         cspr.final_report_due_on = clock.due_on
         cspr.planned_publication_on = clock.due_on + datetime.timedelta(days=60)
+        pre_start = today
+        if key == "cspr_published":
+            cspr.planned_publication_on = today - datetime.timedelta(days=30)
+            pre_start = add_working_days(cspr.planned_publication_on, -30)
         cspr.save()
-        clock_start(kind=ClockKind.PRE_PUBLICATION, subject=cspr, start=today, case_id=case.pk,
+        clock_start(kind=ClockKind.PRE_PUBLICATION, subject=cspr, start=pre_start, case_id=case.pk,
                     due=add_working_days(cspr.planned_publication_on, -7),
                     label="Report to the National Panel and the Secretary of State")
         for i, agency in enumerate(involved_agencies(case)):
@@ -174,3 +187,5 @@ def load(context: dict) -> None:
                                        status="ongoing", may_delay_publication=True)
         ParallelProcess.objects.create(cspr=cspr, kind="iopc", description="Referral about the second call-out",
                                        status="concluded", may_delay_publication=False)
+        if key == "cspr_published":
+            _publish(cspr, manager, today)

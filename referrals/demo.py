@@ -43,6 +43,7 @@ CASES = [
     ("sent_to_national_panel", "Clementine", "Harrowgate", datetime.date(2011, 12, 1), Source.PROFESSIONAL,
      Stage.NATIONAL_PANEL, 20),
     ("cspr_in_progress", "Alfie", "Dunmore", datetime.date(2018, 2, 24), Source.PROFESSIONAL, Stage.CSPR, 70),
+    ("cspr_published", "Maisie", "Hollowell", datetime.date(2019, 6, 3), Source.PROFESSIONAL, Stage.CSPR, 330),
     ("closed", "Posy", "Wrenfield", datetime.date(2015, 9, 9), Source.PUBLIC, Stage.CLOSED, 200),
 ]
 
