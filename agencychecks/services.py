@@ -109,10 +109,12 @@ def form_save_section(*, form: AgencyCheckForm, section: str, actor, data: dict 
             setattr(locked, name, value)
     if section == "chronology" and chronology_formset is not None:
         for entry_form in chronology_formset.forms:
-            if not entry_form.has_changed() and not entry_form.instance.pk:
+            # UUID primary keys are set before saving, so "new" is _state.adding, not a missing pk.
+            is_new = entry_form.instance._state.adding
+            if is_new and not entry_form.has_changed():
                 continue
             if chronology_formset.can_delete and chronology_formset._should_delete_form(entry_form):
-                if entry_form.instance.pk:
+                if not is_new:
                     entry_form.instance.delete()
                 continue
             entry = entry_form.save(commit=False)

@@ -30,7 +30,9 @@ def date_field(label: str, required: bool = True, help_text: str = "") -> DateIn
 
 def _radios(self, *names):
     for name in names:
-        self.fields[name].widget = forms.RadioSelect(choices=[c for c in self.fields[name].choices if c[0]])
+        choices = [c for c in self.fields[name].choices if c[0]]
+        self.fields[name].widget = forms.RadioSelect()
+        self.fields[name].choices = choices  # also sets the widget's choices; no "---------" radio
 
 
 class MeetingRecordForm(GovUKFormMixin, forms.Form):

@@ -17,12 +17,15 @@ from .models import AbuseKind, CdopForum, Harm, LetterSentBy, Sex, Source, Thres
 class DateField(DateInputField):
     """GOV.UK day, month and year boxes, with plain messages; never a 500 on 31 February."""
 
-    def __init__(self, *, label, required=True, help_text="For example, 27 3 2026", not_future=True, **kwargs):
+    def __init__(self, *, label, name=None, required=True, help_text="For example, 27 3 2026", not_future=True,
+                 **kwargs):
+        """``name`` says what the date is in error messages ("the date it happened"); it defaults to the label."""
         super().__init__(label=label, required=required, help_text=help_text, require_all_fields=False, **kwargs)
-        self.label_text = label
+        name = name or f"{label[0].lower()}{label[1:]}".rstrip("?")
+        self.label_text = f"{name[0].upper()}{name[1:]}"
         self.not_future = not_future
-        self.error_messages["required"] = f"Enter {label[0].lower()}{label[1:]}".rstrip("?")
-        self.error_messages["incomplete"] = f"{label.rstrip('?')} must include a day, month and year"
+        self.error_messages["required"] = f"Enter {name}"
+        self.error_messages["incomplete"] = f"{self.label_text} must include a day, month and year"
 
     def compress(self, data_list):
         day, month, year = data_list
@@ -230,7 +233,7 @@ class PublicReferralForm(GovUKFormMixin, forms.Form):
     child_address = _area("Where does the child live?", rows=3)
     harm = _radios(Harm.choices, "Did the child die or were they seriously hurt?", required=True,
                    error_messages={"required": "Select whether the child died or was seriously hurt"})
-    incident_date = DateField(label="When did it happen?")
+    incident_date = DateField(label="When did it happen?", name="the date it happened")
     description = _area("What happened?", required=True, rows=8,
                         error_messages={"required": "Tell us what happened"})
     criteria_reasons = _area("What worries you about how services worked together?", rows=6)

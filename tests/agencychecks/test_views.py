@@ -484,3 +484,12 @@ def test_dashboard_cards_show_forms_due_to_the_lead_and_forms_to_check_to_the_bu
     client.force_login(business_unit)
     page = client.get(reverse("home")).content.decode()
     assert "awaiting quality assurance (1)" in page and str(health_form.pk) in page
+
+
+def test_saving_the_chronology_with_its_blank_first_row_saves_nothing_and_moves_on(client, health_lead, health_form):
+    client.force_login(health_lead)
+    blank = {"date_0": "", "date_1": "", "date_2": "", "contact_type": "", "practitioner_role": "", "summary": ""}
+    response = client.post(_url("agencychecks:section", health_form, "chronology"),
+                           {**_chronology([blank]), "action": "continue"})
+    assert response.status_code == 302
+    assert not ChronologyEntry.objects.exists()

@@ -243,6 +243,8 @@ def test_the_business_unit_starts_and_edits_the_sheet_in_the_browser(client, dec
     client.force_login(bu)
     response = client.post(f"/decisions/case/{decision_case.pk}/sheet/start/")
     assert response.status_code == 302
+    page = client.get(f"/decisions/case/{decision_case.pk}/sheet/edit/").content.decode()
+    assert 'type="radio"' in page and "---------" not in page  # no empty choice offered as a radio
     response = client.post(f"/decisions/case/{decision_case.pk}/sheet/edit/", FULL_SHEET)
     assert response.status_code == 302
     assert decision_case.decision_sheet.versions.count() == 2

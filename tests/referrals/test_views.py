@@ -43,9 +43,9 @@ class TestPublicReferral:
 
     @pytest.mark.parametrize("extra, message", [
         ({"incident_date_0": "1", "incident_date_1": "1", "incident_date_2": str(TODAY.year + 1)},
-         b"When did it happen must be today or in the past"),
+         b"The date it happened must be today or in the past"),
         ({"incident_date_0": "31", "incident_date_1": "2", "incident_date_2": "2025"},
-         b"When did it happen must be a real date"),
+         b"The date it happened must be a real date"),
         ({"incident_date_0": "x", "incident_date_1": "2", "incident_date_2": "2025"}, b"Enter a valid date"),
         ({"child_first_name": ""}, b"Enter the child&#x27;s first name"),
     ])
