@@ -2,7 +2,12 @@
 
 from django.utils import timezone
 
-from .selectors import cases_awaiting_threshold_discussion, cases_awaiting_threshold_send, sin_decisions_due
+from .selectors import (
+    cases_awaiting_threshold_discussion,
+    cases_awaiting_threshold_send,
+    open_cases_by_stage,
+    sin_decisions_due,
+)
 
 LIMIT = 10
 
@@ -31,3 +36,8 @@ def threshold_discussion(request):
     cases = cases_awaiting_threshold_discussion()
     count = cases.count()
     return {"count": count, "cases": list(cases[:LIMIT])} if count else None
+
+
+def cases_by_stage(request):
+    rows = open_cases_by_stage()
+    return {"rows": rows, "today": timezone.localdate()} if rows else None

@@ -8,7 +8,7 @@ conflicts of interest; ``agencychecks`` registers a grant for agency leads whose
 from collections.abc import Callable
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from rapidreview.accounts.models import Role
@@ -154,3 +154,20 @@ def one_to_one(case: Case, name: str):
         return getattr(case, name)
     except ObjectDoesNotExist:
         return None
+
+
+def open_cases_by_stage() -> list[dict]:
+    """Each stage still in progress: its number of cases, how many have an overdue deadline, and the next due date
+    among their running deadlines. Two queries, whatever the number of cases."""
+    from django.db.models import Count, Min
+
+    counts = {row["stage"]: row for row in (
+        Case.objects.exclude(stage=Stage.CLOSED).annotate(has_overdue=overdue_clock_exists())
+        .values("stage").annotate(total=Count("id"), overdue=Count("id", filter=Q(has_overdue=True))))}
+    next_due = dict(
+        Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.OVERDUE], case_id__isnull=False)
+        .annotate(stage=Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("stage")[:1]))
+        .exclude(stage=Stage.CLOSED).values("stage").annotate(next_due=Min("due_on")).values_list("stage", "next_due"))
+    return [{"stage": stage, "label": label, "total": counts[stage]["total"], "overdue": counts[stage]["overdue"],
+             "next_due": next_due.get(stage)}
+            for stage, label in Stage.choices if stage in counts]

@@ -219,3 +219,26 @@ class TestThresholdAndSinPages:
     def test_an_agency_lead_cannot_open_the_sin_page(self, client, agency_lead, case):
         client.force_login(agency_lead)
         assert client.get(reverse("referrals:sin_record", args=[case.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_business_unit_dashboard_shows_open_cases_by_stage_in_constant_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from referrals.selectors import open_cases_by_stage
+
+    client.force_login(make_user(Role.BUSINESS_UNIT))
+    CaseFactory(stage=Stage.RAPID_REVIEW)
+    CaseFactory(stage=Stage.CLOSED)
+    page = client.get("/").content.decode()
+    assert "Cases by stage" in page and "Rapid review" in page
+    with CaptureQueriesContext(connection) as few:
+        open_cases_by_stage()
+    for _ in range(12):
+        CaseFactory(stage=Stage.DECISION)
+    with CaptureQueriesContext(connection) as many:
+        rows = open_cases_by_stage()
+    assert len(many) == len(few) == 2
+    assert {row["stage"]: row["total"] for row in rows} == {Stage.RAPID_REVIEW: 1, Stage.DECISION: 12}
+    assert ">12<" in client.get("/").content.decode()
