@@ -4,6 +4,7 @@ Chromium comes from Debian (`apt-get install chromium`); Playwright never downlo
 Chromium the browser tests are skipped on a developer's machine, and fail in CI (CI=true), where .ci/run installs it.
 """
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -126,9 +127,7 @@ def people(browser, live_server):
     for login, context in contexts:
         # Where each person's browser ended up: the first thing to read when the journey fails.
         for page in context.pages:
-            try:
+            with contextlib.suppress(Exception):  # a diagnostic only
                 (artifacts_dir() / f"last-page-{login}.txt").write_text(
                     page.url + "\n\n" + page.locator("main").inner_text(timeout=2000))
-            except Exception:  # noqa: BLE001,S110 - a diagnostic only
-                pass
         context.close()

@@ -44,6 +44,8 @@ class Journey:
     """Keeps the step count, the list of pages checked and the pages that do not reflow at 375 px."""
 
     def __init__(self):
+        for old in artifacts_dir().glob("[0-9][0-9]-*.png"):  # a previous run's steps may be numbered differently
+            old.unlink()
         self.step = 0
         self.checked: list[str] = []
         self.reflow: list[str] = []
@@ -83,12 +85,14 @@ def success(page):
     return page.locator(".govuk-notification-banner--success[role=alert]")
 
 
-def outbox_shows(page, *subjects: str) -> None:
-    """The business unit's outbox lists each subject (a substring of the e-mail's subject line)."""
+def outbox_shows(page, *subjects: str, exactly: dict[str, int] | None = None) -> None:
+    """The business unit's outbox (newest first) lists each subject; ``exactly`` gives how many rows some have."""
     page.goto("/outbox/")
     table = page.locator("table.govuk-table")
     for subject in subjects:
         expect(table).to_contain_text(subject)
+    for subject, count in (exactly or {}).items():
+        expect(table.locator("tbody tr", has_text=subject)).to_have_count(count)
 
 
 def test_one_case_goes_through_the_whole_process_role_by_role(people):
@@ -147,7 +151,8 @@ def run_journey(people, journey: Journey, today: datetime.date, traveller) -> No
     journey.check(manager, "send-for-threshold")
     manager.get_by_role("button", name="Send for threshold discussion").click()
     expect(manager.locator("h1 .govuk-tag")).to_have_text("Threshold discussion")
-    outbox_shows(manager, f"Threshold discussion needed for {reference}")
+    outbox_shows(manager, f"New referral {reference}", f"We have received your referral {reference}",
+                 f"Threshold discussion needed for {reference}")
     journey.check(manager, "outbox-threshold")
 
     # The threshold decision maker for the local authority records the discussion: met.
@@ -195,7 +200,7 @@ def run_journey(people, journey: Journey, today: datetime.date, traveller) -> No
     expect(success(manager)).to_contain_text("Invitations sent")
     journey.check(manager, "panel-scheduled")
     panel_url = manager.url
-    outbox_shows(manager, reference)
+    outbox_shows(manager, f"Rapid review panel for case {reference}")
 
     # 5. The business unit issues the agency check forms; two agency leads complete theirs.
     manager.goto(case_url)
@@ -207,7 +212,7 @@ def run_journey(people, journey: Journey, today: datetime.date, traveller) -> No
     expect(success(manager)).to_contain_text("agency check forms issued")
     journey.check(manager, "agency-checks-issued")
     board_url = manager.url
-    outbox_shows(manager, reference)
+    outbox_shows(manager, f"Agency check form for {reference}: due")
 
     police = people("police.lead")
     expect(police.locator("main")).to_contain_text("Agency check forms due")
@@ -295,7 +300,8 @@ def run_journey(people, journey: Journey, today: datetime.date, traveller) -> No
     manager.get_by_label("Analysis of practice").fill("Say why nobody spoke to the child alone on the second visit.")
     manager.get_by_role("button", name="Return the form").click()
     expect(success(manager)).to_contain_text("form returned")
-    outbox_shows(manager, reference)
+    outbox_shows(manager, f"Agency check form submitted for {reference}",
+                 f"Agency check form for {reference} returned: please update it")
 
     police.goto("/")
     police.get_by_role("link", name=re.compile(f"{reference} – Metropolitan Police")).first.click()
@@ -325,7 +331,8 @@ def run_journey(people, journey: Journey, today: datetime.date, traveller) -> No
     expect(success(manager)).to_contain_text("distributed")
     manager.get_by_role("link", name="Read the pack").first.click()
     journey.check(manager, "agency-checks-pack")
-    outbox_shows(manager, reference)
+    outbox_shows(manager, f"Agency check forms for {reference} are ready to read",
+                 f"Agency check form for {reference} accepted")
 
     # 8. The meeting: attendance, held, the chair's meeting record with an immediate action, and the vote.
     manager.goto(panel_url)
@@ -402,7 +409,7 @@ def run_journey(people, journey: Journey, today: datetime.date, traveller) -> No
     manager.get_by_role("button", name="Send for signature").click()
     expect(success(manager)).to_contain_text("sent to the three statutory partners for signature")
     journey.check(manager, "decision-sheet-sent")
-    outbox_shows(manager, reference)
+    outbox_shows(manager, exactly={f"Decision sheet to sign: {reference}": 3})
 
     # 10. Three executives sign. Each must confirm their password: more than 15 minutes have passed since sign-in.
     executives = {login: people(login) for login in ("exec.la", "exec.health", "exec.police")}
@@ -447,13 +454,14 @@ def run_journey(people, journey: Journey, today: datetime.date, traveller) -> No
     journey.check(manager, "cspr-commission")
     manager.get_by_label("Systems approach").check()
     manager.get_by_label("Reviewer or reviewers").fill("Dr Helen Marsh, independent reviewer")
-    manager.locator("[name=terms_of_reference]").fill("How agencies saw and heard Rosa in the year before she was hurt.")
+    manager.locator("[name=terms_of_reference]").fill(
+        "How agencies saw and heard Rosa in the year before she was hurt.")
     fill_date(manager, "started_on", today)
     manager.get_by_role("button", name="Commission the review").click()
     manager.goto(case_url)
     expect(manager.locator("h1 .govuk-tag")).to_have_text("Child safeguarding practice review")
     journey.check(manager, "case-practice-review")
-    outbox_shows(manager, reference)
+    outbox_shows(manager, f"Decision sheet signed: {reference}")
 
     # 13. The police lead records progress on the immediate action.
     police.goto("/")

@@ -1,0 +1,51 @@
+"""Copy a small selection of the journey's screenshots into docs/screenshots/, cropped and optimised for the README.
+
+Run the journey first (it writes every step at 1280 px and 375 px into the test artifacts folder), then:
+
+    .venv/bin/python tests/browser/refresh_screenshots.py [artifacts/screenshots folder]
+
+Each picture keeps the top of the page (what a person sees first) and is reduced to a 256-colour palette so it
+stays well under 250 KB.
+"""
+
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+# (step name in the journey, file name in docs/screenshots, height kept in CSS pixels)
+SELECTION = [
+    ("dashboard-business-unit", "dashboard-business-unit.png", 1100),
+    ("public-form", "public-referral.png", 1100),
+    ("public-form-errors-mobile", "public-referral-errors-mobile.png", 1400),
+    ("case-rapid-review", "case-rapid-review.png", 1100),
+    ("agency-check-tasks", "agency-check-form-tasks.png", 1000),
+    ("agency-check-involvement-errors", "agency-check-form-error.png", 1000),
+    ("decision-sheet-signed", "decision-sheet-signed.png", 1100),
+    ("dashboard-agency-lead-action-mobile", "dashboard-agency-lead-mobile.png", 1400),
+]
+
+
+def find(folder: Path, step: str) -> Path:
+    matches = sorted(p for p in folder.glob(f"[0-9][0-9]-{step}.png"))
+    if not matches:
+        raise SystemExit(f"No screenshot for {step!r} in {folder}: run tests/browser/test_journey.py first.")
+    return matches[-1]
+
+
+def main() -> None:
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "test-artifacts" / "screenshots"
+    out = ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    for step, name, height in SELECTION:
+        image = Image.open(find(folder, step)).convert("RGB")
+        image = image.crop((0, 0, image.width, min(image.height, height)))
+        image = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        target = out / name
+        image.save(target, optimize=True)
+        print(f"{target.relative_to(ROOT)}: {target.stat().st_size // 1024} KB")
+
+
+if __name__ == "__main__":
+    main()
