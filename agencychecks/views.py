@@ -21,6 +21,8 @@ from rapidreview.audit.services import access_log
 from rapidreview.db import DomainError
 from referrals.models import Stage
 from referrals.selectors import get_visible_case
+from themes.models import Theme
+from themes.selectors import recurrence
 
 from . import selectors, services
 from .compare import compare_snapshots
@@ -140,10 +142,14 @@ def form_detail(request, form_id):
             "form": form, "tasks": tasks, "summary": selectors.case_summary(form.case),
             "review": _latest_return(form), "done": sum(t["status"] == "done" for t in tasks),
             "versions": form.versions.count()})
+    can_qa = request.user.has_role(Role.BUSINESS_UNIT) and form.status == FormStatus.SUBMITTED
+    theme_recurrence = recurrence(case=form.case, user=request.user,
+                                  themes=Theme.objects.filter(name__in=form.themes or [])) if can_qa else None
     return render(request, "agencychecks/form_read.html", {
         "form": form, "snap": snapshot(form), "findings": findings, "summary": selectors.case_summary(form.case),
+        "recurrence": theme_recurrence,
         "reviews": form.reviews.select_related("reviewer", "version"), "versions": form.versions.count(),
-        "can_qa": request.user.has_role(Role.BUSINESS_UNIT) and form.status == FormStatus.SUBMITTED})
+        "can_qa": can_qa})
 
 
 @role_required(Role.AGENCY_LEAD)

@@ -15,6 +15,7 @@ from rapidreview.audit.services import access_log
 from rapidreview.db import DomainError
 from referrals.models import Case, Stage
 from referrals.selectors import get_visible_case
+from themes.selectors import recurrence
 
 from . import selectors, services
 from .forms import (
@@ -157,6 +158,7 @@ def panel_detail(request, case_id):
         "my_invitation": next((i for i in invitations if i.user_id == request.user.pk), None),
         "attendance_recorded": any(i.attendance for i in invitations),
         "today": timezone.localdate(),
+        "recurrence": recurrence(case=case, user=request.user),
     })
 
 

@@ -22,19 +22,23 @@ def case_themes(*, case, log: str | None = None) -> QuerySet[CaseTheme]:
     return rows.filter(log=log) if log else rows
 
 
-def recurrence(*, case, user, months: int = 24, log: str | None = None, listed: int = 10) -> list[dict]:
+def recurrence(*, case, user, months: int = 24, log: str | None = None, listed: int = 10, themes=None) -> list[dict]:
     """For each theme of ``case``: how many OTHER cases had it in the last ``months`` months.
 
     Returns ``[{"theme": Theme, "count": int, "cases": [Case, ...]}]`` sorted by count (highest first), then name.
     ``count`` counts every other case (a number names nobody); ``cases`` lists only those ``user`` may see, so the
     links never reveal a case to someone not entitled to it, and at most ``listed`` of them, the most recent: a
     national installation has thousands of cases per theme. Both logs count unless ``log`` narrows it. Three
-    queries whatever the number of themes.
+    queries whatever the number of themes. ``themes`` (Theme objects) replaces the case's logged themes, for pages
+    where themes are proposed before they are logged, such as an agency check form under quality assurance.
     """
-    own = CaseTheme.objects.filter(case=case)
-    if log:
-        own = own.filter(log=log)
-    themes = {row.theme_id: row.theme for row in own.select_related("theme")}
+    if themes is not None:
+        themes = {theme.pk: theme for theme in themes}
+    else:
+        own = CaseTheme.objects.filter(case=case)
+        if log:
+            own = own.filter(log=log)
+        themes = {row.theme_id: row.theme for row in own.select_related("theme")}
     if not themes:
         return []
     since = timezone.now() - relativedelta(months=months)

@@ -493,3 +493,21 @@ def test_saving_the_chronology_with_its_blank_first_row_saves_nothing_and_moves_
                            {**_chronology([blank]), "action": "continue"})
     assert response.status_code == 302
     assert not ChronologyEntry.objects.exists()
+
+
+def test_quality_assurance_shows_how_often_the_forms_themes_recur_in_other_cases(client, health_lead, health_form):
+    from referrals.models import Stage
+    from tests.referrals.factories import CaseFactory
+    from themes.models import Theme, ThemeLog
+    from themes.services import case_log_themes
+
+    neglect = Theme.objects.get(name__iexact="Neglect")
+    bu = make_user(Role.BUSINESS_UNIT)
+    earlier = CaseFactory(stage=Stage.CLOSED)
+    case_log_themes(case=earlier, themes=[neglect], log=ThemeLog.RAPID_REVIEW, actor=bu)
+    complete_form(health_form, themes=[neglect.name])
+    services.form_submit(form=health_form, actor=health_lead)
+    client.force_login(bu)
+    page = client.get(_url("agencychecks:form", health_form)).content.decode()
+    assert "The agency&#x27;s themes in other cases" in page or "The agency's themes in other cases" in page
+    assert "appeared in 1 other case" in page and earlier.reference in page

@@ -230,3 +230,17 @@ def test_the_panel_page_is_logged_as_a_view_of_the_case(bu_client, scheduled):
 
     bu_client.get(reverse("panels:panel", args=[scheduled.case_id]))
     assert AccessLog.objects.filter(case_id=scheduled.case_id, object_type="panels.panel").count() == 1
+
+
+def test_the_panel_page_shows_where_the_cases_themes_recur(bu_client, panel, bu):
+    from referrals.models import Stage
+    from themes.models import Theme, ThemeLog
+    from themes.services import case_log_themes
+
+    theme = Theme.objects.get(name__iexact="Domestic abuse")
+    earlier = CaseFactory(stage=Stage.CLOSED)
+    case_log_themes(case=earlier, themes=[theme], log=ThemeLog.RAPID_REVIEW, actor=bu)
+    case_log_themes(case=panel.case, themes=[theme], log=ThemeLog.SIN, actor=bu)
+    page = bu_client.get(reverse("panels:panel", args=[panel.case_id])).content.decode()
+    assert "Themes and where they recur" in page
+    assert "appeared in 1 other case" in page and earlier.reference in page
