@@ -96,7 +96,9 @@ def _clock_timeliness(kind: str, year: int, today: datetime.date):
     """
     from rapidreview.clocks.models import Clock, ClockState
 
-    clocks = (Clock.objects.filter(kind=kind, due_on__year=year).exclude(state=ClockState.CANCELLED)
+    # ``state__in`` rather than excluding cancelled ones, so that the (state, due_on) index serves the year.
+    clocks = (Clock.objects.filter(kind=kind, due_on__year=year,
+                                   state__in=[ClockState.MET, ClockState.RUNNING, ClockState.OVERDUE])
               .annotate(met_on=TruncDate("met_at", tzinfo=timezone.get_current_timezone())))
     met = Q(state=ClockState.MET, met_at__isnull=False)
     decided_q = met | Q(due_on__lt=today)

@@ -79,8 +79,9 @@ class Clock(TimeStampedModel):
             models.Index(fields=["owner_agency", "state", "due_on"], name="clock_owner_agency_idx"),
             models.Index(fields=["owner_user", "state", "due_on"], name="clock_owner_user_idx"),
             models.Index(fields=["kind", "state", "due_on"], name="clock_kind_idx"),
-            # The annual statistics read one kind's clocks due in one year, whatever their state.
-            models.Index(fields=["kind", "due_on"], name="clock_kind_due_idx"),
+            # Running and overdue clocks of one kind, soonest first (the dashboards' "decisions due" cards).
+            models.Index(fields=["kind", "due_on"], condition=models.Q(state__in=["running", "overdue"]),
+                         name="clock_active_kind_idx"),
             # Lists of running and overdue clocks, soonest first (dashboards, deadlines): a partial index, because
             # almost every clock of ten years is met and an index over all of them misleads the planner.
             models.Index(fields=["due_on", "created_at"], condition=models.Q(state__in=["running", "overdue"]),

@@ -48,6 +48,7 @@ def test_the_deployment_checklist_passes_with_production_settings():
     env = {**os.environ, "RAPIDREVIEW_ENV": "production", "SECRET_KEY": "k" * 30 + "Q9!z" * 10,
            "ALLOWED_HOSTS": "rr.example.org", "DATABASE_URL": "sqlite:////tmp/never-used.sqlite3",
            "CELERY_BROKER_URL": "redis://127.0.0.1:1/0", "DEBUG": "false"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser tests set it for their own process only
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
