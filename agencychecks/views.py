@@ -8,6 +8,7 @@ import hashlib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,6 +61,10 @@ def _signature(messages_: list[str]) -> str:
     return hashlib.sha256("\n".join(messages_).encode()).hexdigest()[:16] if messages_ else ""
 
 
+PAGE_SIZE = 50
+AWAITING_SHOWN = 20
+
+
 # --- lists ---------------------------------------------------------------------------------------------------
 @role_required(*FORM_ROLES)
 @require_GET
@@ -70,8 +75,14 @@ def index(request):
     if status in FormStatus.values:
         forms = forms.filter(status=status)
     is_staff = request.user.has_role(*STAFF)
-    context = {"forms": list(forms), "is_staff": is_staff, "status": status, "statuses": FormStatus.choices,
-               "awaiting": list(selectors.forms_awaiting_qa()) if is_staff and not status else []}
+    page = Paginator(forms, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    awaiting = selectors.forms_awaiting_qa() if is_staff and not status else None
+    context = {"forms": page.object_list, "page": page, "query": query.urlencode(), "is_staff": is_staff,
+               "status": status, "statuses": FormStatus.choices,
+               "awaiting": list(awaiting[:AWAITING_SHOWN]) if awaiting is not None else [],
+               "awaiting_count": awaiting.count() if awaiting is not None else 0}
     return render(request, "agencychecks/index.html", context)
 
 

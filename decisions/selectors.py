@@ -103,15 +103,19 @@ def is_executive_chair(user) -> bool:
     return chair is not None and chair.pk == user.pk
 
 
-def decisions_by_year(user) -> list[dict]:
-    """Signed decisions grouped by the year they were signed, newest first."""
-    sheets = (DecisionSheet.objects.filter(signed_at__isnull=False, case__in=Case.objects.visible_to(user))
-              .select_related("case", "current", "case__national_panel_submission")
-              .order_by("-signed_at"))
-    years: dict[int, list] = {}
-    for sheet in sheets:
-        years.setdefault(sheet.signed_at.year, []).append(sheet)
-    return [{"year": y, "sheets": s} for y, s in years.items()]
+def _signed_visible(user):
+    return DecisionSheet.objects.filter(signed_at__isnull=False, case__in=Case.objects.visible_to(user))
+
+
+def decision_years(user) -> list[int]:
+    """The years in which ``user`` can see signed decisions, newest first (one query)."""
+    return sorted({d.year for d in _signed_visible(user).dates("signed_at", "year")}, reverse=True)
+
+
+def decisions_in_year(user, year: int):
+    """Signed decisions of one year, newest first: a national installation has hundreds a year, not thousands."""
+    return (_signed_visible(user).filter(signed_at__year=year)
+            .select_related("case", "current", "case__national_panel_submission").order_by("-signed_at"))
 
 
 def get_visible_dispute(user, dispute_id) -> Dispute:

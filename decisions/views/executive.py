@@ -8,7 +8,8 @@ from rapidreview.accounts.models import Role
 
 from ..selectors import (
     SHEET_READERS,
-    decisions_by_year,
+    decision_years,
+    decisions_in_year,
     escalations_open,
     is_executive_chair,
     sheets_awaiting_signature,
@@ -20,11 +21,15 @@ from ..selectors import (
 def index(request):
     """Decisions: sheets awaiting my signature, open escalations, and the decisions of each year."""
     show_escalations = request.user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR) or is_executive_chair(request.user)
+    years = decision_years(request.user)
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else None)
     return render(request, "decisions/index.html", {
         "awaiting": sheets_awaiting_signature(request.user),
         "escalations": list(escalations_open()) if show_escalations else None,
         "is_exec_chair": is_executive_chair(request.user),
-        "years": decisions_by_year(request.user),
+        "years": years, "year": year,
+        "sheets": list(decisions_in_year(request.user, year)) if year else [],
     })
 
 

@@ -511,3 +511,15 @@ def test_quality_assurance_shows_how_often_the_forms_themes_recur_in_other_cases
     page = client.get(_url("agencychecks:form", health_form)).content.decode()
     assert "The agency&#x27;s themes in other cases" in page or "The agency's themes in other cases" in page
     assert "appeared in 1 other case" in page and earlier.reference in page
+
+
+def test_the_forms_list_is_paged_so_a_national_installation_stays_fast(client, health, health_lead):
+    from agencychecks.views import PAGE_SIZE
+
+    bu = make_user(Role.BUSINESS_UNIT)
+    AgencyCheckFormFactory.create_batch(PAGE_SIZE + 3, agency=health, issued_by=bu)
+    client.force_login(health_lead)
+    first = client.get(reverse("agencychecks:index")).content.decode()
+    assert "Page 1 of 2" in first and first.count('<tr class="govuk-table__row">') == PAGE_SIZE + 1
+    second = client.get(reverse("agencychecks:index") + "?page=2").content.decode()
+    assert "Page 2 of 2" in second and second.count('<tr class="govuk-table__row">') == 3 + 1

@@ -110,3 +110,21 @@ def test_the_decisions_index_lists_decisions_by_year_in_constant_queries(client,
 def test_a_working_group_member_cannot_open_decisions(client, db):
     client.force_login(make_user(Role.WORKING_GROUP))
     assert client.get("/decisions/").status_code == 403
+
+
+def test_the_decisions_index_shows_one_year_at_a_time(client, signed, executives):
+    import datetime
+
+    from decisions.models import DecisionSheet
+
+    client.force_login(executives[LA])
+    this_year = signed.signed_at.year
+    page = client.get("/decisions/").content.decode()
+    assert f"Decisions signed in {this_year} (1)" in page and signed.case.reference in page
+    earlier = signed.signed_at - datetime.timedelta(days=800)
+    DecisionSheet.objects.filter(pk=signed.pk).update(signed_at=earlier)
+    older = earlier.year
+    page = client.get("/decisions/").content.decode()
+    assert f"?year={older}" in page and signed.case.reference in page
+    assert "No signed decisions yet" not in client.get(f"/decisions/?year={older}").content.decode()
+    assert signed.case.reference in client.get("/decisions/?year=nonsense").content.decode()
