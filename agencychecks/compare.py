@@ -25,7 +25,7 @@ def _marked(a: str, b: str) -> tuple[str, str]:
             left.append(f'<del class="app-diff__del">{before}</del>')
         if after:
             right.append(f'<ins class="app-diff__ins">{after}</ins>')
-    return mark_safe("".join(left)), mark_safe("".join(right))  # noqa: S308  # nosec B308 B703 - every piece escaped above
+    return mark_safe("".join(left)), mark_safe("".join(right))  # noqa: S308 - every piece escaped above  # nosec B308 B703
 
 
 def compare_snapshots(a: dict, b: dict) -> list[dict]:

@@ -17,7 +17,7 @@ from rapidreview.accounts.models import (
     User,
 )
 
-DEMO_PASSWORD = "rapid-review-demo"  # noqa: S105  # nosec B105 - published on purpose; the demo refuses to run in production
+DEMO_PASSWORD = "rapid-review-demo"  # noqa: S105 - published on purpose; the demo refuses to run in production  # nosec B105
 DEMO_DOMAIN = "demo.test"
 
 LA = StatutoryPartner.LOCAL_AUTHORITY

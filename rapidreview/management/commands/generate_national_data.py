@@ -182,7 +182,7 @@ class Generator:
     def __init__(self, options, out):
         self.o = options
         self.out = out
-        self.rng = random.Random(options["seed"])  # noqa: S311  # nosec B311 - repeatable test data, not security
+        self.rng = random.Random(options["seed"])  # noqa: S311 - repeatable test data, not security  # nosec B311
         self.today = timezone.localdate()
         self.counts: dict[str, int] = {}
         self.batch = options["batch"]
