@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rapidreview.context_processors.shell",
             ],
+            "builtins": ["rapidreview.templatetags.govuk"],
         },
     }
 ]
@@ -151,7 +152,7 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y, g:ia"
+DATETIME_FORMAT = "j F Y, P"
 SHORT_DATE_FORMAT = "j M Y"
 
 STATIC_URL = "/static/"
