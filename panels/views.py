@@ -247,14 +247,19 @@ def panel_cancel(request, case_id):
 @role_required(BU)
 @require_POST
 def panel_send_invitations(request, case_id):
+    return _send_to_panel(request, case_id, services.panel_send_invitations, what="Invitations",
+                          none_left="Everyone invited already has the latest invitation.")
+
+
+def _send_to_panel(request, case_id, send, *, what: str, none_left: str):
+    """Run a service that e-mails the panel and returns how many were sent; say so, or say why it could not."""
     case, panel = _case_and_panel(request, case_id)
     try:
-        sent = services.panel_send_invitations(panel=panel, actor=request.user)
+        sent = send(panel=panel, actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Invitations sent to {sent} people." if sent else
-                         "Everyone invited already has the latest invitation.")
+        messages.success(request, f"{what} sent to {sent} people." if sent else none_left)
     return redirect("panels:panel", case_id=case.pk)
 
 
@@ -291,15 +296,8 @@ def default_agenda(case) -> str:
 @role_required(BU)
 @require_POST
 def panel_agenda_send(request, case_id):
-    case, panel = _case_and_panel(request, case_id)
-    try:
-        sent = services.panel_agenda_send(panel=panel, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Agenda sent to {sent} people." if sent else
-                         "Everyone invited already has this version of the agenda.")
-    return redirect("panels:panel", case_id=case.pk)
+    return _send_to_panel(request, case_id, services.panel_agenda_send, what="Agenda",
+                          none_left="Everyone invited already has this version of the agenda.")
 
 
 @role_required(BU)

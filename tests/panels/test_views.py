@@ -244,3 +244,13 @@ def test_the_panel_page_shows_where_the_cases_themes_recur(bu_client, panel, bu)
     page = bu_client.get(reverse("panels:panel", args=[panel.case_id])).content.decode()
     assert "Themes and where they recur" in page
     assert "appeared in 1 other case" in page and earlier.reference in page
+
+
+def test_sending_the_agenda_says_how_many_got_it_and_why_it_could_not(bu_client, scheduled, bu):
+    url = reverse("panels:agenda_send", args=[scheduled.case_id])
+    page = bu_client.post(url, follow=True).content.decode()
+    assert "Write the agenda" in page  # nothing to send yet: the service's reason, not a server error
+    services.panel_agenda_save(panel=scheduled, agenda="1. Welcome", actor=bu)
+    assert "Agenda sent to 5 people." in bu_client.post(url, follow=True).content.decode()
+    assert "Everyone invited already has this version of the agenda." in bu_client.post(
+        url, follow=True).content.decode()
