@@ -1,0 +1,81 @@
+"""Where a benchmarked page spends its time: render it in-process on a generated database and profile it.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rapidreview_bench_national RAPIDREVIEW_ENV=test \
+        .venv/bin/python benchmarks/profile.py "dashboard business_unit" "case page" --repeat 20
+
+For each named page (the names ``benchmarks/run.py`` prints; no name: every page) it signs in as the benchmark's
+user for that page, requests it once to fill caches, then ``--repeat`` times, and prints the median wall time, the
+query count and the time spent in the database. ``--pyinstrument`` adds a call tree of one more request (the
+profiler is a development dependency); ``--cprofile N`` the N most expensive functions by cumulative time.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.bench_settings")
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from benchmarks.prepare import scenarios  # noqa: E402 - sets Django up
+from rapidreview.accounts.models import User  # noqa: E402
+
+
+def measure(client: Client, path: str, repeat: int) -> dict:
+    client.get(path)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(path)
+        times.append(time.perf_counter() - start)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    return {
+        "status": response.status_code,
+        "median_ms": statistics.median(times) * 1000,
+        "queries": len(captured.captured_queries),
+        "db_ms": sum(float(q["time"]) for q in captured.captured_queries) * 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("pages", nargs="*")
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--pyinstrument", action="store_true")
+    parser.add_argument("--cprofile", type=int, default=0, metavar="N")
+    args = parser.parse_args()
+    for scenario in scenarios(1)["scenarios"]:
+        if args.pages and scenario["name"] not in args.pages:
+            continue
+        client = Client(HTTP_HOST="127.0.0.1")
+        if scenario["user"]:
+            client.force_login(User.objects.get(email=scenario["user"]))
+        result = measure(client, scenario["path"], args.repeat)
+        print(f"{scenario['name']:<32} {result['status']} {result['median_ms']:7.1f} ms median, "
+              f"{result['queries']:3d} queries, {result['db_ms']:6.1f} ms in the database   {scenario['path']}")
+        if args.pyinstrument:
+            from pyinstrument import Profiler
+
+            with Profiler(interval=0.0005) as profiler:
+                client.get(scenario["path"])
+            print(profiler.output_text(unicode=True, color=False, show_all=False))
+        if args.cprofile:
+            profile = cProfile.Profile()
+            profile.runcall(client.get, scenario["path"])
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.cprofile)
+            print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
