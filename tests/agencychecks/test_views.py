@@ -514,7 +514,7 @@ def test_quality_assurance_shows_how_often_the_forms_themes_recur_in_other_cases
 
 
 def test_the_forms_list_is_paged_so_a_national_installation_stays_fast(client, health, health_lead):
-    from agencychecks.views import PAGE_SIZE
+    from agencychecks.views.lists import PAGE_SIZE
 
     bu = make_user(Role.BUSINESS_UNIT)
     AgencyCheckFormFactory.create_batch(PAGE_SIZE + 3, agency=health, issued_by=bu)
@@ -523,3 +523,10 @@ def test_the_forms_list_is_paged_so_a_national_installation_stays_fast(client, h
     assert "Page 1 of 2" in first and first.count('<tr class="govuk-table__row">') == PAGE_SIZE + 1
     second = client.get(reverse("agencychecks:index") + "?page=2").content.decode()
     assert "Page 2 of 2" in second and second.count('<tr class="govuk-table__row">') == 3 + 1
+
+
+def test_the_forms_list_scrolls_sideways_in_a_region_named_after_its_caption(client, health, health_lead):
+    AgencyCheckFormFactory(agency=health, issued_by=make_user(Role.BUSINESS_UNIT))
+    client.force_login(health_lead)
+    page = client.get(reverse("agencychecks:index")).content.decode()
+    assert '<div class="app-table-scroll" role="region" aria-label="Your agency\'s forms" tabindex="0">' in page

@@ -156,6 +156,18 @@ class TestCasePages:
         content = bu_client.get(reverse("referrals:case_list"), {"q": "quent"}).content
         assert b"Quentin" in content and b"Zebedee" not in content
 
+    def test_the_page_links_keep_the_filters(self, bu_client):
+        CaseFactory.create_batch(26, stage=Stage.THRESHOLD)
+        first = bu_client.get(reverse("referrals:case_list"), {"stage": "threshold"}).content.decode()
+        assert "Page 1 of 2" in first and 'href="?stage=threshold&amp;page=2" rel="next"' in first
+        second = bu_client.get(reverse("referrals:case_list"), {"stage": "threshold", "page": 2}).content.decode()
+        assert "Page 2 of 2" in second and 'href="?stage=threshold&amp;page=1" rel="prev"' in second
+
+    def test_the_list_scrolls_sideways_in_its_own_labelled_region(self, bu_client):
+        CaseFactory()
+        content = bu_client.get(reverse("referrals:case_list")).content.decode()
+        assert '<div class="app-table-scroll" role="region" aria-label="Cases" tabindex="0">' in content
+
     def test_a_threshold_maker_sees_only_cases_sent_for_threshold(self, client, threshold_makers):
         CaseFactory(child_first_name="Zebedee", stage=Stage.THRESHOLD)
         hidden = CaseFactory(child_first_name="Quentin")

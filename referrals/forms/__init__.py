@@ -1,0 +1,25 @@
+"""Forms for referral intake (signed-in and public), the threshold discussion, the SIN, and the "not met" path:
+the letter, assurance requests and closing."""
+
+from .common import DateField  # noqa: F401
+from .intake import (  # noqa: F401
+    AgenciesForm,
+    BaseHouseholdFormSet,
+    ChildForm,
+    CriteriaForm,
+    HouseholdFormSet,
+    HouseholdMemberForm,
+    IncidentForm,
+    KindForm,
+    ReferrerForm,
+)
+from .not_met import (  # noqa: F401
+    AssuranceAnswerForm,
+    AssuranceRequestForm,
+    CloseForm,
+    LetterForm,
+    LetterManualSendForm,
+)
+from .public import PublicReferralForm  # noqa: F401
+from .sin import SinForm  # noqa: F401
+from .threshold import ThresholdForm, threshold_people  # noqa: F401

@@ -1,0 +1,71 @@
+"""When the threshold was not met: the letter to the referrer, assurance requests, and closing the case."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from rapidreview.accounts.models import Agency
+from rapidreview.forms import GovUKFormMixin
+
+from ..models import LetterSentBy
+from .common import DateField, area, radios, text
+
+
+class LetterForm(GovUKFormMixin, forms.Form):
+    next_steps = area("Next steps for the referrer", required=True, rows=10,
+                      help_text="This text appears in the letter under the decision.",
+                      error_messages={"required": "Enter the next steps for the referrer"})
+
+
+class LetterManualSendForm(GovUKFormMixin, forms.Form):
+    submit_label = "Record that it was sent"
+
+    sent_by = radios([c for c in LetterSentBy.choices if c[0] != LetterSentBy.EMAIL], "How was it sent?",
+                     required=True, error_messages={"required": "Select how the letter was sent"})
+    sent_to = text("Where it was sent", max_length=300, required=True,
+                   help_text="The e-mail or postal address", error_messages={"required": "Enter where it was sent"})
+    sent_on = DateField(label="Date sent")
+
+
+class AssuranceRequestForm(GovUKFormMixin, forms.Form):
+    submit_label = "Send the request"
+
+    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none(),
+                                    error_messages={"required": "Select the agency"})
+    request = area("What assurance is needed?", required=True, rows=6,
+                   error_messages={"required": "Enter what assurance is needed"})
+    due_on = DateField(label="Answer due by", not_future=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
+
+    def clean_due_on(self):
+        due = self.cleaned_data.get("due_on")
+        if due and due <= timezone.localdate():
+            raise ValidationError("Answer due by must be in the future")
+        return due
+
+
+class AssuranceAnswerForm(GovUKFormMixin, forms.Form):
+    submit_label = "Record the response"
+
+    response = area("The agency's response", required=True, rows=6,
+                    error_messages={"required": "Enter the agency's response"})
+    responded_on = DateField(label="Date of the response")
+
+
+class CloseForm(GovUKFormMixin, forms.Form):
+    submit_label = "Close the case"
+
+    themes = forms.ModelMultipleChoiceField(label="Themes for the SIN-stage themes log", queryset=None,
+                                            widget=forms.CheckboxSelectMultiple, required=False,
+                                            help_text="Select all that apply")
+    note = area("Note (optional)", rows=3)
+
+    def __init__(self, *args, theme_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if theme_queryset is None:
+            del self.fields["themes"]
+        else:
+            self.fields["themes"].queryset = theme_queryset

@@ -1,0 +1,61 @@
+"""The public referral form at /refer/."""
+
+from crispy_forms_gds.layout import Div, Fieldset, Layout
+from django import forms
+
+from rapidreview.forms import GovUKFormMixin
+
+from ..models import Harm
+from .common import DateField, area, radios, text
+
+
+class PublicReferralForm(GovUKFormMixin, forms.Form):
+    """The public form: plain words, only what we need to get in touch and understand the worry."""
+
+    submit_label = "Continue"
+
+    referrer_name = text("Your name", required=True, error_messages={"required": "Enter your name"})
+    referrer_role = text("How do you know the child?", help_text="For example: parent, aunt, neighbour")
+    referrer_email = forms.EmailField(label="Your e-mail address (optional)", required=False,
+                                      help_text="We will send you a message to say we received your referral",
+                                      error_messages={"invalid": "Enter an e-mail address in the correct format, "
+                                                                 "like name@example.com"})
+    referrer_phone = text("Your phone number (optional)", max_length=40)
+    referrer_address = area("Your address (optional)", rows=3,
+                            help_text="So we can write to you with what we decide")
+    child_first_name = text("Child's first name", required=True, max_length=100,
+                            error_messages={"required": "Enter the child's first name"})
+    child_last_name = text("Child's last name", max_length=100)
+    child_dob = DateField(label="Child's date of birth", required=False)
+    child_age = text("Child's age, if you do not know their date of birth", max_length=40)
+    child_address = area("Where does the child live?", rows=3)
+    harm = radios(Harm.choices, "Did the child die or were they seriously hurt?", required=True,
+                  error_messages={"required": "Select whether the child died or was seriously hurt"})
+    incident_date = DateField(label="When did it happen?", name="the date it happened")
+    description = area("What happened?", required=True, rows=8,
+                       error_messages={"required": "Tell us what happened"})
+    criteria_reasons = area("What worries you about how services worked together?", rows=6)
+    other_agencies = text("Which services knew the child or family?", max_length=500,
+                          help_text="For example: school, GP, social worker, police")
+    # A field people never see: bots fill it in.
+    website = forms.CharField(label="Leave this empty", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["harm"].choices = [(Harm.DIED, "The child died"),
+                                       (Harm.SERIOUS_HARM, "The child was seriously hurt")]
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def build_layout(self):
+        self.helper.layout = Layout(
+            Fieldset("referrer_name", "referrer_role", "referrer_email", "referrer_phone", "referrer_address",
+                     legend="About you", legend_size="m"),
+            Fieldset("child_first_name", "child_last_name", "child_dob", "child_age", "child_address",
+                     legend="About the child", legend_size="m"),
+            Fieldset("harm", "incident_date", "description", "criteria_reasons", "other_agencies",
+                     legend="What happened", legend_size="m"),
+            Div("website", css_class="govuk-visually-hidden", aria_hidden="true"),
+        )
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get(self.add_prefix("website")))

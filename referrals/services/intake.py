@@ -1,0 +1,103 @@
+"""Receiving a referral: the case reference, the case and its referral, the first clock and the e-mails."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from rapidreview.accounts.models import Partnership, Role
+from rapidreview.accounts.selectors import users_with_role
+from rapidreview.clocks.models import ClockKind
+from rapidreview.clocks.services import clock_start
+from rapidreview.db import DomainError
+from rapidreview.notifications.services import notify
+
+from ..models import Case, HouseholdMember, ReferenceCounter, Referral, Source
+from ..selectors import possible_duplicates
+from .cases import case_record_event
+
+
+def case_next_reference(year: int) -> str:
+    """The next reference for ``year``, e.g. RR-2026-0007. Must run inside a transaction: the counter is locked."""
+    try:
+        with transaction.atomic():
+            ReferenceCounter.objects.get_or_create(year=year)
+    except IntegrityError:  # another request created the row first; it exists now
+        pass
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"RR-{year}-{counter.last:04d}"
+
+
+CASE_FIELDS = ("child_first_name", "child_last_name", "child_dob", "harm", "incident_date", "la_aware_on")
+
+
+@transaction.atomic
+def referral_submit(*, source: str, data: dict, household: list[dict] = (), agencies=(), actor=None,
+                    received_on: datetime.date | None = None) -> Case:
+    """Receive a referral: create the case and its referral, start the SIN-decision clock, tell the business unit
+    and the rapid review chair, and acknowledge a public referrer who gave an e-mail address.
+
+    ``data`` holds the Case fields in ``CASE_FIELDS`` and any ``Referral`` fields. ``actor`` is the signed-in
+    person who submitted it (None for a public referral).
+    """
+    if source not in Source.values:
+        raise DomainError("Choose who is making the referral.")
+    if not (data.get("child_first_name") or "").strip():
+        raise DomainError("Enter the child's first name.")
+    received_on = received_on or timezone.localdate()
+    incident, aware = data.get("incident_date"), data.get("la_aware_on")
+    if incident and incident > received_on:
+        raise DomainError("The date of the incident must be today or in the past.")
+    if incident and aware and aware < incident:
+        raise DomainError("The date the local authority became aware must be on or after the incident.")
+    if source == Source.CDOP_JAR and not data.get("cdop_discussed_on"):
+        raise DomainError("Enter the date the case was discussed at the child death overview panel or joint "
+                          "agency response meeting.")
+
+    case_values = {f: data.get(f) for f in CASE_FIELDS}
+    case_values = {k: (v if v is not None else "") if k in ("child_last_name", "harm") else v
+                   for k, v in case_values.items()}
+    case = Case(reference=case_next_reference(received_on.year), source=source, **case_values)
+    case._history_user = actor
+    case.save()
+    if agencies:
+        case.involved_agencies.set(agencies)
+
+    referral_values = {f.name: data[f.name] for f in Referral._meta.concrete_fields
+                       if f.name in data and f.name not in {"id", "case", "created_at", "updated_at"}}
+    referral = Referral(case=case, received_on=received_on, submitted_by=actor, **referral_values)
+    if source == Source.CDOP_JAR:
+        allowed = Partnership.load().cdop_referral_days
+        referral.is_late = (received_on - referral.cdop_discussed_on).days > allowed
+    duplicate = possible_duplicates(first_name=case.child_first_name, last_name=case.child_last_name,
+                                    dob=case.child_dob, exclude=case).order_by("created_at").first()
+    referral.possible_duplicate_of = duplicate
+    referral.save()
+    HouseholdMember.objects.bulk_create(
+        [HouseholdMember(referral=referral, **{k: member.get(k) or "" for k in ("name", "relationship", "age",
+                                                                                  "notes")})
+         for member in household if member.get("name")])
+
+    how = Source(source).label.lower()
+    if referral.entered_on_behalf:
+        summary = f"Referral received ({how}), entered by the business unit"
+    else:
+        summary = f"Referral received ({how})"
+    case_record_event(case=case, kind="received", summary=summary, actor=actor,
+                      note="Referred late: more than the allowed days after the discussion." if referral.is_late
+                      else "")
+    clock_start(kind=ClockKind.SIN_DECISION, subject=case, start=case.la_aware_on or received_on, case_id=case.pk)
+
+    recipients = {u.pk: u for u in users_with_role(Role.BUSINESS_UNIT)}
+    recipients.update({u.pk: u for u in users_with_role(Role.RR_CHAIR)})
+    for user in recipients.values():
+        notify(to=user, subject=f"New referral {case.reference}", template="referrals/email/referral_received",
+               context={"case": case, "source": Source(source).label, "late": referral.is_late},
+               kind="referrals.received", key=f"referral-received:{case.pk}:{user.pk}", related=case)
+    if source == Source.PUBLIC and referral.referrer_email:
+        notify(to=referral.referrer_email, subject=f"We have received your referral {case.reference}",
+               template="referrals/email/public_acknowledgement", context={"reference": case.reference},
+               kind="referrals.public_ack", key=f"referral-ack:{case.pk}", related=case)
+    return case

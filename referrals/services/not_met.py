@@ -1,0 +1,184 @@
+"""When the threshold was not met: the letter to the referrer, assurance requests to agencies, and closing."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapidreview.accounts.models import Partnership, Role
+from rapidreview.accounts.selectors import agency_leads
+from rapidreview.clocks.models import ClockKind
+from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
+from rapidreview.db import DomainError
+from rapidreview.notifications.services import notify
+
+from ..models import AssuranceRequest, Case, LetterSentBy, Referral, ReferrerLetter, Source, Stage, ThresholdDecision
+from .cases import case_record_event, case_transition
+from .common import require_role
+
+
+@transaction.atomic
+def letter_save(*, case: Case, actor, next_steps: str) -> ReferrerLetter:
+    """Generate the "not met" letter as a PDF and store it on the case (replacing an unsent draft)."""
+    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.stage != Stage.NOT_MET:
+        raise DomainError("A letter to the referrer is written only when the threshold was not met.")
+    if not (next_steps or "").strip():
+        raise DomainError("Enter the next steps for the referrer.")
+    existing = ReferrerLetter.objects.filter(case=locked).first()
+    if existing and existing.sent_on:
+        raise DomainError("The letter has already been sent.")
+    pdf = render_letter_pdf(case=locked, next_steps=next_steps.strip())
+    letter = existing or ReferrerLetter(case=locked)
+    letter.next_steps, letter.pdf, letter.generated_by = next_steps.strip(), pdf, actor
+    letter.save()
+    case_record_event(case=locked, kind="letter", actor=actor, summary="Letter to the referrer prepared")
+    return letter
+
+
+def letter_can_be_emailed(case: Case) -> bool:
+    """Only a professional referrer's work address gets the letter by e-mail; it may name the child."""
+    referral = case.referral
+    return case.source != Source.PUBLIC and bool(referral.referrer_email)
+
+
+@transaction.atomic
+def letter_send(*, case: Case, actor, sent_by: str = LetterSentBy.EMAIL, sent_on: datetime.date | None = None,
+                sent_to: str = "") -> ReferrerLetter:
+    """Send the stored letter: by e-mail to a professional referrer, or record that the business unit sent it."""
+    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("referral").get(pk=case.pk)
+    if locked.stage != Stage.NOT_MET:
+        raise DomainError("A letter to the referrer is sent only when the threshold was not met.")
+    letter = ReferrerLetter.objects.select_for_update().filter(case=locked).first()
+    if letter is None:
+        raise DomainError("Prepare the letter before sending it.")
+    if letter.sent_on:
+        raise DomainError("The letter has already been sent.")
+    sent_on = sent_on or timezone.localdate()
+    if sent_on > timezone.localdate():
+        raise DomainError("The date it was sent must be today or in the past.")
+    if sent_by == LetterSentBy.EMAIL:
+        if not letter_can_be_emailed(locked):
+            raise DomainError("This referrer has no work e-mail address: send the letter yourself and record it.")
+        sent_to = locked.referral.referrer_email
+        notify(to=sent_to, subject=f"Your referral {locked.reference}: outcome",
+               template="referrals/email/letter", context={"reference": locked.reference},
+               kind="referrals.letter", key=f"referral-letter:{locked.pk}", related=locked,
+               attachments=[(f"{locked.reference}-letter.pdf", bytes(letter.pdf), "application/pdf")])
+    elif sent_by not in LetterSentBy.values:
+        raise DomainError("Choose how the letter was sent.")
+    elif not (sent_to or "").strip():
+        raise DomainError("Enter where the letter was sent.")
+    letter.sent_on, letter.sent_by, letter.sent_to, letter.recorded_by = sent_on, sent_by, sent_to.strip(), actor
+    letter.save(update_fields=["sent_on", "sent_by", "sent_to", "recorded_by", "updated_at"])
+    case_record_event(case=locked, kind="letter_sent", actor=actor,
+                      summary=f"Letter to the referrer sent ({LetterSentBy(sent_by).label.lower()})")
+    return letter
+
+
+@transaction.atomic
+def assurance_request_create(*, case: Case, actor, agency, request: str, due_on: datetime.date) -> AssuranceRequest:
+    """Ask an agency for assurance after a "not met" decision; a clock chases it until the answer is recorded."""
+    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.stage != Stage.NOT_MET:
+        raise DomainError("Assurance is requested only when the threshold was not met.")
+    if due_on <= timezone.localdate():
+        raise DomainError("The date the answer is due must be in the future.")
+    if not (request or "").strip():
+        raise DomainError("Enter what assurance is needed.")
+    item = AssuranceRequest.objects.create(case=locked, agency=agency, request=request.strip(), due_on=due_on,
+                                           requested_by=actor)
+    clock_start(kind=ClockKind.ASSURANCE_REQUEST, subject=item, start=timezone.localdate(), due=due_on,
+                case_id=locked.pk, label=agency.name)
+    for lead in agency_leads(agency):
+        notify(to=lead, subject=f"Assurance requested on {locked.reference}",
+               template="referrals/email/assurance_request", context={"case": locked, "item": item},
+               kind="referrals.assurance", key=f"assurance:{item.pk}:{lead.pk}", related=item)
+    case_record_event(case=locked, kind="assurance", actor=actor, summary=f"Assurance requested from {agency}")
+    return item
+
+
+@transaction.atomic
+def assurance_request_answer(*, item: AssuranceRequest, actor, response: str,
+                             responded_on: datetime.date | None = None) -> AssuranceRequest:
+    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
+    locked = AssuranceRequest.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=item.pk)
+    if locked.case.stage != Stage.NOT_MET:
+        raise DomainError("This case is closed.")
+    if locked.responded_on:
+        raise DomainError("The agency's response has already been recorded.")
+    if not (response or "").strip():
+        raise DomainError("Enter the agency's response.")
+    responded_on = responded_on or timezone.localdate()
+    if responded_on > timezone.localdate():
+        raise DomainError("The date of the response must be today or in the past.")
+    locked.response, locked.responded_on, locked.response_recorded_by = response.strip(), responded_on, actor
+    locked.save(update_fields=["response", "responded_on", "response_recorded_by", "updated_at"])
+    clock_meet(subject=locked, kind=ClockKind.ASSURANCE_REQUEST)
+    case_record_event(case=locked.case, kind="assurance_answered", actor=actor,
+                      summary=f"Assurance received from {locked.agency}")
+    return locked
+
+
+def sin_themes_available() -> bool:
+    """Whether the themes app offers its SIN-stage themes log yet."""
+    try:
+        from themes.services import case_log_themes  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@transaction.atomic
+def case_close_not_met(*, case: Case, actor, themes=(), note: str = "") -> Case:
+    """Close a "not met" case once the letter has gone and any assurance has come back. The case's themes go to
+    the SIN-stage themes log; every clock still running on the case stops."""
+    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.stage != Stage.NOT_MET:
+        raise DomainError("Only a case whose threshold was not met can be closed here.")
+    letter = ReferrerLetter.objects.filter(case=locked).first()
+    if letter is None or not letter.sent_on:
+        raise DomainError("Send the letter to the referrer before closing the case.")
+    if locked.assurance_requests.filter(responded_on__isnull=True).exists():
+        raise DomainError("Record the agency's response to every assurance request before closing the case.")
+    if themes:
+        from themes.services import case_log_themes
+
+        case_log_themes(case=locked, themes=list(themes), log="sin", actor=actor)
+    clock_cancel(subject=locked)
+    for item in locked.assurance_requests.all():
+        clock_cancel(subject=item)
+    return case_transition(case=case, to_stage=Stage.CLOSED, allowed_from=(Stage.NOT_MET,), actor=actor,
+                           summary="Case closed: threshold not met", note=note)
+
+
+def render_letter_pdf(*, case: Case, next_steps: str) -> bytes:
+    """The letter as PDF bytes, on the partnership's letterhead."""
+    from weasyprint import HTML
+
+    return HTML(string=render_letter_html(case=case, next_steps=next_steps)).write_pdf()
+
+
+def render_letter_html(*, case: Case, next_steps: str, body_only: bool = False) -> str:
+    """The letter as HTML: the whole document for the PDF, or only its body for the on-screen preview."""
+    from django.template.loader import render_to_string
+
+    referral = Referral.objects.select_related("referrer_agency").get(case=case)
+    decision = ThresholdDecision.objects.filter(case=case).first()
+    template = "referrals/letter_body.html" if body_only else "referrals/letter_pdf.html"
+    return render_to_string(template, {
+        "case": case, "referral": referral, "decision": decision, "next_steps": next_steps,
+        "partnership": Partnership.load(), "today": timezone.localdate()})
+
+
+DEFAULT_NEXT_STEPS = (
+    "The partnership's threshold decision makers for the local authority, health and police have discussed your "
+    "referral. They decided that it does not meet the threshold for a Serious Incident Notification to the "
+    "National Child Safeguarding Practice Review Panel.\n\n"
+    "If you are still concerned about how services worked together, please talk to your agency's safeguarding "
+    "lead. You can contact the business unit at any time if you have new information."
+)
