@@ -273,7 +273,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "rapidreview.accounts.backends.lockout_username"
-AXES_LOCKOUT_CALLABLE = "rapidreview.accounts.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "rapidreview.accounts.views.signin.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # our own access log records sign-ins
 AXES_ENABLE_ACCESS_FAILURE_LOG = False

@@ -1,0 +1,69 @@
+"""One action: its page, and adding or changing it."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rapidreview.accounts.decorators import role_required
+from rapidreview.audit.services import access_log
+from rapidreview.db import DomainError
+
+from .. import selectors, services
+from ..forms import ActionForm
+from .common import MANAGERS, READERS
+
+
+@require_GET
+@role_required(*READERS)
+def action_detail(request, action_id):
+    action = selectors.get_visible_action(request.user, action_id)
+    access_log(request, obj=action, case_id=action.case_id)
+    return render(request, "actionplan/detail.html", {
+        "action": action,
+        "updates": action.updates.select_related("author"),
+        "evidence": action.evidence.select_related("added_by"),
+        "may_update": services.may_update(request.user, action),
+        "may_manage": services.may_manage(request.user),
+        "is_working_group": services.is_working_group(request.user),
+        "statuses": services.allowed_statuses(request.user, action),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*MANAGERS)
+def action_create(request):
+    form = ActionForm(request.POST or None, initial={"case": request.GET.get("case", "")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            action = services.action_create(case=d["case"], source=d["source"], learning=d["learning"],
+                                            description=d["description"], agency=d["agency"], owner=d["owner"],
+                                            due_on=d["due_on"], actor=request.user)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Action added to the plan.")
+            return redirect(action)
+    return render(request, "form_page.html", {"form": form, "title": "Add an action", "caption": "Action plan",
+                                              "back_url": reverse("actionplan:list")})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*MANAGERS)
+def action_edit(request, action_id):
+    action = selectors.get_visible_action(request.user, action_id)
+    form = ActionForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.action_edit(action=action, source=d["source"], learning=d["learning"],
+                                 description=d["description"], agency=d["agency"], owner=d["owner"],
+                                 due_on=d["due_on"], actor=request.user)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Action changed.")
+            return redirect(action)
+    return render(request, "form_page.html", {"form": form, "title": "Change the action",
+                                              "caption": action.case.reference, "back_url": action.get_absolute_url()})

@@ -1,0 +1,62 @@
+"""The action plan: the list with its filters, and the same list as a CSV or Excel download."""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from rapidreview.accounts.decorators import role_required
+from rapidreview.accounts.models import Agency
+from rapidreview.audit.models import AccessAction
+from rapidreview.audit.services import access_log
+
+from .. import exports, selectors, services
+from ..forms import ActionFilter
+from ..models import ActionUpdate
+from .common import MANAGERS, READERS, XLSX
+
+PAGE_SIZE = 25
+
+
+def _filtered(request):
+    queryset = selectors.action_list(request.user).prefetch_related(
+        Prefetch("updates", queryset=ActionUpdate.objects.order_by("-at", "-id"), to_attr="recent_updates"))
+    filterset = ActionFilter(request.GET or None, queryset=queryset)
+    if not request.user.has_role(*MANAGERS):
+        filterset.form.fields["agency"].queryset = Agency.objects.filter(pk=request.user.agency_id)
+    return filterset
+
+
+@require_GET
+@role_required(*READERS)
+def action_list(request):
+    filterset = _filtered(request)
+    actions = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "actionplan/list.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(),
+        "may_manage": services.may_manage(request.user), "is_working_group": services.is_working_group(request.user),
+        "today": timezone.localdate(),
+    })
+
+
+@require_GET
+@role_required(*READERS)
+def action_export(request, fmt: str):
+    filterset = _filtered(request)
+    actions = list(filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset)
+    for action in actions:
+        action.latest_update = action.recent_updates[0] if action.recent_updates else None
+    access_log(request, action=AccessAction.EXPORT)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = HttpResponse(exports.actions_csv(actions), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="action-plan-{stamp}.csv"'
+        return response
+    response = HttpResponse(exports.actions_xlsx(actions), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="action-plan-{stamp}.xlsx"'
+    return response

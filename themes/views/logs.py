@@ -1,0 +1,56 @@
+"""The two theme logs (cases by theme, filtered) and recording the themes of one case."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rapidreview.accounts.decorators import role_required
+from rapidreview.audit.services import access_log
+from rapidreview.db import DomainError
+from referrals.selectors import get_visible_case
+
+from .. import selectors, services
+from ..forms import CaseThemesForm, LogFilterForm
+from ..models import ThemeLog
+from .common import THEME_VIEWERS
+
+
+@require_GET
+@role_required(*THEME_VIEWERS)
+def theme_log(request, log):
+    if log not in ThemeLog.values:
+        raise Http404
+    form = LogFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.log_cases(user=request.user, log=log, theme=filters.get("theme"), year=filters.get("year"),
+                                agency=filters.get("agency"))
+    page = Paginator(cases, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "themes/log.html", {"log": ThemeLog(log), "form": form, "page": page,
+                                               "query": query.urlencode(), "section": log})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*THEME_VIEWERS)
+def case_themes_record(request, case_id, log):
+    if log not in ThemeLog.values:
+        raise Http404
+    case = get_visible_case(request.user, case_id)
+    current = [row.theme for row in selectors.case_themes(case=case, log=log)]
+    form = CaseThemesForm(request.POST or None, current=current, initial={"themes": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_log_themes(case=case, themes=list(form.cleaned_data["themes"]), log=log,
+                                     actor=request.user, source=form.cleaned_data["source"])
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Themes saved.")
+            return redirect(case.get_absolute_url())
+    access_log(request, obj=case, case_id=case.pk)
+    return render(request, "form_page.html", {
+        "form": form, "title": f"Themes: {ThemeLog(log).label.lower()}", "caption": case.reference,
+        "back_url": case.get_absolute_url()})
