@@ -21,14 +21,27 @@ from ..models import (
     SheetStatus,
     Signature,
     SignatureOutcome,
+    section_anchor,
 )
 
 PARTNERS = (StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE)
-REQUIRED_TO_SEND = {"case_summary": "case summary", "agency_involvement": "agency involvement",
-                    "analysis": "analysis", "learning": "learning identified",
-                    "criteria_met": "whether the criteria for a local review are met",
-                    "national_issues": "whether national issues arise",
-                    "recommendation": "recommended next step", "rationale": "rationale"}
+# What each section needs before the sheet can be sent, as the error summary says it.
+REQUIRED_TO_SEND = {"case_summary": "Write the case summary",
+                    "agency_involvement": "Write the agency involvement and key practice episodes",
+                    "analysis": "Write the analysis",
+                    "learning": "Write the learning identified",
+                    "criteria_met": "Say whether the criteria for a local review are met",
+                    "national_issues": "Say whether national issues arise",
+                    "recommendation": "Choose the recommended next step",
+                    "rationale": "Give the rationale for the recommendation"}
+
+
+class SheetNotReady(DomainError):
+    """The sheet cannot be sent for signature yet; ``problems`` are (message, anchor on the sheet page) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__(" ".join(f"{message}." for message, _ in problems))
 
 
 def sheet_prefill(case: Case) -> dict:
@@ -132,14 +145,13 @@ def sheet_send(*, sheet: DecisionSheet, actor) -> DecisionSheetVersion:
     if sheet.case.stage != Stage.DECISION:
         raise DomainError("The decision sheet can only be sent while the case is at the decision stage.")
     version = sheet.current
-    missing = [label for field, label in REQUIRED_TO_SEND.items() if not getattr(version, field)]
-    if missing:
-        raise DomainError("Complete these sections before sending the sheet for signature: " + ", ".join(missing)
-                          + ".")
-    for partner in PARTNERS:
-        if not executive_for_partner(partner).exists():
-            raise DomainError(f"No executive member signs for {StatutoryPartner(partner).label.lower()}. "
-                              "Ask an administrator to add one.")
+    problems = [(message, section_anchor(field)) for field, message in REQUIRED_TO_SEND.items()
+                if not getattr(version, field)]
+    problems += [(f"Ask an administrator to add an executive member who signs for "
+                  f"{StatutoryPartner(partner).label.lower()}", f"signature-{partner}")
+                 for partner in PARTNERS if not executive_for_partner(partner).exists()]
+    if problems:
+        raise SheetNotReady(problems)
     version.frozen_at = timezone.now()
     version.save(update_fields=["frozen_at", "updated_at"])
     sheet.status = SheetStatus.OUT_FOR_SIGNATURE

@@ -1,19 +1,18 @@
 """The meeting record and the vote."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
-from rapidreview.db import DomainError
 
 from ..forms import ImmediateActionForm, MeetingRecordForm, VoteForm
 from ..selectors import meeting_for, tally, votes_for
 from ..services import immediate_action_add, meeting_save, vote_close, vote_record
 from ..services.meeting import MEETING_STAGES
-from .common import form_page, visible_case
+from .common import form_page, handle_action, handle_form, visible_case
 
 MEETING_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.PANEL_MEMBER, Role.EXECUTIVE)
 WRITERS = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
@@ -50,21 +49,18 @@ def meeting_edit(request, case_id):
         initial["themes"] = list(meeting.themes.all())
         initial.update({f"presentation_{p.agency_id}": p.notes for p in meeting.presentations.all()})
     form = MeetingRecordForm(request.POST or None, initial=initial, agencies=agencies)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting_save(case=case, actor=request.user, meeting_date=data["meeting_date"],
-                         chair_overview=data["chair_overview"], themes=data["themes"],
-                         areas_for_learning=data["areas_for_learning"], cspr_criteria_met=data["cspr_criteria_met"],
-                         cspr_criteria_reasons=data["cspr_criteria_reasons"], national_issues=data["national_issues"],
-                         national_issues_detail=data["national_issues_detail"], presentations=form.presentations())
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Meeting record saved.")
-            return redirect("decisions:meeting", case_id=case.pk)
-    return form_page(request, form=form, case=case, title="Panel meeting record",
-                     back_url=reverse("decisions:meeting", args=[case.pk]))
+    meeting_url = reverse("decisions:meeting", args=[case.pk])
+    if saved := handle_form(
+            request, form,
+            save=lambda data: meeting_save(
+                case=case, actor=request.user, meeting_date=data["meeting_date"],
+                chair_overview=data["chair_overview"], themes=data["themes"],
+                areas_for_learning=data["areas_for_learning"], cspr_criteria_met=data["cspr_criteria_met"],
+                cspr_criteria_reasons=data["cspr_criteria_reasons"], national_issues=data["national_issues"],
+                national_issues_detail=data["national_issues_detail"], presentations=form.presentations()),
+            success="Meeting record saved.", next_url=meeting_url):
+        return saved
+    return form_page(request, form=form, case=case, title="Panel meeting record", back_url=meeting_url)
 
 
 @role_required(*WRITERS)
@@ -72,17 +68,14 @@ def meeting_edit(request, case_id):
 def immediate_action_new(request, case_id):
     case = visible_case(request, case_id)
     form = ImmediateActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            immediate_action_add(case=case, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Immediate action added to the statutory review action plan.")
-            return redirect("decisions:meeting", case_id=case.pk)
+    meeting_url = reverse("decisions:meeting", args=[case.pk])
+    if saved := handle_form(request, form,
+                            save=lambda data: immediate_action_add(case=case, actor=request.user, **data),
+                            success="Immediate action added to the statutory review action plan.",
+                            next_url=meeting_url):
+        return saved
     return form_page(request, form=form, case=case, title="Add an immediate action",
-                     intro="The action goes straight into the statutory review action plan.",
-                     back_url=reverse("decisions:meeting", args=[case.pk]))
+                     intro="The action goes straight into the statutory review action plan.", back_url=meeting_url)
 
 
 def _vote_context(request, case):
@@ -121,15 +114,13 @@ def vote(request, case_id):
             messages.error(request, "You cannot record this vote: only voting members present at a quorate meeting "
                                     "without a conflict of interest can vote, and only while the vote is open.")
             return render(request, "decisions/vote.html", context, status=400)
-        if form.is_valid():
-            member = form.cleaned_data.get("member") or request.user
-            try:
-                vote_record(case=case, member=member, choice=form.cleaned_data["choice"], actor=request.user)
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, f"Vote recorded for {member.full_name}.")
-                return redirect("decisions:vote", case_id=case.pk)
+        if saved := handle_form(
+                request, form,
+                save=lambda data: vote_record(case=case, member=data.get("member") or request.user,
+                                              choice=data["choice"], actor=request.user),
+                success=lambda vote: f"Vote recorded for {vote.member.full_name}.",
+                next_url=reverse("decisions:vote", args=[case.pk])):
+            return saved
         context[key] = form
         return render(request, "decisions/vote.html", context, status=400)
     return render(request, "decisions/vote.html", context)
@@ -139,10 +130,7 @@ def vote(request, case_id):
 @require_POST
 def vote_close_view(request, case_id):
     case = visible_case(request, case_id)
-    try:
-        vote_close(case=case, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("decisions:vote", case_id=case.pk)
-    messages.success(request, "The vote has closed. The case has moved on to the decision sheet.")
-    return redirect("decisions:sheet", case_id=case.pk)
+    return handle_action(request, lambda: vote_close(case=case, actor=request.user),
+                         success="The vote has closed. The case has moved on to the decision sheet.",
+                         next_url=reverse("decisions:sheet", args=[case.pk]),
+                         refused_url=reverse("decisions:vote", args=[case.pk]))

@@ -1,15 +1,13 @@
 """The National Panel, the practice review and the no-review outcome."""
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
-from rapidreview.db import DomainError
 
 from ..forms import (
     ActionFormSet,
@@ -43,14 +41,13 @@ from ..services import (
     participation_update,
 )
 from ..services.national_panel import national_panel_deadline
-from .common import form_page, visible_case
+from .common import form_page, handle_form, visible_case
 
 BU = Role.BUSINESS_UNIT
 
 
-def _done(request, message, url):
-    messages.success(request, message)
-    return redirect(url)
+def _sheet_url(case):
+    return reverse("decisions:sheet", args=[case.pk])
 
 
 @role_required(BU)
@@ -58,18 +55,13 @@ def _done(request, message, url):
 def national_panel_send_view(request, case_id):
     case = visible_case(request, case_id)
     form = NationalPanelSendForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            national_panel_send(case=case, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, "Date sent to the National Panel recorded.",
-                         reverse("decisions:sheet", args=[case.pk]))
+    if saved := handle_form(request, form, save=lambda data: national_panel_send(case=case, actor=request.user, **data),
+                            success="Date sent to the National Panel recorded.", next_url=_sheet_url(case)):
+        return saved
     deadline = national_panel_deadline(case)
     intro = (f"The deadline is {deadline:%-d %B %Y}. After it, give the reason for the delay." if deadline else "")
     return form_page(request, form=form, case=case, title="Send the decision to the National Panel", intro=intro,
-                     back_url=reverse("decisions:sheet", args=[case.pk]))
+                     back_url=_sheet_url(case))
 
 
 @role_required(BU)
@@ -77,16 +69,12 @@ def national_panel_send_view(request, case_id):
 def national_panel_response_view(request, case_id):
     case = visible_case(request, case_id)
     form = NationalPanelResponseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            national_panel_record_response(case=case, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, "The National Panel's response has been recorded.",
-                         reverse("decisions:sheet", args=[case.pk]))
+    if saved := handle_form(request, form,
+                            save=lambda data: national_panel_record_response(case=case, actor=request.user, **data),
+                            success="The National Panel's response has been recorded.", next_url=_sheet_url(case)):
+        return saved
     return form_page(request, form=form, case=case, title="Record the National Panel's response",
-                     back_url=reverse("decisions:sheet", args=[case.pk]))
+                     back_url=_sheet_url(case))
 
 
 @role_required(BU)
@@ -95,18 +83,15 @@ def no_cspr_view(request, case_id):
     case = visible_case(request, case_id)
     form = NoCsprForm(request.POST or None)
     formset = ActionFormSet(request.POST or None, prefix="actions")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        actions = [f.cleaned_data for f in formset if f.cleaned_data.get("description")]
-        try:
-            no_cspr_record(case=case, actor=request.user, actions=actions, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, "Outcome recorded. The learning and actions are in the statutory review action plan.",
-                         reverse("decisions:sheet", args=[case.pk]))
+    if saved := handle_form(
+            request, form, formsets=[formset],
+            save=lambda data: no_cspr_record(case=case, actor=request.user, **data, actions=[
+                row.cleaned_data for row in formset if row.cleaned_data.get("description")]),
+            success="Outcome recorded. The learning and actions are in the statutory review action plan.",
+            next_url=_sheet_url(case)):
+        return saved
     return form_page(request, form=form, case=case, title="No practice review: what happens instead",
-                     template="decisions/no_cspr.html", formset=formset,
-                     back_url=reverse("decisions:sheet", args=[case.pk]))
+                     template="decisions/no_cspr.html", formset=formset, back_url=_sheet_url(case))
 
 
 @role_required(BU)
@@ -115,18 +100,14 @@ def cspr_commission_view(request, case_id):
     case = visible_case(request, case_id)
     sheet = sheet_for(case)
     form = CsprCommissionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cspr_commission(case=case, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, "Practice review commissioned. The 6-month clock has started.",
-                         reverse("decisions:cspr", args=[case.pk]))
+    if saved := handle_form(request, form, save=lambda data: cspr_commission(case=case, actor=request.user, **data),
+                            success="Practice review commissioned. The 6-month clock has started.",
+                            next_url=reverse("decisions:cspr", args=[case.pk])):
+        return saved
     recommendation = sheet.current.get_recommendation_display() if sheet and sheet.current else ""
     return form_page(request, form=form, case=case, title="Commission a Child Safeguarding Practice Review",
                      intro=f"The signed decision recommends: {recommendation}." if recommendation else "",
-                     back_url=reverse("decisions:sheet", args=[case.pk]))
+                     back_url=_sheet_url(case))
 
 
 def _cspr(request, case_id) -> Cspr:
@@ -153,22 +134,17 @@ def cspr_detail(request, case_id):
     })
 
 
-def _cspr_form(request, case_id, *, form_class, title, service, message, instance_kwargs=None, obj=None,
-               extra=None, initial=None):
+def _cspr_form(request, case_id, *, form_class, title, save, success, obj=None, initial=None):
+    """A form page of the practice review: ``save(cspr, cleaned_data)``, then back to the review."""
     cspr = _cspr(request, case_id)
     form_kwargs = {"initial": initial or {}}
     if obj is not None and issubclass(form_class, forms.ModelForm):
         form_kwargs = {"instance": obj}
     form = form_class(request.POST or None, **form_kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(cspr=cspr, form=form)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, message, reverse("decisions:cspr", args=[cspr.case_id]))
-    return form_page(request, form=form, case=cspr.case, title=title, caption=cspr.case.reference,
-                     back_url=reverse("decisions:cspr", args=[cspr.case_id]), **(extra or {}))
+    cspr_url = reverse("decisions:cspr", args=[cspr.case_id])
+    if saved := handle_form(request, form, save=lambda data: save(cspr, data), success=success, next_url=cspr_url):
+        return saved
+    return form_page(request, form=form, case=cspr.case, title=title, caption=cspr.case.reference, back_url=cspr_url)
 
 
 @role_required(BU)
@@ -177,20 +153,19 @@ def cspr_edit(request, case_id):
     cspr = _cspr(request, case_id)
     initial = {f: getattr(cspr, f) for f in ("methodology", "methodology_detail", "reviewers", "terms_of_reference",
                                              "planned_publication_on")}
-    return _cspr_form(request, case_id, form_class=CsprUpdateForm, title="Practice review details",
-                      initial=initial, message="Details saved.",
-                      service=lambda cspr, form: cspr_update(cspr=cspr, actor=request.user, **form.cleaned_data))
+    return _cspr_form(request, case_id, form_class=CsprUpdateForm, title="Practice review details", initial=initial,
+                      save=lambda cspr, data: cspr_update(cspr=cspr, actor=request.user, **data),
+                      success="Details saved.")
 
 
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def milestone_new(request, case_id):
-    return _cspr_form(request, case_id, form_class=MilestoneForm, title="Add a milestone", message="Milestone added.",
-                      service=lambda cspr, form: _milestone_add(cspr, form, request.user))
+    return _cspr_form(request, case_id, form_class=MilestoneForm, title="Add a milestone",
+                      save=lambda cspr, data: _milestone_add(cspr, data, request.user), success="Milestone added.")
 
 
-def _milestone_add(cspr, form, actor):
-    data = form.cleaned_data
+def _milestone_add(cspr, data, actor):
     milestone = milestone_add(cspr=cspr, actor=actor, kind=data["kind"], planned_on=data["planned_on"],
                               notes=data["notes"])
     if data["completed_on"]:
@@ -204,10 +179,11 @@ def milestone_edit(request, case_id, milestone_id):
     cspr = _cspr(request, case_id)
     milestone = get_object_or_404(CsprMilestone, pk=milestone_id, cspr=cspr)
     return _cspr_form(request, case_id, form_class=MilestoneForm, obj=milestone,
-                      title=f"Update milestone: {milestone.get_kind_display()}", message="Milestone saved.",
-                      service=lambda cspr, form: milestone_complete(
-                          milestone=milestone, actor=request.user, planned_on=form.cleaned_data["planned_on"],
-                          completed_on=form.cleaned_data["completed_on"], notes=form.cleaned_data["notes"]))
+                      title=f"Update milestone: {milestone.get_kind_display()}",
+                      save=lambda cspr, data: milestone_complete(
+                          milestone=milestone, actor=request.user, planned_on=data["planned_on"],
+                          completed_on=data["completed_on"], notes=data["notes"]),
+                      success="Milestone saved.")
 
 
 @role_required(BU)
@@ -217,9 +193,10 @@ def participation_edit(request, case_id, participation_id):
     participation = get_object_or_404(CsprParticipation.objects.select_related("agency"), pk=participation_id,
                                       cspr=cspr)
     return _cspr_form(request, case_id, form_class=ParticipationForm, obj=participation,
-                      title=f"Participation: {participation.agency.name}", message="Participation saved.",
-                      service=lambda cspr, form: participation_update(
-                          participation=participation, actor=request.user, **form.cleaned_data))
+                      title=f"Participation: {participation.agency.name}",
+                      save=lambda cspr, data: participation_update(participation=participation, actor=request.user,
+                                                                   **data),
+                      success="Participation saved.")
 
 
 @role_required(BU)
@@ -228,9 +205,10 @@ def process_edit(request, case_id, process_id=None):
     cspr = _cspr(request, case_id)
     process = get_object_or_404(ParallelProcess, pk=process_id, cspr=cspr) if process_id else None
     return _cspr_form(request, case_id, form_class=ParallelProcessForm, obj=process or ParallelProcess(cspr=cspr),
-                      title="Parallel process" if process else "Add a parallel process", message="Process saved.",
-                      service=lambda cspr, form: parallel_process_save(
-                          cspr=cspr, actor=request.user, process=process, **form.cleaned_data))
+                      title="Parallel process" if process else "Add a parallel process",
+                      save=lambda cspr, data: parallel_process_save(cspr=cspr, actor=request.user, process=process,
+                                                                    **data),
+                      success="Process saved.")
 
 
 @role_required(BU)
@@ -238,31 +216,30 @@ def process_edit(request, case_id, process_id=None):
 def report_sent(request, case_id):
     return _cspr_form(request, case_id, form_class=ReportSentForm,
                       title="Report sent to the National Panel and the Secretary of State",
-                      message="Date sent recorded.",
-                      service=lambda cspr, form: cspr_report_sent(cspr=cspr, actor=request.user, **form.cleaned_data))
+                      save=lambda cspr, data: cspr_report_sent(cspr=cspr, actor=request.user, **data),
+                      success="Date sent recorded.")
 
 
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def publish(request, case_id):
     return _cspr_form(request, case_id, form_class=PublishForm, title="Record publication",
-                      message="Publication recorded. The one-year implementation review clock has started.",
-                      service=lambda cspr, form: cspr_publish(cspr=cspr, actor=request.user, **form.cleaned_data))
+                      save=lambda cspr, data: cspr_publish(cspr=cspr, actor=request.user, **data),
+                      success="Publication recorded. The one-year implementation review clock has started.")
 
 
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def workshop(request, case_id):
     return _cspr_form(request, case_id, form_class=DateNotesForm, title="Learning workshop at publication",
-                      message="Learning workshop recorded.",
-                      service=lambda cspr, form: cspr_record_workshop(cspr=cspr, actor=request.user,
-                                                                      **form.cleaned_data))
+                      save=lambda cspr, data: cspr_record_workshop(cspr=cspr, actor=request.user, **data),
+                      success="Learning workshop recorded.")
 
 
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def implementation_review(request, case_id):
     return _cspr_form(request, case_id, form_class=DateNotesForm, title="One-year implementation review",
-                      message="Implementation review recorded. The case is closed.",
-                      service=lambda cspr, form: cspr_record_implementation_review(cspr=cspr, actor=request.user,
-                                                                                   **form.cleaned_data))
+                      save=lambda cspr, data: cspr_record_implementation_review(cspr=cspr, actor=request.user,
+                                                                               **data),
+                      success="Implementation review recorded. The case is closed.")

@@ -42,7 +42,7 @@ from ..services import (
 )
 from ..services.national_panel import national_panel_deadline
 from ..services.sheets import executive_partners
-from .common import form_page, visible_case
+from .common import form_page, handle_action, handle_form, visible_case
 
 
 def _sheet_or_404(case):
@@ -52,15 +52,23 @@ def _sheet_or_404(case):
     return sheet
 
 
+def _sheet_url(case):
+    return reverse("decisions:sheet", args=[case.pk])
+
+
 @role_required(*SHEET_READERS)
 @require_http_methods(["GET"])
 def sheet_detail(request, case_id):
-    case = visible_case(request, case_id)
+    return _sheet_page(request, visible_case(request, case_id))
+
+
+def _sheet_page(request, case, *, problems=(), status=200):
+    """The decision sheet page; ``problems`` ((message, anchor) pairs) fill its error summary."""
     sheet = sheet_for(case)
     context = {"case": case, "sheet": sheet, "is_bu": request.user.has_role(Role.BUSINESS_UNIT),
                "can_start": (sheet is None and case.stage == Stage.DECISION
                              and request.user.has_role(Role.BUSINESS_UNIT)),
-               "deadline": national_panel_deadline(case)}
+               "deadline": national_panel_deadline(case), "problems": problems}
     if sheet is not None:
         access_log(request, action=AccessAction.VIEW, obj=sheet, case_id=case.pk)
         partners = executive_partners(request.user)
@@ -76,20 +84,16 @@ def sheet_detail(request, case_id):
             "cspr": getattr(case, "cspr", None),
             "alternative": getattr(case, "alternative_learning", None),
         })
-    return render(request, "decisions/sheet.html", context)
+    return render(request, "decisions/sheet.html", context, status=status)
 
 
 @role_required(Role.BUSINESS_UNIT)
 @require_POST
 def sheet_start_view(request, case_id):
     case = visible_case(request, case_id, action=AccessAction.CHANGE)
-    try:
-        sheet_start(case=case, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("decisions:sheet", case_id=case.pk)
-    messages.success(request, "Decision sheet drafted from the meeting record. Check each section.")
-    return redirect("decisions:sheet_edit", case_id=case.pk)
+    return handle_action(request, lambda: sheet_start(case=case, actor=request.user),
+                         success="Decision sheet drafted from the meeting record. Check each section.",
+                         next_url=reverse("decisions:sheet_edit", args=[case.pk]), refused_url=_sheet_url(case))
 
 
 @role_required(Role.BUSINESS_UNIT)
@@ -102,33 +106,30 @@ def sheet_edit_view(request, case_id):
         messages.error(request, "The decision sheet is not a draft, so it cannot be edited." + hint)
         return redirect("decisions:sheet", case_id=case.pk)
     form = SheetForm(request.POST or None, instance=sheet.current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = sheet_edit(sheet=sheet, actor=request.user,
-                                 content={f: form.cleaned_data[f] for f in SECTION_FIELDS})
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Draft saved as version {version.number}.")
-            return redirect("decisions:sheet", case_id=case.pk)
+    if saved := handle_form(request, form,
+                            save=lambda data: sheet_edit(sheet=sheet, actor=request.user,
+                                                         content={f: data[f] for f in SECTION_FIELDS}),
+                            success=lambda version: f"Draft saved as version {version.number}.",
+                            next_url=_sheet_url(case)):
+        return saved
     status = 400 if request.method == "POST" else 200
     return form_page(request, form=form, case=case, title="Edit the decision sheet", status=status,
                      intro="Each save keeps a new version. The analysis should say how race, ethnicity, disability "
                            "and other inequalities shaped the child's experience and the practice around them.",
-                     back_url=reverse("decisions:sheet", args=[case.pk]))
+                     back_url=_sheet_url(case))
 
 
 @role_required(Role.BUSINESS_UNIT)
 @require_POST
 def sheet_send_view(request, case_id):
+    """Send for signature; a refusal shows the sheet page again with its problems in the error summary."""
     case = visible_case(request, case_id, action=AccessAction.CHANGE)
     sheet = _sheet_or_404(case)
     try:
         version = sheet_send(sheet=sheet, actor=request.user)
     except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Version {version.number} sent to the three statutory partners for signature.")
+        return _sheet_page(request, case, problems=getattr(exc, "problems", [(str(exc), "")]), status=400)
+    messages.success(request, f"Version {version.number} sent to the three statutory partners for signature.")
     return redirect("decisions:sheet", case_id=case.pk)
 
 
@@ -138,16 +139,13 @@ def sheet_withdraw_view(request, case_id):
     case = visible_case(request, case_id)
     sheet = _sheet_or_404(case)
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sheet_withdraw(sheet=sheet, actor=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "The sheet was withdrawn and can be edited. Every partner will sign again.")
-            return redirect("decisions:sheet", case_id=case.pk)
+    if saved := handle_form(request, form,
+                            save=lambda data: sheet_withdraw(sheet=sheet, actor=request.user, reason=data["reason"]),
+                            success="The sheet was withdrawn and can be edited. Every partner will sign again.",
+                            next_url=_sheet_url(case)):
+        return saved
     return form_page(request, form=form, case=case, title="Withdraw the decision sheet from signature",
-                     back_url=reverse("decisions:sheet", args=[case.pk]))
+                     back_url=_sheet_url(case))
 
 
 @role_required(Role.EXECUTIVE)
@@ -165,20 +163,16 @@ def sheet_sign(request, case_id):
         messages.error(request, "There is nothing for you to sign on this decision sheet.")
         return redirect("decisions:sheet", case_id=case.pk)
     form = SignForm(request.POST or None, partners=choices)
-    if request.method == "POST" and form.is_valid():
-        partner = form.cleaned_data.get("partner") or choices[0][0]
-        try:
-            signature_record(sheet=sheet, signer=request.user, partner=partner, outcome=form.cleaned_data["outcome"],
-                             reasons=form.cleaned_data["reasons"])
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Your answer has been recorded.")
-            return redirect("decisions:sheet", case_id=case.pk)
+    if saved := handle_form(request, form,
+                            save=lambda data: signature_record(
+                                sheet=sheet, signer=request.user, partner=data.get("partner") or choices[0][0],
+                                outcome=data["outcome"], reasons=data["reasons"]),
+                            success="Your answer has been recorded.", next_url=_sheet_url(case)):
+        return saved
     return form_page(request, form=form, case=case, template="decisions/sign.html",
                      title=f"Sign version {sheet.current.number} of the decision sheet",
                      version=sheet.current, sheet=sheet, signing_for=choices,
-                     back_url=reverse("decisions:sheet", args=[case.pk]))
+                     back_url=_sheet_url(case))
 
 
 @role_required(*SHEET_READERS)
@@ -228,18 +222,16 @@ def dispute_meeting(request, dispute_id):
     dispute = get_visible_dispute(request.user, dispute_id)
     case = visible_case(request, dispute.sheet.case_id, obj=dispute)
     form = DisputeMeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dispute_record_meeting(dispute=dispute, actor=request.user, meeting_on=form.cleaned_data["meeting_on"],
-                                   notes=form.cleaned_data["notes"])
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Meeting recorded. The business unit can now revise the sheet.")
-            return redirect("decisions:sheet", case_id=case.pk)
+    if saved := handle_form(request, form,
+                            save=lambda data: dispute_record_meeting(dispute=dispute, actor=request.user,
+                                                                     meeting_on=data["meeting_on"],
+                                                                     notes=data["notes"]),
+                            success="Meeting recorded. The business unit can now revise the sheet.",
+                            next_url=_sheet_url(case)):
+        return saved
     return form_page(request, form=form, case=case, title="Record the meeting with the rapid review chair",
                      intro=f"{dispute.signature.get_partner_display()} disputed: {dispute.signature.reasons}",
-                     back_url=reverse("decisions:sheet", args=[case.pk]))
+                     back_url=_sheet_url(case))
 
 
 @role_required(Role.BUSINESS_UNIT, Role.RR_CHAIR)
@@ -248,16 +240,13 @@ def dispute_escalate_view(request, dispute_id):
     dispute = get_visible_dispute(request.user, dispute_id)
     case = visible_case(request, dispute.sheet.case_id, obj=dispute)
     form = EscalateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dispute_escalate(dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Escalated to the chair of the Executive.")
-            return redirect("decisions:sheet", case_id=case.pk)
+    if saved := handle_form(request, form,
+                            save=lambda data: dispute_escalate(dispute=dispute, actor=request.user,
+                                                               reason=data["reason"]),
+                            success="Escalated to the chair of the Executive.", next_url=_sheet_url(case)):
+        return saved
     return form_page(request, form=form, case=case, title="Escalate the dispute to the chair of the Executive",
-                     back_url=reverse("decisions:sheet", args=[case.pk]))
+                     back_url=_sheet_url(case))
 
 
 @role_required(Role.EXECUTIVE)
@@ -271,18 +260,16 @@ def dispute_resolve_view(request, dispute_id):
         messages.error(request, "This dispute is not waiting for the chair of the Executive.")
         return redirect("decisions:sheet", case_id=case.pk)
     form = ResolveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dispute_resolve(dispute=dispute, actor=request.user, resolution=form.cleaned_data["resolution"])
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Resolution recorded. The business unit will revise the sheet for signature.")
-            return redirect("decisions:sheet", case_id=case.pk)
+    if saved := handle_form(request, form,
+                            save=lambda data: dispute_resolve(dispute=dispute, actor=request.user,
+                                                              resolution=data["resolution"]),
+                            success="Resolution recorded. The business unit will revise the sheet for signature.",
+                            next_url=_sheet_url(case)):
+        return saved
     return form_page(request, form=form, case=case, title="Resolve the escalated dispute",
                      intro=f"{dispute.signature.get_partner_display()} disputed: {dispute.signature.reasons}. "
                            f"Escalated because: {dispute.escalation_reason}",
-                     back_url=reverse("decisions:sheet", args=[case.pk]))
+                     back_url=_sheet_url(case))
 
 
 @role_required(Role.BUSINESS_UNIT)
@@ -290,10 +277,7 @@ def dispute_resolve_view(request, dispute_id):
 def sheet_revise_view(request, case_id):
     case = visible_case(request, case_id, action=AccessAction.CHANGE)
     sheet = _sheet_or_404(case)
-    try:
-        version = sheet_revise(sheet=sheet, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("decisions:sheet", case_id=case.pk)
-    messages.success(request, f"Version {version.number} opened for revision. Every partner will sign again.")
-    return redirect("decisions:sheet_edit", case_id=case.pk)
+    return handle_action(request, lambda: sheet_revise(sheet=sheet, actor=request.user),
+                         success=lambda version: f"Version {version.number} opened for revision. Every partner will "
+                                                 "sign again.",
+                         next_url=reverse("decisions:sheet_edit", args=[case.pk]), refused_url=_sheet_url(case))

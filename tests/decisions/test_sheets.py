@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 from django.core import mail
+from pytest_django.asserts import assertInHTML
 
 from decisions import services
 from decisions.models import DecisionSheetVersion, DisputeStatus, SheetStatus, Signature
@@ -253,3 +254,51 @@ def test_the_business_unit_starts_and_edits_the_sheet_in_the_browser(client, dec
 def test_the_sheet_cannot_be_started_before_the_vote_closes(case, people, bu):
     with pytest.raises(DomainError, match="vote has closed"):
         services.sheet_start(case=case, actor=bu)
+
+
+def _error_summary(page: str) -> str:
+    start = page.index('<div class="govuk-error-summary"')
+    return page[start:page.index("</ul>", start)]
+
+
+def test_a_refused_send_lists_each_missing_section_in_the_error_summary(client, decision_case, bu, executives):
+    sheet = services.sheet_start(case=decision_case, actor=bu)
+    client.force_login(bu)
+    response = client.post(f"/decisions/case/{decision_case.pk}/sheet/send/")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<title>Error: Decision sheet" in page
+    summary = _error_summary(page)
+    assert 'tabindex="-1"' in summary and 'role="alert"' in summary and "There is a problem" in summary
+    assertInHTML('<li><a href="#section-analysis">Write the analysis</a></li>', summary)
+    assertInHTML('<li><a href="#section-recommendation">Give the rationale for the recommendation</a></li>',
+                 summary)
+    assert 'id="section-analysis"' in page and 'id="section-recommendation"' in page
+    assert "govuk-notification-banner" not in page  # not a flash message as well
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.DRAFT and sheet.current.frozen_at is None
+
+
+def test_a_refused_send_links_a_missing_executive_to_the_partners_signature_row(client, draft, bu):
+    client.force_login(bu)
+    response = client.post(f"/decisions/case/{draft.case_id}/sheet/send/")
+    assert response.status_code == 400
+    page = response.content.decode()
+    summary = _error_summary(page)
+    assertInHTML('<li><a href="#signature-police">Ask an administrator to add an executive member who signs for '
+                 "police</a></li>", summary)
+    assert 'id="signature-police"' in page and "#section-" not in summary
+
+
+def test_a_refusal_with_nowhere_to_point_is_listed_without_a_link(client, out_for_signature, bu):
+    client.force_login(bu)
+    response = client.post(f"/decisions/case/{out_for_signature.case_id}/sheet/send/")
+    assert response.status_code == 400
+    assertInHTML("<li>Only a draft decision sheet can be sent for signature.</li>",
+                 _error_summary(response.content.decode()))
+
+
+def test_the_sheet_page_has_no_error_summary_when_nothing_was_refused(client, draft, bu):
+    client.force_login(bu)
+    page = client.get(f"/decisions/case/{draft.case_id}/sheet/").content.decode()
+    assert "govuk-error-summary" not in page and "<title>Error:" not in page

@@ -128,3 +128,19 @@ def test_the_decisions_index_shows_one_year_at_a_time(client, signed, executives
     assert f"?year={older}" in page and signed.case.reference in page
     assert "No signed decisions yet" not in client.get(f"/decisions/?year={older}").content.decode()
     assert signed.case.reference in client.get("/decisions/?year=nonsense").content.decode()
+
+
+def test_a_form_page_shows_a_refusal_in_the_error_summary(client, draft, bu):
+    client.force_login(bu)
+    response = client.post(f"/decisions/case/{draft.case_id}/sheet/withdraw/", {"reason": "Typo"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-error-summary" in page and "Only a sheet that is out for signature can be withdrawn." in page
+    assert "<title>Error: " in page
+
+
+def test_a_refused_button_goes_back_with_the_reason_as_a_message(client, draft, bu):
+    client.force_login(bu)
+    response = client.post(f"/decisions/case/{draft.case_id}/sheet/revise/", follow=True)
+    assert response.redirect_chain == [(f"/decisions/case/{draft.case_id}/sheet/", 302)]
+    assert "Only a disputed decision sheet can be revised." in response.content.decode()

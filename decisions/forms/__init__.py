@@ -1,0 +1,26 @@
+"""Forms for the panel's outcome, one module per part of the process (as the views are)."""
+
+from .meeting import ImmediateActionForm, MeetingRecordForm, VoteForm  # noqa: F401
+from .outcome import (  # noqa: F401
+    ActionFormSet,
+    ActionRowForm,
+    CsprCommissionForm,
+    CsprUpdateForm,
+    DateNotesForm,
+    MilestoneForm,
+    NationalPanelResponseForm,
+    NationalPanelSendForm,
+    NoCsprForm,
+    ParallelProcessForm,
+    ParticipationForm,
+    PublishForm,
+    ReportSentForm,
+)
+from .sheets import (  # noqa: F401
+    DisputeMeetingForm,
+    EscalateForm,
+    ResolveForm,
+    SheetForm,
+    SignForm,
+    WithdrawForm,
+)

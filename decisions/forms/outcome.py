@@ -1,0 +1,136 @@
+"""Forms of the National Panel, the practice review and the no-review outcome."""
+
+from django import forms
+
+from rapidreview.accounts.models import Agency
+from rapidreview.forms import GovUKFormMixin
+
+from ..models import (
+    AlternativeKind,
+    CsprMilestone,
+    CsprParticipation,
+    Methodology,
+    NationalPanelResponse,
+    ParallelProcess,
+)
+from .common import date_field
+
+
+class NationalPanelSendForm(GovUKFormMixin, forms.Form):
+    submit_label = "Record date sent"
+    sent_on = date_field("Date sent to the National Panel")
+    late_reason = forms.CharField(label="Reason for sending after the deadline", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text="Only needed when the decision is sent after the deadline.")
+
+
+class NationalPanelResponseForm(GovUKFormMixin, forms.Form):
+    submit_label = "Record response"
+    response_on = date_field("Date of the response")
+    response = forms.ChoiceField(label="The National Panel's response", choices=NationalPanelResponse.choices,
+                                 widget=forms.RadioSelect,
+                                 error_messages={"required": "Choose agree, disagree or advice"})
+    text = forms.CharField(label="What the National Panel said", widget=forms.Textarea(attrs={"rows": 5}),
+                           error_messages={"required": "Enter what the National Panel said"})
+
+
+class NoCsprForm(GovUKFormMixin, forms.Form):
+    submit_label = "Record outcome"
+    kind = forms.ChoiceField(label="What will happen instead of a practice review?", choices=AlternativeKind.choices,
+                             widget=forms.RadioSelect, error_messages={"required": "Choose what will happen instead"})
+    detail = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    learning = forms.CharField(label="Learning identified", widget=forms.Textarea(attrs={"rows": 5}),
+                               error_messages={"required": "Enter the learning identified"})
+
+
+class ActionRowForm(forms.Form):
+    description = forms.CharField(label="Action", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}))
+    agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), required=False,
+                                    label="Agency", widget=forms.Select(attrs={"class": "govuk-select"}))
+    due_on = forms.DateField(label="Due date (day/month/year, for example 27/3/2026)", required=False,
+                             input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                             widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("description"):
+            if not data.get("agency"):
+                self.add_error("agency", "Choose the agency that owns the action")
+            if not data.get("due_on"):
+                self.add_error("due_on", "Enter the due date as day/month/year")
+        return data
+
+
+ActionFormSet = forms.formset_factory(ActionRowForm, extra=1, max_num=20)
+
+
+class CsprCommissionForm(GovUKFormMixin, forms.Form):
+    submit_label = "Commission the review"
+    methodology = forms.ChoiceField(choices=Methodology.choices, widget=forms.RadioSelect, label="Methodology",
+                                    error_messages={"required": "Choose the methodology"})
+    methodology_detail = forms.CharField(label="About the methodology", required=False,
+                                         widget=forms.Textarea(attrs={"rows": 3}))
+    reviewers = forms.CharField(label="Reviewer or reviewers", max_length=300,
+                                error_messages={"required": "Enter the reviewer or reviewers"})
+    terms_of_reference = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}),
+                                         error_messages={"required": "Enter the terms of reference"})
+    started_on = date_field("Start date")
+
+
+class CsprUpdateForm(CsprCommissionForm):
+    submit_label = "Save details"
+    planned_publication_on = date_field("Planned publication date", required=False)
+
+    def build_layout(self):
+        del self.fields["started_on"]
+
+
+class MilestoneForm(GovUKFormMixin, forms.ModelForm):
+    submit_label = "Save milestone"
+    planned_on = date_field("Planned date", required=False)
+    completed_on = date_field("Date done", required=False)
+
+    class Meta:
+        model = CsprMilestone
+        fields = ["kind", "planned_on", "completed_on", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "kind": forms.RadioSelect}
+
+
+class ParticipationForm(GovUKFormMixin, forms.ModelForm):
+    submit_label = "Save"
+
+    class Meta:
+        model = CsprParticipation
+        fields = ["status", "notes"]
+        widgets = {"status": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ParallelProcessForm(GovUKFormMixin, forms.ModelForm):
+    submit_label = "Save process"
+
+    class Meta:
+        model = ParallelProcess
+        fields = ["kind", "description", "status", "may_delay_publication", "notes"]
+        widgets = {"kind": forms.RadioSelect, "status": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"may_delay_publication": "This may delay publication"}
+
+
+class DateNotesForm(GovUKFormMixin, forms.Form):
+    submit_label = "Save"
+    held_on = date_field("Date held")
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReportSentForm(GovUKFormMixin, forms.Form):
+    submit_label = "Record date sent"
+    sent_on = date_field("Date sent to the National Panel and the Secretary of State")
+
+
+class PublishForm(GovUKFormMixin, forms.Form):
+    submit_label = "Record publication"
+    published_on = date_field("Publication date")
+    pseudonym = forms.CharField(label="Pseudonym used in the report", max_length=60,
+                                help_text='For example, "Child Q". Never the child\'s name.',
+                                error_messages={"required": "Enter the pseudonym"})
+    published_url = forms.URLField(label="Link to the published report", required=False, assume_scheme="https")

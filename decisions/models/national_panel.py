@@ -1,0 +1,59 @@
+"""The signed decision sent to the National Panel, and what happens when no practice review is held."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from rapidreview.db import TimeStampedModel
+from referrals.models import Case
+
+User = settings.AUTH_USER_MODEL
+
+
+class NationalPanelResponse(models.TextChoices):
+    AGREE = "agree", "Agrees with the decision"
+    DISAGREE = "disagree", "Disagrees with the decision"
+    ADVICE = "advice", "Gives advice"
+
+
+class NationalPanelSubmission(TimeStampedModel):
+    """The signed decision sent to the National Panel, and its response.
+
+    States: sent (``sent_on`` set by ``national_panel_send``; the case moves to ``national_panel``) and
+    answered (``response_on`` set by ``national_panel_record_response``).
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="national_panel_submission")
+    sent_on = models.DateField(db_index=True)
+    working_day = models.SmallIntegerField(help_text="Working days after the notification.")
+    late_reason = models.TextField(blank=True)
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    response_on = models.DateField(null=True, blank=True, db_index=True)
+    response = models.CharField(max_length=10, choices=NationalPanelResponse.choices, blank=True, db_index=True)
+    response_text = models.TextField(blank=True)
+    response_recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                             related_name="+")
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    def __str__(self):
+        return f"National Panel submission for {self.case}"
+
+
+class AlternativeKind(models.TextChoices):
+    SINGLE_AGENCY = "single_agency", "Single-agency learning"
+    MULTI_AGENCY = "multi_agency", "Multi-agency learning review"
+    OTHER = "other", "Other"
+
+
+class AlternativeLearning(TimeStampedModel):
+    """What happens instead when no practice review is held. The case closes once the National Panel answers."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="alternative_learning")
+    kind = models.CharField("what will happen instead", max_length=20, choices=AlternativeKind.choices)
+    detail = models.TextField(blank=True)
+    learning = models.TextField("learning identified")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.case}"
