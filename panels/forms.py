@@ -124,7 +124,7 @@ class ScheduleForm(GovUKFormMixin, forms.Form):
         return data
 
     def meeting_at(self) -> datetime.datetime:
-        from .services import LONDON
+        from .services.common import LONDON
 
         return datetime.datetime.combine(self.cleaned_data["meeting_date"], self.cleaned_data["start_time"],
                                          tzinfo=LONDON)

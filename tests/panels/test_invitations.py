@@ -47,6 +47,13 @@ def test_every_invitee_gets_one_invitation_with_a_valid_calendar_file(scheduled,
     assert sent[0].attachments[0][2] == "text/calendar; method=REQUEST"
 
 
+def test_an_invitation_gives_the_time_the_govuk_way_and_the_calendar_file_keeps_machine_time(scheduled, members):
+    note = Notification.objects.get(kind="panels.invitation", recipient=members["police"])
+    assert note.subject.endswith("12 March 2026 at 10am")
+    assert "When: Thursday 12 March 2026 at 10am (UK time)" in note.body_text
+    assert "DTSTART;TZID=Europe/London:20260312T100000" in bytes(note.attachments.get().content).decode()
+
+
 def test_invitations_never_name_the_child(scheduled):
     for note in Notification.objects.filter(kind="panels.invitation"):
         text = note.subject + note.body_text + bytes(note.attachments.get().content).decode()

@@ -74,7 +74,7 @@ def test_the_business_unit_sets_up_and_schedules_a_panel_in_the_browser(bu_clien
         bu_client.post(reverse("panels:send_invitations", args=[case.pk]))
     assert Notification.objects.filter(kind="panels.invitation").count() == 5
     page = bu_client.get(reverse("panels:panel", args=[case.pk])).content.decode()
-    assert "Thursday 12 March 2026 at 10:00" in page
+    assert "Thursday 12 March 2026 at 10am" in page
 
 
 def test_a_date_past_the_limit_shows_an_error_and_keeps_what_was_typed(bu_client, panel):

@@ -1,0 +1,183 @@
+"""Who is invited to a case's panel, and the calendar invitations and cancellations they are e-mailed."""
+
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from rapidreview.accounts.models import User
+from rapidreview.accounts.selectors import agency_leads
+from rapidreview.db import DomainError
+from rapidreview.notifications.services import notify
+from rapidreview.templatetags.govuk import govuk_time
+from referrals.models import Case
+from referrals.services import case_record_event
+
+from .. import selectors
+from ..ics import panel_ics
+from ..models import Panel, PanelInvitation, PanelState
+from .common import LONDON, lock, long_date, require_stage
+
+
+def papers_url(case: Case) -> str:
+    """The link to the quality-assured agency check pack, when the agency checks app provides one."""
+    try:
+        return settings.SITE_URL + reverse("agencychecks:pack", args=[case.pk])
+    except NoReverseMatch:
+        return ""
+
+
+# ---- who is invited ------------------------------------------------------------------------------------------------
+
+def invitee_choices(case: Case) -> list[dict]:
+    """Case-by-case people the business unit may tick: case-by-case panel members, then the safeguarding leads of
+    the agencies involved. ``involved`` marks those the referral's list of agencies pre-selects."""
+    involved = set(case.involved_agencies.values_list("pk", flat=True))
+    core_ids = set(selectors.core_assignments().values_list("user_id", flat=True))
+    rows, seen = [], set()
+    for a in selectors.case_by_case_assignments():
+        if a.user_id in seen or a.user_id in core_ids:
+            continue
+        seen.add(a.user_id)
+        rows.append({"user": a.user, "agency": a.user.agency, "seat": a.title or a.user.job_title,
+                     "voting": a.voting, "involved": a.user.agency_id in involved, "member": True})
+    for agency in case.involved_agencies.all():
+        for lead in agency_leads(agency):
+            if lead.pk in seen or lead.pk in core_ids:
+                continue
+            seen.add(lead.pk)
+            rows.append({"user": lead, "agency": agency, "seat": f"Safeguarding lead, {agency.name}",
+                         "voting": False, "involved": True, "member": False})
+    return rows
+
+
+@transaction.atomic
+def panel_set_up(*, case: Case, invitee_ids: Iterable, actor: User) -> Panel:
+    """Create (or update) the case's panel: invite every current core member and the chosen case-by-case people.
+
+    People no longer ticked are taken off; if they had been sent an invitation they get a cancellation.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_stage(case)
+    panel, created = Panel.objects.get_or_create(
+        case=case, defaults={"created_by": actor, "ics_uid": f"panel-{uuid.uuid4()}@rapidreview"})
+    panel = lock(panel)
+    if panel.state == PanelState.HELD:
+        raise DomainError("The panel has already met; its invitations can no longer change.")
+    invitations_sync(panel=panel, invitee_ids=invitee_ids)
+    if created:
+        case_record_event(case=case, kind="panel", actor=actor, summary="Rapid review panel set up")
+    if panel.invitations_sent_at and panel.state == PanelState.SCHEDULED:
+        send_invitations(panel)
+    return panel
+
+
+def invitations_sync(*, panel: Panel, invitee_ids: Iterable) -> None:
+    """Make the panel's invitations the current core members plus ``invitee_ids`` (case-by-case choices).
+
+    Called by ``panel_set_up`` (which checks the stage and locks); the demo also uses it for panels that met.
+    """
+    case = panel.case
+    chosen = {str(i) for i in invitee_ids}
+    choices = {str(row["user"].pk): row for row in invitee_choices(case)}
+    unknown = chosen - set(choices)
+    if unknown:
+        raise DomainError("Choose people from the list.")
+    conflicted = set(str(i) for i in selectors.conflicted_user_ids(case).values_list("user_id", flat=True))
+
+    existing = {str(inv.user_id): inv for inv in panel.invitations.select_related("user")}
+    wanted: dict[str, dict] = {}
+    for a in selectors.core_assignments():
+        if str(a.user_id) in conflicted or str(a.user_id) in wanted:
+            continue
+        wanted[str(a.user_id)] = {"user": a.user, "agency": a.user.agency, "seat": a.title or a.user.job_title,
+                                  "statutory_partner": a.statutory_partner or (a.user.agency.statutory_partner
+                                                                               if a.user.agency else ""),
+                                  "voting": a.voting, "core": True, "is_chair": a.is_chair}
+    assignments = {str(a.user_id): a for a in selectors.case_by_case_assignments()}
+    for uid in chosen:
+        if uid in wanted or uid in conflicted:
+            continue
+        row = choices[uid]
+        a = assignments.get(uid)
+        partner = (a.statutory_partner if a else "") or (row["agency"].statutory_partner if row["agency"] else "")
+        wanted[uid] = {"user": row["user"], "agency": row["agency"], "seat": row["seat"], "voting": row["voting"],
+                       "statutory_partner": partner, "core": False, "is_chair": False}
+
+    removed = [inv for uid, inv in existing.items() if uid not in wanted and not inv.core]
+    if any(inv.sent_sequence is not None for inv in removed) and panel.state == PanelState.SCHEDULED:
+        # Taking someone off changes the meeting for everyone: the next SEQUENCE goes to all.
+        panel.sequence += 1
+        panel.save(update_fields=["sequence", "updated_at"])
+    for inv in removed:
+        if inv.sent_sequence is not None and panel.state == PanelState.SCHEDULED:
+            send_cancellation(panel, inv.user, panel.sequence, reason="You are no longer invited to this panel.")
+        inv.delete()
+    for uid, data in wanted.items():
+        if uid not in existing:
+            PanelInvitation.objects.create(panel=panel, **data)
+
+
+# ---- what they are sent --------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def panel_send_invitations(*, panel: Panel, actor: User) -> int:
+    """E-mail the calendar invitation to everyone not yet holding the current version. Returns how many were sent."""
+    panel = lock(panel)
+    require_stage(panel.case)
+    if panel.state != PanelState.SCHEDULED:
+        raise DomainError("Schedule the meeting before sending invitations.")
+    if not panel.invitations.exists():
+        raise DomainError("Set up the panel and choose who to invite first.")
+    first = panel.invitations_sent_at is None
+    sent = send_invitations(panel)
+    if first:
+        case_record_event(case=panel.case, kind="panel", actor=actor,
+                          summary=f"Panel invitations sent to {sent} people")
+    return sent
+
+
+def send_invitations(panel: Panel) -> int:
+    """Send the current version to each invitee holding an older one (conflicted members are left out).
+
+    Also called when setting up or scheduling changes a panel whose invitations have gone out; the caller has
+    locked the panel.
+    """
+    conflicted = set(selectors.conflicted_user_ids(panel.case).values_list("user_id", flat=True))
+    invitations = [inv for inv in panel.invitations.select_related("user")
+                   if inv.user_id not in conflicted and inv.sent_sequence != panel.sequence]
+    papers = papers_url(panel.case)
+    count = 0
+    for inv in invitations:
+        update = inv.sent_sequence is not None or panel.sequence > 0
+        ics = panel_ics(panel, attendees=[inv.user], method="REQUEST", papers_url=papers)
+        local = panel.meeting_at.astimezone(LONDON)
+        subject = (f"{'Updated: ' if update else ''}Rapid review panel for case {panel.case.reference}, "
+                   f"{long_date(local.date())} at {govuk_time(local)}")
+        note = notify(to=inv.user, subject=subject, template="panels/email/invitation",
+                      context={"panel": panel, "invitation": inv, "update": update, "papers_url": papers,
+                               "local_start": local, "panel_url": settings.SITE_URL + panel.get_absolute_url()},
+                      kind="panels.invitation", key=f"panels:invite:{panel.pk}:{inv.user_id}:{panel.sequence}",
+                      related=panel, attachments=[("invite.ics", ics, "text/calendar; method=REQUEST")])
+        inv.sent_sequence = panel.sequence
+        inv.save(update_fields=["sent_sequence", "updated_at"])
+        count += 1 if note else 0
+    if invitations and panel.invitations_sent_at is None:
+        panel.invitations_sent_at = timezone.now()
+        panel.save(update_fields=["invitations_sent_at", "updated_at"])
+    return count
+
+
+def send_cancellation(panel: Panel, user: User, sequence: int, reason: str = ""):
+    """E-mail ``user`` the calendar cancellation (same UID, ``sequence``) that takes the meeting out of their diary."""
+    ics = panel_ics(panel, attendees=[user], method="CANCEL", sequence=sequence)
+    local = panel.meeting_at.astimezone(LONDON)
+    return notify(to=user, subject=f"Cancelled: rapid review panel for case {panel.case.reference}, "
+                                   f"{long_date(local.date())}",
+                  template="panels/email/cancellation",
+                  context={"panel": panel, "reason": reason, "local_start": local},
+                  kind="panels.cancellation", key=f"panels:cancel:{panel.pk}:{user.pk}:{sequence}", related=panel,
+                  attachments=[("invite.ics", ics, "text/calendar; method=CANCEL")])

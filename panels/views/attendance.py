@@ -1,0 +1,56 @@
+"""The meeting itself: recording who attended, and that it was held."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from rapidreview.accounts.decorators import role_required
+from rapidreview.db import DomainError
+
+from .. import selectors, services
+from ..forms import AttendanceForm, HeldForm
+from .common import BU, case_and_panel, form_error
+
+
+@role_required(BU)
+@require_http_methods(["GET", "POST"])
+def panel_attendance(request, case_id):
+    case, panel = case_and_panel(request, case_id)
+    invitations = list(selectors.invitations_for(panel))
+    forms = [AttendanceForm(request.POST or None, prefix=str(inv.pk), invitation=inv,
+                            initial={"attendance": inv.attendance, "substitute_name": inv.substitute_name})
+             for inv in invitations]
+    error = None
+    if request.method == "POST" and all([f.is_valid() for f in forms]):  # noqa: C419 - validate every row
+        rows = {f.invitation.pk: (f.cleaned_data["attendance"], f.cleaned_data["substitute_name"]) for f in forms}
+        try:
+            services.panel_record_attendance(panel=panel, rows=rows, actor=request.user)
+        except DomainError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "Attendance saved.")
+            return redirect("panels:panel", case_id=case.pk)
+    errors = [(f, name, msg) for f in forms for name, msgs in f.errors.items() for msg in msgs]
+    return render(request, "panels/attendance.html", {
+        "case": case, "panel": panel, "rows": list(zip(invitations, forms, strict=True)), "errors": errors,
+        "error": error, "title": "Record attendance", "back_url": reverse("panels:panel", args=[case.pk])})
+
+
+@role_required(BU)
+@require_http_methods(["GET", "POST"])
+def panel_held(request, case_id):
+    case, panel = case_and_panel(request, case_id)
+    form = HeldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.panel_record_held(panel=panel, actor=request.user, notes=form.cleaned_data["notes"])
+        except DomainError as exc:
+            form_error(form, str(exc))
+        else:
+            messages.success(request, "The meeting is recorded as held.")
+            return redirect("panels:panel", case_id=case.pk)
+    return render(request, "panels/held.html", {
+        "form": form, "case": case, "panel": panel, "quorum": selectors.quorum_status(panel),
+        "title": "Record the meeting as held", "caption": f"Case {case.reference}",
+        "back_url": reverse("panels:panel", args=[case.pk]), "submit_label": "Record the meeting as held"})

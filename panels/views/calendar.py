@@ -1,0 +1,55 @@
+"""The panels calendar, and the liaison with the National Panel its clustered-notification alerts ask for."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rapidreview.accounts.decorators import role_required
+from rapidreview.accounts.models import Role
+from rapidreview.db import DomainError
+from referrals.models import Case, Stage
+
+from .. import selectors, services
+from ..forms import LiaisonForm
+from ..models import PanelState
+from .common import BU, form_error
+
+
+@role_required(BU, Role.RR_CHAIR)
+@require_GET
+def calendar(request):
+    today = timezone.localdate()
+    return render(request, "panels/calendar.html", {
+        "panels": selectors.upcoming_panels(today),
+        "awaiting": selectors.awaiting_with_deadlines(),
+        "recent": (selectors.Panel.objects.filter(state=PanelState.HELD).select_related("case")
+                   .order_by("-meeting_at")[:10]),
+        "clusters": selectors.active_clusters(),
+        "today": today,
+    })
+
+
+@role_required(BU)
+@require_http_methods(["GET", "POST"])
+def liaison_record(request):
+    candidates = (Case.objects.filter(stage=Stage.RAPID_REVIEW, sin_notified_on__isnull=False)
+                  .order_by("sin_notified_on"))
+    preselect = request.GET.getlist("case")
+    form = LiaisonForm(request.POST or None, cases=candidates, initial={"cases": preselect})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.liaison_record(cases=form.cleaned_data["cases"], liaised_on=form.cleaned_data["liaised_on"],
+                                    contact=form.cleaned_data["contact"],
+                                    timelines_agreed=form.cleaned_data["timelines_agreed"], actor=request.user)
+        except DomainError as exc:
+            form_error(form, str(exc))
+        else:
+            messages.success(request, "Liaison with the National Panel recorded.")
+            return redirect("panels:calendar")
+    return render(request, "form_page.html", {
+        "form": form, "title": "Record liaison with the National Panel", "back_url": reverse("panels:calendar"),
+        "intro": "When several serious incidents are notified close together, agree timelines with the National "
+                 "Panel so that the quality of each review comes first.",
+        "submit_label": "Record the liaison"})

@@ -1,0 +1,81 @@
+"""The panel membership register."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rapidreview.accounts.decorators import role_required
+from rapidreview.accounts.models import Role
+from rapidreview.db import DomainError
+
+from .. import selectors, services
+from ..forms import MembershipForm
+from .common import BU, form_error
+
+
+@role_required(BU, Role.RR_CHAIR)
+@require_GET
+def members(request):
+    include_past = request.GET.get("show") == "all"
+    assignments = list(selectors.panel_members_register(include_past=include_past))
+    today = timezone.localdate()
+    return render(request, "panels/members.html", {
+        "core": [a for a in assignments if a.core], "case_by_case": [a for a in assignments if not a.core],
+        "include_past": include_past, "today": today, "can_edit": request.user.has_role(BU)})
+
+
+def _membership_data(form) -> dict:
+    return {k: form.cleaned_data.get(k) for k in services.MEMBERSHIP_FIELDS}
+
+
+@role_required(BU)
+@require_http_methods(["GET", "POST"])
+def member_add(request):
+    form = MembershipForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_add(user=form.cleaned_data["user"], actor=request.user, **_membership_data(form))
+        except DomainError as exc:
+            form_error(form, str(exc))
+        else:
+            messages.success(request, f"{form.cleaned_data['user'].full_name} added to the panel register.")
+            return redirect("panels:members")
+    return render(request, "form_page.html", {"form": form, "title": "Add a panel member",
+                                              "caption": "Panel membership register",
+                                              "back_url": reverse("panels:members")})
+
+
+@role_required(BU)
+@require_http_methods(["GET", "POST"])
+def member_edit(request, assignment_id):
+    assignment = selectors.get_membership(assignment_id)
+    initial = {k: getattr(assignment, k) for k in services.MEMBERSHIP_FIELDS}
+    initial["core"] = "yes" if assignment.core else "no"
+    initial["voting"] = "yes" if assignment.voting else "no"
+    form = MembershipForm(request.POST or None, person=assignment.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(assignment=assignment, actor=request.user, **_membership_data(form))
+        except DomainError as exc:
+            form_error(form, str(exc))
+        else:
+            messages.success(request, f"{assignment.user.full_name}'s membership saved.")
+            return redirect("panels:members")
+    return render(request, "panels/member_edit.html", {
+        "form": form, "assignment": assignment, "title": "Change panel membership",
+        "caption": assignment.user.full_name, "back_url": reverse("panels:members")})
+
+
+@role_required(BU)
+@require_POST
+def member_end(request, assignment_id):
+    assignment = selectors.get_membership(assignment_id)
+    try:
+        services.membership_end(assignment=assignment, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{assignment.user.full_name}'s panel membership ended today.")
+    return redirect("panels:members")
