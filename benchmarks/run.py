@@ -77,7 +77,6 @@ def base_env(static_root: str, secret: str) -> dict:
         "SECURE_HSTS_SECONDS": "0",
         "MFA_REQUIRED": "false",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14",
-        "CACHE_URL": "locmemcache://",
         "LOG_LEVEL": "WARNING",
         "BENCH_STATIC_ROOT": static_root,
         "RAPIDREVIEW_VAR_DIR": str(Path(static_root).parent / "var"),
@@ -402,8 +401,12 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
     servers: dict[str, Server] = {}
     envs: dict[str, dict] = {}
     try:
-        for profile in profiles:
-            envs[profile] = {**env, "DATABASE_URL": database_url(profile)}
+        for index, profile in enumerate(profiles):
+            # As in production (docker-compose.yml): a Redis cache shared by the workers, one per profile.
+            cache_db = 12 - index
+            subprocess.run(["redis-cli", "-n", str(cache_db), "flushdb"], check=True, capture_output=True)  # noqa: S603, S607
+            envs[profile] = {**env, "DATABASE_URL": database_url(profile),
+                             "CACHE_URL": f"rediscache://127.0.0.1:6379/{cache_db}"}
             results["profiles"][profile] = prepare_database(profile, envs[profile], reuse=args.reuse, seed=args.seed,
                                                             extra=extra)
             results["profiles"][profile]["counts"] = table_counts(f"rapidreview_bench_{profile}")

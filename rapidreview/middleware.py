@@ -12,7 +12,8 @@ class NoStoreForAuthenticatedMiddleware:
 
     A signed-in page gets ``Cache-Control: no-store``. A session idle for longer than
     ``SESSION_IDLE_SECONDS``, or older than ``SESSION_ABSOLUTE_SECONDS`` since sign-in (stamped by
-    ``rapidreview.accounts.signals``), is ended and the user is sent to sign in again.
+    ``rapidreview.accounts.signals``), is ended and the user is sent to sign in again. Activity is stamped at
+    most once every ``SESSION_TOUCH_SECONDS``, so that reading pages does not write the session each time.
     """
 
     def __init__(self, get_response):
@@ -31,7 +32,9 @@ class NoStoreForAuthenticatedMiddleware:
             if login_at is None or now - float(login_at) > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 return redirect(f"{resolve_url(settings.LOGIN_URL)}?expired=1")
-            request.session["last_seen"] = now
+            # Writing the session costs an UPDATE; once a minute is precise enough for a 30-minute limit.
+            if now - last_seen >= settings.SESSION_TOUCH_SECONDS:
+                request.session["last_seen"] = now
         response = self.get_response(request)
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"

@@ -1,6 +1,9 @@
 """The working-day calendar: weekends, England and Wales bank holidays, and closures the business unit enters.
 
 The start day is day 0: ``add_working_days(d, 1)`` is the next working day after ``d``.
+
+Each function reads the business unit's closures once (a cache lookup, a network round trip on Redis), not once a
+day: a dashboard of clocks started years ago asks for spans of thousands of days.
 """
 
 import datetime
@@ -21,28 +24,42 @@ def _closures() -> frozenset[datetime.date]:
     return NonWorkingDay.cached_dates()
 
 
+def _is_working(day: datetime.date, closures: frozenset[datetime.date]) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year) and day not in closures
+
+
 def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in _bank_holidays(day.year) and day not in _closures()
+    return _is_working(day, _closures())
 
 
 def add_working_days(start: datetime.date, n: int) -> datetime.date:
     """The date ``n`` working days after ``start`` (or before it, for negative ``n``)."""
-    step = 1 if n >= 0 else -1
+    closures = _closures()
+    step = datetime.timedelta(days=1 if n >= 0 else -1)
     day, remaining = start, abs(n)
     while remaining:
-        day += datetime.timedelta(days=step)
-        if is_working_day(day):
+        day += step
+        if _is_working(day, closures):
             remaining -= 1
     return day
+
+
+def _weekdays_after(a: datetime.date, b: datetime.date) -> int:
+    """Monday-to-Friday days in (a, b], for a <= b, without walking the days."""
+    days = (b - a).days
+    weeks, rest = divmod(days, 7)
+    first = a.weekday() + 1  # the weekday of a + 1 day, counted on past Sunday (7 = Monday again)
+    return weeks * 5 + sum(1 for offset in range(rest) if (first + offset) % 7 < 5)
 
 
 def working_days_between(a: datetime.date, b: datetime.date) -> int:
     """How many working days after ``a`` ``b`` is (negative when ``b`` is earlier)."""
     if b < a:
         return -working_days_between(b, a)
-    count, day = 0, a
-    while day < b:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
-            count += 1
-    return count
+    if a == b:
+        return 0
+    days_off = set(_closures())
+    for year in range(a.year, b.year + 1):
+        days_off |= _bank_holidays(year)
+    lost = sum(1 for day in days_off if a < day <= b and day.weekday() < 5)
+    return _weekdays_after(a, b) - lost

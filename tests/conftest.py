@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from rapidreview.accounts.models import Role
+from rapidreview.clocks.models import NonWorkingDay
 from tests.factories import make_user
 
 
@@ -13,8 +14,10 @@ def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    NonWorkingDay.forget_cached()
     yield
     cache.clear()
+    NonWorkingDay.forget_cached()
 
 
 @pytest.fixture

@@ -17,3 +17,23 @@ class ThemesConfig(AppConfig):
                      order=75)
         register_card("themes/cards/learning.html", cards.learning_card, roles=(Role.BUSINESS_UNIT,), order=70)
         register_case_section("themes/case_section.html", cards.case_section, order=70)
+        self.watch_report_data()
+
+    @staticmethod
+    def watch_report_data():
+        """The two reports are cached until what they count changes (rapidreview/datacache.py)."""
+        from django.apps import apps
+
+        from rapidreview.accounts.models import Agency
+        from rapidreview.datacache import watch
+        from referrals.models import Case
+
+        from .models import CaseTheme, Theme
+        from .selectors import REPORT
+        from .statistics import STATISTICS
+
+        watch(REPORT, CaseTheme, Theme, Agency, Case.involved_agencies.through)
+        # The statistics read most of the process, and other stages add figures: watch every stage's tables.
+        stages = {"referrals", "panels", "agencychecks", "decisions", "actionplan", "themes", "clocks"}
+        watch(STATISTICS, *(model for model in apps.get_models(include_auto_created=True)
+                            if model._meta.app_label in stages))

@@ -8,6 +8,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncQuarter, TruncYear
 from django.utils import timezone
 
+from rapidreview.datacache import cached
 from referrals.models import Case
 
 from .models import CaseTheme, Theme
@@ -90,8 +91,19 @@ def period_of(moment: datetime.datetime, by: str) -> str:
     return str(local.year)
 
 
+REPORT = "themes-report"
+
+
 def theme_report(*, log: str | None = None, by: str = "year", start_year: int | None = None,
                  end_year: int | None = None) -> dict:
+    """Counts of cases by theme over time and by agency (the cases' involved agencies), worked out again only
+    after recorded themes, cases' agencies or names have changed (``ThemesConfig.watch_report_data``).
+    """
+    return cached(REPORT, (log, by, start_year, end_year),
+                  lambda: _theme_report(log=log, by=by, start_year=start_year, end_year=end_year))
+
+
+def _theme_report(*, log: str | None, by: str, start_year: int | None, end_year: int | None) -> dict:
     """Counts of cases by theme over time and by agency (the cases' involved agencies).
 
     Returns {"periods": [...], "themes": [{"theme", "total", "by_period": [n...]}], "agencies": [...],

@@ -19,6 +19,8 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from rapidreview.datacache import cached
+
 _figures: dict[str, Callable] = {}
 
 
@@ -121,8 +123,18 @@ def _clock_timeliness(kind: str, year: int, today: datetime.date):
     return on_time, decided, average, by_label
 
 
+STATISTICS = "annual-statistics"
+
+
 def annual_statistics(year: int) -> dict:
-    """The year's figures as sections of rows: {"year", "sections": [{"key", "title", "note", "rows"}], "extra"}."""
+    """The year's figures as sections of rows: {"year", "sections": [{"key", "title", "note", "rows"}], "extra"}.
+
+    Worked out again whenever any stage's data has changed, or the day has (``ThemesConfig.watch_report_data``).
+    """
+    return cached(STATISTICS, (year, timezone.localdate()), lambda: _annual_statistics(year))
+
+
+def _annual_statistics(year: int) -> dict:
     from actionplan.models import Action, ActionStatus
     from rapidreview.clocks.models import ClockKind
     from referrals.models import Case, Harm, Source, Stage

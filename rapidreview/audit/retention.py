@@ -13,6 +13,8 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
+from rapidreview.datacache import model_changed
+
 from .models import LegalHold, RecordType, RetentionAction, RetentionRule
 
 ANONYMISED_NAME = "Anonymised"
@@ -103,6 +105,7 @@ def _anonymise_rows(label: str, case_id) -> int:
     lookup = {CASE_LOOKUP[label]: case_id}
     ids = list(model.objects.filter(**lookup).values_list("pk", flat=True))
     changed = model.objects.filter(pk__in=ids).update(**values)
+    model_changed(model)
     history = getattr(model, "history", None)
     if history is not None:
         # The change history holds copies of the same details: blank them there too.

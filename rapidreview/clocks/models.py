@@ -6,6 +6,8 @@ reference, never a child's name), ``url`` and the owner columns are copied from 
 so that lists of clocks never load their subjects (docs/decisions/0002-clock-ownership.md).
 """
 
+import time
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -119,6 +121,11 @@ class NonWorkingDay(models.Model):
     history = HistoricalRecords()
 
     CACHE_KEY = "non-working-days"
+    # Working-day arithmetic asks for the closures many times a request; a shared-cache read each time costs more
+    # than the page's queries. Each process keeps them for a few seconds: a closure entered in one process reaches
+    # the others within LOCAL_SECONDS (and this one at once).
+    LOCAL_SECONDS = 10
+    _local: tuple[float, frozenset] | None = None
 
     class Meta:
         ordering = ["date"]
@@ -128,17 +135,26 @@ class NonWorkingDay(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
+        self.forget_cached()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
+        self.forget_cached()
         return result
 
     @classmethod
+    def forget_cached(cls) -> None:
+        cache.delete(cls.CACHE_KEY)
+        cls._local = None
+
+    @classmethod
     def cached_dates(cls) -> frozenset:
+        now = time.monotonic()
+        if cls._local is not None and cls._local[0] > now:
+            return cls._local[1]
         dates = cache.get(cls.CACHE_KEY)
         if dates is None:
             dates = frozenset(cls.objects.values_list("date", flat=True))
             cache.set(cls.CACHE_KEY, dates, 300)
+        cls._local = (now + cls.LOCAL_SECONDS, dates)
         return dates

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapidreview.accounts.models import Partnership
+from rapidreview.datacache import model_changed
 from rapidreview.db import DomainError
 from rapidreview.workdays import add_working_days
 
@@ -164,8 +165,11 @@ def clock_recalculate(*, clock: Clock, due_on: datetime.date, reason: str, actor
 
 def mark_overdue(today: datetime.date) -> int:
     """Running clocks whose due date has passed become overdue (one indexed UPDATE)."""
-    return Clock.objects.filter(state=ClockState.RUNNING, due_on__lt=today).update(
+    count = Clock.objects.filter(state=ClockState.RUNNING, due_on__lt=today).update(
         state=ClockState.OVERDUE, updated_at=timezone.now())
+    if count:
+        model_changed(Clock)
+    return count
 
 
 def _reminder_key(clock: Clock, step, recipient) -> str:

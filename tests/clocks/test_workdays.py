@@ -64,3 +64,27 @@ def test_a_closure_the_business_unit_enters_is_not_a_working_day():
     assert add_working_days(D(2026, 3, 9), 1) == D(2026, 3, 11)
     NonWorkingDay.objects.get(date=D(2026, 3, 10)).delete()
     assert add_working_days(D(2026, 3, 9), 1) == D(2026, 3, 10)
+
+
+def _walked(a, b):
+    """The definition, one day at a time: what the arithmetic in ``working_days_between`` must agree with."""
+    sign = 1
+    if b < a:
+        a, b, sign = b, a, -1
+    count, day = 0, a
+    while day < b:
+        day += datetime.timedelta(days=1)
+        count += is_working_day(day)
+    return sign * count
+
+
+@pytest.mark.django_db
+def test_working_days_between_agrees_with_walking_the_calendar_day_by_day():
+    NonWorkingDay.objects.create(date=datetime.date(2026, 12, 29), reason="Office closed")
+    NonWorkingDay.objects.create(date=datetime.date(2027, 1, 2), reason="A Saturday: already not a working day")
+    start = datetime.date(2024, 12, 20)
+    for a_offset in range(0, 21):
+        a = start + datetime.timedelta(days=a_offset)
+        for b_offset in (-9, -1, 0, 1, 2, 5, 6, 7, 8, 13, 40, 400, 760):
+            b = a + datetime.timedelta(days=b_offset)
+            assert working_days_between(a, b) == _walked(a, b), (a, b)

@@ -1,12 +1,13 @@
 """Where a benchmarked page spends its time: render it in-process on a generated database and profile it.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rapidreview_bench_national RAPIDREVIEW_ENV=test \
-        .venv/bin/python benchmarks/profile.py "dashboard business_unit" "case page" --repeat 20
+        .venv/bin/python benchmarks/pageprofile.py "dashboard business_unit" "case page" --repeat 20
 
 For each named page (the names ``benchmarks/run.py`` prints; no name: every page) it signs in as the benchmark's
 user for that page, requests it once to fill caches, then ``--repeat`` times, and prints the median wall time, the
-query count and the time spent in the database. ``--pyinstrument`` adds a call tree of one more request (the
-profiler is a development dependency); ``--cprofile N`` the N most expensive functions by cumulative time.
+CPU time of this process, the query count and the time spent in the database; ``--queries N`` the N slowest
+statements. ``--pyinstrument`` adds a call tree of one more request (the profiler is a development dependency);
+``--cprofile N`` the N most expensive functions by cumulative CPU time.
 """
 
 import argparse
@@ -32,16 +33,20 @@ from rapidreview.accounts.models import User  # noqa: E402
 
 def measure(client: Client, path: str, repeat: int) -> dict:
     client.get(path)
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     with CaptureQueriesContext(connection) as captured:
         client.get(path)
+    slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
     return {
+        "slowest": slowest,
         "status": response.status_code,
         "median_ms": statistics.median(times) * 1000,
+        "cpu_ms": statistics.median(cpu) * 1000,
         "queries": len(captured.captured_queries),
         "db_ms": sum(float(q["time"]) for q in captured.captured_queries) * 1000,
     }
@@ -51,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("pages", nargs="*")
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--queries", type=int, default=0, metavar="N", help="print the N slowest queries")
     parser.add_argument("--pyinstrument", action="store_true")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N")
     args = parser.parse_args()
@@ -61,8 +67,11 @@ def main() -> None:
         if scenario["user"]:
             client.force_login(User.objects.get(email=scenario["user"]))
         result = measure(client, scenario["path"], args.repeat)
-        print(f"{scenario['name']:<32} {result['status']} {result['median_ms']:7.1f} ms median, "
+        print(f"{scenario['name']:<32} {result['status']} {result['median_ms']:7.1f} ms median "
+              f"({result['cpu_ms']:5.1f} ms CPU here), "
               f"{result['queries']:3d} queries, {result['db_ms']:6.1f} ms in the database   {scenario['path']}")
+        for query in result["slowest"][:args.queries]:
+            print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:400]}")
         if args.pyinstrument:
             from pyinstrument import Profiler
 
@@ -70,7 +79,7 @@ def main() -> None:
                 client.get(scenario["path"])
             print(profiler.output_text(unicode=True, color=False, show_all=False))
         if args.cprofile:
-            profile = cProfile.Profile()
+            profile = cProfile.Profile(time.process_time)  # CPU time: other work on the machine does not blur it
             profile.runcall(client.get, scenario["path"])
             out = io.StringIO()
             pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.cprofile)
