@@ -4,8 +4,8 @@ import datetime
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncQuarter, TruncYear
+from django.db.models import Count, F, Max, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncQuarter, TruncYear
 from django.utils import timezone
 
 from rapidreview.datacache import cached
@@ -29,9 +29,10 @@ def recurrence(*, case, user, months: int = 24, log: str | None = None, listed: 
     Returns ``[{"theme": Theme, "count": int, "cases": [Case, ...]}]`` sorted by count (highest first), then name.
     ``count`` counts every other case (a number names nobody); ``cases`` lists only those ``user`` may see, so the
     links never reveal a case to someone not entitled to it, and at most ``listed`` of them, the most recent: a
-    national installation has thousands of cases per theme. Both logs count unless ``log`` narrows it. Three
-    queries whatever the number of themes. ``themes`` (Theme objects) replaces the case's logged themes, for pages
-    where themes are proposed before they are logged, such as an agency check form under quality assurance.
+    national installation has thousands of cases per theme. Both logs count unless ``log`` narrows it. Four
+    queries whatever the number of themes or cases. ``themes`` (Theme objects) replaces the case's logged themes,
+    for pages where themes are proposed before they are logged, such as an agency check form under quality
+    assurance.
     """
     if themes is not None:
         themes = {theme.pk: theme for theme in themes}
@@ -43,24 +44,24 @@ def recurrence(*, case, user, months: int = 24, log: str | None = None, listed: 
     if not themes:
         return []
     since = timezone.now() - relativedelta(months=months)
-    pairs = (CaseTheme.objects.filter(theme_id__in=themes.keys(), recorded_at__gte=since)
-             .exclude(case_id=case.pk).order_by("-recorded_at").values_list("theme_id", "case_id"))
+    pairs = CaseTheme.objects.filter(theme_id__in=themes.keys(), recorded_at__gte=since).exclude(case_id=case.pk)
     if log:
         pairs = pairs.filter(log=log)
-    by_theme: dict = defaultdict(set)
-    # The most recent few per theme are candidates for links; some may be invisible to ``user``, so take extra.
+    counts = dict(pairs.values_list("theme_id").annotate(n=Count("case_id", distinct=True)).order_by())
+    # The most recent few cases per theme are candidates for links; some may be invisible to ``user``, so take
+    # extra. The database ranks them: a theme can have thousands of cases at national scale.
+    ranked = (pairs.order_by().values("theme_id", "case_id").annotate(latest=Max("recorded_at"))
+              .annotate(rank=Window(RowNumber(), partition_by=F("theme_id"), order_by=F("latest").desc()))
+              .filter(rank__lte=listed * 3).order_by("rank").values_list("theme_id", "case_id"))
     candidates: dict = defaultdict(list)
-    for theme_id, case_id in pairs:
-        if case_id not in by_theme[theme_id]:
-            by_theme[theme_id].add(case_id)
-            if len(candidates[theme_id]) < listed * 3:
-                candidates[theme_id].append(case_id)
+    for theme_id, case_id in ranked:
+        candidates[theme_id].append(case_id)
     wanted = set().union(*candidates.values()) if candidates else set()
     visible = {c.pk: c for c in Case.objects.visible_to(user).filter(pk__in=wanted)} if wanted else {}
     result = []
     for theme_id, theme in themes.items():
         shown = [visible[i] for i in candidates.get(theme_id, []) if i in visible][:listed]
-        result.append({"theme": theme, "count": len(by_theme.get(theme_id, ())),
+        result.append({"theme": theme, "count": counts.get(theme_id, 0),
                        "cases": sorted(shown, key=lambda c: c.reference)})
     result.sort(key=lambda r: (-r["count"], r["theme"].name))
     return result

@@ -66,7 +66,7 @@ def test_recurrence_counts_other_cases_in_the_last_24_months_and_links_only_visi
     assert rows[0]["count"] == 3 and rows[0]["cases"] == []
 
 
-def test_recurrence_runs_in_three_queries(business_unit, django_assert_num_queries):
+def test_recurrence_runs_in_four_queries(business_unit, django_assert_num_queries):
     case = CaseFactory()
     case_log_themes(case=case, themes=list(Theme.objects.all()[:6]), log=ThemeLog.RAPID_REVIEW,
                     actor=business_unit)
@@ -75,8 +75,27 @@ def test_recurrence_runs_in_three_queries(business_unit, django_assert_num_queri
                         actor=business_unit)
     user = make_user(Role.RR_CHAIR)
     user.role_names  # noqa: B018 - load roles first
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # the case's themes, counts, the most recent cases, which are visible
         recurrence(case=case, user=user)
+
+
+def test_recurrence_counts_every_other_case_and_lists_the_most_recent_few(business_unit):
+    import time_machine
+
+    case = CaseFactory()
+    neglect = theme("Neglect")
+    case_log_themes(case=case, themes=[neglect], log=ThemeLog.RAPID_REVIEW, actor=business_unit)
+    others = []
+    for day in range(1, 6):
+        with time_machine.travel(f"2026-0{day}-10 09:00"):
+            other = CaseFactory(reference=f"LG-{day}")
+            case_log_themes(case=other, themes=[neglect], log=ThemeLog.SIN, actor=business_unit)
+            others.append(other)
+    case_log_themes(case=others[0], themes=[neglect], log=ThemeLog.RAPID_REVIEW, actor=business_unit)  # counted once
+    [row] = recurrence(case=case, user=business_unit, listed=1)
+    assert row["count"] == 5
+    # listed=1 takes up to three candidates, the most recent first (LG-1 was logged again today, after the others).
+    assert [c.reference for c in row["cases"]] == ["LG-1"]
 
 
 def test_recurrence_include_renders_the_sentence(client, business_unit):
