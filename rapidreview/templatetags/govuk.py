@@ -46,8 +46,9 @@ def govuk_datetime(value) -> str:
 def numeric_cells(values) -> str:
     """A row's numeric GOV.UK table cells in one pass: a report of 20 themes by 300 agencies has 6,000 of them,
     and a template loop spent 50 ms writing them."""
-    return mark_safe("".join(f'<td class="govuk-table__cell govuk-table__cell--numeric">{fast_escape(value)}</td>'  # noqa: S308 - escaped
-                             for value in values))
+    cells = "".join(f'<td class="govuk-table__cell govuk-table__cell--numeric">{fast_escape(value)}</td>'
+                    for value in values)
+    return mark_safe(cells)  # noqa: S308 - every value is escaped  # nosec B308 B703
 
 
 def fast_escape(value) -> str:
