@@ -113,6 +113,7 @@ def prepare_database(profile: str, env: dict, *, reuse: bool, seed: int, extra: 
     if reuse and populated:
         log(f"{profile}: reusing {name}")
         manage(env, "migrate", "--noinput", "-v0")
+        psql("VACUUM (ANALYZE)", name)  # what autovacuum would have done since (new indexes, earlier runs)
         return info
     if exists:
         psql(f"DROP DATABASE {name} WITH (FORCE)")
