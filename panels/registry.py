@@ -1,5 +1,6 @@
 """What panels adds to the shared shell: navigation, dashboard cards, the case-page section and task-list rows."""
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -7,7 +8,7 @@ from rapidreview.accounts.models import Role
 from referrals.models import Stage
 
 from . import selectors
-from .models import PanelState
+from .models import ConflictOfInterest, PanelState
 
 PANEL_STAGES = (Stage.RAPID_REVIEW, Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR, Stage.CLOSED)
 SECTION_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.THRESHOLD, Role.EXECUTIVE)
@@ -18,9 +19,10 @@ def business_unit_card(request) -> dict | None:
     awaiting = selectors.awaiting_with_deadlines(limit=10)
     clusters = [c for c in selectors.active_clusters() if c["liaison"] is None]
     upcoming = selectors.upcoming_panels(today)[:5]
-    unhandled = selectors.conflicts_list().filter(handled_at__isnull=True).count()
-    substitutes = selectors.conflicts_list().filter(substitute_required_at__isnull=False,
-                                                    substitute__isnull=True).count()
+    conflicts = ConflictOfInterest.objects.aggregate(
+        unhandled=Count("id", filter=Q(handled_at__isnull=True)),
+        substitutes=Count("id", filter=Q(substitute_required_at__isnull=False, substitute__isnull=True)))
+    unhandled, substitutes = conflicts["unhandled"], conflicts["substitutes"]
     if not (awaiting or clusters or upcoming or unhandled or substitutes):
         return None
     return {"awaiting": awaiting, "clusters": clusters, "upcoming": upcoming, "unhandled": unhandled,

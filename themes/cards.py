@@ -7,7 +7,7 @@ from django.utils import timezone
 from rapidreview.accounts.models import Role
 
 from .models import LearningItem, LearningKind, ThemeLog
-from .selectors import recurrence
+from .selectors import recurrence_by_log
 
 
 def learning_card(request):
@@ -21,10 +21,8 @@ def learning_card(request):
 
 def case_section(request, case):
     """The case's themes in each log, with how often each recurred in the last 24 months."""
-    logs = []
-    for value, label in ThemeLog.choices:
-        logs.append({"value": value, "label": label,
-                     "recurrence": recurrence(case=case, user=request.user, log=value)})
+    by_log = recurrence_by_log(case=case, user=request.user)
+    logs = [{"value": value, "label": label, "recurrence": by_log[value]} for value, label in ThemeLog.choices]
     if not any(block["recurrence"] for block in logs) and not request.user.has_role(Role.BUSINESS_UNIT,
                                                                                     Role.RR_CHAIR):
         return None

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rapidreview.datacache import cached
 from referrals.models import Case
 
-from .models import CaseTheme, Theme
+from .models import CaseTheme, Theme, ThemeLog
 
 
 def active_themes() -> QuerySet[Theme]:
@@ -41,30 +41,54 @@ def recurrence(*, case, user, months: int = 24, log: str | None = None, listed: 
         if log:
             own = own.filter(log=log)
         themes = {row.theme_id: row.theme for row in own.select_related("theme")}
-    if not themes:
-        return []
+    return _recurrence(case=case, user=user, months=months, listed=listed, themes={log: themes}, by_log=bool(log))[log]
+
+
+def recurrence_by_log(*, case, user, months: int = 24, listed: int = 10) -> dict[str, list[dict]]:
+    """``recurrence`` for each log ({log value: rows}), each log counted on its own, in the same four queries."""
+    themes: dict = {value: {} for value in ThemeLog.values}
+    for row in CaseTheme.objects.filter(case=case).select_related("theme"):
+        themes[row.log][row.theme_id] = row.theme
+    return _recurrence(case=case, user=user, months=months, listed=listed, themes=themes, by_log=True)
+
+
+def _recurrence(*, case, user, months: int, listed: int, themes: dict, by_log: bool) -> dict:
+    """``themes`` maps a log (or None: every log) to {theme id: Theme}; returns the same keys with their rows."""
+    wanted_themes = set().union(*(per_log.keys() for per_log in themes.values()))
+    if not wanted_themes:
+        return {key: [] for key in themes}
     since = timezone.now() - relativedelta(months=months)
-    pairs = CaseTheme.objects.filter(theme_id__in=themes.keys(), recorded_at__gte=since).exclude(case_id=case.pk)
-    if log:
-        pairs = pairs.filter(log=log)
-    counts = dict(pairs.values_list("theme_id").annotate(n=Count("case_id", distinct=True)).order_by())
+    pairs = CaseTheme.objects.filter(theme_id__in=wanted_themes, recorded_at__gte=since).exclude(case_id=case.pk)
+    if by_log:
+        pairs = pairs.filter(log__in=themes.keys())
+    group = ["log", "theme_id"] if by_log else ["theme_id"]
+
+    def key(log, theme_id):
+        return (log, theme_id) if by_log else (theme_id,)
+
+    counts = {tuple(row[:-1]): row[-1] for row in
+              pairs.order_by().values_list(*group).annotate(n=Count("case_id", distinct=True))}
     # The most recent few cases per theme are candidates for links; some may be invisible to ``user``, so take
     # extra. The database ranks them: a theme can have thousands of cases at national scale.
-    ranked = (pairs.order_by().values("theme_id", "case_id").annotate(latest=Max("recorded_at"))
-              .annotate(rank=Window(RowNumber(), partition_by=F("theme_id"), order_by=F("latest").desc()))
-              .filter(rank__lte=listed * 3).order_by("rank").values_list("theme_id", "case_id"))
+    ranked = (pairs.order_by().values(*group, "case_id").annotate(latest=Max("recorded_at"))
+              .annotate(rank=Window(RowNumber(), partition_by=[F(field) for field in group],
+                                    order_by=F("latest").desc()))
+              .filter(rank__lte=listed * 3).order_by("rank").values_list(*group, "case_id"))
     candidates: dict = defaultdict(list)
-    for theme_id, case_id in ranked:
-        candidates[theme_id].append(case_id)
+    for *group_key, case_id in ranked:
+        candidates[tuple(group_key)].append(case_id)
     wanted = set().union(*candidates.values()) if candidates else set()
     visible = {c.pk: c for c in Case.objects.visible_to(user).filter(pk__in=wanted)} if wanted else {}
-    result = []
-    for theme_id, theme in themes.items():
-        shown = [visible[i] for i in candidates.get(theme_id, []) if i in visible][:listed]
-        result.append({"theme": theme, "count": counts.get(theme_id, 0),
-                       "cases": sorted(shown, key=lambda c: c.reference)})
-    result.sort(key=lambda r: (-r["count"], r["theme"].name))
-    return result
+    out = {}
+    for log, per_log in themes.items():
+        rows = []
+        for theme_id, theme in per_log.items():
+            shown = [visible[i] for i in candidates.get(key(log, theme_id), []) if i in visible][:listed]
+            rows.append({"theme": theme, "count": counts.get(key(log, theme_id), 0),
+                         "cases": sorted(shown, key=lambda c: c.reference)})
+        rows.sort(key=lambda r: (-r["count"], r["theme"].name))
+        out[log] = rows
+    return out
 
 
 def log_cases(*, user, log: str, theme=None, year: int | None = None, agency=None) -> QuerySet[Case]:
@@ -145,3 +169,36 @@ def _theme_report(*, log: str | None, by: str, start_year: int | None, end_year:
         agency_out.append({"theme": theme, "counts": [by_agency.get((theme_id, a), 0) for a in agencies]})
     return {"periods": periods, "themes": themes_out, "agencies": agencies, "by_agency": agency_out,
             "period_totals": [period_counts[p] for p in periods], "case_count": case_count}
+
+
+def themes_with_case_counts() -> QuerySet[Theme]:
+    """Every theme, active ones first, each with ``case_count``: the number of cases it was recorded on."""
+    return Theme.objects.annotate(case_count=Count("case_themes__case", distinct=True)).order_by("-is_active", "name")
+
+
+def learning_overview(*, kind: str, today: datetime.date) -> dict:
+    """The learning page's lists: events still to come, everything else (newest first, to paginate), and
+    follow-ups not yet done. Only items of ``kind`` when it is a learning kind."""
+    from django.db.models import Q
+
+    from .models import LearningItem, LearningKind
+
+    items = LearningItem.objects.select_related("case").order_by("-date", "-created_at")
+    if kind in LearningKind.values:
+        items = items.filter(kind=kind)
+    upcoming_q = Q(date__gte=today) & ~Q(kind=LearningKind.BULLETIN)
+    return {
+        "upcoming": items.filter(upcoming_q).order_by("date"),
+        "past": items.exclude(upcoming_q),
+        "follow_ups": LearningItem.objects.filter(follow_up_on__isnull=False, follow_up_done_on__isnull=True)
+        .order_by("follow_up_on"),
+    }
+
+
+def get_learning_item(item_id):
+    """One learning event or bulletin with who created and sent it (404 when there is none)."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import LearningItem
+
+    return get_object_or_404(LearningItem.objects.select_related("sent_by", "created_by"), pk=item_id)

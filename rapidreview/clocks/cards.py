@@ -1,6 +1,6 @@
 """What the clocks app adds to the dashboard and to the case page (registered in ClocksConfig.ready)."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from rapidreview.accounts.models import Role
@@ -21,9 +21,9 @@ def my_deadlines_card(request) -> dict | None:
     clocks = decorate(my_deadlines(request.user)[:SHOWN])
     if not clocks:
         return None
-    mine = my_deadlines(request.user)
-    overdue = mine.filter(Q(state=ClockState.OVERDUE) | Q(due_on__lt=timezone.localdate())).count()
-    return {"clocks": clocks, "count": mine.count(), "overdue": overdue}
+    overdue = Q(state=ClockState.OVERDUE) | Q(due_on__lt=timezone.localdate())
+    totals = my_deadlines(request.user).aggregate(count=Count("id"), overdue=Count("id", filter=overdue))
+    return {"clocks": clocks, **totals}
 
 
 def case_section(request, case) -> dict:
