@@ -11,7 +11,7 @@ from actionplan.importer import import_save, parse_workbook
 from actionplan.models import Action, ActionStatus, ActionUpdate
 from rapidreview.clocks.models import Clock
 from rapidreview.db import DomainError
-from tests.actionplan.factories import CaseFactory
+from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,8 @@ from actionplan.services import (
 from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.db import DomainError
-from tests.actionplan.factories import CaseFactory, make_action
+from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
+from tests.actionplan.factories import make_action
 from tests.factories import make_executive, make_user
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from actionplan.models import ActionEvidence, ActionStatus
 from actionplan.services import action_add_evidence, action_set_status
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessLog
-from tests.actionplan.factories import CaseFactory, make_action
+from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
+from tests.actionplan.factories import make_action
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,8 @@ import pytest
 from rapidreview.accounts.models import Role
 from tests.factories import AgencyFactory, make_user
 
-from .factories import CaseFactory, make_lead, make_panel, make_referral
+from .factories import AgencyCheckCaseFactory as CaseFactory
+from .factories import make_lead, make_panel, make_referral
 
 
 @pytest.fixture

@@ -9,28 +9,21 @@ from django.utils import timezone
 from agencychecks.models import AgencyCheckForm, ChronologyEntry, ContactType, GlossaryTerm
 from panels.models import ConflictOfInterest, Panel, PanelInvitation
 from rapidreview.accounts.models import Role
-from referrals.models import Case, HouseholdMember, Referral, Source, Stage
+from referrals.models import HouseholdMember
 from tests.factories import AgencyFactory, make_user
+from tests.referrals.factories import RapidReviewCaseFactory, ReferralFactory
 
 
-class CaseFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Case
+class AgencyCheckCaseFactory(RapidReviewCaseFactory):
+    """A case at rapid review, its SIN made two days ago; the lead's summary shows the birth date and incident."""
 
-    reference = factory.Sequence(lambda n: f"RR-2098-{n:04d}")
-    stage = Stage.RAPID_REVIEW
-    source = Source.PROFESSIONAL
-    child_first_name = "Maya"
-    child_last_name = factory.Sequence(lambda n: f"Ashgrove{n}")
     child_dob = datetime.date(2019, 6, 14)
-    harm = "serious_harm"
     incident_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=9))
     sin_notified_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=2))
 
 
 def make_referral(case, address="12 Example Street\nLondon E1 0AA", description="Found injured at home."):
-    referral = Referral.objects.create(case=case, received_on=timezone.localdate(), referrer_name="Rita Referrer",
-                                       child_address=address, description=description)
+    referral = ReferralFactory(case=case, child_address=address, description=description)
     HouseholdMember.objects.create(referral=referral, name="Dana Ashgrove", relationship="Mother", age="31")
     return referral
 
@@ -56,7 +49,7 @@ class AgencyCheckFormFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AgencyCheckForm
 
-    case = factory.SubFactory(CaseFactory)
+    case = factory.SubFactory(AgencyCheckCaseFactory)
     agency = factory.SubFactory(AgencyFactory)
     due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=10))
     issued_by = factory.LazyFunction(lambda: make_user(Role.BUSINESS_UNIT))

@@ -401,7 +401,7 @@ def _queries(client, url) -> int:
 
 
 def test_the_lead_list_makes_the_same_number_of_queries_at_two_forms_and_at_many(client, business_unit):
-    from .factories import CaseFactory
+    from .factories import AgencyCheckCaseFactory as CaseFactory
 
     agency = AgencyFactory(name="Counting Agency")
     lead = make_lead(agency)

@@ -8,8 +8,9 @@ from decisions import services
 from decisions.models import DecisionSheet
 from rapidreview.accounts.models import Role
 from tests.factories import make_user
+from tests.referrals.factories import RapidReviewCaseFactory as CaseFactory
 
-from .factories import FULL_SHEET, HEALTH, LA, POLICE, CaseFactory, make_executives, make_panel
+from .factories import FULL_SHEET, HEALTH, LA, POLICE, make_executives, make_panel
 
 LONDON = ZoneInfo("Europe/London")
 # Tuesday 10 March 2026: working day 6 after a notification on Monday 2 March.

@@ -1,12 +1,9 @@
-"""Cases, panels and sheets for the decisions tests, built through the models and the decisions services."""
-
-import datetime
-
-import factory
+"""Panels, voters and sheets for the decisions tests (their case is a RapidReviewCaseFactory), built through the
+models and the decisions services."""
 
 from panels.models import Attendance, ConflictOfInterest, Panel, PanelInvitation, PanelState
 from rapidreview.accounts.models import Role, StatutoryPartner
-from referrals.models import Case, Source, Stage
+from referrals.models import Case
 from tests.factories import AgencyFactory, make_executive, make_user
 
 LA, HEALTH, POLICE = StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE
@@ -21,19 +18,6 @@ FULL_SHEET = {
     "national_issues": "no", "national_issues_detail": "",
     "recommendation": "cspr", "rationale": "Multi-agency learning of wider importance.",
 }
-
-
-class CaseFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Case
-
-    reference = factory.Sequence(lambda n: f"DC-2026-{n:04d}")
-    stage = Stage.RAPID_REVIEW
-    source = Source.PROFESSIONAL
-    child_first_name = factory.Sequence(lambda n: f"Ottoline{n}")
-    child_last_name = "Marchbanks"
-    harm = "serious_harm"
-    sin_notified_on = datetime.date(2026, 3, 2)
 
 
 def make_voter(panel: Panel, partner: str, *, voting=True, attendance=Attendance.PRESENT, **fields):

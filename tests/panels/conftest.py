@@ -10,7 +10,8 @@ from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_start
 from tests.factories import AgencyFactory, make_user
 
-from .factories import CaseFactory, make_member
+from .factories import PanelCaseFactory as CaseFactory
+from .factories import make_member
 
 LONDON = ZoneInfo("Europe/London")
 # Monday 2 March 2026, 9am: no bank holiday in the following three weeks.

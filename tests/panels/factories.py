@@ -2,27 +2,15 @@
 
 import datetime
 
-import factory
-
 from rapidreview.accounts.models import Role, RoleAssignment
-from referrals.models import Case, Source, Stage
 from tests.factories import AgencyFactory, UserFactory
+from tests.referrals.factories import RapidReviewCaseFactory
 
 
-class CaseFactory(factory.django.DjangoModelFactory):
-    """A case whose Serious Incident Notification has been made: it is at the rapid review stage."""
+class PanelCaseFactory(RapidReviewCaseFactory):
+    """A case at rapid review; the invitation tests check that its surname never reaches an e-mail."""
 
-    class Meta:
-        model = Case
-
-    reference = factory.Sequence(lambda n: f"PN-2026-{n:04d}")
-    stage = Stage.RAPID_REVIEW
-    source = Source.PROFESSIONAL
-    child_first_name = factory.Sequence(lambda n: f"Zebedee{n}")
     child_last_name = "Quillfeather"
-    child_dob = datetime.date(2016, 5, 1)
-    harm = "serious_harm"
-    sin_notified_on = datetime.date(2026, 3, 2)
 
 
 def make_member(*, partner: str = "", voting: bool = True, core: bool = True, chair: bool = False,

@@ -145,7 +145,7 @@ def test_a_conflict_cannot_be_declared_twice(scheduled, members, bu):
 
 
 def test_a_conflict_cannot_be_declared_before_the_notification(members, bu, traveller):
-    from .factories import CaseFactory
+    from .factories import PanelCaseFactory as CaseFactory
 
     case = CaseFactory(stage=Stage.THRESHOLD, sin_notified_on=None)
     with pytest.raises(DomainError):

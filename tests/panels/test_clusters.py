@@ -9,7 +9,7 @@ from panels import selectors, services
 from panels.registry import business_unit_card, case_section
 from rapidreview.db import DomainError
 
-from .factories import CaseFactory
+from .factories import PanelCaseFactory as CaseFactory
 
 D = datetime.date
 

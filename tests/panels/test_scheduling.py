@@ -13,7 +13,7 @@ from rapidreview.db import DomainError
 from referrals.models import Stage
 
 from .conftest import LONDON, at
-from .factories import CaseFactory
+from .factories import PanelCaseFactory as CaseFactory
 
 D = datetime.date
 

@@ -13,7 +13,8 @@ from rapidreview.accounts.models import Role, RoleAssignment
 from rapidreview.notifications.models import Notification
 from tests.factories import make_user
 
-from .factories import CaseFactory, make_member
+from .factories import PanelCaseFactory as CaseFactory
+from .factories import make_member
 
 
 def _count(client, url) -> int:

@@ -1,4 +1,4 @@
-"""Cases and referrals for the referrals tests."""
+"""Cases and referrals: the one CaseFactory every app's tests build on."""
 
 import datetime
 
@@ -9,9 +9,14 @@ from referrals.models import Case, Referral, Source, Stage
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
+    """A case as a referral opens it: the child, the harm, the incident dates and the referral itself."""
+
     class Meta:
         model = Case
         skip_postgeneration_save = True
+
+    class Params:
+        with_referral = True
 
     reference = factory.Sequence(lambda n: f"RR-2099-{n:04d}")
     stage = Stage.RECEIVED
@@ -22,14 +27,28 @@ class CaseFactory(factory.django.DjangoModelFactory):
     harm = "serious_harm"
     incident_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=5))
     la_aware_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=4))
-    referral = factory.RelatedFactory("tests.referrals.factories.ReferralFactory", factory_related_name="case")
+    referral = factory.Maybe("with_referral", factory.RelatedFactory("tests.referrals.factories.ReferralFactory",
+                                                                     factory_related_name="case"))
+
+
+class RapidReviewCaseFactory(CaseFactory):
+    """A case at rapid review whose SIN was made on Monday 2 March 2026; it has no referral row and no incident
+    dates, which the later stages' tests set when they read them."""
+
+    class Params:
+        with_referral = False
+
+    stage = Stage.RAPID_REVIEW
+    incident_date = None
+    la_aware_on = None
+    sin_notified_on = datetime.date(2026, 3, 2)
 
 
 class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Referral
 
-    case = factory.SubFactory(CaseFactory, referral=None)
+    case = factory.SubFactory(CaseFactory, with_referral=False)
     received_on = factory.LazyFunction(timezone.localdate)
     referrer_name = "Rita Referrer"
     referrer_email = "rita@agency.example"

@@ -12,7 +12,8 @@ from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.clocks.services import clock_start
 from referrals.models import CaseEvent, Harm, Referral, Source, Stage
-from tests.actionplan.factories import CaseFactory, make_action
+from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
+from tests.actionplan.factories import make_action
 from tests.factories import AgencyFactory, make_user
 from themes import statistics
 from themes.models import Theme, ThemeLog

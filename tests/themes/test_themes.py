@@ -8,7 +8,7 @@ from django.utils import timezone
 from rapidreview.accounts.models import Role
 from rapidreview.db import DomainError
 from referrals.models import CaseEvent
-from tests.actionplan.factories import CaseFactory
+from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
 from tests.factories import AgencyFactory, make_user
 from themes.models import CaseTheme, Theme, ThemeLog
 from themes.selectors import recurrence, theme_report
