@@ -81,3 +81,10 @@ def changes_since(*, since: datetime.date, until: datetime.date | None = None) -
 
 def meetings() -> QuerySet[WorkingGroupMeeting]:
     return WorkingGroupMeeting.objects.select_related("recorded_by").order_by("-held_on")
+
+
+def meeting_with_previous(meeting_id) -> tuple[WorkingGroupMeeting, WorkingGroupMeeting | None]:
+    """A working group meeting (404 when there is none) and the one held before it, if any."""
+    meeting = get_object_or_404(WorkingGroupMeeting, pk=meeting_id)
+    previous = WorkingGroupMeeting.objects.filter(held_on__lt=meeting.held_on).order_by("-held_on").first()
+    return meeting, previous

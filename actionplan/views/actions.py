@@ -1,13 +1,12 @@
 """One action: its page, and adding or changing it."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.audit.services import access_log
-from rapidreview.db import DomainError
+from rapidreview.formviews import handle_form
 
 from .. import selectors, services
 from ..forms import ActionForm
@@ -34,17 +33,13 @@ def action_detail(request, action_id):
 @role_required(*MANAGERS)
 def action_create(request):
     form = ActionForm(request.POST or None, initial={"case": request.GET.get("case", "")})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            action = services.action_create(case=d["case"], source=d["source"], learning=d["learning"],
-                                            description=d["description"], agency=d["agency"], owner=d["owner"],
-                                            due_on=d["due_on"], actor=request.user)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Action added to the plan.")
-            return redirect(action)
+    if saved := handle_form(request, form,
+                            save=lambda d: services.action_create(
+                                case=d["case"], source=d["source"], learning=d["learning"],
+                                description=d["description"], agency=d["agency"], owner=d["owner"],
+                                due_on=d["due_on"], actor=request.user),
+                            success="Action added to the plan.", next_url=lambda action: action):
+        return saved
     return render(request, "form_page.html", {"form": form, "title": "Add an action", "caption": "Action plan",
                                               "back_url": reverse("actionplan:list")})
 
@@ -54,16 +49,12 @@ def action_create(request):
 def action_edit(request, action_id):
     action = selectors.get_visible_action(request.user, action_id)
     form = ActionForm(request.POST or None, action=action)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.action_edit(action=action, source=d["source"], learning=d["learning"],
-                                 description=d["description"], agency=d["agency"], owner=d["owner"],
-                                 due_on=d["due_on"], actor=request.user)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Action changed.")
-            return redirect(action)
+    if saved := handle_form(request, form,
+                            save=lambda d: services.action_edit(
+                                action=action, source=d["source"], learning=d["learning"],
+                                description=d["description"], agency=d["agency"], owner=d["owner"],
+                                due_on=d["due_on"], actor=request.user),
+                            success="Action changed.", next_url=action):
+        return saved
     return render(request, "form_page.html", {"form": form, "title": "Change the action",
                                               "caption": action.case.reference, "back_url": action.get_absolute_url()})

@@ -2,19 +2,17 @@
 
 import datetime
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
-from rapidreview.db import DomainError
+from rapidreview.formviews import handle_form
 
 from .. import selectors, services
 from ..forms import MeetingForm
-from ..models import WorkingGroupMeeting
 
 
 @require_GET
@@ -35,8 +33,7 @@ def meeting_list(request):
 @require_GET
 @role_required(Role.WORKING_GROUP, Role.BUSINESS_UNIT)
 def meeting_detail(request, meeting_id):
-    meeting = get_object_or_404(WorkingGroupMeeting, pk=meeting_id)
-    previous = WorkingGroupMeeting.objects.filter(held_on__lt=meeting.held_on).order_by("-held_on").first()
+    meeting, previous = selectors.meeting_with_previous(meeting_id)
     since = previous.held_on if previous else meeting.held_on - datetime.timedelta(days=30)
     return render(request, "actionplan/meeting.html", {
         "meeting": meeting, "previous": previous, "since": since,
@@ -47,14 +44,11 @@ def meeting_detail(request, meeting_id):
 @role_required(Role.WORKING_GROUP)
 def meeting_create(request):
     form = MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_record(held_on=form.cleaned_data["held_on"], notes=form.cleaned_data["notes"],
-                                              actor=request.user)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Meeting recorded. Changes from now on count towards the next meeting.")
-            return redirect(meeting)
+    if saved := handle_form(request, form,
+                            save=lambda data: services.meeting_record(held_on=data["held_on"], notes=data["notes"],
+                                                                      actor=request.user),
+                            success="Meeting recorded. Changes from now on count towards the next meeting.",
+                            next_url=lambda meeting: meeting):
+        return saved
     return render(request, "form_page.html", {"form": form, "title": "Record a working group meeting",
                                               "caption": "Action plan", "back_url": reverse("actionplan:meetings")})

@@ -12,6 +12,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.db import DomainError
+from rapidreview.formviews import handle_action, handle_form
 
 from .. import selectors, services
 from ..forms import EvidenceForm, ProgressForm, SendBackForm
@@ -26,15 +27,11 @@ def action_progress(request, action_id):
         raise PermissionDenied
     form = ProgressForm(request.POST or None, statuses=services.allowed_statuses(request.user, action),
                         current=action.status)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_set_status(action=action, status=form.cleaned_data["status"],
-                                       note=form.cleaned_data["note"], actor=request.user)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Update saved.")
-            return redirect(action)
+    if saved := handle_form(request, form,
+                            save=lambda data: services.action_set_status(action=action, status=data["status"],
+                                                                         note=data["note"], actor=request.user),
+                            success="Update saved.", next_url=action):
+        return saved
     intro = None
     if not services.is_working_group(request.user):
         intro = ("If you mark the action completed, the Rapid Review Working Group will confirm it. "
@@ -48,13 +45,8 @@ def action_progress(request, action_id):
 @role_required(Role.WORKING_GROUP)
 def action_confirm(request, action_id):
     action = selectors.get_visible_action(request.user, action_id)
-    try:
-        services.action_confirm_completion(action=action, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Completion confirmed.")
-    return redirect(action)
+    return handle_action(request, lambda: services.action_confirm_completion(action=action, actor=request.user),
+                         success="Completion confirmed.", next_url=action, refused_url=action)
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,14 +54,11 @@ def action_confirm(request, action_id):
 def action_send_back(request, action_id):
     action = selectors.get_visible_action(request.user, action_id)
     form = SendBackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_reject_completion(action=action, actor=request.user, note=form.cleaned_data["note"])
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "The action is back in progress.")
-            return redirect(action)
+    if saved := handle_form(request, form,
+                            save=lambda data: services.action_reject_completion(action=action, actor=request.user,
+                                                                                note=data["note"]),
+                            success="The action is back in progress.", next_url=action):
+        return saved
     return render(request, "form_page.html", {"form": form, "title": "Send the action back",
                                               "caption": action.case.reference, "back_url": action.get_absolute_url()})
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
+from rapidreview.formviews import handle_form
 
 from .. import services
 from ..forms import GlossaryTermForm
@@ -26,10 +27,10 @@ def glossary(request):
 def glossary_edit(request, term_id=None):
     term = get_object_or_404(GlossaryTerm, pk=term_id) if term_id else None
     form = GlossaryTermForm(request.POST or None, instance=term)
-    if request.method == "POST" and form.is_valid():
-        saved = services.glossary_term_save(form=form, actor=request.user)
-        messages.success(request, f"{saved.term} saved in the glossary.")
-        return redirect("agencychecks:glossary")
+    if saved := handle_form(request, form, save=lambda data: services.glossary_term_save(form=form, actor=request.user),
+                            success=lambda saved: f"{saved.term} saved in the glossary.",
+                            next_url="agencychecks:glossary"):
+        return saved
     return render(request, "form_page.html", {
         "form": form, "title": f"Change {term.term}" if term else "Add a term to the glossary",
         "caption": "Glossary", "submit_label": "Save", "back_url": reverse("agencychecks:glossary")})

@@ -1,13 +1,12 @@
 """Issuing the forms for a case to the agencies invited to the rapid review."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
-from rapidreview.db import DomainError
+from rapidreview.formviews import handle_form
 from referrals.selectors import get_visible_case
 
 from .. import selectors, services
@@ -24,17 +23,16 @@ def issue(request, case_id):
                      initial={"due_on": latest})
     have = set(case.agency_forms.values_list("agency_id", flat=True))
     agencies = [a for a in selectors.invited_agencies(case) if a.pk not in have]
-    if request.method == "POST" and form.is_valid():
-        try:
-            issued = services.forms_issue(case=case, due_on=form.cleaned_data["due_on"], actor=request.user)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{len(issued)} agency check forms issued. Each agency's safeguarding leads "
-                                      "have been sent a link.")
-            return redirect("agencychecks:board", case_id=case.pk)
+    board_url = reverse("agencychecks:board", args=[case.pk])
+    if saved := handle_form(request, form,
+                            save=lambda data: services.forms_issue(case=case, due_on=data["due_on"],
+                                                                   actor=request.user),
+                            success=lambda issued: f"{len(issued)} agency check forms issued. Each agency's "
+                                                   "safeguarding leads have been sent a link.",
+                            next_url=board_url):
+        return saved
     return render(request, "agencychecks/issue.html", {
         "form": form, "case": case, "agencies": agencies, "before_panel": before_panel,
         "meeting": selectors.panel_meeting_date(case), "late_by_default": bool(before_panel and latest > before_panel),
         "title": "Issue agency check forms", "caption": case.reference, "submit_label": "Issue forms",
-        "back_url": reverse("agencychecks:board", args=[case.pk])})
+        "back_url": board_url})

@@ -1,9 +1,8 @@
 """Distributing the pack of accepted forms to the panel, and the pack itself, on screen and as a PDF."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -11,7 +10,7 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
-from rapidreview.db import DomainError
+from rapidreview.formviews import handle_form
 from referrals.selectors import get_visible_case
 
 from .. import selectors, services
@@ -28,20 +27,19 @@ def distribute(request, case_id):
     forms = list(selectors.case_forms(case))
     left_out = [f for f in forms if f.status != FormStatus.ACCEPTED]
     form = DistributeForm(request.POST or None, needs_reason=bool(left_out))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pack_distribute(case=case, actor=request.user, reason=form.cleaned_data.get("reason", ""))
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "The pack has been distributed. Each panel member has been sent a link.")
-            return redirect("agencychecks:board", case_id=case.pk)
+    board_url = reverse("agencychecks:board", args=[case.pk])
+    if saved := handle_form(request, form,
+                            save=lambda data: services.pack_distribute(case=case, actor=request.user,
+                                                                       reason=data.get("reason", "")),
+                            success="The pack has been distributed. Each panel member has been sent a link.",
+                            next_url=board_url):
+        return saved
     members = list(selectors.case_panel_members(case))
     return render(request, "agencychecks/distribute.html", {
         "form": form, "case": case, "accepted": [f for f in forms if f.status == FormStatus.ACCEPTED],
         "left_out": left_out, "members": members, "title": "Distribute the pack to the panel",
         "caption": case.reference, "submit_label": "Distribute the pack",
-        "back_url": reverse("agencychecks:board", args=[case.pk])})
+        "back_url": board_url})
 
 
 def _pack_case(request, case_id):

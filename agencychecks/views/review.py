@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.audit.services import access_log
 from rapidreview.db import DomainError
+from rapidreview.formviews import handle_form
 
 from .. import selectors, services
 from ..compare import compare_snapshots
@@ -33,15 +35,13 @@ def return_form(request, form_id):
     if done:
         return done
     qa = ReturnForm(request.POST or None, sections=sections_for(form))
-    if request.method == "POST" and qa.is_valid():
-        try:
-            services.form_return(form=form, actor=request.user, comments=qa.comments(),
-                                 note=qa.cleaned_data.get("note", ""))
-        except DomainError as error:
-            qa.add_error(None, str(error))
-        else:
-            messages.success(request, f"{form.agency.name}'s form returned. Their safeguarding leads have been told.")
-            return redirect("agencychecks:board", case_id=form.case_id)
+    if saved := handle_form(request, qa,
+                            save=lambda data: services.form_return(form=form, actor=request.user,
+                                                                   comments=qa.comments(), note=data.get("note", "")),
+                            success=lambda _: f"{form.agency.name}'s form returned. Their safeguarding leads have "
+                                              "been told.",
+                            next_url=reverse("agencychecks:board", args=[form.case_id])):
+        return saved
     access_log(request, obj=form, case_id=form.case_id)
     return render(request, "agencychecks/return.html", {
         "form": qa, "check_form": form, "snap": snapshot(form), "title": "Return the form with comments",

@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from panels.services import conflict_require_substitutes
 from rapidreview.accounts.models import Partnership
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
@@ -72,24 +73,12 @@ def cspr_commission(*, case: Case, actor, methodology: str, methodology_detail: 
         CsprParticipation.objects.create(cspr=cspr, agency=agency)
     for kind in MilestoneKind.values:
         CsprMilestone.objects.create(cspr=cspr, kind=kind)
-    _require_substitutes(case, actor)
+    # Members with a conflict on the case need an agreed substitute once a practice review is commissioned.
+    conflict_require_substitutes(case=case, actor=actor)
     case_transition(case=case, to_stage=Stage.CSPR, allowed_from=(Stage.NATIONAL_PANEL,), actor=actor,
                     summary="Child Safeguarding Practice Review commissioned",
                     note=f"Final report due {clock.due_on:%-d %B %Y}")
     return cspr
-
-
-def _require_substitutes(case: Case, actor) -> None:
-    """Members with a conflict on the case need an agreed substitute once a practice review is commissioned."""
-    from panels import services as panel_services
-
-    require = getattr(panel_services, "conflict_require_substitutes", None)
-    if require is None:
-        return
-    try:
-        require(case=case, actor=actor)
-    except TypeError:
-        require(case)
 
 
 @transaction.atomic

@@ -7,12 +7,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
+from rapidreview.formviews import handle_action, handle_form
 
 from ..forms import ImmediateActionForm, MeetingRecordForm, VoteForm
 from ..selectors import meeting_for, tally, votes_for
 from ..services import immediate_action_add, meeting_save, vote_close, vote_record
 from ..services.meeting import MEETING_STAGES
-from .common import form_page, handle_action, handle_form, visible_case
+from .common import form_page, visible_case
 
 MEETING_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.PANEL_MEMBER, Role.EXECUTIVE)
 WRITERS = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
@@ -89,12 +90,25 @@ def _vote_context(request, case):
     own = can_vote(request.user, case) and open_ and quorum and quorum.met
     behalf = request.user.has_role(Role.BUSINESS_UNIT) and open_ and quorum and quorum.met and panel is not None
     present = voting_members_present(panel).order_by("full_name") if panel else []
+    may_close = request.user.has_role(*WRITERS) and open_
+    cannot_close_because = _why_not_closable(panel, quorum, votes) if may_close else ""
     return {"case": case, "panel": panel, "quorum": quorum, "meeting": meeting, "votes": votes,
             "tally": tally(meeting), "present": present, "is_open": open_,
             "own_vote": next((v for v in votes if v.member_id == request.user.pk), None),
             "own_form": VoteForm(prefix="own") if own else None,
             "behalf_form": VoteForm(prefix="behalf", members=present) if behalf else None,
-            "can_close": request.user.has_role(*WRITERS) and open_}
+            "can_close": may_close and not cannot_close_because, "cannot_close_because": cannot_close_because}
+
+
+def _why_not_closable(panel, quorum, votes) -> str:
+    """Why an open vote cannot be closed yet (the same checks as ``vote_close``), or "" when it can."""
+    if panel is None:
+        return "The vote can be closed once a panel is set up for this case and meets quorum."
+    if not quorum.met:
+        return "The vote can be closed once the panel is quorate."
+    if not votes:
+        return "The vote can be closed once at least one vote is recorded."
+    return ""
 
 
 @role_required(Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.PANEL_MEMBER)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
+from rapidreview.formviews import handle_form
 
 from ..forms import (
     ActionFormSet,
@@ -41,7 +42,7 @@ from ..services import (
     participation_update,
 )
 from ..services.national_panel import national_panel_deadline
-from .common import form_page, handle_form, visible_case
+from .common import form_page, visible_case
 
 BU = Role.BUSINESS_UNIT
 
@@ -134,9 +135,11 @@ def cspr_detail(request, case_id):
     })
 
 
-def _cspr_form(request, case_id, *, form_class, title, save, success, obj=None, initial=None):
-    """A form page of the practice review: ``save(cspr, cleaned_data)``, then back to the review."""
-    cspr = _cspr(request, case_id)
+def _cspr_form(request, cspr, *, form_class, title, save, success, obj=None, initial=None):
+    """A form page of the practice review: ``save(cspr, cleaned_data)``, then back to the review.
+
+    ``cspr`` comes from ``_cspr``, which writes the access log: fetch it once per request.
+    """
     form_kwargs = {"initial": initial or {}}
     if obj is not None and issubclass(form_class, forms.ModelForm):
         form_kwargs = {"instance": obj}
@@ -153,7 +156,7 @@ def cspr_edit(request, case_id):
     cspr = _cspr(request, case_id)
     initial = {f: getattr(cspr, f) for f in ("methodology", "methodology_detail", "reviewers", "terms_of_reference",
                                              "planned_publication_on")}
-    return _cspr_form(request, case_id, form_class=CsprUpdateForm, title="Practice review details", initial=initial,
+    return _cspr_form(request, cspr, form_class=CsprUpdateForm, title="Practice review details", initial=initial,
                       save=lambda cspr, data: cspr_update(cspr=cspr, actor=request.user, **data),
                       success="Details saved.")
 
@@ -161,7 +164,7 @@ def cspr_edit(request, case_id):
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def milestone_new(request, case_id):
-    return _cspr_form(request, case_id, form_class=MilestoneForm, title="Add a milestone",
+    return _cspr_form(request, _cspr(request, case_id), form_class=MilestoneForm, title="Add a milestone",
                       save=lambda cspr, data: _milestone_add(cspr, data, request.user), success="Milestone added.")
 
 
@@ -178,7 +181,7 @@ def _milestone_add(cspr, data, actor):
 def milestone_edit(request, case_id, milestone_id):
     cspr = _cspr(request, case_id)
     milestone = get_object_or_404(CsprMilestone, pk=milestone_id, cspr=cspr)
-    return _cspr_form(request, case_id, form_class=MilestoneForm, obj=milestone,
+    return _cspr_form(request, cspr, form_class=MilestoneForm, obj=milestone,
                       title=f"Update milestone: {milestone.get_kind_display()}",
                       save=lambda cspr, data: milestone_complete(
                           milestone=milestone, actor=request.user, planned_on=data["planned_on"],
@@ -192,7 +195,7 @@ def participation_edit(request, case_id, participation_id):
     cspr = _cspr(request, case_id)
     participation = get_object_or_404(CsprParticipation.objects.select_related("agency"), pk=participation_id,
                                       cspr=cspr)
-    return _cspr_form(request, case_id, form_class=ParticipationForm, obj=participation,
+    return _cspr_form(request, cspr, form_class=ParticipationForm, obj=participation,
                       title=f"Participation: {participation.agency.name}",
                       save=lambda cspr, data: participation_update(participation=participation, actor=request.user,
                                                                    **data),
@@ -204,7 +207,7 @@ def participation_edit(request, case_id, participation_id):
 def process_edit(request, case_id, process_id=None):
     cspr = _cspr(request, case_id)
     process = get_object_or_404(ParallelProcess, pk=process_id, cspr=cspr) if process_id else None
-    return _cspr_form(request, case_id, form_class=ParallelProcessForm, obj=process or ParallelProcess(cspr=cspr),
+    return _cspr_form(request, cspr, form_class=ParallelProcessForm, obj=process or ParallelProcess(cspr=cspr),
                       title="Parallel process" if process else "Add a parallel process",
                       save=lambda cspr, data: parallel_process_save(cspr=cspr, actor=request.user, process=process,
                                                                     **data),
@@ -214,7 +217,7 @@ def process_edit(request, case_id, process_id=None):
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def report_sent(request, case_id):
-    return _cspr_form(request, case_id, form_class=ReportSentForm,
+    return _cspr_form(request, _cspr(request, case_id), form_class=ReportSentForm,
                       title="Report sent to the National Panel and the Secretary of State",
                       save=lambda cspr, data: cspr_report_sent(cspr=cspr, actor=request.user, **data),
                       success="Date sent recorded.")
@@ -223,7 +226,7 @@ def report_sent(request, case_id):
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def publish(request, case_id):
-    return _cspr_form(request, case_id, form_class=PublishForm, title="Record publication",
+    return _cspr_form(request, _cspr(request, case_id), form_class=PublishForm, title="Record publication",
                       save=lambda cspr, data: cspr_publish(cspr=cspr, actor=request.user, **data),
                       success="Publication recorded. The one-year implementation review clock has started.")
 
@@ -231,7 +234,8 @@ def publish(request, case_id):
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def workshop(request, case_id):
-    return _cspr_form(request, case_id, form_class=DateNotesForm, title="Learning workshop at publication",
+    return _cspr_form(request, _cspr(request, case_id), form_class=DateNotesForm,
+                      title="Learning workshop at publication",
                       save=lambda cspr, data: cspr_record_workshop(cspr=cspr, actor=request.user, **data),
                       success="Learning workshop recorded.")
 
@@ -239,7 +243,8 @@ def workshop(request, case_id):
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def implementation_review(request, case_id):
-    return _cspr_form(request, case_id, form_class=DateNotesForm, title="One-year implementation review",
+    return _cspr_form(request, _cspr(request, case_id), form_class=DateNotesForm,
+                      title="One-year implementation review",
                       save=lambda cspr, data: cspr_record_implementation_review(cspr=cspr, actor=request.user,
                                                                                **data),
                       success="Implementation review recorded. The case is closed.")

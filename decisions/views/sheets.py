@@ -14,6 +14,7 @@ from rapidreview.accounts.models import Partnership, Role, StatutoryPartner
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.db import DomainError
+from rapidreview.formviews import handle_action, handle_form
 from referrals.models import Stage
 
 from ..forms import DisputeMeetingForm, EscalateForm, ResolveForm, SheetForm, SignForm, WithdrawForm
@@ -42,7 +43,7 @@ from ..services import (
 )
 from ..services.national_panel import national_panel_deadline
 from ..services.sheets import executive_partners
-from .common import form_page, handle_action, handle_form, visible_case
+from .common import form_page, visible_case
 
 
 def _sheet_or_404(case):

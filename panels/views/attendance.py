@@ -7,10 +7,11 @@ from django.views.decorators.http import require_http_methods
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.db import DomainError
+from rapidreview.formviews import handle_form
 
 from .. import selectors, services
 from ..forms import AttendanceForm, HeldForm
-from .common import BU, case_and_panel, form_error
+from .common import BU, case_and_panel
 
 
 @role_required(BU)
@@ -42,14 +43,12 @@ def panel_attendance(request, case_id):
 def panel_held(request, case_id):
     case, panel = case_and_panel(request, case_id)
     form = HeldForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_record_held(panel=panel, actor=request.user, notes=form.cleaned_data["notes"])
-        except DomainError as exc:
-            form_error(form, str(exc))
-        else:
-            messages.success(request, "The meeting is recorded as held.")
-            return redirect("panels:panel", case_id=case.pk)
+    if saved := handle_form(request, form,
+                            save=lambda data: services.panel_record_held(panel=panel, actor=request.user,
+                                                                         notes=data["notes"]),
+                            success="The meeting is recorded as held.",
+                            next_url=reverse("panels:panel", args=[case.pk])):
+        return saved
     return render(request, "panels/held.html", {
         "form": form, "case": case, "panel": panel, "quorum": selectors.quorum_status(panel),
         "title": "Record the meeting as held", "caption": f"Case {case.reference}",

@@ -1,20 +1,19 @@
 """The panels calendar, and the liaison with the National Panel its clustered-notification alerts ask for."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
-from rapidreview.db import DomainError
+from rapidreview.formviews import handle_form
 from referrals.models import Case, Stage
 
 from .. import selectors, services
 from ..forms import LiaisonForm
 from ..models import PanelState
-from .common import BU, form_error
+from .common import BU
 
 
 @role_required(BU, Role.RR_CHAIR)
@@ -38,16 +37,12 @@ def liaison_record(request):
                   .order_by("sin_notified_on"))
     preselect = request.GET.getlist("case")
     form = LiaisonForm(request.POST or None, cases=candidates, initial={"cases": preselect})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.liaison_record(cases=form.cleaned_data["cases"], liaised_on=form.cleaned_data["liaised_on"],
-                                    contact=form.cleaned_data["contact"],
-                                    timelines_agreed=form.cleaned_data["timelines_agreed"], actor=request.user)
-        except DomainError as exc:
-            form_error(form, str(exc))
-        else:
-            messages.success(request, "Liaison with the National Panel recorded.")
-            return redirect("panels:calendar")
+    if saved := handle_form(request, form,
+                            save=lambda data: services.liaison_record(
+                                cases=data["cases"], liaised_on=data["liaised_on"], contact=data["contact"],
+                                timelines_agreed=data["timelines_agreed"], actor=request.user),
+                            success="Liaison with the National Panel recorded.", next_url="panels:calendar"):
+        return saved
     return render(request, "form_page.html", {
         "form": form, "title": "Record liaison with the National Panel", "back_url": reverse("panels:calendar"),
         "intro": "When several serious incidents are notified close together, agree timelines with the National "

@@ -11,10 +11,6 @@ BU = Role.BUSINESS_UNIT
 PANEL_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.PANEL_MEMBER)
 
 
-def form_error(form, message: str) -> None:
-    form.add_error(None, message)
-
-
 def case_and_panel(request, case_id, *, need_panel=True):
     """The case (404 when the user may not see it) and its panel (404 when it has none, unless ``need_panel``)."""
     case = get_visible_case(request.user, case_id)

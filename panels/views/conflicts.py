@@ -1,8 +1,7 @@
 """Conflicts of interest: declaring one, the business unit's list, how each is handled and its substitute."""
 
-from django.contrib import messages
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -10,14 +9,14 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import User
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
-from rapidreview.db import DomainError
+from rapidreview.formviews import handle_form
 from referrals.models import Case
 from referrals.selectors import get_visible_case
 
 from .. import selectors, services
 from ..forms import ConflictForm, HandlingForm, SubstituteForm
 from ..models import ConflictOfInterest
-from .common import BU, PANEL_ROLES, form_error
+from .common import BU, PANEL_ROLES
 
 
 @role_required(*PANEL_ROLES)
@@ -26,17 +25,15 @@ def conflict_declare(request, case_id=None):
     """A member declares their own conflict: from the panel page (case known) or by typing the reference."""
     case = get_visible_case(request.user, case_id) if case_id else None
     form = ConflictForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.conflict_declare(case=form.case, user=request.user, nature=form.cleaned_data["nature"],
-                                      implications=form.cleaned_data["implications"], actor=request.user)
-        except DomainError as exc:
-            form_error(form, str(exc))
-        else:
-            messages.success(request, f"Your conflict of interest on case {form.case.reference} is recorded. "
-                                      "The business unit will tell you how it is handled. You no longer have "
-                                      "access to the case.")
-            return redirect("home")
+    if saved := handle_form(request, form,
+                            save=lambda data: services.conflict_declare(
+                                case=form.case, user=request.user, nature=data["nature"],
+                                implications=data["implications"], actor=request.user),
+                            success=lambda _: f"Your conflict of interest on case {form.case.reference} is "
+                                              "recorded. The business unit will tell you how it is handled. You no "
+                                              "longer have access to the case.",
+                            next_url="home"):
+        return saved
     return render(request, "panels/conflict_declare.html", {
         "form": form, "case": case, "title": "Declare a conflict of interest",
         "caption": f"Case {case.reference}" if case else "", "submit_label": "Declare the conflict",
@@ -53,15 +50,12 @@ def conflict_record(request, case_id):
         | Q(pk__in=selectors.PanelInvitation.objects.filter(panel__case=case).values("user_id"))
     ).exclude(pk__in=selectors.conflicted_user_ids(case)).select_related("agency")
     form = ConflictForm(request.POST or None, case=case, on_behalf=True, members=members)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.conflict_declare(case=case, user=form.cleaned_data["member"], nature=form.cleaned_data["nature"],
-                                      implications=form.cleaned_data["implications"], actor=request.user)
-        except DomainError as exc:
-            form_error(form, str(exc))
-        else:
-            messages.success(request, "Conflict of interest recorded.")
-            return redirect("panels:conflicts")
+    if saved := handle_form(request, form,
+                            save=lambda data: services.conflict_declare(
+                                case=case, user=data["member"], nature=data["nature"],
+                                implications=data["implications"], actor=request.user),
+                            success="Conflict of interest recorded.", next_url="panels:conflicts"):
+        return saved
     return render(request, "form_page.html", {
         "form": form, "title": "Record a conflict of interest", "caption": f"Case {case.reference}",
         "back_url": reverse("panels:panel", args=[case.pk]), "submit_label": "Record the conflict"})
@@ -85,15 +79,11 @@ def conflict_handle(request, conflict_id):
     conflict = _get_conflict(request, conflict_id)
     access_log(request, action=AccessAction.VIEW, obj=conflict, case_id=conflict.case_id)
     form = HandlingForm(request.POST or None, initial={"handling": conflict.handling})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.conflict_record_handling(conflict=conflict, handling=form.cleaned_data["handling"],
-                                              actor=request.user)
-        except DomainError as exc:
-            form_error(form, str(exc))
-        else:
-            messages.success(request, "How the conflict is handled is recorded.")
-            return redirect("panels:conflicts")
+    if saved := handle_form(request, form,
+                            save=lambda data: services.conflict_record_handling(
+                                conflict=conflict, handling=data["handling"], actor=request.user),
+                            success="How the conflict is handled is recorded.", next_url="panels:conflicts"):
+        return saved
     return render(request, "panels/conflict_handle.html", {
         "form": form, "conflict": conflict, "title": "How the conflict is handled",
         "caption": f"Case {conflict.case.reference}", "back_url": reverse("panels:conflicts"), "submit_label": "Save"})
@@ -107,15 +97,11 @@ def conflict_substitute(request, conflict_id):
               .select_related("agency"))
     form = SubstituteForm(request.POST or None, people=people,
                           initial={"substitute": conflict.substitute_id})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.conflict_agree_substitute(conflict=conflict, substitute=form.cleaned_data["substitute"],
-                                               actor=request.user)
-        except DomainError as exc:
-            form_error(form, str(exc))
-        else:
-            messages.success(request, "Substitute recorded.")
-            return redirect("panels:conflicts")
+    if saved := handle_form(request, form,
+                            save=lambda data: services.conflict_agree_substitute(
+                                conflict=conflict, substitute=data["substitute"], actor=request.user),
+                            success="Substitute recorded.", next_url="panels:conflicts"):
+        return saved
     return render(request, "form_page.html", {
         "form": form, "title": f"Substitute for {conflict.user.full_name}",
         "caption": f"Case {conflict.case.reference}", "back_url": reverse("panels:conflicts"),

@@ -1,18 +1,17 @@
 """The panel membership register."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
-from rapidreview.db import DomainError
+from rapidreview.formviews import handle_action, handle_form
 
 from .. import selectors, services
 from ..forms import MembershipForm
-from .common import BU, form_error
+from .common import BU
 
 
 @role_required(BU, Role.RR_CHAIR)
@@ -34,14 +33,12 @@ def _membership_data(form) -> dict:
 @require_http_methods(["GET", "POST"])
 def member_add(request):
     form = MembershipForm(request.POST or None, initial={"starts_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_add(user=form.cleaned_data["user"], actor=request.user, **_membership_data(form))
-        except DomainError as exc:
-            form_error(form, str(exc))
-        else:
-            messages.success(request, f"{form.cleaned_data['user'].full_name} added to the panel register.")
-            return redirect("panels:members")
+    if saved := handle_form(request, form,
+                            save=lambda data: services.membership_add(user=data["user"], actor=request.user,
+                                                                      **_membership_data(form)),
+                            success=lambda _: f"{form.cleaned_data['user'].full_name} added to the panel register.",
+                            next_url="panels:members"):
+        return saved
     return render(request, "form_page.html", {"form": form, "title": "Add a panel member",
                                               "caption": "Panel membership register",
                                               "back_url": reverse("panels:members")})
@@ -55,14 +52,12 @@ def member_edit(request, assignment_id):
     initial["core"] = "yes" if assignment.core else "no"
     initial["voting"] = "yes" if assignment.voting else "no"
     form = MembershipForm(request.POST or None, person=assignment.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_update(assignment=assignment, actor=request.user, **_membership_data(form))
-        except DomainError as exc:
-            form_error(form, str(exc))
-        else:
-            messages.success(request, f"{assignment.user.full_name}'s membership saved.")
-            return redirect("panels:members")
+    if saved := handle_form(request, form,
+                            save=lambda data: services.membership_update(assignment=assignment, actor=request.user,
+                                                                         **_membership_data(form)),
+                            success=lambda _: f"{assignment.user.full_name}'s membership saved.",
+                            next_url="panels:members"):
+        return saved
     return render(request, "panels/member_edit.html", {
         "form": form, "assignment": assignment, "title": "Change panel membership",
         "caption": assignment.user.full_name, "back_url": reverse("panels:members")})
@@ -72,10 +67,6 @@ def member_edit(request, assignment_id):
 @require_POST
 def member_end(request, assignment_id):
     assignment = selectors.get_membership(assignment_id)
-    try:
-        services.membership_end(assignment=assignment, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{assignment.user.full_name}'s panel membership ended today.")
-    return redirect("panels:members")
+    return handle_action(request, lambda: services.membership_end(assignment=assignment, actor=request.user),
+                         success=lambda _: f"{assignment.user.full_name}'s panel membership ended today.",
+                         next_url="panels:members", refused_url="panels:members")

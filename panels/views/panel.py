@@ -12,13 +12,18 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.db import DomainError
+from rapidreview.formviews import handle_action, handle_form
 from referrals.models import Stage
 from referrals.selectors import get_visible_case
 from themes.selectors import recurrence
 
 from .. import selectors, services
 from ..forms import AgendaForm, CancelForm, ScheduleForm, SetUpForm
-from .common import BU, PANEL_ROLES, case_and_panel, form_error
+from .common import BU, PANEL_ROLES, case_and_panel
+
+
+def _panel_url(case) -> str:
+    return reverse("panels:panel", args=[case.pk])
 
 
 @role_required(*PANEL_ROLES)
@@ -58,19 +63,16 @@ def panel_set_up(request, case_id):
     else:
         initial = [str(row["user"].pk) for row in choices if row["involved"]]
     form = SetUpForm(request.POST or None, choices=choices, initial={"invitees": initial})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_set_up(case=case, invitee_ids=form.cleaned_data["invitees"], actor=request.user)
-        except DomainError as exc:
-            form_error(form, str(exc))
-        else:
-            messages.success(request, "Panel invitees saved.")
-            return redirect("panels:panel", case_id=case.pk)
+    if saved := handle_form(request, form,
+                            save=lambda data: services.panel_set_up(case=case, invitee_ids=data["invitees"],
+                                                                    actor=request.user),
+                            success="Panel invitees saved.", next_url=_panel_url(case)):
+        return saved
     return render(request, "panels/set_up.html", {
         "form": form, "case": case, "core": list(selectors.core_assignments()),
         "involved": list(case.involved_agencies.all()),
         "title": "Set up the panel", "caption": f"Case {case.reference}", "submit_label": "Save invitees",
-        "back_url": reverse("panels:panel", args=[case.pk])})
+        "back_url": _panel_url(case)})
 
 
 @role_required(BU)
@@ -99,7 +101,7 @@ def panel_schedule(request, case_id):
             form = ScheduleForm(request.POST, initial=initial, deadline=deadline, show_confirm=True)
             form.is_valid()
         except DomainError as exc:
-            form_error(form, str(exc))
+            form.add_error(None, str(exc))
         else:
             messages.success(request, "Meeting date saved." + (
                 " Updated invitations were sent to everyone invited." if panel.invitations_sent_at else ""))
@@ -108,7 +110,7 @@ def panel_schedule(request, case_id):
         "form": form, "case": case, "panel": panel, "deadline": deadline, "warning": warning,
         "title": "Reschedule the meeting" if panel.meeting_at else "Schedule the meeting",
         "caption": f"Case {case.reference}", "submit_label": "Save date and time",
-        "back_url": reverse("panels:panel", args=[case.pk]), "confirm_shown": bool(warning) or show_confirm})
+        "back_url": _panel_url(case), "confirm_shown": bool(warning) or show_confirm})
 
 
 @role_required(BU)
@@ -116,18 +118,16 @@ def panel_schedule(request, case_id):
 def panel_cancel(request, case_id):
     case, panel = case_and_panel(request, case_id)
     form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_cancel(panel=panel, actor=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            form_error(form, str(exc))
-        else:
-            messages.success(request, "Meeting cancelled. Everyone invited was sent a cancellation.")
-            return redirect("panels:panel", case_id=case.pk)
+    if saved := handle_form(request, form,
+                            save=lambda data: services.panel_cancel(panel=panel, actor=request.user,
+                                                                    reason=data["reason"]),
+                            success="Meeting cancelled. Everyone invited was sent a cancellation.",
+                            next_url=_panel_url(case)):
+        return saved
     return render(request, "form_page.html", {
         "form": form, "title": "Cancel the meeting", "caption": f"Case {case.reference}",
         "intro": "Everyone who was sent an invitation gets a cancellation that removes it from their calendar.",
-        "back_url": reverse("panels:panel", args=[case.pk]), "submit_label": "Cancel the meeting"})
+        "back_url": _panel_url(case), "submit_label": "Cancel the meeting"})
 
 
 @role_required(BU)
@@ -140,13 +140,9 @@ def panel_send_invitations(request, case_id):
 def _send_to_panel(request, case_id, send, *, what: str, none_left: str):
     """Run a service that e-mails the panel and returns how many were sent; say so, or say why it could not."""
     case, panel = case_and_panel(request, case_id)
-    try:
-        sent = send(panel=panel, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{what} sent to {sent} people." if sent else none_left)
-    return redirect("panels:panel", case_id=case.pk)
+    return handle_action(request, lambda: send(panel=panel, actor=request.user),
+                         success=lambda sent: f"{what} sent to {sent} people." if sent else none_left,
+                         next_url=_panel_url(case), refused_url=_panel_url(case))
 
 
 @role_required(BU)
@@ -154,17 +150,15 @@ def _send_to_panel(request, case_id, send, *, what: str, none_left: str):
 def panel_agenda(request, case_id):
     case, panel = case_and_panel(request, case_id)
     form = AgendaForm(request.POST or None, initial={"agenda": panel.agenda or default_agenda(case)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_agenda_save(panel=panel, agenda=form.cleaned_data["agenda"], actor=request.user)
-        except DomainError as exc:
-            form_error(form, str(exc))
-        else:
-            messages.success(request, "Agenda saved. Send it to the panel when it is ready.")
-            return redirect("panels:panel", case_id=case.pk)
+    if saved := handle_form(request, form,
+                            save=lambda data: services.panel_agenda_save(panel=panel, agenda=data["agenda"],
+                                                                         actor=request.user),
+                            success="Agenda saved. Send it to the panel when it is ready.",
+                            next_url=_panel_url(case)):
+        return saved
     return render(request, "form_page.html", {
         "form": form, "title": "Agenda", "caption": f"Case {case.reference}",
-        "back_url": reverse("panels:panel", args=[case.pk]), "submit_label": "Save agenda"})
+        "back_url": _panel_url(case), "submit_label": "Save agenda"})
 
 
 def default_agenda(case) -> str:

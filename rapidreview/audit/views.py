@@ -2,17 +2,16 @@
 subject access requests. Every page here is itself logged."""
 
 from django.apps import apps
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
-from rapidreview.db import DomainError
+from rapidreview.formviews import handle_action, handle_form
 
 from .forms import AccessLogFilterForm, LegalHoldForm, RetentionRuleForm, SubjectAccessForm
 from .models import AccessAction, LegalHold, RecordType, RetentionAction, RetentionRule
@@ -72,10 +71,12 @@ def legal_hold_edit(request, case_id):
     case = _visible_case(request.user, case_id)
     hold = LegalHold.objects.filter(case_id=case.pk).first()
     form = LegalHoldForm(request.POST or None, initial={"reason": hold.reason if hold else ""})
-    if request.method == "POST" and form.is_valid():
-        legal_hold_set(case_id=case.pk, reason=form.cleaned_data["reason"], actor=request.user)
-        messages.success(request, f"{case.reference} is under a legal hold. It will not be anonymised or deleted.")
-        return redirect("audit:case_history", case_id=case.pk)
+    if saved := handle_form(request, form,
+                            save=lambda data: legal_hold_set(case_id=case.pk, reason=data["reason"],
+                                                             actor=request.user),
+                            success=f"{case.reference} is under a legal hold. It will not be anonymised or deleted.",
+                            next_url=reverse("audit:case_history", args=[case.pk])):
+        return saved
     return render(request, "form_page.html", {
         "form": form, "title": "Place a legal hold", "caption": case.reference, "submit_label": "Place legal hold",
         "intro": "While a legal hold is in place the case is kept, whatever its retention period.",
@@ -87,13 +88,10 @@ def legal_hold_edit(request, case_id):
 @require_POST
 def legal_hold_release(request, case_id):
     case = _visible_case(request.user, case_id)
-    try:
-        legal_hold_remove(case_id=case.pk, actor=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Legal hold removed from {case.reference}.")
-    return redirect("audit:case_history", case_id=case.pk)
+    history_url = reverse("audit:case_history", args=[case.pk])
+    return handle_action(request, lambda: legal_hold_remove(case_id=case.pk, actor=request.user),
+                         success=f"Legal hold removed from {case.reference}.", next_url=history_url,
+                         refused_url=history_url)
 
 
 @role_required(Role.BUSINESS_UNIT)
@@ -113,10 +111,9 @@ def retention(request):
 def retention_rule_edit(request, rule_id):
     rule = get_object_or_404(RetentionRule, pk=rule_id)
     form = RetentionRuleForm(request.POST or None, instance=rule)
-    if request.method == "POST" and form.is_valid():
-        retention_rule_update(form=form, actor=request.user)
-        messages.success(request, "Retention period saved.")
-        return redirect("audit:retention")
+    if saved := handle_form(request, form, save=lambda data: retention_rule_update(form=form, actor=request.user),
+                            success="Retention period saved.", next_url="audit:retention"):
+        return saved
     return render(request, "form_page.html", {
         "form": form, "title": "Change a retention period", "caption": rule.get_record_type_display(),
         "submit_label": "Save retention period", "back_url": reverse("audit:retention"),

@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.audit.services import access_log
-from rapidreview.db import DomainError
+from rapidreview.formviews import handle_form
 
 from .filters import DeadlineFilter
 from .forms import NonWorkingDayForm, RecalculateForm
@@ -56,15 +57,12 @@ def detail(request, clock_id):
 def recalculate(request, clock_id):
     clock = get_clock_for_business_unit(clock_id)
     form = RecalculateForm(request.POST or None, initial={"due_on": clock.due_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            clock_recalculate(clock=clock, due_on=form.cleaned_data["due_on"], reason=form.cleaned_data["reason"],
-                              actor=request.user)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Due date changed to {clock.due_on:%-d %B %Y}.")
-            return redirect("clocks:detail", clock_id=clock.pk)
+    if saved := handle_form(request, form,
+                            save=lambda data: clock_recalculate(clock=clock, due_on=data["due_on"],
+                                                                reason=data["reason"], actor=request.user),
+                            success=lambda _: f"Due date changed to {clock.due_on:%-d %B %Y}.",
+                            next_url=reverse("clocks:detail", args=[clock.pk])):
+        return saved
     return render(request, "form_page.html", {
         "form": form, "title": "Change the due date", "submit_label": "Change due date",
         "caption": f"{clock.reference} {clock.get_kind_display()}".strip(),
@@ -78,12 +76,13 @@ def recalculate(request, clock_id):
 @require_http_methods(["GET", "POST"])
 def closures(request):
     form = NonWorkingDayForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        day = non_working_day_add(date=form.cleaned_data["date"], reason=form.cleaned_data["reason"],
-                                  actor=request.user)
-        messages.success(request, f"{day.date:%-d %B %Y} is now a non-working day. Deadlines already running keep "
-                                  "their due dates.")
-        return redirect("clocks:closures")
+    if saved := handle_form(request, form,
+                            save=lambda data: non_working_day_add(date=data["date"], reason=data["reason"],
+                                                                  actor=request.user),
+                            success=lambda day: f"{day.date:%-d %B %Y} is now a non-working day. Deadlines already "
+                                                "running keep their due dates.",
+                            next_url="clocks:closures"):
+        return saved
     return render(request, "clocks/closures.html", {"form": form, "days": non_working_days()})
 
 

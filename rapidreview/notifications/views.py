@@ -1,13 +1,12 @@
 """The outbox: every e-mail the service wrote, with its delivery status, for the business unit."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
-from rapidreview.db import DomainError
+from rapidreview.formviews import handle_action
 
 from .models import NotificationStatus
 from .selectors import get_notification
@@ -40,10 +39,6 @@ def detail(request, notification_id):
 @require_POST
 def resend(request, notification_id):
     row = get_notification(notification_id)
-    try:
-        notification_resend(notification=row, actor=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"The e-mail to {row.to_email} is queued to be sent again.")
-    return redirect("notifications:outbox")
+    return handle_action(request, lambda: notification_resend(notification=row, actor=request.user),
+                         success=f"The e-mail to {row.to_email} is queued to be sent again.",
+                         next_url="notifications:outbox", refused_url="notifications:outbox")

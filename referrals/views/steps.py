@@ -5,6 +5,7 @@ GOV.UK error summary and nothing typed is lost."""
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapidreview.accounts.decorators import role_required
@@ -12,6 +13,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.db import DomainError
+from rapidreview.formviews import handle_form
 
 from .. import services
 from ..forms import (
@@ -81,14 +83,10 @@ def send_threshold(request, case_id):
 def threshold_record(request, case_id):
     case = _case(request, case_id)
     form = ThresholdForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral_record_threshold(case=case, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Threshold decision recorded.")
-            return redirect(case)
+    if saved := handle_form(request, form,
+                            save=lambda data: referral_record_threshold(case=case, actor=request.user, **data),
+                            success="Threshold decision recorded.", next_url=case):
+        return saved
     return _page(request, case, form, "Record the threshold discussion",
                  intro="Record the three-way discussion between the local authority, health and police. The local "
                        "authority's participant makes the decision.")
@@ -100,14 +98,11 @@ def sin_record(request, case_id):
     case = _case(request, case_id)
     due = sin_due_on(case)
     form = SinForm(request.POST or None, case=case, due_on=due)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_record_sin(case=case, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Serious Incident Notification recorded. The rapid review clocks have started.")
-            return redirect(case)
+    if saved := handle_form(request, form,
+                            save=lambda data: case_record_sin(case=case, actor=request.user, **data),
+                            success="Serious Incident Notification recorded. The rapid review clocks have started.",
+                            next_url=case):
+        return saved
     return _page(request, case, form, "Record the Serious Incident Notification",
                  intro=f"Notification to the National Panel is due by {due:%-d %B %Y}.")
 
@@ -121,17 +116,15 @@ def letter_edit(request, case_id):
     form = LetterForm(request.POST or None, initial={"next_steps": letter.next_steps if letter else
                                                      DEFAULT_NEXT_STEPS})
     preview = None
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("action") == "preview":
+    if request.method == "POST" and request.POST.get("action") == "preview":
+        if form.is_valid():
             preview = render_letter_html(case=case, next_steps=form.cleaned_data["next_steps"], body_only=True)
-        else:
-            try:
-                letter_save(case=case, actor=request.user, next_steps=form.cleaned_data["next_steps"])
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, "Letter saved. Check the PDF, then send it.")
-                return redirect("referrals:letter_send", case_id=case.pk)
+    elif saved := handle_form(request, form,
+                              save=lambda data: letter_save(case=case, actor=request.user,
+                                                            next_steps=data["next_steps"]),
+                              success="Letter saved. Check the PDF, then send it.",
+                              next_url=reverse("referrals:letter_send", args=[case.pk])):
+        return saved
     return _page(request, case, form, "Letter to the referrer", template="referrals/letter_edit.html",
                  preview=preview)
 
@@ -186,14 +179,11 @@ def letter_send_view(request, case_id):
 def assurance_new(request, case_id):
     case = _case(request, case_id)
     form = AssuranceRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assurance_request_create(case=case, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Assurance requested. The agency's safeguarding leads have been told.")
-            return redirect(case)
+    if saved := handle_form(request, form,
+                            save=lambda data: assurance_request_create(case=case, actor=request.user, **data),
+                            success="Assurance requested. The agency's safeguarding leads have been told.",
+                            next_url=case):
+        return saved
     return _page(request, case, form, "Ask an agency for assurance")
 
 
@@ -203,14 +193,10 @@ def assurance_answer(request, case_id, request_id):
     case = _case(request, case_id)
     item = get_object_or_404(case.assurance_requests.select_related("agency"), pk=request_id)
     form = AssuranceAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assurance_request_answer(item=item, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Response recorded.")
-            return redirect(case)
+    if saved := handle_form(request, form,
+                            save=lambda data: assurance_request_answer(item=item, actor=request.user, **data),
+                            success="Response recorded.", next_url=case):
+        return saved
     return _page(request, case, form, f"Response from {item.agency}", intro=item.request)
 
 
@@ -224,15 +210,11 @@ def case_close(request, case_id):
 
         themes = Theme.objects.filter(is_active=True)
     form = CloseForm(request.POST or None, theme_queryset=themes)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_close_not_met(case=case, actor=request.user, themes=form.cleaned_data.get("themes") or (),
-                               note=form.cleaned_data["note"])
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Case closed.")
-            return redirect(case)
+    if saved := handle_form(request, form,
+                            save=lambda data: case_close_not_met(case=case, actor=request.user,
+                                                                 themes=data.get("themes") or (), note=data["note"]),
+                            success="Case closed.", next_url=case):
+        return saved
     return _page(request, case, form, "Record themes and close the case",
                  intro="Choose the themes this case raised for the log of cases considered at Serious Incident "
                        "Notification stage. Closing stops every deadline still running on the case.",

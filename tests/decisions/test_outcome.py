@@ -117,6 +117,18 @@ def test_commissioning_asks_panels_for_substitutes_for_conflicted_members(signed
     assert ConflictOfInterest.objects.get(user=people["conflicted"]).substitute_required_at is not None
 
 
+@pytest.mark.parametrize("page", ["edit/", "milestones/{milestone}/", "processes/new/"])
+def test_opening_a_review_form_writes_one_line_to_the_access_log(client, signed, bu, page):
+    from rapidreview.audit.models import AccessLog
+
+    cspr = commission(signed, bu)
+    client.force_login(bu)
+    url = f"/decisions/case/{signed.case_id}/review/" + page.format(milestone=cspr.milestones.first().pk)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert AccessLog.objects.filter(path=url).count() == 1
+
+
 def test_a_review_cannot_be_commissioned_before_the_national_panel_stage(signed, bu):
     with pytest.raises(DomainError, match="National Panel"):
         services.cspr_commission(case=signed.case, actor=bu, methodology="systems", methodology_detail="",

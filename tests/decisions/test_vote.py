@@ -107,3 +107,30 @@ def test_closing_the_vote_only_accepts_post(client, case, people, bu):
 def test_someone_off_the_panel_cannot_open_the_vote(client, case, people, agency_lead):
     client.force_login(agency_lead)
     assert client.get(f"/decisions/case/{case.pk}/vote/").status_code == 403
+
+
+CLOSE_BUTTON = ">Close the vote</button>"
+
+
+def test_the_close_button_waits_for_the_first_vote(client, case, people, bu):
+    client.force_login(bu)
+    page = client.get(f"/decisions/case/{case.pk}/vote/").content.decode()
+    assert CLOSE_BUTTON not in page and "The vote can be closed once at least one vote is recorded." in page
+    services.vote_record(case=case, member=people[LA], choice="yes", actor=people[LA])
+    page = client.get(f"/decisions/case/{case.pk}/vote/").content.decode()
+    assert CLOSE_BUTTON in page and "can be closed once" not in page
+
+
+def test_without_a_panel_the_vote_page_explains_instead_of_offering_to_close(client, case, bu):
+    client.force_login(bu)
+    page = client.get(f"/decisions/case/{case.pk}/vote/").content.decode()
+    assert "No panel has been set up for this case." in page
+    assert CLOSE_BUTTON not in page and "once a panel is set up" in page
+
+
+def test_without_quorum_the_vote_page_explains_instead_of_offering_to_close(client, case, people, bu):
+    services.vote_record(case=case, member=people[LA], choice="yes", actor=people[LA])
+    PanelInvitation.objects.filter(user=people[POLICE]).update(attendance=Attendance.APOLOGIES)
+    client.force_login(bu)
+    page = client.get(f"/decisions/case/{case.pk}/vote/").content.decode()
+    assert CLOSE_BUTTON not in page and "once the panel is quorate" in page

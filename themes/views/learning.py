@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,9 +12,9 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
-from rapidreview.db import DomainError
+from rapidreview.formviews import handle_action, handle_form
 
-from .. import learning
+from .. import learning, selectors
 from ..forms import LearningForm
 from ..models import LearningItem, LearningKind
 
@@ -24,18 +23,12 @@ from ..models import LearningItem, LearningKind
 @role_required(Role.BUSINESS_UNIT)
 def learning_list(request):
     kind = request.GET.get("kind", "")
-    items = LearningItem.objects.select_related("case").order_by("-date", "-created_at")
-    if kind in LearningKind.values:
-        items = items.filter(kind=kind)
     today = timezone.localdate()
-    upcoming_q = Q(date__gte=today) & ~Q(kind=LearningKind.BULLETIN)
-    upcoming = items.filter(upcoming_q).order_by("date")
-    past = Paginator(items.exclude(upcoming_q), 30).get_page(request.GET.get("page"))
-    follow_ups = LearningItem.objects.filter(follow_up_on__isnull=False, follow_up_done_on__isnull=True) \
-        .order_by("follow_up_on")
+    lists = selectors.learning_overview(kind=kind, today=today)
+    past = Paginator(lists["past"], 30).get_page(request.GET.get("page"))
     return render(request, "themes/learning_list.html", {
-        "upcoming": upcoming, "page": past, "kinds": LearningKind.choices,
-        "kind": kind, "follow_ups": follow_ups, "today": today, "query": f"kind={kind}" if kind else ""})
+        "upcoming": lists["upcoming"], "page": past, "kinds": LearningKind.choices,
+        "kind": kind, "follow_ups": lists["follow_ups"], "today": today, "query": f"kind={kind}" if kind else ""})
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,14 +37,10 @@ def learning_create(request, kind):
     if kind not in LearningKind.values:
         raise Http404
     form = LearningForm(request.POST or None, kind=kind, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = learning.learning_create(kind=kind, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Saved.")
-            return redirect(item)
+    if saved := handle_form(request, form,
+                            save=lambda data: learning.learning_create(kind=kind, actor=request.user, **data),
+                            success="Saved.", next_url=lambda item: item):
+        return saved
     return render(request, "form_page.html", {"form": form, "title": f"Add: {LearningKind(kind).label.lower()}",
                                               "caption": "Learning", "back_url": reverse("themes:learning")})
 
@@ -59,7 +48,7 @@ def learning_create(request, kind):
 @require_GET
 @role_required(Role.BUSINESS_UNIT)
 def learning_detail(request, item_id):
-    item = get_object_or_404(LearningItem.objects.select_related("sent_by", "created_by"), pk=item_id)
+    item = selectors.get_learning_item(item_id)
     return render(request, "themes/learning_detail.html", {
         "item": item, "recipients": learning.distribution_list() if item.is_bulletin and not item.is_sent else []})
 
@@ -73,14 +62,10 @@ def learning_edit(request, item_id):
         return redirect(item)
     fields = ("title", "date", "audience", "attendance", "materials_url", "follow_up", "follow_up_on", "body")
     form = LearningForm(request.POST or None, kind=item.kind, initial={f: getattr(item, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            learning.learning_update(item=item, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Saved.")
-            return redirect(item)
+    if saved := handle_form(request, form,
+                            save=lambda data: learning.learning_update(item=item, actor=request.user, **data),
+                            success="Saved.", next_url=item):
+        return saved
     return render(request, "form_page.html", {"form": form, "title": f"Change: {item.title}",
                                               "caption": item.get_kind_display(), "back_url": item.get_absolute_url()})
 
@@ -89,26 +74,17 @@ def learning_edit(request, item_id):
 @role_required(Role.BUSINESS_UNIT)
 def learning_follow_up_done(request, item_id):
     item = get_object_or_404(LearningItem, pk=item_id)
-    try:
-        learning.learning_follow_up_done(item=item, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Follow-up recorded as done.")
-    return redirect(item)
+    return handle_action(request, lambda: learning.learning_follow_up_done(item=item, actor=request.user),
+                         success="Follow-up recorded as done.", next_url=item, refused_url=item)
 
 
 @require_POST
 @role_required(Role.BUSINESS_UNIT)
 def bulletin_send(request, item_id):
     item = get_object_or_404(LearningItem, pk=item_id)
-    try:
-        count = learning.learning_bulletin_send(item=item, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Bulletin sent to {count} partner address{'es' if count != 1 else ''}.")
-    return redirect(item)
+    return handle_action(request, lambda: learning.learning_bulletin_send(item=item, actor=request.user),
+                         success=lambda count: f"Bulletin sent to {count} partner address{'es' if count != 1 else ''}.",
+                         next_url=item, refused_url=item)
 
 
 @require_GET

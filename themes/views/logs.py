@@ -1,14 +1,13 @@
 """The two theme logs (cases by theme, filtered) and recording the themes of one case."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.audit.services import access_log
-from rapidreview.db import DomainError
+from rapidreview.formviews import handle_form
 from referrals.selectors import get_visible_case
 
 from .. import selectors, services
@@ -41,15 +40,12 @@ def case_themes_record(request, case_id, log):
     case = get_visible_case(request.user, case_id)
     current = [row.theme for row in selectors.case_themes(case=case, log=log)]
     form = CaseThemesForm(request.POST or None, current=current, initial={"themes": current})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_log_themes(case=case, themes=list(form.cleaned_data["themes"]), log=log,
-                                     actor=request.user, source=form.cleaned_data["source"])
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Themes saved.")
-            return redirect(case.get_absolute_url())
+    if saved := handle_form(request, form,
+                            save=lambda data: services.case_log_themes(case=case, themes=list(data["themes"]),
+                                                                       log=log, actor=request.user,
+                                                                       source=data["source"]),
+                            success="Themes saved.", next_url=case.get_absolute_url()):
+        return saved
     access_log(request, obj=case, case_id=case.pk)
     return render(request, "form_page.html", {
         "form": form, "title": f"Themes: {ThemeLog(log).label.lower()}", "caption": case.reference,

@@ -1,7 +1,6 @@
 """The list of practice themes, and the business unit adding, changing and deactivating them."""
 
 from django.contrib import messages
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -10,7 +9,7 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.db import DomainError
 
-from .. import services
+from .. import selectors, services
 from ..forms import ThemeForm
 from ..models import Theme
 from .common import THEME_VIEWERS
@@ -19,9 +18,7 @@ from .common import THEME_VIEWERS
 @require_GET
 @role_required(*THEME_VIEWERS)
 def theme_list(request):
-    themes = Theme.objects.annotate(case_count=Count("case_themes__case", distinct=True)).order_by("-is_active",
-                                                                                                    "name")
-    return render(request, "themes/list.html", {"themes": themes, "section": "list",
+    return render(request, "themes/list.html", {"themes": selectors.themes_with_case_counts(), "section": "list",
                                                 "may_manage": request.user.has_role(Role.BUSINESS_UNIT)})
 
 

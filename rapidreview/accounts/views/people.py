@@ -2,7 +2,10 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rapidreview.formviews import handle_form
 
 from ..decorators import recent_auth_required, role_required
 from ..forms import PersonForm, RoleAssignmentForm
@@ -12,6 +15,7 @@ from ..services import person_save, role_assign, role_end
 
 
 @role_required(Role.BUSINESS_UNIT)
+@require_GET
 def people(request):
     return render(request, "accounts/people.html", {"people": people_list(), "roles": Role})
 
@@ -21,16 +25,17 @@ def people(request):
 def person_edit(request, person_id=None):
     person = get_object_or_404(people_list(), public_id=person_id) if person_id else None
     form = PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        person = person_save(form=form, actor=request.user)
-        messages.success(request, f"{person.full_name} saved.")
-        return redirect("accounts:person", person_id=person.public_id)
+    if saved := handle_form(request, form, save=lambda data: person_save(form=form, actor=request.user),
+                            success=lambda saved: f"{saved.full_name} saved.",
+                            next_url=lambda saved: reverse("accounts:person", args=[saved.public_id])):
+        return saved
     title = f"Change {person.full_name}'s details" if person else "Add a person"
     return render(request, "accounts/person_edit.html",
                   {"form": form, "person": person, "title": title, "submit_label": "Save"})
 
 
 @role_required(Role.BUSINESS_UNIT)
+@require_GET
 def person_detail(request, person_id):
     person = get_object_or_404(people_list(), public_id=person_id)
     return render(request, "accounts/person.html", {"person": person})
@@ -42,10 +47,10 @@ def person_detail(request, person_id):
 def role_add(request, person_id):
     person = get_object_or_404(people_list(), public_id=person_id)
     form = RoleAssignmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        role_assign(form=form, user=person, actor=request.user)
-        messages.success(request, f"Role added for {person.full_name}.")
-        return redirect("accounts:person", person_id=person.public_id)
+    if saved := handle_form(request, form, save=lambda data: role_assign(form=form, user=person, actor=request.user),
+                            success=f"Role added for {person.full_name}.",
+                            next_url=reverse("accounts:person", args=[person.public_id])):
+        return saved
     return render(request, "accounts/role_add.html", {"form": form, "person": person, "title": "Add a role",
                                                       "caption": person.full_name, "submit_label": "Add role"})
 
