@@ -11,7 +11,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_form
 
-from .filters import DeadlineFilter
+from .filters import OPEN, DeadlineFilter
 from .forms import NonWorkingDayForm, RecalculateForm
 from .ladders import ladder_for, step_date
 from .models import NonWorkingDay
@@ -32,8 +32,10 @@ def mine(request):
 @role_required(Role.BUSINESS_UNIT)
 @require_GET
 def all_deadlines(request):
-    filters = DeadlineFilter(request.GET or None, queryset=all_deadlines_query())
-    clocks = filters.qs if filters.is_bound and filters.is_valid() else all_deadlines_query()
+    data = request.GET.copy()
+    data.setdefault("state", OPEN)
+    filters = DeadlineFilter(data, queryset=all_deadlines_query())
+    clocks = filters.qs if filters.is_valid() else all_deadlines_query()
     page = Paginator(clocks, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -128,6 +128,15 @@ def test_all_deadlines_filters_and_keeps_a_constant_query_count(bu_client, djang
     page = bu_client.get(url, {"state": "nonsense"}).content.decode()
     assert "govuk-error-message" in page
 
+    from rapidreview.clocks.services import clock_meet
+
+    met = make_clock(start=D(2026, 1, 5), label="Met one")
+    clock_meet(subject=met.subject, kind=met.kind)
+    page = bu_client.get(url).content.decode()
+    assert "Late one" in page and "Current one" in page and "Met one" not in page, "open deadlines by default"
+    page = bu_client.get(url, {"state": ""}).content.decode()
+    assert "Met one" in page and "Late one" in page, "'Any' shows every deadline"
+
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
