@@ -14,6 +14,7 @@ bypass model signals (``QuerySet.update``, ``bulk_create``) call ``model_changed
 docs/decisions/0005-report-cache.md says why, and what it costs.
 """
 
+import hashlib
 import uuid
 from collections.abc import Callable, Hashable, Iterable
 
@@ -67,7 +68,9 @@ def cached(name: str, key: Iterable[Hashable], compute: Callable, timeout: int =
         version = uuid.uuid4().hex
         cache.add(_version_key(name), version, None)
         version = cache.get(_version_key(name), version)
-    cache_key = f"datacache:{name}:{version}:" + ":".join(str(part) for part in key)
+    # Hashed: keys can name many themes or filters, and cache backends limit key length.
+    parts = hashlib.sha256(":".join(str(part) for part in key).encode()).hexdigest()
+    cache_key = f"datacache:{name}:{version}:{parts}"
     value = cache.get(cache_key)
     if value is None:
         value = compute()

@@ -14,9 +14,11 @@ Stages, and how a case reaches each (every move is a service in ``referrals.serv
 - ``closed``: nothing more is due on the case (its actions live on in the action plan).
 """
 
+import functools
+
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from simple_history.models import HistoricalRecords
 
 from rapidreview.accounts.models import Agency
@@ -50,6 +52,15 @@ class CaseQuerySet(models.QuerySet):
         from .selectors import case_visibility_filter  # selectors build on this queryset
 
         return case_visibility_filter(self, user)
+
+
+_ANY_CASE = "00000000-0000-0000-0000-000000000000"
+
+
+@functools.lru_cache(maxsize=8)
+def _case_url_pattern(prefix: str) -> str:
+    """The case page's address with a stand-in id: ``reverse`` costs 0.1 ms, and a case page links 100 cases."""
+    return reverse("referrals:case_detail", args=[_ANY_CASE])
 
 
 class Case(TimeStampedModel):
@@ -89,7 +100,7 @@ class Case(TimeStampedModel):
         return f"{self.child_first_name} {self.child_last_name}".strip()
 
     def get_absolute_url(self) -> str:
-        return reverse("referrals:case_detail", args=[self.pk])
+        return _case_url_pattern(get_script_prefix()).replace(_ANY_CASE, str(self.pk))
 
     @property
     def reminder_reference(self) -> str:

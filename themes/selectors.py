@@ -29,9 +29,9 @@ def recurrence(*, case, user, months: int = 24, log: str | None = None, listed: 
     Returns ``[{"theme": Theme, "count": int, "cases": [Case, ...]}]`` sorted by count (highest first), then name.
     ``count`` counts every other case (a number names nobody); ``cases`` lists only those ``user`` may see, so the
     links never reveal a case to someone not entitled to it, and at most ``listed`` of them, the most recent: a
-    national installation has thousands of cases per theme. Both logs count unless ``log`` narrows it. Four
-    queries whatever the number of themes or cases. ``themes`` (Theme objects) replaces the case's logged themes,
-    for pages where themes are proposed before they are logged, such as an agency check form under quality
+    national installation has thousands of cases per theme. Both logs count unless ``log`` narrows it. At most
+    three queries whatever the number of themes or cases. ``themes`` (Theme objects) replaces the case's logged
+    themes, for pages where themes are proposed before they are logged, such as an agency check form under quality
     assurance.
     """
     if themes is not None:
@@ -45,7 +45,7 @@ def recurrence(*, case, user, months: int = 24, log: str | None = None, listed: 
 
 
 def recurrence_by_log(*, case, user, months: int = 24, listed: int = 10) -> dict[str, list[dict]]:
-    """``recurrence`` for each log ({log value: rows}), each log counted on its own, in the same four queries."""
+    """``recurrence`` for each log ({log value: rows}), each log counted on its own, in the same queries."""
     themes: dict = {value: {} for value in ThemeLog.values}
     for row in CaseTheme.objects.filter(case=case).select_related("theme"):
         themes[row.log][row.theme_id] = row.theme
@@ -57,38 +57,50 @@ def _recurrence(*, case, user, months: int, listed: int, themes: dict, by_log: b
     wanted_themes = set().union(*(per_log.keys() for per_log in themes.values()))
     if not wanted_themes:
         return {key: [] for key in themes}
-    since = timezone.now() - relativedelta(months=months)
-    pairs = CaseTheme.objects.filter(theme_id__in=wanted_themes, recorded_at__gte=since).exclude(case_id=case.pk)
-    if by_log:
-        pairs = pairs.filter(log__in=themes.keys())
-    group = ["log", "theme_id"] if by_log else ["theme_id"]
-
-    def key(log, theme_id):
-        return (log, theme_id) if by_log else (theme_id,)
-
-    counts = {tuple(row[:-1]): row[-1] for row in
-              pairs.order_by().values_list(*group).annotate(n=Count("case_id", distinct=True))}
-    # The most recent few cases per theme are candidates for links; some may be invisible to ``user``, so take
-    # extra. The database ranks them: a theme can have thousands of cases at national scale.
-    ranked = (pairs.order_by().values(*group, "case_id").annotate(latest=Max("recorded_at"))
-              .annotate(rank=Window(RowNumber(), partition_by=[F(field) for field in group],
-                                    order_by=F("latest").desc()))
-              .filter(rank__lte=listed * 3).order_by("rank").values_list(*group, "case_id"))
-    candidates: dict = defaultdict(list)
-    for *group_key, case_id in ranked:
-        candidates[tuple(group_key)].append(case_id)
+    logs = sorted(themes.keys()) if by_log else []
+    # Counts and candidates do not depend on the reader: kept until themes are next logged (ADR 0005).
+    counts, candidates = cached(REPORT, ("recurrence", case.pk, timezone.localdate(), months, listed * 3, *logs,
+                                         *sorted(str(pk) for pk in wanted_themes)),
+                                lambda: _recurring_cases(case=case, months=months, candidates=listed * 3,
+                                                         theme_ids=wanted_themes, logs=logs))
     wanted = set().union(*candidates.values()) if candidates else set()
-    visible = {c.pk: c for c in Case.objects.visible_to(user).filter(pk__in=wanted)} if wanted else {}
+    visible = ({c.pk: c for c in Case.objects.visible_to(user).filter(pk__in=wanted).only("id", "reference")}
+               if wanted else {})
     out = {}
     for log, per_log in themes.items():
         rows = []
         for theme_id, theme in per_log.items():
-            shown = [visible[i] for i in candidates.get(key(log, theme_id), []) if i in visible][:listed]
-            rows.append({"theme": theme, "count": counts.get(key(log, theme_id), 0),
+            key = (log, theme_id) if by_log else (theme_id,)
+            shown = [visible[i] for i in candidates.get(key, []) if i in visible][:listed]
+            rows.append({"theme": theme, "count": counts.get(key, 0),
                          "cases": sorted(shown, key=lambda c: c.reference)})
         rows.sort(key=lambda r: (-r["count"], r["theme"].name))
         out[log] = rows
     return out
+
+
+def _recurring_cases(*, case, months: int, candidates: int, theme_ids: set, logs: list) -> tuple[dict, dict]:
+    """({group: number of other cases}, {group: the ``candidates`` most recent of them}) in one query; a group is
+    (log, theme id) when ``logs`` are given, else (theme id,). Links are chosen among the candidates, because some
+    may be invisible to the reader."""
+    since = timezone.make_aware(datetime.datetime.combine(timezone.localdate() - relativedelta(months=months),
+                                                          datetime.time.min))
+    pairs = CaseTheme.objects.filter(theme_id__in=theme_ids, recorded_at__gte=since).exclude(case_id=case.pk)
+    if logs:
+        pairs = pairs.filter(log__in=logs)
+    group = ["log", "theme_id"] if logs else ["theme_id"]
+    partition = [F(field) for field in group]
+    # One row per (group, case): the partition's row count is the number of distinct other cases.
+    ranked = (pairs.order_by().values(*group, "case_id").annotate(latest=Max("recorded_at"))
+              .annotate(rank=Window(RowNumber(), partition_by=partition, order_by=F("latest").desc()),
+                        cases=Window(Count("case_id"), partition_by=partition))
+              .filter(rank__lte=candidates).order_by("rank").values_list(*group, "case_id", "cases"))
+    counts: dict = {}
+    found: dict = defaultdict(list)
+    for *group_key, case_id, number in ranked:
+        counts[tuple(group_key)] = number
+        found[tuple(group_key)].append(case_id)
+    return counts, dict(found)
 
 
 def log_cases(*, user, log: str, theme=None, year: int | None = None, agency=None) -> QuerySet[Case]:

@@ -66,7 +66,7 @@ def test_recurrence_counts_other_cases_in_the_last_24_months_and_links_only_visi
     assert rows[0]["count"] == 3 and rows[0]["cases"] == []
 
 
-def test_recurrence_runs_in_four_queries(business_unit, django_assert_num_queries):
+def test_recurrence_runs_in_three_queries(business_unit, django_assert_num_queries):
     case = CaseFactory()
     case_log_themes(case=case, themes=list(Theme.objects.all()[:6]), log=ThemeLog.RAPID_REVIEW,
                     actor=business_unit)
@@ -75,7 +75,7 @@ def test_recurrence_runs_in_four_queries(business_unit, django_assert_num_querie
                         actor=business_unit)
     user = make_user(Role.RR_CHAIR)
     user.role_names  # noqa: B018 - load roles first
-    with django_assert_num_queries(4):  # the case's themes, counts, the most recent cases, which are visible
+    with django_assert_num_queries(3):  # the case's themes, the most recent cases with counts, which are visible
         recurrence(case=case, user=user)
 
 
