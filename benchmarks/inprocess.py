@@ -46,19 +46,30 @@ def sweep() -> dict:
     from rapidreview.clocks.models import Clock, ClockState
     from rapidreview.clocks.tasks import run_sweep
     from rapidreview.notifications import services as outbox
+    from rapidreview.notifications.models import Notification
 
     outbox._enqueue = lambda notification_id: None  # the sweep, not the broker
     today = timezone.localdate()
     clocks = Clock.objects.count()
     active = Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.OVERDUE]).count()
     due = Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.OVERDUE], next_reminder_on__lte=today).count()
+    # The sweep changes the clocks it reminds about and writes the outbox; put both back afterwards, so that a
+    # run with --reuse measures the same first sweep of the day again.
+    fields = ["state", "next_step", "next_reminder_on", "updated_at"]
+    touched = list(Clock.objects.filter(Q(state__in=[ClockState.RUNNING, ClockState.OVERDUE],
+                                          next_reminder_on__lte=today)
+                                        | Q(state=ClockState.RUNNING, due_on__lt=today)).only("id", *fields))
+    started_at = timezone.now()
     counter = QueryCounter()
     with connection.execute_wrapper(counter):
         start = time.perf_counter()
         result = run_sweep(today)
         seconds = time.perf_counter() - start
+    Clock.objects.bulk_update(touched, fields, batch_size=1000)
+    Notification.objects.filter(created_at__gte=started_at).delete()
     return {"clocks": clocks, "active": active, "due_before": due, "seconds": round(seconds, 3),
-            "queries": counter.count, "result": result, "peak_rss_mb": round(peak_rss_mb(), 1)}
+            "queries": counter.count, "result": result, "peak_rss_mb": round(peak_rss_mb(), 1),
+            "restored_clocks": len(touched)}
 
 
 def sheet_pdf() -> dict:
