@@ -12,7 +12,7 @@ class DeadlineFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label="Kind of deadline", choices=ClockKind.choices, empty_label="Any")
     # Open deadlines unless the business unit asks for others: ten years of met ones would fill the first pages.
     state = django_filters.ChoiceFilter(label="State", empty_label="Any", method="filter_state",
-                                        choices=[(OPEN, "Open (running or overdue)"), *ClockState.choices])
+                                        choices=[(OPEN, "Running or overdue"), *ClockState.choices])
     overdue = django_filters.BooleanFilter(label="Only overdue", method="filter_overdue",
                                            widget=forms.CheckboxInput)
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label="Due on or after",

@@ -66,7 +66,19 @@ def clock_day(clock: Clock, today: datetime.date | None = None) -> tuple[int, in
     return max(_span(clock, clock.started_on, max(end, clock.started_on)), 0), total
 
 
+def _days(clock: Clock, n: int) -> str:
+    return f"{n} {'working day' if clock.working_days else 'day'}{'' if n == 1 else 's'}"
+
+
 def clock_day_label(clock: Clock, today: datetime.date | None = None) -> str:
+    """"Day 3 of 10 (working days)"; once a deadline has passed, how late it is or was ("4 working days overdue",
+    "Met 2 working days late"): an action imported after its due date would otherwise read "Day 60 of 0"."""
+    today = today or timezone.localdate()
+    met_on = timezone.localtime(clock.met_at).date() if clock.state == ClockState.MET and clock.met_at else None
+    if clock.state in ACTIVE_STATES and clock.due_on < today:
+        return f"{_days(clock, _span(clock, clock.due_on, today))} overdue"
+    if met_on and met_on > clock.due_on:
+        return f"Met {_days(clock, _span(clock, clock.due_on, met_on))} late"
     n, m = clock_day(clock, today)
     unit = "working days" if clock.working_days else "days"
     return f"Day {n} of {m} ({unit})"

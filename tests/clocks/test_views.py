@@ -193,3 +193,26 @@ def test_a_clock_that_is_met_shows_met(business_unit):
     clock.refresh_from_db()
     assert clock.state == ClockState.MET
     assert clock_status(clock).label == "Met"
+
+
+def test_a_passed_deadline_says_how_late_it_is_instead_of_day_n_of_m():
+    from rapidreview.clocks.selectors import clock_day_label
+
+    late = make_clock(start=D(2026, 3, 2))  # an agency form: 8 working days, due 12 March 2026
+    assert clock_day_label(late, today=D(2026, 3, 12)) == "Day 8 of 8 (working days)"
+    assert clock_day_label(late, today=D(2026, 3, 13)) == "1 working day overdue"
+    assert clock_day_label(late, today=D(2026, 3, 17)) == "3 working days overdue"
+
+
+def test_a_deadline_met_late_says_how_late():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from rapidreview.clocks.selectors import clock_day_label
+
+    clock = make_clock(start=D(2026, 3, 2))  # due 12 March 2026
+    clock.state, clock.met_at = ClockState.MET, timezone.make_aware(dt.datetime(2026, 3, 16, 10))
+    assert clock_day_label(clock, today=D(2026, 4, 1)) == "Met 2 working days late"
+    clock.met_at = timezone.make_aware(dt.datetime(2026, 3, 11, 10))
+    assert clock_day_label(clock, today=D(2026, 4, 1)) == "Day 7 of 8 (working days)"
