@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup assets migrate demo lint check-deploy clean
+.PHONY: run test setup assets migrate demo lint check-deploy clean system-run system-test
 
 setup: $(VENV)/.installed static/vendor/.installed
 
@@ -24,7 +24,15 @@ static/vendor/.installed: package.json package-lock.json scripts/vendor_assets.s
 
 assets: static/vendor/.installed
 
-migrate: setup
+# Debian packages: WeasyPrint's libraries and fonts for both, Chromium for the browser tests. Installed when run as
+# root with apt-get; otherwise the script stops at once with the exact command to run.
+system-run:
+	@sh scripts/system_packages.sh run
+
+system-test:
+	@sh scripts/system_packages.sh test
+
+migrate: setup system-run
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -39,7 +47,7 @@ run: demo
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 # Uses DATABASE_URL and CELERY_BROKER_URL when set (CI: PostgreSQL and Redis); SQLite and eager tasks otherwise.
-test: setup
+test: system-test setup
 	RAPIDREVIEW_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: setup

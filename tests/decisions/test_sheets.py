@@ -1,7 +1,6 @@
 """The decision sheet: drafting, versions, signing, disputes, escalation, re-authentication and the PDF."""
 
 import datetime
-import subprocess
 
 import pytest
 from django.core import mail
@@ -13,6 +12,7 @@ from rapidreview.audit.models import AccessAction, AccessLog
 from rapidreview.db import DomainError
 from rapidreview.notifications.models import Notification
 from tests.factories import make_executive
+from tests.pdftext import pdf_text
 
 from .conftest import sign_all
 from .factories import FULL_SHEET, HEALTH, LA, POLICE
@@ -201,15 +201,11 @@ def test_only_the_executive_chair_opens_the_resolve_page(client, out_for_signatu
     assert response.status_code == 302
 
 
-def test_the_pdf_holds_every_section_and_the_signature_block(client, signed, executives, tmp_path):
+def test_the_pdf_holds_every_section_and_the_signature_block(client, signed, executives):
     client.force_login(executives[HEALTH])
     response = client.get(f"/decisions/case/{signed.case_id}/sheet/pdf/")
     assert response["Content-Type"] == "application/pdf"
-    path = tmp_path / "sheet.pdf"
-    path.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"],  # noqa: S603, S607 - fixed arguments
-                          capture_output=True, text=True, check=True).stdout
-    text = " ".join(text.split())
+    text = pdf_text(response.content)
     for heading in ["Case summary", "Agency involvement and key practice episodes", "Analysis, including race",
                     "Immediate actions taken", "Learning identified", "Whether the criteria for a local review",
                     "Whether national issues arise", "Recommended next step and rationale", "Signatures"]:
