@@ -44,6 +44,7 @@ urlpatterns = [
     path("case/<uuid:case_id>/review/processes/<uuid:process_id>/", outcome.process_edit, name="process_edit"),
     path("case/<uuid:case_id>/review/report-sent/", outcome.report_sent, name="cspr_report_sent"),
     path("case/<uuid:case_id>/review/publish/", outcome.publish, name="cspr_publish"),
+    path("case/<uuid:case_id>/review/publish/correct/", outcome.publication_correct, name="cspr_publication_correct"),
     path("case/<uuid:case_id>/review/workshop/", outcome.workshop, name="cspr_workshop"),
     path("case/<uuid:case_id>/review/implementation-review/", outcome.implementation_review,
          name="cspr_implementation_review"),

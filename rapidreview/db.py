@@ -24,3 +24,8 @@ class TimeStampedModel(UUIDModel):
 
 class DomainError(Exception):
     """A rule of the process was broken; the message is safe to show to the user."""
+
+    @property
+    def errors(self) -> list[tuple[str | None, str]]:
+        """(field name or None, message) pairs for a form's error summary; a subclass may name fields."""
+        return [(None, str(self))]

@@ -16,7 +16,8 @@ def handle_form(request, form, *, save, success, next_url, formsets=()):
 
     ``success`` is the message and ``next_url`` the redirect target (a URL, URL name or object with
     ``get_absolute_url``), or either is a function of what ``save`` returned. A ``DomainError`` becomes a non-field
-    error of the form (so it shows in the error summary). Returns the redirect, or None when the caller should
+    error of the form (so it shows in the error summary), or
+    an error of each field it names. Returns the redirect, or None when the caller should
     render the page: a GET, an invalid form or formset, or a refusal.
     """
     if request.method != "POST" or not (form.is_valid() and all(f.is_valid() for f in formsets)):
@@ -24,7 +25,8 @@ def handle_form(request, form, *, save, success, next_url, formsets=()):
     try:
         result = save(form.cleaned_data)
     except DomainError as exc:
-        form.add_error(None, str(exc))
+        for field, message in exc.errors:
+            form.add_error(field if field in form.fields else None, message)
         return None
     messages.success(request, _of(success, result))
     return redirect(_of(next_url, result))

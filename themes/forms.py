@@ -70,6 +70,12 @@ class LearningForm(GovUKFormMixin, forms.Form):
     follow_up_on = DateInputField(label="Follow-up due (optional)", required=False, require_all_fields=False,
                                   help_text="A reminder is sent to the business unit as this date approaches.")
 
+    publication_override = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="If the check stops a word that identifies nobody: why it may be published (optional)",
+        help_text="The title, text and link are checked against every child's and household member's names, "
+                  "other names, dates of birth and addresses. Your reason is kept in the history.")
+
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         if kind == LearningKind.BULLETIN:
@@ -79,6 +85,7 @@ class LearningForm(GovUKFormMixin, forms.Form):
                 help_text="Key learning from reviews. Never include a child's or family member's name.")
             self.fields["date"].label = "Issue date"
             del self.fields["attendance"]
+        self.fields["publication_override"] = self.fields.pop("publication_override")
 
     def clean_date(self):
         value = self.cleaned_data.get("date")

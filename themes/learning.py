@@ -11,10 +11,19 @@ from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
 from rapidreview.notifications.services import notify
+from referrals.publication import publication_guard
 
 from .models import LearningItem, LearningKind
 
-FIELDS = ("title", "date", "audience", "attendance", "materials_url", "follow_up", "follow_up_on", "body", "case")
+FIELDS = ("title", "date", "audience", "attendance", "materials_url", "follow_up", "follow_up_on", "body", "case",
+          "publication_override")
+PUBLISHED = {"title": "The title", "body": "The bulletin text", "materials_url": "The link to materials"}
+
+
+def _guard(item: LearningItem) -> None:
+    """What is published of a learning item must not identify a child, unless the business unit says why it may."""
+    publication_guard({field: (label, getattr(item, field) or "") for field, label in PUBLISHED.items()},
+                      override_reason=item.publication_override)
 
 
 def may_manage_learning(user) -> bool:
@@ -50,6 +59,7 @@ def learning_create(*, kind: str, actor, **values) -> LearningItem:
     if not isinstance(values.get("date"), datetime.date):
         raise DomainError("Enter the date.")
     item = LearningItem(kind=kind, created_by=actor, **{k: v for k, v in values.items() if k in FIELDS})
+    _guard(item)
     item._history_user = actor
     item.save()
     _sync_clock(item)
@@ -66,6 +76,7 @@ def learning_update(*, item: LearningItem, actor, **values) -> LearningItem:
     for key, value in values.items():
         if key in FIELDS:
             setattr(locked, key, value)
+    _guard(locked)
     locked._history_user = actor
     locked.save()
     _sync_clock(locked)
@@ -114,6 +125,7 @@ def learning_bulletin_send(*, item: LearningItem, actor) -> int:
         raise DomainError("This bulletin has already been sent.")
     if not locked.body.strip():
         raise DomainError("Write the bulletin before sending it.")
+    _guard(locked)
     addresses = distribution_list()
     if not addresses:
         raise DomainError("No partner agency has a distribution e-mail address. Add them on the agencies page.")

@@ -91,6 +91,8 @@ class LearningItem(TimeStampedModel):
     follow_up_on = models.DateField("follow-up due", null=True, blank=True, db_index=True)
     follow_up_done_on = models.DateField(null=True, blank=True)
     body = models.TextField(blank=True, help_text="A bulletin's text.")
+    publication_override = models.TextField(
+        blank=True, help_text="Why the business unit published it although the publication guard matched a detail.")
     case = models.ForeignKey("referrals.Case", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="learning_items", help_text="The review this learning comes from, if one.")
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)

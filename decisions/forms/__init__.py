@@ -13,6 +13,7 @@ from .outcome import (  # noqa: F401
     NoCsprForm,
     ParallelProcessForm,
     ParticipationForm,
+    PublicationCorrectionForm,
     PublishForm,
     ReportSentForm,
 )

@@ -134,3 +134,15 @@ class PublishForm(GovUKFormMixin, forms.Form):
                                 help_text='For example, "Child Q". Never the child\'s name.',
                                 error_messages={"required": "Enter the pseudonym"})
     published_url = forms.URLField(label="Link to the published report", required=False, assume_scheme="https")
+
+
+class PublicationCorrectionForm(GovUKFormMixin, forms.Form):
+    submit_label = "Correct publication details"
+    pseudonym = forms.CharField(label="Pseudonym used in the report", max_length=60,
+                                help_text='For example, "Child Q". Never a name, other name or date of birth of a '
+                                          "child or household member.",
+                                error_messages={"required": "Enter the pseudonym"})
+    published_url = forms.URLField(label="Link to the published report", required=False, assume_scheme="https")
+    reason = forms.CharField(label="Why are you correcting it?", widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Kept in the case's history.",
+                             error_messages={"required": "Say why the publication details are being corrected"})

@@ -2,6 +2,7 @@
 
 from .cspr import (  # noqa: F401
     cspr_commission,
+    cspr_correct_publication,
     cspr_publish,
     cspr_record_implementation_review,
     cspr_record_workshop,

@@ -12,6 +12,7 @@ from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
 from rapidreview.workdays import add_working_days
 from referrals.models import Case, Stage
+from referrals.publication import publication_guard
 from referrals.services import case_record_event, case_transition
 
 from ..models import (
@@ -188,6 +189,16 @@ def cspr_report_sent(*, cspr: Cspr, actor, sent_on: datetime.date) -> Cspr:
     return cspr
 
 
+def _check_published_details(pseudonym: str, published_url: str) -> None:
+    """A pseudonym and a published address never name a child or their household: no override for these."""
+    if not pseudonym.strip():
+        raise DomainError("Enter the pseudonym used in the published report, for example “Child Q”.")
+    publication_guard({"pseudonym": ("The pseudonym", pseudonym),
+                       "published_url": ("The link to the published report",
+                                         published_url.replace("-", " ").replace("_", " ").replace("/", " "))},
+                      may_override=False)
+
+
 @transaction.atomic
 def cspr_publish(*, cspr: Cspr, actor, published_on: datetime.date, pseudonym: str, published_url: str) -> Cspr:
     """Record publication under a pseudonym; starts the one-year implementation review clock."""
@@ -198,9 +209,8 @@ def cspr_publish(*, cspr: Cspr, actor, published_on: datetime.date, pseudonym: s
                           "before publication.")
     if cspr.published_on:
         raise DomainError("The review has already been published.")
-    if not pseudonym.strip():
-        raise DomainError("Enter the pseudonym used in the published report, for example “Child Q”.")
     _not_future(published_on, "publication date")
+    _check_published_details(pseudonym, published_url)
     cspr.published_on = published_on
     cspr.published_url = published_url
     cspr._history_user = actor
@@ -248,4 +258,28 @@ def cspr_record_implementation_review(*, cspr: Cspr, actor, held_on: datetime.da
     clock_meet(subject=cspr, kind=ClockKind.IMPLEMENTATION_REVIEW)
     case_transition(case=cspr.case, to_stage=Stage.CLOSED, allowed_from=(Stage.CSPR,), actor=actor,
                     summary="Closed: one-year implementation review of the practice review held", note=notes)
+    return cspr
+
+
+@transaction.atomic
+def cspr_correct_publication(*, cspr: Cspr, actor, pseudonym: str, published_url: str, reason: str) -> Cspr:
+    """Correct a published review's pseudonym or link, at any stage after publication, keeping the reason."""
+    cspr = _lock(cspr)
+    if not cspr.published_on:
+        raise DomainError("Record the publication first.")
+    if not reason.strip():
+        raise DomainError("Say why the publication details are being corrected.")
+    _check_published_details(pseudonym, published_url)
+    case = Case.objects.select_for_update().get(pk=cspr.case_id)
+    before = f"“{case.pseudonym}”" + (f" at {cspr.published_url}" if cspr.published_url else "")
+    case.pseudonym = pseudonym.strip()
+    case._history_user = actor
+    case._change_reason = reason.strip()[:100]
+    case.save(update_fields=["pseudonym", "updated_at"])
+    cspr.published_url = published_url
+    cspr._history_user = actor
+    cspr._change_reason = reason.strip()[:100]
+    cspr.save(update_fields=["published_url", "updated_at"])
+    case_record_event(case=case, kind="cspr", actor=actor, note=reason.strip(),
+                      summary=f"Publication details corrected: was {before}, now “{case.pseudonym}”")
     return cspr

@@ -21,6 +21,7 @@ from ..forms import (
     NoCsprForm,
     ParallelProcessForm,
     ParticipationForm,
+    PublicationCorrectionForm,
     PublishForm,
     ReportSentForm,
 )
@@ -28,6 +29,7 @@ from ..models import Cspr, CsprMilestone, CsprParticipation, ParallelProcess
 from ..selectors import SHEET_READERS, sheet_for
 from ..services import (
     cspr_commission,
+    cspr_correct_publication,
     cspr_publish,
     cspr_record_implementation_review,
     cspr_record_workshop,
@@ -229,6 +231,18 @@ def publish(request, case_id):
     return _cspr_form(request, _cspr(request, case_id), form_class=PublishForm, title="Record publication",
                       save=lambda cspr, data: cspr_publish(cspr=cspr, actor=request.user, **data),
                       success="Publication recorded. The one-year implementation review clock has started.")
+
+
+@role_required(BU)
+@require_http_methods(["GET", "POST"])
+def publication_correct(request, case_id):
+    cspr = _cspr(request, case_id)
+    if not cspr.published_on:
+        raise Http404
+    return _cspr_form(request, cspr, form_class=PublicationCorrectionForm, title="Correct the publication details",
+                      initial={"pseudonym": cspr.case.pseudonym, "published_url": cspr.published_url},
+                      save=lambda cspr, data: cspr_correct_publication(cspr=cspr, actor=request.user, **data),
+                      success="Publication details corrected. The reason is kept in the history.")
 
 
 @role_required(BU)

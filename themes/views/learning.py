@@ -60,7 +60,8 @@ def learning_edit(request, item_id):
     if item.is_sent:
         messages.error(request, "This bulletin has been sent and is kept as it was sent.")
         return redirect(item)
-    fields = ("title", "date", "audience", "attendance", "materials_url", "follow_up", "follow_up_on", "body")
+    fields = ("title", "date", "audience", "attendance", "materials_url", "follow_up", "follow_up_on", "body",
+              "publication_override")
     form = LearningForm(request.POST or None, kind=item.kind, initial={f: getattr(item, f) for f in fields})
     if saved := handle_form(request, form,
                             save=lambda data: learning.learning_update(item=item, actor=request.user, **data),
