@@ -1,24 +1,31 @@
-"""The action plan as CSV and XLSX, and the import template, with one column layout (docs/action-plan-import.md)."""
+"""The action plan as CSV and XLSX, and the import template, with one column layout (docs/action-plan-import.md).
 
-import csv
+The files are made by the one export helper (``rapidreview.exports``). An export can be edited and imported again:
+its headings are the import's, and its "Action ID" column lets the import change the actions it came from.
+"""
+
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from rapidreview.exports import Column, add_sheet, csv_bytes, xlsx_bytes
 
 from .models import ActionSource, ActionStatus
 
-# The columns the import reads, in order. Exports add read-only columns after them.
-IMPORT_COLUMNS = ["Case reference", "Source", "Learning", "Action", "Agency", "Owner e-mail", "Due date", "Status"]
-EXPORT_COLUMNS = IMPORT_COLUMNS + ["Overdue", "Completed on", "Completion confirmed", "Embedded on",
-                                   "Latest update", "Latest update on"]
+# The columns the import reads, in order; the export adds read-only columns and the action's ID after them.
+IMPORT_COLUMNS = [Column("Case reference", 22), Column("Source", 24), Column("Learning", 50, wrap=True),
+                  Column("Action", 50, wrap=True), Column("Agency", 36), Column("Owner e-mail", 30),
+                  Column("Due date", 12), Column("Status", 14), Column("Progress update", 50, wrap=True)]
+EXPORT_COLUMNS = IMPORT_COLUMNS + [Column("Overdue", 10), Column("Completed on", 14),
+                                   Column("Completion confirmed", 14), Column("Embedded on", 14),
+                                   Column("Progress update on", 14), Column("Action ID", 38)]
 
 
 def _row(action) -> list:
-    latest = action.latest_update if hasattr(action, "latest_update") else None
+    latest = getattr(action, "latest_update", None)
     return [
-        action.case.reference,
+        action.review_reference,
         action.get_source_display(),
         action.learning,
         action.description,
@@ -26,88 +33,48 @@ def _row(action) -> list:
         action.owner.email if action.owner else "",
         action.due_on,
         action.get_status_display(),
-        "Yes" if action.is_overdue else "No",
-        action.completed_on or "",
-        "Yes" if action.completion_confirmed_at else ("Awaiting" if action.awaiting_confirmation else ""),
-        action.embedded_on or "",
         latest.note if latest else "",
-        latest.at.date() if latest else "",
+        "Yes" if action.is_overdue else "No",
+        action.completed_on,
+        "Yes" if action.completion_confirmed_at else ("Awaiting" if action.awaiting_confirmation else ""),
+        action.embedded_on,
+        latest.at.date() if latest else None,
+        str(action.pk),
     ]
 
 
-def actions_csv(actions) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    for action in actions:
-        writer.writerow([v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else _safe(v) for v in _row(action)])
-    return out.getvalue()
-
-
-def _safe(value):
-    # Spreadsheet formula injection: a cell typed as =, +, - or @ would run as a formula when opened.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+def actions_csv(actions) -> bytes:
+    return csv_bytes(EXPORT_COLUMNS, (_row(a) for a in actions))
 
 
 def actions_xlsx(actions) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Action plan"
-    ws.append(EXPORT_COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for action in actions:
-        ws.append([_safe(v) for v in _row(action)])
-    for row in ws.iter_rows(min_row=2, min_col=7, max_col=7):
-        for cell in row:
-            cell.number_format = "DD/MM/YYYY"
-    _widths(ws)
-    ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _widths(ws):
-    widths = {"A": 16, "B": 22, "C": 50, "D": 50, "E": 36, "F": 30, "G": 12, "H": 14}
-    for column, width in widths.items():
-        ws.column_dimensions[column].width = width
+    return xlsx_bytes([("Action plan", EXPORT_COLUMNS, (_row(a) for a in actions))])
 
 
 def import_template_xlsx() -> bytes:
-    """An empty sheet with the import columns, a worked example row and drop-downs for source and status."""
+    """An empty sheet with the import columns, drop-downs for source and status, and notes on each column."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(IMPORT_COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    ws = add_sheet(wb, "Actions", IMPORT_COLUMNS, [], first=True)
     sources = ",".join(label for label in ActionSource.labels)
     statuses = ",".join(label for label in ActionStatus.labels)
     for column, values in (("B", sources), ("H", statuses)):
         validation = DataValidation(type="list", formula1=f'"{values}"', allow_blank=True)
         ws.add_data_validation(validation)
         validation.add(f"{column}2:{column}1000")
-    _widths(ws)
-    ws.freeze_panes = "A2"
-    notes = wb.create_sheet("How to fill this in")
-    notes.append(["Column", "What to enter"])
-    for row in [
-        ("Case reference", "The case's reference exactly as it appears in Rapid Review, e.g. RR-2025-001."),
+    add_sheet(wb, "How to fill this in", [Column("Column", 18), Column("What to enter", 100, wrap=True)], [
+        ("Case reference", "The case's reference as it appears in Rapid Review, e.g. RR-2025-0001. For a review held "
+                           "before Rapid Review, its name, e.g. CSPR Child F (2023)."),
         ("Source", "Rapid review, Child safeguarding practice review, or Serious Incident Notification learning "
-                   "(rapid review, CSPR and SIN are accepted too)."),
+                   "(rapid review, CSPR, SCR and SIN are accepted too)."),
         ("Learning", "The learning the action addresses."),
         ("Action", "What the agency will do."),
-        ("Agency", "The owning agency's name exactly as in Rapid Review."),
+        ("Agency", "The owning agency's name as in Rapid Review."),
         ("Owner e-mail", "Optional. The e-mail address of the person responsible; they must have an account."),
         ("Due date", "A date cell, or text as DD/MM/YYYY."),
-        ("Status", "Optional. Not started (the default), In progress, Completed or Embedded."),
-    ]:
-        notes.append(list(row))
-    notes.column_dimensions["A"].width = 18
-    notes.column_dimensions["B"].width = 100
+        ("Status", "Optional. Not started (the default), In progress, Completed or Embedded. A RAG rating column "
+                   "(Red, Amber, Green, Blue) is read instead when there is no status."),
+        ("Progress update", "Optional. The latest progress, kept as a progress note."),
+    ])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -7,6 +7,7 @@ from rapidreview.accounts.models import Agency, User
 from rapidreview.forms import DateInputField, GovUKFormMixin
 from referrals.models import Case
 
+from .importer import FIELDS, IGNORE
 from .models import Action, ActionSource, ActionStatus
 
 
@@ -43,13 +44,15 @@ class ActionForm(GovUKFormMixin, forms.Form):
 
     def __init__(self, *args, action: Action | None = None, **kwargs):
         if action is not None and "initial" not in kwargs:
-            kwargs["initial"] = {"case": action.case.reference, "source": action.source, "learning": action.learning,
+            kwargs["initial"] = {"source": action.source, "learning": action.learning,
                                  "description": action.description, "agency": action.agency_id,
                                  "owner": action.owner_id, "due_on": action.due_on}
         super().__init__(*args, **kwargs)
         self.fields["owner"].label_from_instance = lambda u: f"{u.full_name} ({u.agency})" if u.agency else u.full_name
         if action is not None:
-            self.fields["case"].disabled = True
+            # The review an action belongs to never changes; an action of a review held before Rapid Review has no
+            # case to choose.
+            del self.fields["case"]
 
     def clean_due_on(self):
         value = self.cleaned_data.get("due_on")
@@ -146,3 +149,17 @@ class ActionFilter(django_filters.FilterSet):
         if value == "no":
             return queryset.exclude(overdue_q())
         return queryset
+
+
+def column_mapping_form(headings: list[str], samples: list[str]) -> type[forms.Form]:
+    """A form with one question per spreadsheet column: which import field it holds (or none)."""
+    choices = [(IGNORE, "Do not import this column")] + [(key, label) for key, label, _ in FIELDS]
+    fields = {}
+    for index, heading in enumerate(headings):
+        if not heading:
+            continue
+        sample = samples[index] if index < len(samples) else ""
+        fields[f"column_{index}"] = forms.ChoiceField(
+            label=f"Column “{heading}”", choices=choices,
+            help_text=f"First row: {sample[:80]}" if sample else "The first row is empty in this column.")
+    return type("ColumnMappingForm", (GovUKFormMixin, forms.Form), {"submit_label": "Check the rows", **fields})

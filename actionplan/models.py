@@ -49,7 +49,10 @@ class Action(TimeStampedModel):
     change the status.
     """
 
-    case = models.ForeignKey("referrals.Case", on_delete=models.PROTECT, related_name="actions")
+    case = models.ForeignKey("referrals.Case", on_delete=models.PROTECT, related_name="actions", null=True, blank=True)
+    historic_reference = models.CharField(
+        "review held before Rapid Review", max_length=100, blank=True,
+        help_text="For an imported action of a review held before Rapid Review, e.g. “CSPR Child F (2023)”.")
     source = models.CharField(max_length=20, choices=ActionSource.choices, db_index=True)
     learning = models.TextField("learning it addresses")
     description = models.TextField("action")
@@ -82,9 +85,18 @@ class Action(TimeStampedModel):
                                                                completion_confirmed_at__isnull=True),
                          name="action_awaiting_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(case__isnull=False) | ~models.Q(historic_reference=""),
+                                   name="action_case_or_historic_reference"),
+        ]
 
     def __str__(self):
-        return f"{self.case.reference}: {self.description[:60]}"
+        return f"{self.review_reference}: {self.description[:60]}"
+
+    @property
+    def review_reference(self) -> str:
+        """The case's reference, or the reference of a review held before Rapid Review."""
+        return self.case.reference if self.case_id else self.historic_reference
 
     @property
     def is_overdue(self) -> bool:
@@ -117,7 +129,7 @@ class Action(TimeStampedModel):
 
     @property
     def reminder_reference(self) -> str:
-        return f"{self.case.reference} action for {self.agency.name}"
+        return f"{self.review_reference} action for {self.agency.name}"
 
     @property
     def clock_owner_agency_id(self):
@@ -203,3 +215,16 @@ class WorkingGroupMeeting(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("actionplan:meeting", args=[self.pk])
+
+
+class ImportColumnMapping(models.Model):
+    """What a partnership's own spreadsheet heading means, remembered from the last import that mapped it."""
+
+    heading = models.CharField(max_length=200, unique=True, help_text="The heading, folded to lower case.")
+    field = models.CharField(max_length=30, help_text="The import field it maps to, or “ignore”.")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    def __str__(self):
+        return f"{self.heading} → {self.field}"

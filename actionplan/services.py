@@ -61,10 +61,16 @@ def _validate(*, source, learning, description, agency, owner, due_on):
 
 @transaction.atomic
 def action_create(*, case, source: str, learning: str, description: str, agency, owner=None,
-                  due_on: datetime.date, actor) -> Action:
-    """Add an action to the plan (not started) and start its due-date clock."""
+                  due_on: datetime.date, actor, historic_reference: str = "") -> Action:
+    """Add an action to the plan (not started) and start its due-date clock.
+
+    ``case`` is empty only for an imported action of a review held before Rapid Review (``historic_reference``).
+    """
     _validate(source=source, learning=learning, description=description, agency=agency, owner=owner, due_on=due_on)
-    action = Action(case=case, source=source, learning=learning.strip(), description=description.strip(),
+    if case is None and not historic_reference.strip():
+        raise DomainError("Enter the case the action comes from.")
+    action = Action(case=case, historic_reference="" if case else historic_reference.strip()[:100], source=source,
+                    learning=learning.strip(), description=description.strip(),
                     agency=agency, owner=owner, due_on=due_on, created_by=actor)
     action._history_user = actor
     action.save()
@@ -91,6 +97,16 @@ def action_edit(*, action: Action, learning: str, description: str, agency, owne
         clock_cancel(subject=locked, kind=ClockKind.ACTION)
         _start_clock(locked)
     return locked
+
+
+@transaction.atomic
+def action_note_add(*, action: Action, actor, note: str) -> ActionUpdate:
+    """A progress note with no status change, by anyone who manages the plan or may update this action."""
+    if not (may_manage(actor) or may_update(actor, action)):
+        raise DomainError("You can only add notes to your own agency's actions.")
+    if not note.strip():
+        raise DomainError("Enter the note.")
+    return ActionUpdate.objects.create(action=action, author=actor, note=note.strip())
 
 
 def _allowed_statuses(user, action: Action) -> set[str]:

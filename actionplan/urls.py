@@ -10,6 +10,7 @@ urlpatterns = [
     path("export.xlsx", plan.action_export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("new/", actions.action_create, name="create"),
     path("import/", imports.import_upload, name="import"),
+    path("import/columns/", imports.import_columns, name="import_columns"),
     path("import/check/", imports.import_preview, name="import_preview"),
     path("import/template.xlsx", imports.import_template, name="import_template"),
     path("meetings/", meetings.meeting_list, name="meetings"),

@@ -57,4 +57,5 @@ def action_edit(request, action_id):
                             success="Action changed.", next_url=action):
         return saved
     return render(request, "form_page.html", {"form": form, "title": "Change the action",
-                                              "caption": action.case.reference, "back_url": action.get_absolute_url()})
+                                              "caption": action.review_reference,
+                                              "back_url": action.get_absolute_url()})

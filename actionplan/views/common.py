@@ -7,4 +7,3 @@ VIEWERS = (Role.WORKING_GROUP, Role.BUSINESS_UNIT, Role.AGENCY_LEAD)
 # which actions anyone sees is decided by selectors.actions_visible_to.
 READERS = (*VIEWERS, Role.RR_CHAIR, Role.EXECUTIVE)
 MANAGERS = (Role.WORKING_GROUP, Role.BUSINESS_UNIT)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

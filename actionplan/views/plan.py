@@ -2,7 +2,6 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -11,11 +10,12 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Agency
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
+from rapidreview.exports import download
 
 from .. import exports, selectors, services
 from ..forms import ActionFilter
 from ..models import ActionUpdate
-from .common import MANAGERS, READERS, XLSX
+from .common import MANAGERS, READERS
 
 PAGE_SIZE = 25
 
@@ -54,9 +54,5 @@ def action_export(request, fmt: str):
     access_log(request, action=AccessAction.EXPORT)
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
-        response = HttpResponse(exports.actions_csv(actions), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="action-plan-{stamp}.csv"'
-        return response
-    response = HttpResponse(exports.actions_xlsx(actions), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="action-plan-{stamp}.xlsx"'
-    return response
+        return download(exports.actions_csv(actions), f"action-plan-{stamp}.csv")
+    return download(exports.actions_xlsx(actions), f"action-plan-{stamp}.xlsx")

@@ -37,7 +37,7 @@ def action_progress(request, action_id):
         intro = ("If you mark the action completed, the Rapid Review Working Group will confirm it. "
                  "Add evidence so that they can.")
     return render(request, "form_page.html", {"form": form, "title": "Record progress", "intro": intro,
-                                              "caption": f"{action.case.reference} – {action.agency}",
+                                              "caption": f"{action.review_reference} – {action.agency}",
                                               "back_url": action.get_absolute_url()})
 
 
@@ -60,7 +60,8 @@ def action_send_back(request, action_id):
                             success="The action is back in progress.", next_url=action):
         return saved
     return render(request, "form_page.html", {"form": form, "title": "Send the action back",
-                                              "caption": action.case.reference, "back_url": action.get_absolute_url()})
+                                              "caption": action.review_reference,
+                                              "back_url": action.get_absolute_url()})
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,7 +81,7 @@ def evidence_add(request, action_id):
             messages.success(request, "Evidence added.")
             return redirect(action)
     return render(request, "form_page.html", {"form": form, "title": "Add evidence",
-                                              "caption": f"{action.case.reference} – {action.agency}",
+                                              "caption": f"{action.review_reference} – {action.agency}",
                                               "back_url": action.get_absolute_url()})
 
 

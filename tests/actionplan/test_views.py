@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from actionplan.models import ActionEvidence, ActionStatus
+from actionplan.models import Action, ActionEvidence, ActionStatus
 from actionplan.services import action_add_evidence, action_set_status
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessLog
@@ -151,9 +151,32 @@ def test_csv_export_parses_and_holds_only_the_visible_filtered_rows(client, work
     make_action(agency=health, actor=working_group, description="Health thing")
     client.force_login(police_lead)
     response = client.get(reverse("actionplan:export_csv"))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode()), "Excel needs the byte order mark to read UTF-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Case reference", "Source", "Learning", "Action"]
     assert len(rows) == 2 and rows[1][3] == "'=HYPERLINK(evil)" and rows[1][4] == "Test Police"
+
+
+def test_xlsx_export_is_formatted_for_excel_with_guarded_text_cells(client, working_group, police):
+    action = make_action(agency=police, actor=working_group, description="=HYPERLINK(evil)")
+    Action.objects.filter(pk=action.pk).update(learning="\tTabbed")
+    client.force_login(working_group)
+    ws = load_workbook(io.BytesIO(client.get(reverse("actionplan:export_xlsx")).content)).active
+    action_cell, learning_cell, due_cell = ws["D2"], ws["C2"], ws["G2"]
+    assert action_cell.value == "=HYPERLINK(evil)" and action_cell.data_type == "s" and action_cell.quotePrefix
+    assert learning_cell.data_type == "s" and learning_cell.quotePrefix
+    assert due_cell.number_format == "DD/MM/YYYY"
+    assert all(ws.column_dimensions[c].width for c in "ABCDEFGHIJKLMNO")
+    assert ws.auto_filter.ref.startswith("A1:") and ws.print_title_rows == "$1:$1"
+    assert ws.oddHeader.center.text == "OFFICIAL-SENSITIVE" == ws.oddFooter.center.text
+
+
+def test_csv_export_guards_tab_and_carriage_return(client, working_group, police):
+    action = make_action(agency=police, actor=working_group)
+    Action.objects.filter(pk=action.pk).update(description="\rcmd", learning="\t=1+1")
+    client.force_login(working_group)
+    rows = list(csv.reader(io.StringIO(client.get(reverse("actionplan:export_csv")).content.decode("utf-8-sig"))))
+    assert rows[1][2] == "'\t=1+1" and rows[1][3] == "'\rcmd"
 
 
 def test_xlsx_export_opens_and_respects_filters(client, working_group, police, health):

@@ -141,7 +141,7 @@ def test_statistics_page_and_exports_for_a_chosen_year(client, known_year):
     body = client.get(reverse("themes:statistics"), {"year": YEAR}).content.decode()
     assert f"Annual statistics {YEAR}" in body and "Serious Incident Notifications agreed" in body
     rows = list(csv.reader(io.StringIO(client.get(reverse("themes:statistics_csv"), {"year": YEAR})
-                                       .content.decode())))
+                                       .content.decode("utf-8-sig"))))
     assert rows[0] == ["Section", "Figure", "Value", "As shown", "Note"]
     assert ["Referrals to reviews", "Referrals received", "3", "3", ""] in rows
     wb = load_workbook(io.BytesIO(client.get(reverse("themes:statistics_xlsx"), {"year": YEAR}).content))

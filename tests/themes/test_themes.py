@@ -183,7 +183,7 @@ def test_report_page_has_accessible_charts_with_tables_and_a_csv(client, busines
     body = client.get(reverse("themes:report"), {"by": "quarter"}).content.decode()
     assert 'role="img"' in body and "<title id=\"chart-themes-title\">" in body and "aria-labelledby" in body
     assert "<desc" in body and "Cases by theme and period" in body and "Online harm" in body
-    rows = list(csv.reader(io.StringIO(client.get(reverse("themes:report_csv")).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("themes:report_csv")).content.decode("utf-8-sig"))))
     assert rows[0] == ["Breakdown", "Theme", "Period or agency", "Cases"]
     assert ["By agency", "Online harm", "Police C", "1"] in rows
 

@@ -8,7 +8,9 @@ register = template.Library()
 
 @register.filter
 def case_url(case) -> str:
-    """The case page's address, or "" while the case page does not exist."""
+    """The case page's address, or "" while the case page does not exist (or for no case at all)."""
+    if case is None:
+        return ""
     getter = getattr(case, "get_absolute_url", None)
     if callable(getter):
         try:

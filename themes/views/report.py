@@ -7,10 +7,11 @@ from django.views.decorators.http import require_GET
 from rapidreview.accounts.decorators import role_required
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
+from rapidreview.exports import Column, csv_bytes, download
 
 from .. import charts, selectors
 from ..forms import ReportFilterForm
-from .common import THEME_VIEWERS, csv_response
+from .common import THEME_VIEWERS
 
 
 def _report(request):
@@ -45,11 +46,12 @@ def theme_report(request):
 @role_required(*THEME_VIEWERS)
 def theme_report_csv(request):
     _form, report = _report(request)
-    rows = [["Breakdown", "Theme", "Period or agency", "Cases"]]
+    columns = [Column("Breakdown", 12), Column("Theme", 40), Column("Period or agency", 36), Column("Cases", 8)]
+    rows = []
     for r in report["themes"]:
         rows += [["By period", r["theme"].name, p, n] for p, n in zip(report["periods"], r["by_period"], strict=True)]
     for r in report["by_agency"]:
         rows += [["By agency", r["theme"].name, a, n] for a, n in zip(report["agencies"], r["counts"], strict=True)
                  if n]
     access_log(request, action=AccessAction.EXPORT)
-    return csv_response(rows, f"themes-report-{timezone.localdate().isoformat()}.csv")
+    return download(csv_bytes(columns, rows), f"themes-report-{timezone.localdate().isoformat()}.csv")

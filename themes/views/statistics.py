@@ -1,25 +1,20 @@
 """The annual statistics: the page, and its CSV and Excel downloads."""
 
-import io
-
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
+from rapidreview.exports import Column, csv_bytes, download, xlsx_bytes
 
 from ..forms import YearForm
 from ..statistics import annual_statistics, statistics_rows
-from .common import csv_response, safe_cell
 
 STATISTICS_VIEWERS = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.EXECUTIVE)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WIDTHS = (36, 60, 12, 22, 60)
 
 
 def _year(request) -> int:
@@ -45,19 +40,7 @@ def statistics_export(request, fmt):
     year = _year(request)
     rows = statistics_rows(annual_statistics(year))
     access_log(request, action=AccessAction.EXPORT)
+    columns = [Column(name, width, wrap=width >= 60) for name, width in zip(rows[0], WIDTHS, strict=True)]
     if fmt == "csv":
-        return csv_response(rows, f"annual-statistics-{year}.csv")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"Statistics {year}"
-    for row in rows:
-        ws.append([safe_cell(v) for v in row])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for column, width in zip("ABCDE", (36, 60, 12, 22, 60), strict=True):
-        ws.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="annual-statistics-{year}.xlsx"'
-    return response
+        return download(csv_bytes(columns, rows[1:]), f"annual-statistics-{year}.csv")
+    return download(xlsx_bytes([(f"Statistics {year}", columns, rows[1:])]), f"annual-statistics-{year}.xlsx")
