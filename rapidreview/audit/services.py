@@ -1,6 +1,5 @@
 """Writing the access log (every app calls ``access_log`` for views of sensitive records), legal holds, exports."""
 
-import csv
 import io
 import zipfile
 
@@ -10,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from rapidreview.db import DomainError
+from rapidreview.exports import Column, csv_bytes
 
 from .models import AccessAction, AccessLog, LegalHold, RetentionRule
 
@@ -76,19 +76,18 @@ def subject_access_export(request, *, name: str, found) -> bytes:
     from .selectors import case_related_models
 
     buffer = io.BytesIO()
-    summary = io.StringIO()
-    writer = csv.writer(summary)
-    writer.writerow(["Case reference", "Stage", "Where the name was found"])
+    summary = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for case, where in found:
-            writer.writerow([case.reference, case.get_stage_display(), "; ".join(where)])
+            summary.append([case.reference, case.get_stage_display(), "; ".join(where)])
             records = [case]
             for model, lookup in case_related_models():
                 records.extend(model.objects.filter(**{lookup: case.pk}))
             archive.writestr(f"{case.reference}.json",
                              serializers.serialize("json", records, indent=2, use_natural_foreign_keys=False))
             access_log(request, action=AccessAction.EXPORT, obj=case, case_id=case.pk)
-        archive.writestr("summary.csv", summary.getvalue())
+        archive.writestr("summary.csv", csv_bytes(
+            [Column("Case reference"), Column("Stage"), Column("Where the name was found")], summary))
         archive.writestr("README.txt", (
             f"Subject access export made {timezone.localtime():%d %B %Y %H:%M} by {request.user.full_name}.\n"
             "One JSON file per case holds every record of that case; summary.csv lists the cases and where the\n"
