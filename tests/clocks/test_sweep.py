@@ -88,7 +88,7 @@ def test_meeting_a_clock_cancels_its_pending_reminders(people, monkeypatch):
 
     clock = make_clock(start=D(2026, 3, 2))
     subject = clock.subject
-    monkeypatch.setattr(tasks.deliver_notification, "delay", lambda *a, **k: None)  # the worker has not run yet
+    monkeypatch.setattr(tasks.deliver_notification, "apply_async", lambda *a, **k: None)  # the worker has not run
     _sweep_on(D(2026, 3, 10))
     assert Notification.objects.get().status == NotificationStatus.QUEUED
 
@@ -154,13 +154,15 @@ def test_the_sweep_query_count_does_not_grow_with_clocks_that_are_not_due(people
 
 
 def test_a_row_written_while_the_broker_was_down_is_delivered_by_the_next_sweep(people, monkeypatch):
+    from kombu.exceptions import OperationalError
+
     from rapidreview.notifications import tasks
 
     def broker_down(*args, **kwargs):
-        raise ConnectionError("Redis is down")
+        raise OperationalError("Redis is down")
 
     make_clock(start=D(2026, 3, 2))
-    monkeypatch.setattr(tasks.deliver_notification, "delay", broker_down)
+    monkeypatch.setattr(tasks.deliver_notification, "apply_async", broker_down)
     _sweep_on(D(2026, 3, 10))
     row = Notification.objects.get()
     assert row.status == NotificationStatus.QUEUED
