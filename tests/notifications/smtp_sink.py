@@ -2,6 +2,7 @@
 real senders (this process or others) actually delivered. It can refuse every connection (an outage), wait before
 answering QUIT (a slow close), and call a hook when a message's data has arrived, before it answers 250."""
 
+import contextlib
 import email
 import socketserver
 import threading
@@ -11,14 +12,21 @@ from email.message import Message
 
 class _Handler(socketserver.StreamRequestHandler):
     def _reply(self, text: str) -> None:
-        self.wfile.write(text.encode() + b"\r\n")
-        self.wfile.flush()
+        try:
+            self.wfile.write(text.encode() + b"\r\n")
+            self.wfile.flush()
+        except OSError:  # the sender was killed: nobody to answer
+            pass
 
     def handle(self):
-        sink = self.server.sink
+        with contextlib.suppress(OSError):  # the sender went away mid-conversation (a killed worker)
+            self._converse(self.server.sink)
+
+    def _converse(self, sink):
         with sink.lock:
             sink.connections += 1
-        if sink.refusing:
+            refuse = sink.refusing or sink.connections <= sink.refuse_first
+        if refuse:
             self._reply("421 4.3.2 Service not available, try again later")
             return
         self._reply("220 sink.test ESMTP")
@@ -63,6 +71,7 @@ class SmtpSink:
         self.messages: list[Message] = []
         self.connections = 0
         self.refusing = False
+        self.refuse_first = 0  # refuse this many connections, then accept
         self.quit_delay = 0.0
         self.on_data = None  # called with the parsed message before the server answers 250
         self._server = _Server(("127.0.0.1", 0), _Handler)
