@@ -48,7 +48,7 @@ def sweep() -> dict:
     from rapidreview.notifications import services as outbox
     from rapidreview.notifications.models import Notification
 
-    outbox._enqueue = lambda notification_id: None  # the sweep, not the broker
+    outbox._enqueue = lambda *args, **kwargs: None  # the sweep, not the broker
     today = timezone.localdate()
     clocks = Clock.objects.count()
     active = Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.OVERDUE]).count()

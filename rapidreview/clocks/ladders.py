@@ -8,7 +8,7 @@ and ``exec_chair`` are found by role that day.
 
 from dataclasses import dataclass
 
-from rapidreview.workdays import add_working_days
+from rapidreview.workdays import add_working_days, is_working_day
 
 from .models import ClockKind
 
@@ -18,6 +18,7 @@ AUDIENCES = {
     "rr_chair": "The rapid review chair",
     "exec_chair": "The chair of the Executive",
 }
+ESCALATION_AUDIENCES = ("rr_chair", "exec_chair")
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,13 @@ def ladder_for(kind: str) -> tuple[Step, ...]:
 
 
 def step_date(clock, step: Step):
-    return add_working_days(clock.due_on, step.offset)
+    """The working day a step is sent. Counting working days from the due date always lands on a working day,
+    except for the "due" step of a deadline counted in calendar days that falls on a weekend or holiday: that
+    reminder goes the working day before, while there is still time to act."""
+    day = add_working_days(clock.due_on, step.offset)
+    if step.offset == 0 and not is_working_day(day):
+        day = add_working_days(day, -1)
+    return day
 
 
 def first_reminder_on(clock):

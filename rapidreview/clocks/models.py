@@ -164,3 +164,28 @@ class NonWorkingDay(models.Model):
             cache.set(cls.CACHE_KEY, dates, 300)
         cls._local = (now + cls.LOCAL_SECONDS, dates)
         return dates
+
+
+class Reminder(models.Model):
+    """One step of one clock's reminder ladder for one person: written once (the unique key), in the same
+    transaction that advances the clock, then put into exactly one e-mail, which may list several reminders for
+    the same person (one e-mail per person per sweep)."""
+
+    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="reminders")
+    step = models.CharField(max_length=40)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    escalation = models.BooleanField(default=False)
+    written_on = models.DateField(help_text="The working day the sweep wrote it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Deleting the e-mail deletes the record that the step went out: the clock has moved on, so nothing resends.
+    notification = models.ForeignKey("notifications.Notification", on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="reminders")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["clock", "step", "recipient"], name="reminder_once")]
+        indexes = [models.Index(fields=["recipient", "created_at"], condition=models.Q(notification__isnull=True),
+                                name="reminder_pending_idx")]
+
+    def __str__(self):
+        return f"{self.clock_id} {self.step} to {self.recipient_id}"

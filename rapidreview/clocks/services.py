@@ -12,10 +12,12 @@ from django.utils import timezone
 from rapidreview.accounts.models import Partnership
 from rapidreview.datacache import model_changed
 from rapidreview.db import DomainError
+from rapidreview.notifications.models import Notification, NotificationStatus
+from rapidreview.notifications.services import cancel_queued
 from rapidreview.workdays import add_working_days
 
-from .ladders import first_reminder_on, ladder_for, recipients_for, step_date
-from .models import Clock, ClockChange, ClockKind, ClockState
+from .ladders import first_reminder_on, ladder_for, step_date
+from .models import Clock, ClockChange, ClockKind, ClockState, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -96,10 +98,17 @@ def clock_start(*, kind: str, subject, start: datetime.date, case_id=None, due: 
     return clock
 
 
-def _cancel_pending_reminders(subject, clocks) -> int:
-    from rapidreview.notifications.services import cancel_queued
-
-    return sum(cancel_queued(related=subject, key_prefix=f"clock:{clock.pk}:") for clock in clocks)
+def _cancel_pending_reminders(clocks) -> int:
+    """Reminders of stopped clocks not yet in an e-mail are dropped; an e-mail not yet sent whose reminders are all
+    about stopped clocks is cancelled. Returns the number of e-mails cancelled."""
+    ids = [clock.pk for clock in clocks]
+    Reminder.objects.filter(clock_id__in=ids, notification__isnull=True).delete()
+    waiting = set(Reminder.objects.filter(clock_id__in=ids, notification__status=NotificationStatus.QUEUED)
+                  .values_list("notification_id", flat=True))
+    if not waiting:
+        return 0
+    return cancel_queued(Notification.objects.filter(pk__in=waiting)
+                         .exclude(reminders__clock__state__in=ACTIVE_STATES))
 
 
 def _stop(subject, kind, state: str, met_at=None) -> int:
@@ -110,7 +119,7 @@ def _stop(subject, kind, state: str, met_at=None) -> int:
         clock.next_reminder_on = None
         clock.save(update_fields=["state", "met_at", "next_reminder_on", "updated_at"])
     if clocks:
-        _cancel_pending_reminders(subject, clocks)
+        _cancel_pending_reminders(clocks)
     return len(clocks)
 
 
@@ -126,7 +135,8 @@ def clock_cancel(*, subject, kind: str | None = None) -> int:
     return _stop(subject, kind, ClockState.CANCELLED)
 
 
-def _next_reminder(clock: Clock, after_step: int, today: datetime.date):
+def next_reminder_date(clock: Clock, after_step: int):
+    """The date of the ladder step at ``after_step``, or None when the ladder is done."""
     ladder = ladder_for(clock.kind)
     if after_step >= len(ladder):
         return None
@@ -154,7 +164,7 @@ def clock_recalculate(*, clock: Clock, due_on: datetime.date, reason: str, actor
     # A later due date can bring an overdue clock back on track; reminders resume from the first step not yet
     # sent whose date is still ahead, so moving the date never replays the ladder.
     locked.state = ClockState.OVERDUE if due_on < today else ClockState.RUNNING
-    locked.next_reminder_on = _next_reminder(locked, locked.next_step, today)
+    locked.next_reminder_on = next_reminder_date(locked, locked.next_step)
     locked._history_user = actor
     locked._change_reason = reason[:100]
     locked.save()
@@ -170,71 +180,6 @@ def mark_overdue(today: datetime.date) -> int:
     if count:
         model_changed(Clock)
     return count
-
-
-def _reminder_key(clock: Clock, step, recipient) -> str:
-    return f"clock:{clock.pk}:{step.name}:{recipient.pk}"
-
-
-def send_due_reminders(*, clock_id, today: datetime.date) -> int:
-    """Write the outbox rows for every ladder step of one clock that is due by ``today``, and advance the clock,
-    in one transaction. Returns the number of rows written. A clock locked by another sweep is skipped."""
-    from rapidreview.notifications.services import notify
-
-    written = 0
-    with transaction.atomic():
-        clock = (Clock.objects.select_for_update(skip_locked=True)
-                 .filter(pk=clock_id, state__in=ACTIVE_STATES, next_reminder_on__lte=today).first())
-        if clock is None:
-            return 0
-        ladder = ladder_for(clock.kind)
-        due_steps = []
-        index = clock.next_step
-        while index < len(ladder) and step_date(clock, ladder[index]) <= today:
-            due_steps.append(ladder[index])
-            index += 1
-        for position, step in enumerate(due_steps):
-            # A sweep that catches up on several steps sends only the latest one for each audience.
-            if any(later.audience == step.audience for later in due_steps[position + 1:]):
-                continue
-            for recipient in recipients_for(clock, step):
-                note = notify(
-                    to=recipient, subject=reminder_subject(clock, step, today),
-                    template="clocks/email/reminder",
-                    context=reminder_context(clock, step, today), kind=f"clocks.{step.name}",
-                    key=_reminder_key(clock, step, recipient), related=clock.subject,
-                )
-                written += note is not None
-        if clock.due_on < today and clock.state == ClockState.RUNNING:
-            clock.state = ClockState.OVERDUE
-        clock.next_step = index
-        clock.next_reminder_on = _next_reminder(clock, index, today)
-        clock.save(update_fields=["state", "next_step", "next_reminder_on", "updated_at"])
-    return written
-
-
-def reminder_subject(clock: Clock, step, today: datetime.date) -> str:
-    what = clock.get_kind_display()
-    ref = f"{clock.reference}: " if clock.reference else ""
-    if clock.due_on > today:
-        return f"{ref}{what} due {clock.due_on:%-d %B %Y}"
-    if clock.due_on == today:
-        return f"{ref}{what} due today"
-    prefix = "Escalation – " if step.audience in ("rr_chair", "exec_chair") else ""
-    return f"{prefix}{ref}{what} overdue since {clock.due_on:%-d %B %Y}"
-
-
-def reminder_context(clock: Clock, step, today: datetime.date) -> dict:
-    from rapidreview.workdays import working_days_between
-
-    days = working_days_between(today, clock.due_on) if clock.working_days else (clock.due_on - today).days
-    return {
-        "clock": clock, "step": step, "what": clock.get_kind_display(), "label": clock.label,
-        "reference": clock.reference, "due_on": clock.due_on, "days_left": days, "days_over": -days,
-        "escalation": step.audience in ("rr_chair", "exec_chair"), "audience": step.audience,
-        "path": clock.url or "/deadlines/",
-        "unit": "working day" if clock.working_days else "day",
-    }
 
 
 @transaction.atomic

@@ -6,8 +6,12 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from rapidreview.notifications.services import requeue_due
+from rapidreview.workdays import is_working_day
+
 from .models import Clock
-from .services import ACTIVE_STATES, mark_overdue, send_due_reminders
+from .reminders import reminder_emails_send, reminders_write
+from .services import ACTIVE_STATES, mark_overdue
 
 logger = logging.getLogger(__name__)
 
@@ -15,30 +19,33 @@ BATCH = 1000
 
 
 def run_sweep(today: datetime.date | None = None) -> dict:
-    """Mark overdue clocks, write the reminders that are due, and re-queue e-mails the broker never got.
+    """Mark overdue clocks, write the reminders that are due and e-mail them (one e-mail per person), and queue
+    again the e-mails that are due for a retry or that the broker never got.
 
+    Reminders wait for a working day: a sweep on a weekend or holiday writes none, and the first sweep of the next
+    working day sends what is due (the latest step for each audience). E-mails already written are still retried.
     Every query is indexed and bounded by what is due: clocks that are not due cost nothing.
     """
-    from rapidreview.notifications.services import requeue_stale
-
     today = today or timezone.localdate()
     overdue = mark_overdue(today)
-    clocks = written = 0
-    last_batch = None
-    while True:
-        ids = list(Clock.objects.filter(state__in=ACTIVE_STATES, next_reminder_on__lte=today)
-                   .order_by("next_reminder_on", "id").values_list("id", flat=True)[:BATCH])
-        # A batch identical to the last one means every clock in it is locked by another sweep: stop.
-        if not ids or ids == last_batch:
-            break
-        last_batch = ids
-        for clock_id in ids:
-            written += send_due_reminders(clock_id=clock_id, today=today)
-            clocks += 1
-        if len(ids) < BATCH:
-            break
-    requeued = requeue_stale()
-    result = {"overdue": overdue, "clocks": clocks, "reminders": written, "requeued": requeued}
+    clocks = written = emails = 0
+    if is_working_day(today):
+        last_batch = None
+        while True:
+            ids = list(Clock.objects.filter(state__in=ACTIVE_STATES, next_reminder_on__lte=today)
+                       .order_by("next_reminder_on", "id").values_list("id", flat=True)[:BATCH])
+            # A batch identical to the last one means every clock in it is locked by another sweep: stop.
+            if not ids or ids == last_batch:
+                break
+            last_batch = ids
+            for clock_id in ids:
+                written += reminders_write(clock_id=clock_id, today=today)
+                clocks += 1
+            if len(ids) < BATCH:
+                break
+        emails = reminder_emails_send(today=today)
+    requeued = requeue_due()
+    result = {"overdue": overdue, "clocks": clocks, "reminders": written, "emails": emails, "requeued": requeued}
     logger.info("Reminder sweep: %s", result)
     return result
 

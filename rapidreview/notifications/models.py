@@ -1,4 +1,9 @@
-"""The outbox: every e-mail is a row first, delivered by a Celery task that is safe to run again."""
+"""The outbox: every e-mail is a row first, delivered by a Celery task that is safe to run again.
+
+Delivery never holds a database lock while it talks to the mail server: it claims a row with one short UPDATE
+(``queued`` -> ``sending`` with a lease), sends, then marks it ``sent`` in a second short UPDATE that only the
+holder of the lease can make. See docs/decisions/0006-outbox-delivery.md.
+"""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -8,14 +13,31 @@ from django.db import models
 
 class NotificationStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
 
 
+class Priority(models.IntegerChoices):
+    """Lower goes first (Redis transport order). Immediate: someone is waiting for it, such as a password reset."""
+
+    IMMEDIATE = 0, "Immediate"
+    NORMAL = 6, "Normal"
+
+
 class Notification(models.Model):
-    """One e-mail. States: ``queued`` (written by ``notify``), ``sent`` (delivered), ``failed`` (the last attempt
-    failed; retried with backoff, or resent by the business unit), ``cancelled`` (its clock was met first)."""
+    """One e-mail. States:
+
+    - ``queued``: written by ``notify``, or waiting for its next try after the mail server failed
+      (``next_attempt_at``; ``attempts`` > 0 and ``last_error`` say it is retrying).
+    - ``sending``: claimed by one worker until ``leased_until``. A worker that dies here leaves the row to be
+      claimed again once the lease has expired.
+    - ``sent``: the mail server accepted it (``sent_at``).
+    - ``failed``: the mail server kept refusing it for the whole retry window (``RETRY_FOR``, three days); shown on
+      the business unit's dashboard until someone sends it again.
+    - ``cancelled``: its clock was met before it was sent.
+    """
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -30,7 +52,14 @@ class Notification(models.Model):
     related = GenericForeignKey("related_type", "related_id")
     idempotency_key = models.CharField(max_length=250, unique=True)
     status = models.CharField(max_length=20, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    sensitive = models.BooleanField(default=False, help_text="Holds a secret (a sign-in link): the body is not "
+                                    "shown in the outbox and is removed once sent.")
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When a queued row may be tried.")
+    leased_until = models.DateTimeField(null=True, blank=True, help_text="While sending: when the claim expires.")
+    lease_token = models.UUIDField(null=True, blank=True, help_text="Which claim may mark the row sent.")
+    failing_since = models.DateTimeField(null=True, blank=True, help_text="First failed try of the current run.")
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -39,10 +68,19 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"], name="outbox_status_idx"),
             models.Index(fields=["related_type", "related_id", "status"], name="outbox_related_idx"),
+            # The sweep's "what is due for a (re)try": queued rows whose time has come, expired leases.
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx",
+                         condition=models.Q(status="queued")),
+            models.Index(fields=["status", "leased_until"], name="outbox_lease_idx",
+                         condition=models.Q(status="sending")),
         ]
 
     def __str__(self):
         return f"{self.kind} to {self.to_email} ({self.status})"
+
+    @property
+    def retrying(self) -> bool:
+        return self.status == NotificationStatus.QUEUED and self.attempts > 0
 
 
 class Attachment(models.Model):

@@ -3,7 +3,7 @@
 Choose it with ``EMAIL_BACKEND=rapidreview.notifications.notify_backend.NotifyEmailBackend`` and set
 ``NOTIFY_API_KEY`` and ``NOTIFY_TEMPLATE_ID``: the id of a Notify e-mail template whose subject is ``((subject))``
 and whose body is ``((body))`` (and ``((attachment))`` if calendar invitations are to be sent). The outbox still
-records every message; a Notify error is raised so that the delivery task retries.
+records every message; a Notify error is raised (as ``DeliveryError``) so that delivery retries it.
 """
 
 import io
@@ -12,6 +12,9 @@ import os
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.backends.base import BaseEmailBackend
+from notifications_python_client.errors import APIError
+
+from .delivery import DeliveryError
 
 
 class NotifyEmailBackend(BaseEmailBackend):
@@ -54,5 +57,8 @@ class NotifyEmailBackend(BaseEmailBackend):
             data = content.encode() if isinstance(content, str) else content
             personalisation["attachment"] = prepare_upload(io.BytesIO(data), filename=filename)
         for address in message.recipients():
-            self.client.send_email_notification(email_address=address, template_id=self.template_id,
-                                                personalisation=personalisation)
+            try:
+                self.client.send_email_notification(email_address=address, template_id=self.template_id,
+                                                    personalisation=personalisation)
+            except APIError as exc:
+                raise DeliveryError(f"GOV.UK Notify refused the message: {exc}") from exc

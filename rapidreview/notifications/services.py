@@ -1,7 +1,8 @@
-"""Writing to the outbox and delivering from it.
+"""Writing to the outbox.
 
 ``notify`` writes a row with a unique idempotency key in the caller's transaction and queues delivery after
-commit. Writing the same key twice does nothing, so a re-run never sends a second copy.
+commit. Writing the same key twice does nothing, so a re-run never sends a second copy. Every e-mail has the same
+greeting and sign-off (``notifications/email/layout.txt``), so templates hold only what the e-mail is about.
 """
 
 import datetime
@@ -9,133 +10,127 @@ import logging
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.db.models import Q
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
+from rapidreview.accounts.models import Partnership
 from rapidreview.db import DomainError
 
-from .models import Attachment, Notification, NotificationStatus
+from .delivery import due_q
+from .models import Attachment, Notification, NotificationStatus, Priority
+from .tasks import enqueue
 
 # A row still queued this long after it was written was probably never handed to the broker (Redis was down).
 STALE_AFTER = datetime.timedelta(minutes=5)
 REQUEUE_BATCH = 500
+# Subjects are read in a list of e-mails: short, and never cut in the middle of a word.
+SUBJECT_MAX = 80
 
 logger = logging.getLogger(__name__)
 
 
-def notify(*, to, subject: str, template: str, context: dict, kind: str, key: str, related=None,
-           attachments=()) -> Notification | None:
-    """Queue one e-mail to ``to`` (a User or an address). Returns None when ``key`` was used already.
+def subject_line(text: str) -> str:
+    """One line of at most ``SUBJECT_MAX`` characters, shortened at a word boundary."""
+    text = " ".join(str(text).split())
+    if len(text) <= SUBJECT_MAX:
+        return text
+    cut = text[:SUBJECT_MAX]
+    if text[SUBJECT_MAX] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
 
-    ``template`` names ``<template>.txt`` and ``<template>.html``; both get ``context`` plus ``site_url`` and
-    ``partnership``. Keep e-mails free of child-identifying detail: the case reference and a link only.
+
+def render_text(name: str, context: dict) -> str:
+    """Plain text is never HTML-escaped: ``&`` and ``'`` reach the reader as they are."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
+def render_email(*, template: str, context: dict, recipient=None) -> tuple[str, str]:
+    """The text and (when ``<template>.html`` exists) HTML bodies, inside the shared greeting and sign-off.
+
+    A missing HTML template means a text-only e-mail; an HTML template that exists but is broken raises.
     """
-    from rapidreview.accounts.models import Partnership
+    full = {"site_url": settings.SITE_URL, "partnership": Partnership.load(), "recipient": recipient, **context}
+    text = render_text("notifications/email/layout.txt", {**full, "body": render_text(f"{template}.txt", full).strip()})
+    try:
+        html_template = get_template(f"{template}.html")
+    except TemplateDoesNotExist as exc:
+        if exc.args and exc.args[0] != f"{template}.html":
+            raise
+        return text, ""
+    # The body template escapes its own output; the layout places it as it is.
+    html = render_to_string("notifications/email/layout.html", {**full, "body": html_template.render(full)})
+    return text, html
 
+
+def notify(*, to, subject: str, template: str, context: dict, kind: str, key: str, related=None,
+           attachments=(), priority: int = Priority.NORMAL, sensitive: bool = False) -> Notification | None:
+    """Queue one e-mail to ``to`` (a User, or an address for someone without an account). Returns None when ``key``
+    was used already.
+
+    ``template`` names ``<template>.txt`` and an optional ``<template>.html``; both get ``context`` plus
+    ``site_url``, ``partnership`` and ``recipient``. Keep e-mails free of child-identifying detail: the case
+    reference and a link only. ``priority=Priority.IMMEDIATE`` for e-mails someone is waiting for (a password
+    reset); ``sensitive=True`` for e-mails holding a secret: the outbox hides the body and drops it once sent.
+    """
     user = to if hasattr(to, "email") else None
     email = user.email if user else str(to)
-    full = {"site_url": settings.SITE_URL, "partnership": Partnership.load(), "recipient": user, **context}
-    text = render_to_string(f"{template}.txt", full)
-    try:
-        html = render_to_string(f"{template}.html", full)
-    except Exception:  # noqa: BLE001 - an HTML version is optional
-        html = ""
+    text, html = render_email(template=template, context=context, recipient=user)
     try:
         with transaction.atomic():
             note = Notification.objects.create(
-                recipient=user, to_email=email, subject=subject[:250], body_text=text, body_html=html, kind=kind,
-                related_type=ContentType.objects.get_for_model(related) if related is not None else None,
-                related_id=related.pk if related is not None else None,
-                idempotency_key=key[:250],
+                recipient=user, to_email=email, subject=subject_line(subject), body_text=text, body_html=html,
+                kind=kind, related_type=ContentType.objects.get_for_model(related) if related is not None else None,
+                related_id=related.pk if related is not None else None, idempotency_key=key[:250],
+                priority=priority, sensitive=sensitive, next_attempt_at=timezone.now(),
             )
             for filename, content, mimetype in attachments:
                 Attachment.objects.create(notification=note, filename=filename, mimetype=mimetype,
                                           content=content.encode() if isinstance(content, str) else content)
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: _enqueue(note.pk))
+    transaction.on_commit(lambda: _enqueue(note.pk, priority))
     return note
 
 
-def _enqueue(notification_id: int) -> None:
-    from .tasks import deliver_notification
-
-    try:
-        deliver_notification.delay(notification_id)
-    except Exception:  # noqa: BLE001 - broker down: the sweep picks queued rows up later
-        logger.warning("Could not queue notification %s; the next sweep will deliver it.", notification_id)
+def _enqueue(notification_id: int, priority: int = Priority.NORMAL) -> None:
+    enqueue(notification_id, priority=priority)
 
 
-def deliver(notification_id: int) -> bool:
-    """Send one queued notification. Returns True when sent; raises on a delivery failure so the task retries.
-
-    The row is locked while sending, so two workers never send the same row.
-    """
-    failure = None
-    with transaction.atomic():
-        note = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if note is None or note.status not in (NotificationStatus.QUEUED, NotificationStatus.FAILED):
-            return False
-        note.attempts += 1
-        try:
-            _message(note).send(fail_silently=False)
-        except Exception as exc:  # noqa: BLE001 - recorded on the row, then raised for the task to retry
-            failure = exc
-            note.status = NotificationStatus.FAILED
-            note.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            note.save(update_fields=["status", "attempts", "last_error"])
-        else:
-            note.status = NotificationStatus.SENT
-            note.sent_at = timezone.now()
-            note.last_error = ""
-            note.save(update_fields=["status", "attempts", "last_error", "sent_at"])
-    # Raised after the commit, so that the failure and the attempt count are kept.
-    if failure is not None:
-        raise failure
-    return True
+def cancel_queued(rows) -> int:
+    """Cancel the rows of ``rows`` (a queryset) not yet claimed for sending, for example the reminders of a clock
+    that was met. A row already being sent is left to finish."""
+    return rows.filter(status=NotificationStatus.QUEUED).update(status=NotificationStatus.CANCELLED,
+                                                                next_attempt_at=None)
 
 
-def _message(note: Notification) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(note.subject, note.body_text, settings.DEFAULT_FROM_EMAIL, [note.to_email])
-    if note.body_html:
-        message.attach_alternative(note.body_html, "text/html")
-    for attachment in note.attachments.all():
-        message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
-    return message
-
-
-def cancel_queued(*, related, key_prefix: str = "") -> int:
-    """Cancel the queued (not yet sent) e-mails about ``related`` whose key starts with ``key_prefix``, for
-    example a clock's reminders when the clock is met."""
-    rows = Notification.objects.filter(related_type=ContentType.objects.get_for_model(related),
-                                       related_id=related.pk, status=NotificationStatus.QUEUED)
-    if key_prefix:
-        rows = rows.filter(idempotency_key__startswith=key_prefix)
-    return rows.update(status=NotificationStatus.CANCELLED)
-
-
-def requeue_stale(*, now: datetime.datetime | None = None, limit: int = REQUEUE_BATCH) -> int:
-    """Hand the broker again every row still queued a few minutes after it was written. Delivery locks the row
-    and skips rows already sent, so a row queued twice is still sent once."""
-    cutoff = (now or timezone.now()) - STALE_AFTER
-    ids = list(Notification.objects.filter(status=NotificationStatus.QUEUED, created_at__lte=cutoff)
-               .order_by("created_at").values_list("pk", flat=True)[:limit])
-    for pk in ids:
-        _enqueue(pk)
-    return len(ids)
+def requeue_due(*, now: datetime.datetime | None = None, limit: int = REQUEUE_BATCH) -> int:
+    """Hand the broker again every row that should be tried now: a retry whose backoff has passed, a row whose
+    worker died (lease expired), or a row still untried minutes after it was written (the broker was down).
+    Delivery claims each row in one UPDATE, so a row queued twice is still sent once."""
+    now = now or timezone.now()
+    fresh = Q(status=NotificationStatus.QUEUED, attempts=0, created_at__gt=now - STALE_AFTER)
+    rows = list(Notification.objects.filter(due_q(now)).exclude(fresh)
+                .order_by("priority", "next_attempt_at", "pk").values_list("pk", "priority")[:limit])
+    for pk, priority in rows:
+        _enqueue(pk, priority)
+    return len(rows)
 
 
 @transaction.atomic
 def notification_resend(*, notification: Notification, actor=None) -> Notification:
-    """Try a failed e-mail again: back to the queue, delivered after commit."""
+    """Try a failed e-mail again: back to the queue with a fresh retry window, delivered after commit."""
     locked = Notification.objects.select_for_update().get(pk=notification.pk)
     if locked.status != NotificationStatus.FAILED:
         raise DomainError("Only an e-mail that failed can be sent again.")
     locked.status = NotificationStatus.QUEUED
-    locked.save(update_fields=["status"])
+    locked.next_attempt_at = timezone.now()
+    locked.failing_since = None
+    locked.save(update_fields=["status", "next_attempt_at", "failing_since"])
     logger.info("Notification %s queued again by %s", locked.pk, getattr(actor, "pk", None))
-    transaction.on_commit(lambda: _enqueue(locked.pk))
+    transaction.on_commit(lambda: _enqueue(locked.pk, locked.priority))
     notification.status = locked.status
     return locked

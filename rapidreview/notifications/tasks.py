@@ -1,14 +1,29 @@
+"""The delivery task. Thin: it delivers one row and, when the mail server failed, asks the broker to try again when
+the row's backoff has passed. The sweep re-queues anything the broker lost, so a lost message only delays."""
+
+import logging
+
 from celery import shared_task
+from kombu.exceptions import KombuError
 
-from .services import deliver
+from .delivery import Outcome, deliver
+from .models import Priority
 
-MAX_ATTEMPTS = 5
+logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1, acks_late=True)
-def deliver_notification(self, notification_id: int) -> bool:
-    """Deliver one outbox row, retrying with exponential backoff when the mail server fails."""
+def enqueue(notification_id: int, priority: int = Priority.NORMAL, countdown: int | None = None) -> None:
+    """Hand a row to the broker. A broker that is down only delays: the sweep queues due rows again."""
     try:
-        return deliver(notification_id)
-    except Exception as exc:  # noqa: BLE001
-        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+        deliver_notification.apply_async((notification_id,), priority=priority, countdown=countdown)
+    except (KombuError, OSError):  # the broker is unreachable: the row is safe in the database
+        logger.warning("Could not queue notification %s; the next sweep will deliver it.", notification_id)
+
+
+@shared_task(acks_late=True)
+def deliver_notification(notification_id: int) -> str:
+    """Deliver one outbox row if it is due; a row that is not due, sent or claimed elsewhere is left alone."""
+    outcome, retry_in = deliver(notification_id)
+    if outcome is Outcome.RETRY:
+        enqueue(notification_id, countdown=retry_in)
+    return outcome.value

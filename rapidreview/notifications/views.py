@@ -8,8 +8,7 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.formviews import handle_action
 
-from .models import NotificationStatus
-from .selectors import get_notification
+from .selectors import FILTERS, get_notification
 from .selectors import outbox as outbox_rows
 from .services import notification_resend
 
@@ -20,11 +19,11 @@ PAGE_SIZE = 50
 @require_GET
 def outbox(request):
     status = request.GET.get("status", "")
-    if status not in NotificationStatus.values:
+    if status not in dict(FILTERS):
         status = ""
     page = Paginator(outbox_rows(status), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/outbox.html", {
-        "page": page, "rows": page.object_list, "status": status, "statuses": NotificationStatus.choices,
+        "page": page, "rows": page.object_list, "status": status, "statuses": FILTERS,
         "query": f"status={status}" if status else "",
     })
 

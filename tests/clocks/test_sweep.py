@@ -88,7 +88,7 @@ def test_meeting_a_clock_cancels_its_pending_reminders(people, monkeypatch):
 
     clock = make_clock(start=D(2026, 3, 2))
     subject = clock.subject
-    monkeypatch.setattr(tasks.deliver_notification, "delay", lambda *a, **k: None)  # the worker has not run yet
+    monkeypatch.setattr(tasks.deliver_notification, "apply_async", lambda *a, **k: None)  # the worker has not run
     _sweep_on(D(2026, 3, 10))
     assert Notification.objects.get().status == NotificationStatus.QUEUED
 
@@ -154,13 +154,15 @@ def test_the_sweep_query_count_does_not_grow_with_clocks_that_are_not_due(people
 
 
 def test_a_row_written_while_the_broker_was_down_is_delivered_by_the_next_sweep(people, monkeypatch):
+    from kombu.exceptions import OperationalError
+
     from rapidreview.notifications import tasks
 
     def broker_down(*args, **kwargs):
-        raise ConnectionError("Redis is down")
+        raise OperationalError("Redis is down")
 
     make_clock(start=D(2026, 3, 2))
-    monkeypatch.setattr(tasks.deliver_notification, "delay", broker_down)
+    monkeypatch.setattr(tasks.deliver_notification, "apply_async", broker_down)
     _sweep_on(D(2026, 3, 10))
     row = Notification.objects.get()
     assert row.status == NotificationStatus.QUEUED
@@ -176,3 +178,82 @@ def test_a_row_written_while_the_broker_was_down_is_delivered_by_the_next_sweep(
     _sweep_on(D(2026, 3, 11))
     assert len(mail.outbox) == 1
     assert Notification.objects.count() == 1
+
+
+def _working(day: datetime.date) -> bool:
+    from rapidreview.workdays import is_working_day
+
+    return is_working_day(day)
+
+
+def test_a_deadline_counted_in_calendar_days_due_on_a_saturday_is_reminded_on_working_days_only(people):
+    clock = make_clock(kind=ClockKind.CDOP_REFERRAL, start=D(2026, 3, 7))  # 7 calendar days: Saturday 14 March
+    assert clock.due_on == D(2026, 3, 14) and clock.due_on.weekday() == 5
+    day = D(2026, 3, 7)
+    while day <= D(2026, 3, 25):
+        _sweep_on(day, times=2)
+        day += datetime.timedelta(days=1)
+    rows = list(Notification.objects.order_by("created_at"))
+    assert [row.kind for row in rows] == ["clocks.before", "clocks.due", "clocks.overdue", "clocks.escalate_chair",
+                                          "clocks.escalate_executive"]
+    assert all(_working(row.created_at.date()) for row in rows), [row.created_at for row in rows]
+    due = rows[1]
+    assert due.created_at.date() == D(2026, 3, 13)  # the Friday before: still time to act
+    assert due.subject == "Referral after CDOP or JAR discussion due 14 March 2026"
+    assert not any("due today" in row.subject for row in rows)
+
+
+def test_a_sweep_on_a_weekend_sends_no_reminder_and_the_next_working_day_sends_it(people):
+    clock = make_clock(kind=ClockKind.ACTION, start=D(2026, 3, 2), due=D(2026, 3, 13))  # due Friday 13 March
+    Clock.objects.filter(pk=clock.pk).update(next_reminder_on=D(2026, 3, 13), next_step=1)  # Friday's sweep missed
+    for day in (D(2026, 3, 14), D(2026, 3, 15)):  # Saturday, Sunday
+        _sweep_on(day)
+    assert not Notification.objects.exists()
+    clock.refresh_from_db()
+    assert clock.state == ClockState.OVERDUE  # the deadline itself still passes at the weekend
+    _sweep_on(D(2026, 3, 16))  # Monday
+    row = Notification.objects.get()
+    assert row.created_at.date() == D(2026, 3, 16)
+    assert row.kind == "clocks.overdue"
+
+
+def test_the_chair_gets_one_email_listing_nine_escalations_and_each_step_is_recorded_once(people):
+    from rapidreview.clocks.models import Reminder
+
+    clocks = [make_clock(start=D(2026, 3, 2)) for _ in range(9)]  # nine agency forms due 12 March
+    _sweep_on(D(2026, 3, 17), times=3)  # three working days overdue: escalated to the chair
+    to_chair = [m for m in mail.outbox if m.to == ["chair@example.test"]]
+    assert len(to_chair) == 1
+    assert to_chair[0].subject == "Escalated to you: 9 overdue deadlines"
+    assert to_chair[0].body.count("Agency check form") == 9
+    to_unit = [m for m in mail.outbox if m.to == ["bu@example.test"]]
+    assert len(to_unit) == 1 and to_unit[0].subject == "9 deadlines need your attention, 9 overdue"
+    assert len(mail.outbox) == 2
+
+    reminders = Reminder.objects.all()
+    assert reminders.count() == 18
+    assert {(r.clock_id, r.step, r.recipient.email) for r in reminders} == (
+        {(c.pk, "escalate_chair", "chair@example.test") for c in clocks}
+        | {(c.pk, "overdue", "bu@example.test") for c in clocks})
+    assert reminders.filter(notification__isnull=True).count() == 0
+    assert Notification.objects.count() == 2
+
+    _sweep_on(D(2026, 3, 19))  # two days later, the executive step is due for all nine: one more e-mail
+    assert Notification.objects.count() == 3
+    assert Reminder.objects.filter(step="escalate_executive").count() == 9
+
+
+def test_meeting_one_clock_does_not_cancel_an_email_that_lists_other_deadlines_too(people, monkeypatch):
+    from rapidreview.notifications import tasks
+
+    first, second = make_clock(start=D(2026, 3, 2)), make_clock(start=D(2026, 3, 2))
+    monkeypatch.setattr(tasks.deliver_notification, "apply_async", lambda *a, **k: None)  # the worker has not run
+    _sweep_on(D(2026, 3, 10))
+    note = Notification.objects.get()
+    assert note.kind == "clocks.reminders"
+    clock_meet(subject=first.subject)
+    note.refresh_from_db()
+    assert note.status == NotificationStatus.QUEUED  # still about the second deadline
+    clock_meet(subject=second.subject)
+    note.refresh_from_db()
+    assert note.status == NotificationStatus.CANCELLED

@@ -4,6 +4,7 @@ import pytest
 
 from rapidreview.accounts.models import Role, RoleAssignment, StatutoryPartner
 from tests.factories import make_executive, make_user
+from tests.notifications.smtp_sink import SmtpSink
 
 
 @pytest.fixture
@@ -16,3 +17,16 @@ def people(db):
     }
     RoleAssignment.objects.update(starts_on=datetime.date(2020, 1, 1))
     return found
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server on a free local port; Django sends to it over SMTP."""
+    with SmtpSink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = sink.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_TIMEOUT = 5
+        yield sink

@@ -65,3 +65,26 @@ def test_the_outbox_query_count_is_constant(bu_client, django_assert_num_queries
         _row(key=f"many-{i}")
     with django_assert_num_queries(len(two)):
         bu_client.get(reverse("notifications:outbox"))
+
+
+def test_the_business_unit_dashboard_shows_failed_and_retrying_emails(bu_client, client, agency_lead):
+    _row(key="failed")
+    retrying = _row(status=NotificationStatus.QUEUED, key="retrying")
+    page = bu_client.get(reverse("home")).content.decode()
+    assert "E-mails not delivered" in page and "1 failed" in page and "1 retrying" in page
+    assert reverse("notifications:detail", args=[retrying.pk]) in page
+    client.force_login(agency_lead)
+    assert "E-mails not delivered" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_dashboard_shows_no_card_when_every_email_went(bu_client):
+    _row(status=NotificationStatus.SENT)
+    assert "E-mails not delivered" not in bu_client.get(reverse("home")).content.decode()
+
+
+def test_the_outbox_lists_retrying_emails_on_their_own(bu_client):
+    _row(key="failed")
+    _row(status=NotificationStatus.QUEUED, key="retrying")
+    Notification.objects.filter(idempotency_key="retrying").update(subject="Waiting for the mail server")
+    page = bu_client.get(reverse("notifications:outbox") + "?status=retrying").content.decode()
+    assert "Waiting for the mail server" in page and "Agency check form due" not in page
