@@ -10,7 +10,7 @@ from rapidreview.accounts.models import StatutoryPartner, User
 from rapidreview.forms import DateInputField, GovUKFormMixin
 from referrals.models import Case, Stage
 
-from .models import Attendance
+from .models import Attendance, InvitationResponse
 
 
 def _date_field(label, required=True, help_text=""):
@@ -252,3 +252,12 @@ class LiaisonForm(GovUKFormMixin, forms.Form):
         return day
 
 
+
+
+class InvitationReplyForm(GovUKFormMixin, forms.Form):
+    submit_label = "Send reply"
+
+    response = forms.ChoiceField(label="Will you attend?", choices=InvitationResponse.choices,
+                                 widget=forms.RadioSelect, error_messages={"required": "Say whether you will attend"})
+    note = forms.CharField(label="If you cannot attend: why, and who is your agreed substitute?", required=False,
+                           max_length=500, widget=forms.Textarea(attrs={"rows": 3}))

@@ -40,8 +40,12 @@ def _london_vtimezone() -> icalendar.Timezone:
 
 
 def panel_ics(panel, *, attendees, method: str = "REQUEST", sequence: int | None = None,
-              papers_url: str = "") -> str:
-    """The calendar file for ``panel`` sent to ``attendees`` (Users). ``method`` is REQUEST or CANCEL."""
+              papers_url: str = "", removed: bool = False) -> str:
+    """The calendar file for ``panel`` sent to ``attendees`` (Users).
+
+    ``method``: REQUEST (an invitation or update, answered with Accept or Decline), CANCEL (with ``removed``, only
+    these attendees are taken off and the meeting itself stands), or PUBLISH (an "Add to calendar" download).
+    """
     partnership = Partnership.load()
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -69,7 +73,7 @@ def panel_ics(panel, *, attendees, method: str = "REQUEST", sequence: int | None
         lines.append(f"Papers (quality-assured agency check pack): {papers_url}")
     event.add("description", "\n".join(lines))
     event.add("url", panel_url)
-    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    event.add("status", "CANCELLED" if method == "CANCEL" and not removed else "CONFIRMED")
     event.add("transp", "OPAQUE")
     organizer = icalendar.vCalAddress(f"mailto:{partnership.contact_email}")
     organizer.params["cn"] = icalendar.vText(partnership.short_name or partnership.name)
@@ -78,8 +82,9 @@ def panel_ics(panel, *, attendees, method: str = "REQUEST", sequence: int | None
         attendee = icalendar.vCalAddress(f"mailto:{user.email}")
         attendee.params["cn"] = icalendar.vText(user.full_name or user.email)
         attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
-        attendee.params["partstat"] = icalendar.vText("NEEDS-ACTION")
-        attendee.params["rsvp"] = icalendar.vText("TRUE")
+        if method == "REQUEST":
+            attendee.params["partstat"] = icalendar.vText("NEEDS-ACTION")
+            attendee.params["rsvp"] = icalendar.vText("TRUE")
         event.add("attendee", attendee, encode=0)
     cal.add_component(event)
     return cal.to_ical().decode()

@@ -101,6 +101,13 @@ class Attendance(models.TextChoices):
     SUBSTITUTE = "substitute", "Represented by a substitute"
 
 
+class InvitationResponse(models.TextChoices):
+    """What an invitee says before the meeting (attendance is recorded by the business unit at the meeting)."""
+
+    ATTENDING = "attending", "Will attend"
+    NOT_ATTENDING = "not_attending", "Cannot attend"
+
+
 class PanelInvitation(TimeStampedModel):
     """One person invited to a panel, with the seat they sit in and whether they came.
 
@@ -119,6 +126,12 @@ class PanelInvitation(TimeStampedModel):
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True, default="")
     substitute_name = models.CharField(max_length=200, blank=True)
     sent_sequence = models.PositiveIntegerField(null=True, blank=True)
+    sent_details = models.JSONField(default=dict, blank=True,
+                                    help_text="When, where and how long, as last sent: an update says what changed.")
+    response = models.CharField("reply to the invitation", max_length=20, choices=InvitationResponse.choices,
+                                blank=True, default="")
+    response_note = models.CharField(max_length=500, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

@@ -128,6 +128,15 @@ def invitations_for(panel: Panel) -> QuerySet[PanelInvitation]:
             .annotate(conflicted=Exists(conflicted.filter(user_id=OuterRef("user_id")))))
 
 
+def my_invitation(user, case) -> PanelInvitation | None:
+    """``user``'s own invitation to the scheduled panel of ``case`` (a case they may see), unless they declared a
+    conflict on it."""
+    if ConflictOfInterest.objects.filter(case_id=case.pk, user_id=user.pk).exists():
+        return None
+    return (PanelInvitation.objects.filter(panel__case_id=case.pk, user_id=user.pk)
+            .select_related("panel__case", "user").first())
+
+
 def can_see_panel_page(user, panel: Panel | None, case) -> bool:
     """Business unit and rapid review chair always; otherwise only the people invited to this panel."""
     if user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR):

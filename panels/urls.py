@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attendance, calendar, conflicts, membership, panel
+from .views import attendance, calendar, conflicts, invitation, membership, panel
 
 app_name = "panels"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("case/<uuid:case_id>/schedule/", panel.panel_schedule, name="schedule"),
     path("case/<uuid:case_id>/cancel/", panel.panel_cancel, name="cancel"),
     path("case/<uuid:case_id>/invitations/", panel.panel_send_invitations, name="send_invitations"),
+    path("case/<uuid:case_id>/reply/", invitation.invitation_reply, name="reply"),
+    path("case/<uuid:case_id>/calendar.ics", invitation.invitation_calendar, name="calendar_ics"),
     path("case/<uuid:case_id>/agenda/", panel.panel_agenda, name="agenda"),
     path("case/<uuid:case_id>/agenda/send/", panel.panel_agenda_send, name="agenda_send"),
     path("case/<uuid:case_id>/attendance/", attendance.panel_attendance, name="attendance"),

@@ -1,5 +1,6 @@
 """Who is invited to a case's panel, and the calendar invitations and cancellations they are e-mailed."""
 
+import datetime
 import uuid
 from collections.abc import Iterable
 
@@ -18,7 +19,7 @@ from referrals.services import case_record_event
 
 from .. import selectors
 from ..ics import panel_ics
-from ..models import Panel, PanelInvitation, PanelState
+from ..models import InvitationResponse, Panel, PanelInvitation, PanelState
 from .common import LONDON, lock, long_date, require_stage
 
 
@@ -108,13 +109,12 @@ def invitations_sync(*, panel: Panel, invitee_ids: Iterable) -> None:
                        "statutory_partner": partner, "core": False, "is_chair": False}
 
     removed = [inv for uid, inv in existing.items() if uid not in wanted and not inv.core]
-    if any(inv.sent_sequence is not None for inv in removed) and panel.state == PanelState.SCHEDULED:
-        # Taking someone off changes the meeting for everyone: the next SEQUENCE goes to all.
-        panel.sequence += 1
-        panel.save(update_fields=["sequence", "updated_at"])
     for inv in removed:
+        # Each person's calendar file names only them, so taking one person off changes nobody else's meeting:
+        # they alone get a CANCEL that removes them, and the meeting stands for everyone else.
         if inv.sent_sequence is not None and panel.state == PanelState.SCHEDULED:
-            send_cancellation(panel, inv.user, panel.sequence, reason="You are no longer invited to this panel.")
+            send_cancellation(panel, inv.user, panel.sequence + 1, removed=True,
+                              reason="You are no longer invited to this panel. The meeting itself goes ahead.")
         inv.delete()
     for uid, data in wanted.items():
         if uid not in existing:
@@ -151,19 +151,25 @@ def send_invitations(panel: Panel) -> int:
                    if inv.user_id not in conflicted and inv.sent_sequence != panel.sequence]
     papers = papers_url(panel.case)
     count = 0
+    details = meeting_details(panel)
     for inv in invitations:
-        update = inv.sent_sequence is not None or panel.sequence > 0
+        # Someone added after the invitations went out gets an invitation, not an "update" of one they never had.
+        update = inv.sent_sequence is not None
         ics = panel_ics(panel, attendees=[inv.user], method="REQUEST", papers_url=papers)
         local = panel.meeting_at.astimezone(LONDON)
         subject = (f"{'Updated: ' if update else ''}Rapid review panel for case {panel.case.reference}, "
                    f"{long_date(local.date())} at {govuk_time(local)}")
+        panel_url = settings.SITE_URL + panel.get_absolute_url()
         note = notify(to=inv.user, subject=subject, template="panels/email/invitation",
                       context={"panel": panel, "invitation": inv, "update": update, "papers_url": papers,
-                               "local_start": local, "panel_url": settings.SITE_URL + panel.get_absolute_url()},
+                               "local_start": local, "panel_url": panel_url,
+                               "changes": what_changed(inv.sent_details, details) if update else [],
+                               "reply_url": settings.SITE_URL + reverse("panels:reply", args=[panel.case_id])},
                       kind="panels.invitation", key=f"panels:invite:{panel.pk}:{inv.user_id}:{panel.sequence}",
                       related=panel, attachments=[("invite.ics", ics, "text/calendar; method=REQUEST")])
         inv.sent_sequence = panel.sequence
-        inv.save(update_fields=["sent_sequence", "updated_at"])
+        inv.sent_details = details
+        inv.save(update_fields=["sent_sequence", "sent_details", "updated_at"])
         count += 1 if note else 0
     if invitations and panel.invitations_sent_at is None:
         panel.invitations_sent_at = timezone.now()
@@ -171,9 +177,59 @@ def send_invitations(panel: Panel) -> int:
     return count
 
 
-def send_cancellation(panel: Panel, user: User, sequence: int, reason: str = ""):
-    """E-mail ``user`` the calendar cancellation (same UID, ``sequence``) that takes the meeting out of their diary."""
-    ics = panel_ics(panel, attendees=[user], method="CANCEL", sequence=sequence)
+def meeting_details(panel: Panel) -> dict:
+    """What an invitee holds in their diary, to tell them later what changed."""
+    return {"start": panel.meeting_at.isoformat() if panel.meeting_at else "", "minutes": panel.duration_minutes,
+            "venue": panel.venue, "online_link": panel.online_link}
+
+
+def what_changed(before: dict, now: dict) -> list[str]:
+    """Sentences saying what differs from the version the invitee last had."""
+    changes = []
+    if before.get("start") != now["start"] and before.get("start") and now["start"]:
+        was = datetime.datetime.fromisoformat(before["start"]).astimezone(LONDON)
+        new = datetime.datetime.fromisoformat(now["start"]).astimezone(LONDON)
+        if was.date() != new.date():
+            changes.append(f"The date is now {long_date(new.date())} at {govuk_time(new)} "
+                           f"(it was {long_date(was.date())} at {govuk_time(was)}).")
+        else:
+            changes.append(f"The time is now {govuk_time(new)} (it was {govuk_time(was)}).")
+    if before.get("minutes") != now["minutes"] and before.get("minutes"):
+        changes.append(f"The meeting now lasts {now['minutes']} minutes (it was {before['minutes']}).")
+    if before.get("venue", "") != now["venue"]:
+        changes.append(f"The venue is now {now['venue'] or 'none (online only)'}"
+                       f"{' (it was ' + before['venue'] + ')' if before.get('venue') else ''}.")
+    if before.get("online_link", "") != now["online_link"]:
+        changes.append("The link to join online has changed." if now["online_link"] else
+                       "The meeting is no longer online.")
+    return changes
+
+
+@transaction.atomic
+def invitation_reply(*, invitation: PanelInvitation, actor: User, response: str, note: str = "") -> PanelInvitation:
+    """The invitee says whether they will attend; the business unit sees it on the panel page."""
+    locked = PanelInvitation.objects.select_for_update().select_related("panel__case").get(pk=invitation.pk)
+    if locked.user_id != actor.pk:
+        raise DomainError("Only the person invited can reply to their invitation.")
+    if response not in InvitationResponse.values:
+        raise DomainError("Say whether you will attend.")
+    if locked.panel.state != PanelState.SCHEDULED or locked.attendance:
+        raise DomainError("This meeting is no longer waiting for replies.")
+    if response == InvitationResponse.NOT_ATTENDING and not note.strip():
+        raise DomainError("Say why you cannot attend, and who your agreed substitute is.")
+    locked.response, locked.response_note, locked.responded_at = response, note.strip()[:500], timezone.now()
+    locked._history_user = actor
+    locked.save(update_fields=["response", "response_note", "responded_at", "updated_at"])
+    case_record_event(case=locked.panel.case, kind="panel", actor=actor,
+                      summary=f"{actor.full_name} replied to the panel invitation: {locked.get_response_display()}",
+                      note=locked.response_note)
+    return locked
+
+
+def send_cancellation(panel: Panel, user: User, sequence: int, reason: str = "", removed: bool = False):
+    """E-mail ``user`` the calendar cancellation (same UID, ``sequence``) that takes the meeting out of their diary;
+    with ``removed``, only they are taken off and the meeting stands."""
+    ics = panel_ics(panel, attendees=[user], method="CANCEL", sequence=sequence, removed=removed)
     local = panel.meeting_at.astimezone(LONDON)
     return notify(to=user, subject=f"Cancelled: rapid review panel for case {panel.case.reference}, "
                                    f"{long_date(local.date())}",

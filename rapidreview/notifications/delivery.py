@@ -146,5 +146,10 @@ def message_for(note: Notification) -> EmailMultiAlternatives:
     if note.body_html:
         message.attach_alternative(note.body_html, "text/html")
     for attachment in note.attachments.all():
-        message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
+        if attachment.mimetype.startswith("text/calendar"):
+            # A meeting request is one more way of showing the same message (an alternative part), not a file:
+            # that is what makes Outlook offer Accept and Decline instead of importing it.
+            message.attach_alternative(bytes(attachment.content).decode(), attachment.mimetype)
+        else:
+            message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     return message

@@ -193,6 +193,8 @@ ACCESS: dict[str, tuple[str, str]] = {
     "panels:member_end": ("nobody", "bu"),
     "panels:members": ("bu chair", "nobody"),
     "panels:panel": ("bu chair panel", "nobody"),
+    "panels:reply": ("panel", "panel"),
+    "panels:calendar_ics": ("panel", "-"),
     "panels:schedule": ("bu", "bu"),
     "panels:send_invitations": ("nobody", "bu"),
     "panels:set_up": ("bu", "bu"),
