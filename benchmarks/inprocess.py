@@ -97,8 +97,7 @@ def pack_pdf() -> dict:
 
     from agencychecks import selectors
     from agencychecks.models import AgencyCheckForm, FormStatus
-    from agencychecks.pdf import render_pack_pdf
-    from agencychecks.sections import snapshot
+    from agencychecks.views.pack import pack_pdf_bytes
     from referrals.models import Case, Stage
 
     baseline = peak_rss_mb()
@@ -110,8 +109,7 @@ def pack_pdf() -> dict:
     start = time.perf_counter()
     forms = list(selectors.accepted_forms(case))
     chronology = sum(f.chronology.count() for f in forms) if forms and hasattr(AgencyCheckForm, "chronology") else 0
-    pdf = render_pack_pdf(case=case, pack=selectors.pack_for(case), entries=[(f, snapshot(f)) for f in forms],
-                          base_url="http://127.0.0.1/")
+    pdf = pack_pdf_bytes(case, forms, base_url="http://127.0.0.1/")
     seconds = time.perf_counter() - start
     return {"case": case.reference, "forms": len(forms), "chronology_rows": chronology, "seconds": round(seconds, 3),
             "bytes": len(pdf), "baseline_rss_mb": round(baseline, 1), "peak_rss_mb": round(peak_rss_mb(), 1)}
