@@ -3,7 +3,7 @@ path (letter, assurance requests, closing). Every write goes through a service; 
 GOV.UK error summary and nothing typed is lost."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,6 +14,7 @@ from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.db import DomainError
 from rapidreview.formviews import handle_form
+from rapidreview.pdf import pdf_response
 
 from .. import services
 from ..forms import (
@@ -118,7 +119,7 @@ def letter_edit(request, case_id):
     preview = None
     if request.method == "POST" and request.POST.get("action") == "preview":
         if form.is_valid():
-            preview = render_letter_html(case=case, next_steps=form.cleaned_data["next_steps"], body_only=True)
+            preview = render_letter_html(case=case, next_steps=form.cleaned_data["next_steps"])
     elif saved := handle_form(request, form,
                               save=lambda data: letter_save(case=case, actor=request.user,
                                                             next_steps=data["next_steps"]),
@@ -138,9 +139,7 @@ def letter_pdf(request, case_id):
     if letter is None:
         raise Http404
     access_log(request, action=AccessAction.PDF, obj=letter, case_id=case.pk)
-    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case.reference}-letter.pdf"'
-    return response
+    return pdf_response(bytes(letter.pdf), filename=letter.filename)
 
 
 @role_required(*RUNS)

@@ -232,6 +232,7 @@ ACCESS: dict[str, tuple[str, str]] = {
     "themes:report_csv": ("bu chair", "-"),
     "themes:statistics": ("bu chair exec other_exec", "-"),
     "themes:statistics_csv": ("bu chair exec other_exec", "-"),
+    "themes:statistics_pdf": ("bu chair exec other_exec", "-"),
     "themes:statistics_xlsx": ("bu chair exec other_exec", "-"),
     "themes:toggle": ("-", "bu"),
 }

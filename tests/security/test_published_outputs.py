@@ -1,22 +1,15 @@
 """Anything that leaves the case record (bulletins and their PDFs, the themes report, the annual statistics and their
 exports, learning events) names children only by a published review's pseudonym, never by name."""
 
-import subprocess
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from referrals.models import Case
+from tests.pdfs import pdf_text
 from themes.models import LearningItem
 
 pytestmark = pytest.mark.django_db
-
-
-def _pdf_text(content: bytes, tmp_path) -> str:
-    pdf = tmp_path / "out.pdf"
-    pdf.write_bytes(content)
-    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603,S607
 
 
 def test_published_outputs_use_the_pseudonym_and_never_a_childs_name(client, tmp_path):
@@ -40,7 +33,7 @@ def test_published_outputs_use_the_pseudonym_and_never_a_childs_name(client, tmp
         if item.kind == "bulletin":
             response = client.get(reverse("themes:bulletin_pdf", args=[item.pk]))
             assert response.status_code == 200
-            outputs[f"bulletin PDF {item.title}"] = _pdf_text(response.content, tmp_path)
+            outputs[f"bulletin PDF {item.title}"] = pdf_text(response.content)
     for label, text in outputs.items():
         for name in names:
             assert name not in text, f"{label} names {name}"

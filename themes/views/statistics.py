@@ -1,4 +1,4 @@
-"""The annual statistics: the page, and its CSV and Excel downloads."""
+"""The annual statistics: the page, and its CSV, Excel and PDF downloads."""
 
 import io
 
@@ -13,6 +13,7 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
+from rapidreview.pdf import Marking, pdf_response, render_pdf
 
 from ..forms import YearForm
 from ..statistics import annual_statistics, statistics_rows
@@ -61,3 +62,16 @@ def statistics_export(request, fmt):
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="annual-statistics-{year}.xlsx"'
     return response
+
+
+@require_GET
+@role_required(*STATISTICS_VIEWERS)
+def statistics_pdf(request):
+    """The year's figures as a PDF for the annual report; marked, because small numbers can identify a child."""
+    year = _year(request)
+    stats = annual_statistics(year)
+    access_log(request, action=AccessAction.PDF)
+    pdf = render_pdf("themes/statistics_pdf.html", {"stats": stats, "year": year},
+                     title=f"Annual statistics {year}", marking=Marking.OFFICIAL_SENSITIVE,
+                     footer=f"Annual statistics {year}", base_url=request.build_absolute_uri("/"))
+    return pdf_response(pdf, filename=f"annual-statistics-{year}.pdf", attachment=True)
