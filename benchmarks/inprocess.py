@@ -75,8 +75,8 @@ def sweep() -> dict:
 def sheet_pdf() -> dict:
     import weasyprint  # noqa: F401 - loaded once per worker; not part of one render
 
+    from decisions.document import render_sheet_pdf
     from decisions.models import DecisionSheet
-    from decisions.views.sheets import render_sheet_pdf
 
     sheet = (DecisionSheet.objects.exclude(current=None).select_related("case", "current")
              .order_by("-updated_at").first())
@@ -86,7 +86,7 @@ def sheet_pdf() -> dict:
     size = 0
     for _ in range(3):
         start = time.perf_counter()
-        size = len(render_sheet_pdf(sheet, sheet.current, None))
+        size = len(render_sheet_pdf(sheet, sheet.current))
         timings.append(round(time.perf_counter() - start, 3))
     return {"case": sheet.case.reference, "seconds_first": timings[0], "seconds": min(timings),
             "seconds_all": timings, "bytes": size, "peak_rss_mb": round(peak_rss_mb(), 1)}
