@@ -42,6 +42,7 @@ from ..services import (
     sin_due_on,
     sin_themes_available,
 )
+from ..sin_sheet import missing_answers, sin_is_due, sin_sheet
 
 RUNS = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
 
@@ -106,6 +107,20 @@ def sin_record(request, case_id):
         return saved
     return _page(request, case, form, "Record the Serious Incident Notification",
                  intro=f"Notification to the National Panel is due by {due:%-d %B %Y}.")
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_GET
+def sin_sheet_view(request, case_id):
+    """Every answer of the national notification form, in its order, ready to copy; and what the case lacks."""
+    case = get_visible_case(request.user, case_id)
+    if not sin_is_due(case):
+        messages.error(request, "The notification is prepared once the threshold discussion finds the threshold met.")
+        return redirect(case)
+    access_log(request, action=AccessAction.VIEW, obj=case, case_id=case.pk)
+    parts = sin_sheet(case, request.user)
+    return render(request, "referrals/sin_sheet.html", {
+        "case": case, "parts": parts, "missing": missing_answers(parts)})
 
 
 @role_required(*RUNS)

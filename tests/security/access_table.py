@@ -213,6 +213,7 @@ ACCESS: dict[str, tuple[str, str]] = {
     "referrals:referral_step": ("bu lead other_lead", "bu lead other_lead"),
     "referrals:send_threshold": ("bu", "bu"),
     "referrals:sin_record": ("bu chair", "bu chair"),
+    "referrals:sin_sheet": ("bu", "-"),
     "referrals:threshold_record": ("bu threshold", "bu threshold"),
     # themes
     "themes:bulletin_pdf": ("bu", "-"),
