@@ -68,7 +68,7 @@ def sin_sheet(case: Case, notifier) -> list[Part]:
     sin = SinNotification.objects.filter(case=case).first()
     looked_after = referral is not None and referral.looked_after == YesNoUnknown.YES
     died = case.harm == Harm.DIED
-    on_referral = "Record it on the referral (business unit)."
+    on_referral = "The referral did not give it: ask the referrer or the agencies involved."
     parts = [
         Part("Notifier and contact details", [
             Answer("Local authority", partnership.local_authority_name,

@@ -131,6 +131,6 @@ def learning_bulletin_send(*, item: LearningItem, actor) -> int:
 
 def bulletin_pdf(item: LearningItem, request=None) -> bytes:
     """The bulletin as a published PDF: no protective marking, so it must pass the publication guard first."""
-    return render_pdf("themes/bulletin_pdf.html", {"item": item}, title=f"Learning bulletin: {item.title}",
+    return render_pdf("themes/bulletin_pdf.html", {"item": item}, title=item.title,
                       marking=Marking.NONE, footer=f"{Partnership.load().short_name} learning bulletin",
                       base_url=request.build_absolute_uri("/") if request is not None else None)
