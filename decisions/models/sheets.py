@@ -87,7 +87,8 @@ REGULATION_11 = {
 # Fields shown under the heading of another field's section.
 _SHOWN_WITH = {"criteria_reasons": "criteria_met", "national_issues_detail": "national_issues",
                "rationale": "recommendation", "siblings_safety": "immediate_actions",
-               **{f"reg11_{k}_reason": f"reg11_{k}" for k in REGULATION_11},
+               **{f"reg11_{k}{suffix}": "reg11_a" for k in REGULATION_11 for suffix in ("", "_reason")
+                  if k != "a" or suffix},
                **{f: "cspr_methodology" for f in CSPR_FIELDS}}
 
 

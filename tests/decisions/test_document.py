@@ -110,7 +110,9 @@ def test_a_cspr_recommendation_needs_methodology_scope_reviewer_and_timescale(cl
     response = client.post(f"/decisions/case/{draft.case_id}/sheet/send/")
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Name the reviewer, or say how one will be found" in page and "Answer regulation 11 (b)" in page
+    assert '<a href="#section-cspr-methodology">Name the reviewer, or say how one will be found</a>' in page
+    assert '<a href="#section-reg11-a">Answer regulation 11 (b)</a>' in page
+    assert 'id="section-cspr-methodology"' in page and 'id="section-reg11-a"' in page
     draft.refresh_from_db()
     assert draft.status == "draft" and draft.current.frozen_at is None
     services.sheet_edit(sheet=draft, actor=bu, content={**FULL_SHEET, "recommendation": "no_further",
