@@ -115,8 +115,9 @@ def sheet_edit_view(request, case_id):
         return saved
     status = 400 if request.method == "POST" else 200
     return form_page(request, form=form, case=case, title="Edit the decision sheet", status=status,
-                     intro="Each save keeps a new version. The analysis should say how race, ethnicity, disability "
-                           "and other inequalities shaped the child's experience and the practice around them.",
+                     intro="Write only what the panel decided. The dates, the child, the household, the agencies, "
+                           "attendance, the vote and the signatures are taken from the case when the sheet is printed. "
+                           "Each save keeps a new version.",
                      back_url=_sheet_url(case))
 
 
