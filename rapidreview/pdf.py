@@ -1,7 +1,7 @@
 """The one way this application makes a PDF (ADR 0009).
 
 Every document - the letter to a referrer, the panel pack, the decision sheet, a learning bulletin and the annual
-statistics - is a template that extends ``pdf/base.html`` and is rendered by ``render_pdf``. That gives each the
+statistics - is a template that extends ``pdf/base_pdf.html`` and is rendered by ``render_pdf``. That gives each the
 same things: a tagged PDF (PDF/UA-1) with its title in the metadata, the same embedded font in the text and in the
 page margins, "Page n of N", and the protective marking its audience calls for at the top and bottom of every page.
 """
@@ -29,7 +29,7 @@ class Marking:
 
 @dataclass(frozen=True)
 class PdfPage:
-    """What ``pdf/base.html`` needs to lay out the page: the title, marking, status and running footer."""
+    """What ``pdf/base_pdf.html`` needs to lay out the page: the title, marking, status and running footer."""
 
     title: str
     marking: str
@@ -63,7 +63,7 @@ def _page_css(page: PdfPage) -> str:
 
 def render_pdf(template: str, context: dict, *, title: str, marking: str, status: str = "", footer: str = "",
                base_url: str | None = None) -> bytes:
-    """Render ``template`` (which extends ``pdf/base.html``) as a tagged PDF/UA-1 document."""
+    """Render ``template`` (which extends ``pdf/base_pdf.html``) as a tagged PDF/UA-1 document."""
     from weasyprint import HTML  # loading Pango costs time on every other page, so only when a PDF is made
 
     from rapidreview.accounts.models import Partnership
