@@ -75,8 +75,8 @@ def sweep() -> dict:
 def sheet_pdf() -> dict:
     import weasyprint  # noqa: F401 - loaded once per worker; not part of one render
 
+    from decisions.document import render_sheet_pdf
     from decisions.models import DecisionSheet
-    from decisions.views.sheets import render_sheet_pdf
 
     sheet = (DecisionSheet.objects.exclude(current=None).select_related("case", "current")
              .order_by("-updated_at").first())
@@ -86,7 +86,7 @@ def sheet_pdf() -> dict:
     size = 0
     for _ in range(3):
         start = time.perf_counter()
-        size = len(render_sheet_pdf(sheet, sheet.current, None))
+        size = len(render_sheet_pdf(sheet, sheet.current))
         timings.append(round(time.perf_counter() - start, 3))
     return {"case": sheet.case.reference, "seconds_first": timings[0], "seconds": min(timings),
             "seconds_all": timings, "bytes": size, "peak_rss_mb": round(peak_rss_mb(), 1)}
@@ -97,8 +97,7 @@ def pack_pdf() -> dict:
 
     from agencychecks import selectors
     from agencychecks.models import AgencyCheckForm, FormStatus
-    from agencychecks.pdf import render_pack_pdf
-    from agencychecks.sections import snapshot
+    from agencychecks.views.pack import pack_pdf_bytes
     from referrals.models import Case, Stage
 
     baseline = peak_rss_mb()
@@ -110,8 +109,7 @@ def pack_pdf() -> dict:
     start = time.perf_counter()
     forms = list(selectors.accepted_forms(case))
     chronology = sum(f.chronology.count() for f in forms) if forms and hasattr(AgencyCheckForm, "chronology") else 0
-    pdf = render_pack_pdf(case=case, pack=selectors.pack_for(case), entries=[(f, snapshot(f)) for f in forms],
-                          base_url="http://127.0.0.1/")
+    pdf = pack_pdf_bytes(case, forms, base_url="http://127.0.0.1/")
     seconds = time.perf_counter() - start
     return {"case": case.reference, "forms": len(forms), "chronology_rows": chronology, "seconds": round(seconds, 3),
             "bytes": len(pdf), "baseline_rss_mb": round(baseline, 1), "peak_rss_mb": round(peak_rss_mb(), 1)}

@@ -57,6 +57,23 @@ SHEET = {
     "recommendation": "cspr",
     "rationale": "The learning about interpreting and information sharing reaches across every agency and has "
                  "not been reviewed locally before.",
+    "child_in_need": "no",
+    "significant_adults": "The father's brother often looked after the children at weekends.",
+    "siblings_safety": "The three siblings were seen at home the next day and a strategy discussion was held for "
+                       "each; they are staying with their maternal grandmother while enquiries continue.",
+    "reg11_a": "yes", "reg11_a_reason": "Interpreting and the sharing of domestic abuse call-outs need improving.",
+    "reg11_b": "yes", "reg11_b_reason": "Reliance on family members to interpret has been seen in two earlier "
+                                        "reviews.",
+    "reg11_c": "yes", "reg11_c_reason": "The police did not tell health visiting about the call-outs.",
+    "reg11_d": "no", "reg11_d_reason": "The National Panel has not yet considered the case.",
+    "cspr_methodology": "systems",
+    "cspr_scope": "From the family's arrival in the borough to the incident; how interpreting and information "
+                  "sharing worked across agencies.",
+    "cspr_reviewer": "An independent reviewer from the partnership's reviewer framework",
+    "cspr_timescale": "Final report within 6 months of the decision",
+    "parallel_processes": "The Crown Prosecution Service is considering charges.",
+    "family_involvement": "The mother has been told about the review through an independent interpreter and will "
+                          "be invited to meet the reviewer.",
 }
 
 

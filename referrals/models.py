@@ -318,7 +318,7 @@ class ReferrerLetter(TimeStampedModel):
 
     @property
     def filename(self) -> str:
-        return f"{self.case.reference}-letter.pdf"
+        return f"letter-to-referrer-{self.case.reference}.pdf"
 
 
 class AssuranceRequest(TimeStampedModel):

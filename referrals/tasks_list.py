@@ -31,6 +31,9 @@ def own_tasks(case: Case, user) -> list[dict]:
         return rows
     if decision.outcome == ThresholdOutcome.MET:
         sin = one_to_one(case, "sin")
+        if user.has_role(Role.BUSINESS_UNIT):
+            rows.append({"label": "Prepare the notification for the national system", "status": "optional",
+                         "url": url("sin_sheet"), "hint": "Every answer the DfE form asks for, ready to copy"})
         rows.append({"label": "Record the Serious Incident Notification", "status": "done" if sin else "todo",
                      "url": url("sin_record") if sin is None and runs else None,
                      "hint": f"Notified {sin.notified_on:%-d %B %Y}" if sin else ""})

@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/threshold/send/", steps.send_threshold, name="send_threshold"),
     path("cases/<uuid:case_id>/threshold/", steps.threshold_record, name="threshold_record"),
     path("cases/<uuid:case_id>/sin/", steps.sin_record, name="sin_record"),
+    path("cases/<uuid:case_id>/sin/notification/", steps.sin_sheet_view, name="sin_sheet"),
     path("cases/<uuid:case_id>/letter/", steps.letter_edit, name="letter_edit"),
     path("cases/<uuid:case_id>/letter/pdf/", steps.letter_pdf, name="letter_pdf"),
     path("cases/<uuid:case_id>/letter/send/", steps.letter_send_view, name="letter_send"),

@@ -3,14 +3,14 @@
 import datetime
 
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from rapidreview.accounts.models import Agency, Role
+from rapidreview.accounts.models import Agency, Partnership, Role
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
 from rapidreview.notifications.services import notify
+from rapidreview.pdf import Marking, render_pdf
 from referrals.publication import publication_guard
 
 from .models import LearningItem, LearningKind
@@ -142,10 +142,7 @@ def learning_bulletin_send(*, item: LearningItem, actor) -> int:
 
 
 def bulletin_pdf(item: LearningItem, request=None) -> bytes:
-    from weasyprint import HTML
-
-    from rapidreview.accounts.models import Partnership
-
-    html = render_to_string("themes/bulletin_pdf.html", {"item": item, "partnership": Partnership.load()})
-    base = request.build_absolute_uri("/") if request is not None else None
-    return HTML(string=html, base_url=base).write_pdf()
+    """The bulletin as a published PDF: no protective marking, so it must pass the publication guard first."""
+    return render_pdf("themes/bulletin_pdf.html", {"item": item}, title=item.title,
+                      marking=Marking.NONE, footer=f"{Partnership.load().short_name} learning bulletin",
+                      base_url=request.build_absolute_uri("/") if request is not None else None)

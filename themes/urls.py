@@ -29,4 +29,5 @@ urlpatterns = [
     path("statistics/", statistics.statistics_page, name="statistics"),
     path("statistics/export.csv", statistics.statistics_export, {"fmt": "csv"}, name="statistics_csv"),
     path("statistics/export.xlsx", statistics.statistics_export, {"fmt": "xlsx"}, name="statistics_xlsx"),
+    path("statistics/annual-statistics.pdf", statistics.statistics_pdf, name="statistics_pdf"),
 ]

@@ -1,7 +1,7 @@
 """Distributing the pack of accepted forms to the panel, and the pack itself, on screen and as a PDF."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,12 +11,12 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_form
+from rapidreview.pdf import Marking, pdf_response, render_pdf
 from referrals.selectors import get_visible_case
 
 from .. import selectors, services
 from ..forms import DistributeForm
 from ..models import FormStatus
-from ..pdf import render_pack_pdf
 from ..sections import snapshot
 
 
@@ -65,8 +65,14 @@ def pack_pdf(request, case_id):
     case = _pack_case(request, case_id)
     forms = list(selectors.accepted_forms(case))
     access_log(request, action=AccessAction.PDF, obj=case, case_id=case.pk)
-    pdf = render_pack_pdf(case=case, pack=selectors.pack_for(case), entries=[(f, snapshot(f)) for f in forms],
-                          base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="agency-check-forms-{case.reference}.pdf"'
-    return response
+    pdf = pack_pdf_bytes(case, forms, base_url=request.build_absolute_uri("/"))
+    return pdf_response(pdf, filename=f"rapid-review-panel-pack-{case.reference}.pdf", attachment=True)
+
+
+def pack_pdf_bytes(case, forms, *, base_url: str | None) -> bytes:
+    """The pack as one PDF: a cover, a contents page and each agency's section."""
+    return render_pdf("agencychecks/pack_pdf.html",
+                      {"case": case, "pack": selectors.pack_for(case), "entries": [(f, snapshot(f)) for f in forms]},
+                      title=f"Agency check forms for the rapid review panel, case {case.reference}",
+                      marking=Marking.OFFICIAL_SENSITIVE, footer=f"Panel pack, case {case.reference}",
+                      base_url=base_url)

@@ -1,11 +1,12 @@
 """Forms of the decision sheet: drafting, signing, withdrawing and disputes."""
 
-from crispy_forms_gds.layout import Field, Layout
+from crispy_forms_gds.layout import Field, Fieldset, Layout
 from django import forms
 
 from rapidreview.forms import GovUKFormMixin
 
 from ..models import SECTION_FIELDS, DecisionSheetVersion, SignatureOutcome
+from ..models.sheets import CHOICE_FIELDS, CSPR_FIELDS, REGULATION_11
 from .common import date_field
 
 
@@ -17,24 +18,48 @@ def _radios(self, *names):
 
 
 class SheetForm(GovUKFormMixin, forms.ModelForm):
+    """The parts of the decision sheet that only the panel can say. Dates, the child, the household, agencies,
+    attendance, the vote and signatures come from the case and are not asked again."""
+
     submit_label = "Save draft"
 
     class Meta:
         model = DecisionSheetVersion
         fields = SECTION_FIELDS
-        widgets = {f: forms.Textarea(attrs={"rows": 6}) for f in SECTION_FIELDS
-                   if f not in ("criteria_met", "national_issues", "recommendation")}
+        widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in SECTION_FIELDS
+                   if f not in CHOICE_FIELDS and f not in ("cspr_reviewer", "cspr_timescale")}
 
     def build_layout(self):
-        _radios(self, "criteria_met", "national_issues", "recommendation")
+        _radios(self, *CHOICE_FIELDS)
         for name in SECTION_FIELDS:
             self.fields[name].required = False
+        for letter, criterion in REGULATION_11.items():
+            self.fields[f"reg11_{letter}"].label = f"({letter}) Does the case {criterion}?"
+            self.fields[f"reg11_{letter}_reason"].label = "Reasons"
+        inline = {"child_in_need", "criteria_met", "national_issues", *(f"reg11_{k}" for k in REGULATION_11)}
+
+        def field(name):
+            if name in inline:
+                return Field.radios(name, inline=True)
+            if name in CHOICE_FIELDS:
+                return Field.radios(name)
+            return Field.textarea(name) if isinstance(self.fields[name].widget, forms.Textarea) else Field(name)
+
+        def group(legend, *names):
+            return Fieldset(*(field(n) for n in names), legend=legend, legend_size="m")
+
         self.helper.layout = Layout(
-            Field.textarea("case_summary"), Field.textarea("agency_involvement"), Field.textarea("analysis"),
-            Field.textarea("immediate_actions"), Field.textarea("learning"),
-            Field.radios("criteria_met", inline=True), Field.textarea("criteria_reasons"),
-            Field.radios("national_issues", inline=True), Field.textarea("national_issues_detail"),
-            Field.radios("recommendation"), Field.textarea("rationale"))
+            group("The case", "case_summary", "child_in_need", "significant_adults"),
+            group("Practice and analysis", "agency_involvement", "analysis"),
+            group("Immediate actions", "immediate_actions", "siblings_safety"),
+            group("Learning", "learning"),
+            group("Local review criteria (regulation 11)",
+                  *(n for k in REGULATION_11 for n in (f"reg11_{k}", f"reg11_{k}_reason")),
+                  "criteria_met", "criteria_reasons"),
+            group("National review criteria", "national_issues", "national_issues_detail"),
+            group("Decision", "recommendation", "rationale"),
+            group("If a practice review is recommended", *CSPR_FIELDS),
+            group("Parallel processes and the family", "parallel_processes", "family_involvement"))
 
 
 class SignForm(GovUKFormMixin, forms.Form):

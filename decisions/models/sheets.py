@@ -9,8 +9,9 @@ from simple_history.models import HistoricalRecords
 
 from rapidreview.accounts.models import StatutoryPartner
 from rapidreview.db import TimeStampedModel
-from referrals.models import Case
+from referrals.models import Case, YesNoUnknown
 
+from .cspr import Methodology
 from .meeting import YesNo
 
 User = settings.AUTH_USER_MODEL
@@ -59,13 +60,36 @@ class DecisionSheet(TimeStampedModel):
         return reverse("decisions:sheet", args=[self.case_id])
 
 
-SECTION_FIELDS = ["case_summary", "agency_involvement", "analysis", "immediate_actions", "learning",
-                  "criteria_met", "criteria_reasons", "national_issues", "national_issues_detail",
-                  "recommendation", "rationale"]
+# The words of a version, in the order of the form. Everything else on the sheet comes from the case (ADR 0009).
+SECTION_FIELDS = ["case_summary", "child_in_need", "significant_adults", "agency_involvement", "analysis",
+                  "immediate_actions", "siblings_safety", "learning",
+                  "reg11_a", "reg11_a_reason", "reg11_b", "reg11_b_reason", "reg11_c", "reg11_c_reason",
+                  "reg11_d", "reg11_d_reason", "criteria_met", "criteria_reasons",
+                  "national_issues", "national_issues_detail", "recommendation", "rationale",
+                  "cspr_methodology", "cspr_scope", "cspr_reviewer", "cspr_timescale",
+                  "parallel_processes", "family_involvement"]
+CHOICE_FIELDS = ("child_in_need", "reg11_a", "reg11_b", "reg11_c", "reg11_d", "criteria_met", "national_issues",
+                 "recommendation", "cspr_methodology")
+CSPR_FIELDS = ("cspr_methodology", "cspr_scope", "cspr_reviewer", "cspr_timescale")
+
+# Regulation 11 of the Child Safeguarding Practice Review and Relevant Agency (England) Regulations 2018
+# (SI 2018/789): what the safeguarding partners take into account in deciding on a local review.
+REGULATION_11 = {
+    "a": "highlights or may highlight improvements needed to safeguard and promote the welfare of children, "
+         "including where those improvements have been previously identified",
+    "b": "highlights or may highlight recurrent themes in the safeguarding and promotion of the welfare of children",
+    "c": "highlights or may highlight concerns regarding two or more agencies working together effectively to "
+         "safeguard and promote the welfare of children",
+    "d": "is one which the Child Safeguarding Practice Review Panel have considered and concluded a local review "
+         "may be more appropriate",
+}
 
 # Fields shown under the heading of another field's section.
 _SHOWN_WITH = {"criteria_reasons": "criteria_met", "national_issues_detail": "national_issues",
-               "rationale": "recommendation"}
+               "rationale": "recommendation", "siblings_safety": "immediate_actions",
+               **{f"reg11_{k}{suffix}": "reg11_a" for k in REGULATION_11 for suffix in ("", "_reason")
+                  if k != "a" or suffix},
+               **{f: "cspr_methodology" for f in CSPR_FIELDS}}
 
 
 def section_anchor(field: str) -> str:
@@ -79,27 +103,74 @@ class Section(NamedTuple):
     anchor: str
 
 
+def _answer(choice_display: str, reasons: str) -> str:
+    answer = choice_display or "Not answered"
+    return f"{answer}. {reasons}" if reasons else answer
+
+
+def _reg11_field(letter: str, text: str):
+    return models.CharField(f"regulation 11 ({letter}): does the case {text}?", max_length=3,
+                            choices=YesNo.choices, blank=True)
+
+
 class DecisionSheetVersion(TimeStampedModel):
-    """One saved version of a decision sheet. A frozen version (sent for signature) never changes."""
+    """One saved version of a decision sheet. A frozen version (sent for signature) never changes.
+
+    It holds only what the case does not: the facts (dates, the child, the household, agencies, attendance and
+    the vote, signatures) are read from the case when the sheet is shown or printed (``decisions.document``).
+    """
 
     sheet = models.ForeignKey(DecisionSheet, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField()
     case_summary = models.TextField(blank=True)
+    child_in_need = models.CharField("was the child a child in need (section 17)?", max_length=10,
+                                     choices=YesNoUnknown.choices, blank=True)
+    significant_adults = models.TextField(
+        "significant adults outside the household", blank=True,
+        help_text="Adults important to the child who do not live with them: a parent living elsewhere, a partner, "
+                  "a carer. The household is taken from the referral.")
     agency_involvement = models.TextField("agency involvement and key practice episodes", blank=True)
     analysis = models.TextField(
         "analysis", blank=True,
-        help_text="Include how race, ethnicity, disability and other inequalities shaped the child's experience "
-                  "and the practice around them.")
+        help_text="Include the impact of racism, other inequalities and disability on the child's experience and "
+                  "on the practice around them.")
     immediate_actions = models.TextField("immediate actions taken", blank=True)
+    siblings_safety = models.TextField(
+        "safety of siblings and other children", blank=True,
+        help_text="What has been done to keep the child's siblings and any other children in the household safe.")
     learning = models.TextField("learning identified", blank=True)
+    reg11_a = _reg11_field("a", REGULATION_11["a"])
+    reg11_a_reason = models.TextField("reasons for (a)", blank=True)
+    reg11_b = _reg11_field("b", REGULATION_11["b"])
+    reg11_b_reason = models.TextField("reasons for (b)", blank=True)
+    reg11_c = _reg11_field("c", REGULATION_11["c"])
+    reg11_c_reason = models.TextField("reasons for (c)", blank=True)
+    reg11_d = _reg11_field("d", REGULATION_11["d"])
+    reg11_d_reason = models.TextField("reasons for (d)", blank=True)
     criteria_met = models.CharField("are the criteria for a local review met?", max_length=3,
                                     choices=YesNo.choices, blank=True)
     criteria_reasons = models.TextField("reasons", blank=True)
-    national_issues = models.CharField("do national issues arise?", max_length=3, choices=YesNo.choices, blank=True)
-    national_issues_detail = models.TextField("national issues", blank=True)
+    national_issues = models.CharField("do the national review criteria apply?", max_length=3, choices=YesNo.choices,
+                                       blank=True)
+    national_issues_detail = models.TextField("why the national review criteria do or do not apply", blank=True)
     recommendation = models.CharField("recommended next step", max_length=20, choices=Recommendation.choices,
                                       blank=True)
     rationale = models.TextField("rationale for the recommendation", blank=True)
+    cspr_methodology = models.CharField("practice review methodology", max_length=20, choices=Methodology.choices,
+                                        blank=True)
+    cspr_scope = models.TextField("scope of the practice review", blank=True,
+                                  help_text="The period and the questions the review will look at.")
+    cspr_reviewer = models.CharField("reviewer", max_length=200, blank=True,
+                                     help_text="The independent reviewer, or how one will be found.")
+    cspr_timescale = models.CharField("timescale", max_length=200, blank=True,
+                                      help_text="For example, final report within 6 months, by 30 June 2027.")
+    parallel_processes = models.TextField(
+        "other parallel processes", blank=True,
+        help_text="Anything not on the referral: criminal proceedings, a domestic homicide review, a safeguarding "
+                  "adults review, a coroner's inquest, disciplinary or regulatory processes.")
+    family_involvement = models.TextField(
+        "family involvement", blank=True,
+        help_text="How the family has been told about the review and how they will be involved.")
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     frozen_at = models.DateTimeField(null=True, blank=True)
 
@@ -110,26 +181,43 @@ class DecisionSheetVersion(TimeStampedModel):
     def __str__(self):
         return f"Version {self.number}"
 
+    def regulation_11(self) -> list[dict]:
+        """Each local review criterion of regulation 11 with this version's answer and reasons."""
+        return [{"letter": k, "criterion": text, "answer": getattr(self, f"get_reg11_{k}_display")(),
+                 "reasons": getattr(self, f"reg11_{k}_reason")} for k, text in REGULATION_11.items()]
+
     def sections(self) -> list[Section]:
-        """Heading, text and page anchor of each section, in the order the National Panel expects."""
-        criteria = self.get_criteria_met_display() or "Not stated"
-        if self.criteria_reasons:
-            criteria = f"{criteria}. {self.criteria_reasons}"
-        national = self.get_national_issues_display() or "Not stated"
-        if self.national_issues_detail:
-            national = f"{national}. {self.national_issues_detail}"
-        next_step = self.get_recommendation_display() or "Not stated"
-        if self.rationale:
-            next_step = f"{next_step}. {self.rationale}"
+        """Heading, text and page anchor of each part the business unit writes, in the order of the sheet."""
+        reg11 = "\n".join(f"({r['letter']}) {_answer(r['answer'], r['reasons'])}" for r in self.regulation_11())
+        practice_review = "Not applicable"
+        if self.recommendation == Recommendation.CSPR:
+            practice_review = "\n".join([
+                f"Methodology: {self.get_cspr_methodology_display() or 'Not stated'}",
+                f"Scope: {self.cspr_scope or 'Not stated'}", f"Reviewer: {self.cspr_reviewer or 'Not stated'}",
+                f"Timescale: {self.cspr_timescale or 'Not stated'}"])
+        immediate = self.immediate_actions
+        if self.siblings_safety:
+            immediate = f"{immediate}\n\nSafety of siblings and other children: {self.siblings_safety}".strip()
         return [Section(heading, text, section_anchor(field)) for field, heading, text in [
             ("case_summary", "Case summary", self.case_summary),
+            ("child_in_need", "Child in need", self.get_child_in_need_display()),
+            ("significant_adults", "Significant adults outside the household", self.significant_adults),
             ("agency_involvement", "Agency involvement and key practice episodes", self.agency_involvement),
-            ("analysis", "Analysis, including race, ethnicity, disability and other inequalities", self.analysis),
-            ("immediate_actions", "Immediate actions taken", self.immediate_actions),
+            ("analysis", "Analysis, including the impact of racism, other inequalities and disability",
+             self.analysis),
+            ("immediate_actions", "Immediate actions, including the safety of siblings and other children",
+             immediate),
             ("learning", "Learning identified", self.learning),
-            ("criteria_met", "Whether the criteria for a local review are met", criteria),
-            ("national_issues", "Whether national issues arise", national),
-            ("recommendation", "Recommended next step and rationale", next_step),
+            ("reg11_a", "Local review criteria: regulation 11 (a) to (d)", reg11),
+            ("criteria_met", "Whether the criteria for a local review are met",
+             _answer(self.get_criteria_met_display(), self.criteria_reasons)),
+            ("national_issues", "Whether the national review criteria apply",
+             _answer(self.get_national_issues_display(), self.national_issues_detail)),
+            ("recommendation", "Decision and rationale",
+             _answer(self.get_recommendation_display(), self.rationale)),
+            ("cspr_methodology", "Practice review: methodology, scope, reviewer and timescale", practice_review),
+            ("parallel_processes", "Other parallel processes", self.parallel_processes),
+            ("family_involvement", "Family involvement", self.family_involvement),
         ]]
 
 

@@ -23,17 +23,27 @@ from ..models import (
     SignatureOutcome,
     section_anchor,
 )
+from ..models.sheets import REGULATION_11
 
 PARTNERS = (StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE)
 # What each section needs before the sheet can be sent, as the error summary says it.
 REQUIRED_TO_SEND = {"case_summary": "Write the case summary",
+                    "child_in_need": "Say whether the child was a child in need",
                     "agency_involvement": "Write the agency involvement and key practice episodes",
                     "analysis": "Write the analysis",
+                    "siblings_safety": "Say what has been done for the safety of siblings and other children",
                     "learning": "Write the learning identified",
+                    **{f"reg11_{k}": f"Answer regulation 11 ({k})" for k in REGULATION_11},
                     "criteria_met": "Say whether the criteria for a local review are met",
-                    "national_issues": "Say whether national issues arise",
+                    "national_issues": "Say whether the national review criteria apply",
                     "recommendation": "Choose the recommended next step",
-                    "rationale": "Give the rationale for the recommendation"}
+                    "rationale": "Give the rationale for the recommendation",
+                    "family_involvement": "Say how the family has been or will be involved"}
+# What a recommended practice review needs as well.
+REQUIRED_FOR_CSPR = {"cspr_methodology": "Choose the practice review's methodology",
+                     "cspr_scope": "Write the practice review's scope",
+                     "cspr_reviewer": "Name the reviewer, or say how one will be found",
+                     "cspr_timescale": "Give the practice review's timescale"}
 
 
 class SheetNotReady(DomainError):
@@ -145,7 +155,8 @@ def sheet_send(*, sheet: DecisionSheet, actor) -> DecisionSheetVersion:
     if sheet.case.stage != Stage.DECISION:
         raise DomainError("The decision sheet can only be sent while the case is at the decision stage.")
     version = sheet.current
-    problems = [(message, section_anchor(field)) for field, message in REQUIRED_TO_SEND.items()
+    required = REQUIRED_TO_SEND | (REQUIRED_FOR_CSPR if version.recommendation == Recommendation.CSPR else {})
+    problems = [(message, section_anchor(field)) for field, message in required.items()
                 if not getattr(version, field)]
     problems += [(f"Ask an administrator to add an executive member who signs for "
                   f"{StatutoryPartner(partner).label.lower()}", f"signature-{partner}")

@@ -2,21 +2,21 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapidreview.accounts.decorators import recent_auth_required, role_required
-from rapidreview.accounts.models import Partnership, Role, StatutoryPartner
+from rapidreview.accounts.models import Role, StatutoryPartner
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.db import DomainError
 from rapidreview.formviews import handle_action, handle_form
+from rapidreview.pdf import pdf_response
 from referrals.models import Stage
 
+from ..document import render_sheet_pdf, sheet_pdf_filename
 from ..forms import DisputeMeetingForm, EscalateForm, ResolveForm, SheetForm, SignForm, WithdrawForm
 from ..models import SECTION_FIELDS, DisputeStatus, SheetStatus
 from ..selectors import (
@@ -115,8 +115,9 @@ def sheet_edit_view(request, case_id):
         return saved
     status = 400 if request.method == "POST" else 200
     return form_page(request, form=form, case=case, title="Edit the decision sheet", status=status,
-                     intro="Each save keeps a new version. The analysis should say how race, ethnicity, disability "
-                           "and other inequalities shaped the child's experience and the practice around them.",
+                     intro="Write only what the panel decided. The dates, the child, the household, the agencies, "
+                           "attendance, the vote and the signatures are taken from the case when the sheet is printed. "
+                           "Each save keeps a new version.",
                      back_url=_sheet_url(case))
 
 
@@ -199,22 +200,8 @@ def sheet_pdf(request, case_id, number=None):
     if version is None:
         raise Http404("No such version")
     access_log(request, action=AccessAction.PDF, obj=version, case_id=case.pk)
-    pdf = render_sheet_pdf(sheet, version, request)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="decision-sheet-{case.reference}-v{version.number}.pdf"'
-    return response
-
-
-def render_sheet_pdf(sheet, version, request=None) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("decisions/sheet_pdf.html", {
-        "sheet": sheet, "case": sheet.case, "version": version, "partnership": Partnership.load(),
-        "signatures": version.signatures.select_related("signer").order_by("signed_at"),
-        "all_signatures": sheet.signatures.select_related("signer", "version").order_by("signed_at"),
-        "generated_at": timezone.now()})
-    base_url = request.build_absolute_uri("/") if request else None
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return pdf_response(render_sheet_pdf(sheet, version, base_url=request.build_absolute_uri("/")),
+                        filename=sheet_pdf_filename(sheet, version))
 
 
 @role_required(Role.BUSINESS_UNIT, Role.RR_CHAIR)

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rapidreview.accounts.models import Partnership, Role
@@ -11,6 +12,7 @@ from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
 from rapidreview.notifications.services import notify
+from rapidreview.pdf import Marking, render_pdf
 
 from ..models import AssuranceRequest, Case, LetterSentBy, Referral, ReferrerLetter, Source, Stage, ThresholdDecision
 from .cases import case_record_event, case_transition
@@ -66,7 +68,7 @@ def letter_send(*, case: Case, actor, sent_by: str = LetterSentBy.EMAIL, sent_on
         notify(to=sent_to, subject=f"Your referral {locked.reference}: outcome",
                template="referrals/email/letter", context={"reference": locked.reference},
                kind="referrals.letter", key=f"referral-letter:{locked.pk}", related=locked,
-               attachments=[(f"{locked.reference}-letter.pdf", bytes(letter.pdf), "application/pdf")])
+               attachments=[(letter.filename, bytes(letter.pdf), "application/pdf")])
     elif sent_by not in LetterSentBy.values:
         raise DomainError("Choose how the letter was sent.")
     elif not (sent_to or "").strip():
@@ -157,22 +159,23 @@ def case_close_not_met(*, case: Case, actor, themes=(), note: str = "") -> Case:
 
 
 def render_letter_pdf(*, case: Case, next_steps: str) -> bytes:
-    """The letter as PDF bytes, on the partnership's letterhead."""
-    from weasyprint import HTML
+    """The letter as PDF bytes, on the partnership's letterhead. It goes to one named person, so it is marked
+    private rather than with a government classification (ADR 0009)."""
+    return render_pdf("referrals/letter_pdf.html", _letter_context(case=case, next_steps=next_steps),
+                      title=f"Letter about referral {case.reference}", marking=Marking.PRIVATE,
+                      footer=f"Our reference: {case.reference}")
 
-    return HTML(string=render_letter_html(case=case, next_steps=next_steps)).write_pdf()
+
+def render_letter_html(*, case: Case, next_steps: str) -> str:
+    """The letter's body as HTML, for the on-screen preview (the PDF is ``render_letter_pdf``)."""
+    return render_to_string("referrals/letter_body.html", _letter_context(case=case, next_steps=next_steps))
 
 
-def render_letter_html(*, case: Case, next_steps: str, body_only: bool = False) -> str:
-    """The letter as HTML: the whole document for the PDF, or only its body for the on-screen preview."""
-    from django.template.loader import render_to_string
-
+def _letter_context(*, case: Case, next_steps: str) -> dict:
     referral = Referral.objects.select_related("referrer_agency").get(case=case)
     decision = ThresholdDecision.objects.filter(case=case).first()
-    template = "referrals/letter_body.html" if body_only else "referrals/letter_pdf.html"
-    return render_to_string(template, {
-        "case": case, "referral": referral, "decision": decision, "next_steps": next_steps,
-        "partnership": Partnership.load(), "today": timezone.localdate()})
+    return {"case": case, "referral": referral, "decision": decision, "next_steps": next_steps,
+            "partnership": Partnership.load(), "today": timezone.localdate()}
 
 
 DEFAULT_NEXT_STEPS = (

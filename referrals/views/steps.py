@@ -3,7 +3,7 @@ path (letter, assurance requests, closing). Every write goes through a service; 
 GOV.UK error summary and nothing typed is lost."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,6 +14,7 @@ from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.db import DomainError
 from rapidreview.formviews import handle_form
+from rapidreview.pdf import pdf_response
 
 from .. import services
 from ..forms import (
@@ -41,6 +42,7 @@ from ..services import (
     sin_due_on,
     sin_themes_available,
 )
+from ..sin_sheet import missing_answers, sin_is_due, sin_sheet
 
 RUNS = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
 
@@ -107,6 +109,20 @@ def sin_record(request, case_id):
                  intro=f"Notification to the National Panel is due by {due:%-d %B %Y}.")
 
 
+@role_required(Role.BUSINESS_UNIT)
+@require_GET
+def sin_sheet_view(request, case_id):
+    """Every answer of the national notification form, in its order, ready to copy; and what the case lacks."""
+    case = get_visible_case(request.user, case_id)
+    if not sin_is_due(case):
+        messages.error(request, "The notification is prepared once the threshold discussion finds the threshold met.")
+        return redirect(case)
+    access_log(request, action=AccessAction.VIEW, obj=case, case_id=case.pk)
+    parts = sin_sheet(case, request.user)
+    return render(request, "referrals/sin_sheet.html", {
+        "case": case, "parts": parts, "missing": missing_answers(parts)})
+
+
 @role_required(*RUNS)
 @require_http_methods(["GET", "POST"])
 def letter_edit(request, case_id):
@@ -118,7 +134,7 @@ def letter_edit(request, case_id):
     preview = None
     if request.method == "POST" and request.POST.get("action") == "preview":
         if form.is_valid():
-            preview = render_letter_html(case=case, next_steps=form.cleaned_data["next_steps"], body_only=True)
+            preview = render_letter_html(case=case, next_steps=form.cleaned_data["next_steps"])
     elif saved := handle_form(request, form,
                               save=lambda data: letter_save(case=case, actor=request.user,
                                                             next_steps=data["next_steps"]),
@@ -138,9 +154,7 @@ def letter_pdf(request, case_id):
     if letter is None:
         raise Http404
     access_log(request, action=AccessAction.PDF, obj=letter, case_id=case.pk)
-    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case.reference}-letter.pdf"'
-    return response
+    return pdf_response(bytes(letter.pdf), filename=letter.filename)
 
 
 @role_required(*RUNS)

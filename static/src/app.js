@@ -25,3 +25,19 @@ document.querySelectorAll("[data-confirm]").forEach((el) => {
     if (!window.confirm(el.dataset.confirm)) event.preventDefault();
   });
 });
+
+// "Copy" buttons: copy the text of the element named by data-copy; shown only when the clipboard is available.
+if (navigator.clipboard) {
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    const source = document.getElementById(button.dataset.copy);
+    if (!source) return;
+    button.hidden = false;
+    const label = button.innerHTML;
+    button.addEventListener("click", () => {
+      navigator.clipboard.writeText(source.textContent.trim()).then(() => {
+        button.textContent = "Copied";
+        window.setTimeout(() => { button.innerHTML = label; }, 2000);
+      });
+    });
+  });
+}

@@ -16,8 +16,9 @@ from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_start
 from rapidreview.clocks.tasks import run_sweep
 from rapidreview.notifications.models import Notification
+from rapidreview.pdf import Marking
 from tests.factories import AgencyFactory, make_user
-from tests.pdftext import pdf_text
+from tests.pdfs import assert_pdf_of_record, pdf_text
 
 from .factories import AgencyCheckFormFactory, complete_form, declare_conflict, glossary_term, make_lead
 
@@ -376,8 +377,12 @@ def test_panel_member_opens_the_pack_only_after_distribution_and_a_conflicted_me
 def test_the_pack_pdf_holds_every_accepted_forms_text(bu_client, business_unit, health_lead, school_lead,
                                                       health_form, school_form):
     _accept_all([health_form, school_form], [health_lead, school_lead], business_unit)
+    case = health_form.case
     response = bu_client.get(reverse("agencychecks:pack_pdf", args=[health_form.case_id]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="rapid-review-panel-pack-{case.reference}.pdf"'
+    assert_pdf_of_record(response.content, marking=Marking.OFFICIAL_SENSITIVE,
+                         title=f"Agency check forms for the rapid review panel, case {case.reference}")
     text = pdf_text(response.content)
     assert "Contents" in text
     for form in (health_form, school_form):

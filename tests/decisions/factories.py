@@ -17,6 +17,17 @@ FULL_SHEET = {
     "criteria_met": "yes", "criteria_reasons": "Serious harm and concerns about how agencies worked together.",
     "national_issues": "no", "national_issues_detail": "",
     "recommendation": "cspr", "rationale": "Multi-agency learning of wider importance.",
+    "child_in_need": "yes", "significant_adults": "The father lives elsewhere and has contact at weekends.",
+    "siblings_safety": "Both siblings were seen the next day; strategy discussion held for each.",
+    "reg11_a": "yes", "reg11_a_reason": "Escalation between health and social care needs improving.",
+    "reg11_b": "yes", "reg11_b_reason": "Invisible fathers is a recurrent theme.",
+    "reg11_c": "yes", "reg11_c_reason": "Information was not shared between police and health.",
+    "reg11_d": "no", "reg11_d_reason": "",
+    "cspr_methodology": "systems", "cspr_scope": "The twelve months before the incident.",
+    "cspr_reviewer": "An independent reviewer from the partnership's framework",
+    "cspr_timescale": "Final report within 6 months",
+    "parallel_processes": "Criminal proceedings against the mother's partner.",
+    "family_involvement": "The mother has been told about the review and will meet the reviewer.",
 }
 
 

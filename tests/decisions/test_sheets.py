@@ -8,11 +8,9 @@ from pytest_django.asserts import assertInHTML
 
 from decisions import services
 from decisions.models import DecisionSheetVersion, DisputeStatus, SheetStatus, Signature
-from rapidreview.audit.models import AccessAction, AccessLog
 from rapidreview.db import DomainError
 from rapidreview.notifications.models import Notification
 from tests.factories import make_executive
-from tests.pdftext import pdf_text
 
 from .conftest import sign_all
 from .factories import FULL_SHEET, HEALTH, LA, POLICE
@@ -199,22 +197,6 @@ def test_only_the_executive_chair_opens_the_resolve_page(client, out_for_signatu
     client.force_login(executives[LA])
     response = client.post(f"/decisions/disputes/{dispute.pk}/resolve/", {"resolution": "Agreed way forward."})
     assert response.status_code == 302
-
-
-def test_the_pdf_holds_every_section_and_the_signature_block(client, signed, executives):
-    client.force_login(executives[HEALTH])
-    response = client.get(f"/decisions/case/{signed.case_id}/sheet/pdf/")
-    assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content)
-    for heading in ["Case summary", "Agency involvement and key practice episodes", "Analysis, including race",
-                    "Immediate actions taken", "Learning identified", "Whether the criteria for a local review",
-                    "Whether national issues arise", "Recommended next step and rationale", "Signatures"]:
-        assert heading in text, heading
-    assert "Language barriers and the mother's disability" in text
-    for person in executives.values():
-        assert person.full_name in text
-    assert "Safeguarding Children Partnership" in text
-    assert AccessLog.objects.filter(action=AccessAction.PDF, case_id=signed.case_id).exists()
 
 
 def test_an_agency_lead_cannot_download_the_pdf(client, signed, agency_lead):

@@ -10,6 +10,7 @@ from rapidreview.accounts.models import Role, StatutoryPartner
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.db import DomainError
 from rapidreview.notifications.models import Notification
+from rapidreview.pdf import Marking
 from referrals.models import Case, ReferrerLetter, Source, Stage, ThresholdOutcome, YesNoUnknown
 from referrals.services import (
     assurance_request_answer,
@@ -23,6 +24,7 @@ from referrals.services import (
     referral_submit,
 )
 from tests.factories import AgencyFactory, make_user
+from tests.pdfs import assert_pdf_of_record, pdf_text
 
 from .factories import CaseFactory
 
@@ -222,12 +224,14 @@ class TestNotMet:
     def test_the_letter_is_stored_as_a_pdf_and_emailed_once_to_a_professional(
             self, not_met_case, business_unit, django_capture_on_commit_callbacks):
         letter = letter_save(case=not_met_case, actor=business_unit, next_steps="Talk to your safeguarding lead.")
-        assert bytes(letter.pdf).startswith(b"%PDF")
+        assert_pdf_of_record(bytes(letter.pdf), title=f"Letter about referral {not_met_case.reference}",
+                             marking=Marking.PRIVATE)
+        assert "Talk to your safeguarding lead." in pdf_text(bytes(letter.pdf))
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             letter_send(case=not_met_case, actor=business_unit)
         assert len(mail.outbox) == 1
-        assert mail.outbox[0].attachments[0][0].endswith("-letter.pdf")
+        assert mail.outbox[0].attachments[0][0] == f"letter-to-referrer-{not_met_case.reference}.pdf"
         assert Notification.objects.filter(kind="referrals.letter").count() == 1
         with pytest.raises(DomainError, match="already"):
             letter_send(case=not_met_case, actor=business_unit)

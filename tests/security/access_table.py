@@ -218,6 +218,7 @@ ACCESS: dict[str, tuple[str, str]] = {
     "referrals:referral_step": ("bu lead other_lead", "bu lead other_lead"),
     "referrals:send_threshold": ("bu", "bu"),
     "referrals:sin_record": ("bu chair", "bu chair"),
+    "referrals:sin_sheet": ("bu", "-"),
     "referrals:threshold_record": ("bu threshold", "bu threshold"),
     # themes
     "themes:bulletin_pdf": ("bu", "-"),
@@ -237,6 +238,7 @@ ACCESS: dict[str, tuple[str, str]] = {
     "themes:report_csv": ("bu chair", "-"),
     "themes:statistics": ("bu chair exec other_exec", "-"),
     "themes:statistics_csv": ("bu chair exec other_exec", "-"),
+    "themes:statistics_pdf": ("bu chair exec other_exec", "-"),
     "themes:statistics_xlsx": ("bu chair exec other_exec", "-"),
     "themes:toggle": ("-", "bu"),
 }

@@ -1,19 +1,18 @@
 """Anything that leaves the case record (bulletins and their PDFs, the themes report, the annual statistics and their
 exports, learning events) names children only by a published review's pseudonym, never by name."""
 
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from referrals.models import Case
-from tests.pdftext import pdf_text
+from tests.pdfs import pdf_text
 from themes.models import LearningItem
 
 pytestmark = pytest.mark.django_db
 
 
-def test_published_outputs_use_the_pseudonym_and_never_a_childs_name(client):
+def test_published_outputs_use_the_pseudonym_and_never_a_childs_name(client, tmp_path):
     call_command("load_demo")
     from rapidreview.accounts.models import User
 

@@ -9,7 +9,9 @@ from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.db import DomainError
 from rapidreview.notifications.models import Notification
+from rapidreview.pdf import Marking
 from tests.factories import AgencyFactory, make_user
+from tests.pdfs import assert_pdf_of_record, pdf_text
 from themes.learning import learning_bulletin_send, learning_create, learning_follow_up_done
 from themes.models import LearningItem, LearningKind
 
@@ -61,11 +63,14 @@ def test_a_sent_bulletin_cannot_be_changed(client, business_unit, partners):
     assert response.status_code == 302
 
 
-def test_a_bulletin_is_available_as_a_pdf(client, business_unit):
+def test_a_bulletin_is_a_published_pdf_with_no_protective_marking(client, business_unit):
     item = bulletin(business_unit)
     client.force_login(business_unit)
     response = client.get(reverse("themes:bulletin_pdf", args=[item.pk]))
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'inline; filename="learning-bulletin-{item.date.isoformat()}.pdf"'
+    assert_pdf_of_record(response.content, title=item.title, marking=Marking.NONE)
+    assert item.title in pdf_text(response.content)
 
 
 def test_only_the_business_unit_uses_learning(client, business_unit):

@@ -9,12 +9,15 @@ from openpyxl import load_workbook
 
 from actionplan.models import Action, ActionStatus
 from rapidreview.accounts.models import Role
+from rapidreview.audit.models import AccessAction, AccessLog
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.clocks.services import clock_start
+from rapidreview.pdf import Marking
 from referrals.models import CaseEvent, Harm, Referral, Source, Stage
 from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
 from tests.actionplan.factories import make_action
 from tests.factories import AgencyFactory, make_user
+from tests.pdfs import assert_pdf_of_record, pdf_text
 from themes import statistics
 from themes.models import Theme, ThemeLog
 from themes.services import case_log_themes
@@ -149,9 +152,23 @@ def test_statistics_page_and_exports_for_a_chosen_year(client, known_year):
     assert values["Serious Incident Notifications agreed"] == 2
 
 
+def test_the_statistics_pdf_is_linked_from_the_page_and_marked_official_sensitive(client, known_year):
+    client.force_login(make_user(Role.EXECUTIVE))
+    page = client.get(reverse("themes:statistics"), {"year": YEAR}).content.decode()
+    link = f'{reverse("themes:statistics_pdf")}?year={YEAR}'
+    assert f'href="{link}"' in page
+    response = client.get(link)
+    assert response["Content-Disposition"] == f'attachment; filename="annual-statistics-{YEAR}.pdf"'
+    assert_pdf_of_record(response.content, title=f"Annual statistics {YEAR}", marking=Marking.OFFICIAL_SENSITIVE)
+    text = pdf_text(response.content)
+    assert "Serious Incident Notifications agreed" in text and "Referrals received 3" in text
+    assert AccessLog.objects.filter(action=AccessAction.PDF).count() == 1
+
+
 def test_statistics_are_refused_to_agency_leads_and_to_post(client):
     client.force_login(make_user(Role.AGENCY_LEAD))
     assert client.get(reverse("themes:statistics")).status_code == 403
+    assert client.get(reverse("themes:statistics_pdf")).status_code == 403
     client.force_login(make_user(Role.BUSINESS_UNIT))
     assert client.post(reverse("themes:statistics")).status_code == 405
     assert client.get(reverse("themes:statistics"), {"year": "nonsense"}).status_code == 200

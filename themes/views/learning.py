@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_action, handle_form
+from rapidreview.pdf import pdf_response
 
 from .. import learning, selectors
 from ..forms import LearningForm
@@ -93,6 +94,4 @@ def bulletin_send(request, item_id):
 def bulletin_pdf(request, item_id):
     item = get_object_or_404(LearningItem, pk=item_id, kind=LearningKind.BULLETIN)
     access_log(request, action=AccessAction.PDF, obj=item)
-    response = HttpResponse(learning.bulletin_pdf(item, request), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="bulletin-{item.date.isoformat()}.pdf"'
-    return response
+    return pdf_response(learning.bulletin_pdf(item, request), filename=f"learning-bulletin-{item.date.isoformat()}.pdf")

@@ -1,4 +1,4 @@
-"""The annual statistics: the page, and its CSV and Excel downloads."""
+"""The annual statistics: the page, and its CSV, Excel and PDF downloads."""
 
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,6 +9,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.exports import Column, csv_bytes, download, xlsx_bytes
+from rapidreview.pdf import Marking, pdf_response, render_pdf
 
 from ..forms import YearForm
 from ..statistics import annual_statistics, statistics_rows
@@ -44,3 +45,16 @@ def statistics_export(request, fmt):
     if fmt == "csv":
         return download(csv_bytes(columns, rows[1:]), f"annual-statistics-{year}.csv")
     return download(xlsx_bytes([(f"Statistics {year}", columns, rows[1:])]), f"annual-statistics-{year}.xlsx")
+
+
+@require_GET
+@role_required(*STATISTICS_VIEWERS)
+def statistics_pdf(request):
+    """The year's figures as a PDF for the annual report; marked, because small numbers can identify a child."""
+    year = _year(request)
+    stats = annual_statistics(year)
+    access_log(request, action=AccessAction.PDF)
+    pdf = render_pdf("themes/statistics_pdf.html", {"stats": stats, "year": year},
+                     title=f"Annual statistics {year}", marking=Marking.OFFICIAL_SENSITIVE,
+                     footer=f"Annual statistics {year}", base_url=request.build_absolute_uri("/"))
+    return pdf_response(pdf, filename=f"annual-statistics-{year}.pdf", attachment=True)
