@@ -69,7 +69,12 @@ def start(command: str, *args, smtp_port: int, at: str = "", go_at: float = 0.0,
 
 
 def finish(process: subprocess.Popen, timeout: float = 120) -> dict:
-    out, err = process.communicate(timeout=timeout)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()  # never leave a worker behind
+        process.communicate()
+        raise
     assert process.returncode == 0, err.decode()[-3000:]
     return json.loads(out.decode().strip().splitlines()[-1])
 

@@ -176,7 +176,7 @@ def test_killing_workers_at_random_during_a_slow_smtp_close_measures_the_duplica
         try:
             processes.wait_for(lambda b=before, w=worker: len(sink.messages) > b or w.poll() is not None, timeout=60,
                                what="the worker to send")
-            time.sleep(rng.uniform(0, 0.8))
+            time.sleep(rng.uniform(0, 2.0))  # a few sends, then killed at a random moment
         finally:
             if worker.poll() is None:
                 worker.kill()
