@@ -1,7 +1,8 @@
 """Writes on cases. Every stage change goes through ``case_transition``; each step of the process is one
 function here, kept in the module for its part of the process."""
 
-from .cases import case_record_event, case_transition  # noqa: F401
+from ..timeline import case_record_event  # noqa: F401
+from .cases import case_transition  # noqa: F401
 from .intake import CASE_FIELDS, case_next_reference, referral_submit  # noqa: F401
 from .not_met import (  # noqa: F401
     DEFAULT_NEXT_STEPS,
