@@ -14,7 +14,6 @@ from .not_met import (  # noqa: F401
     letter_send,
     render_letter_html,
     render_letter_pdf,
-    sin_themes_available,
 )
 from .sin import case_record_sin, sin_due_on  # noqa: F401
 from .threshold import case_send_to_threshold, referral_record_threshold, threshold_partner  # noqa: F401

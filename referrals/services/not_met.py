@@ -11,6 +11,7 @@ from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
 from rapidreview.notifications.services import notify
+from themes.services import case_log_themes
 
 from ..models import AssuranceRequest, Case, LetterSentBy, Referral, ReferrerLetter, Source, Stage, ThresholdDecision
 from ..timeline import case_record_event
@@ -124,15 +125,6 @@ def assurance_request_answer(*, item: AssuranceRequest, actor, response: str,
     return locked
 
 
-def sin_themes_available() -> bool:
-    """Whether the themes app offers its SIN-stage themes log yet."""
-    try:
-        from themes.services import case_log_themes  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @transaction.atomic
 def case_close_not_met(*, case: Case, actor, themes=(), note: str = "") -> Case:
     """Close a "not met" case once the letter has gone and any assurance has come back. The case's themes go to
@@ -147,8 +139,6 @@ def case_close_not_met(*, case: Case, actor, themes=(), note: str = "") -> Case:
     if locked.assurance_requests.filter(responded_on__isnull=True).exists():
         raise DomainError("Record the agency's response to every assurance request before closing the case.")
     if themes:
-        from themes.services import case_log_themes
-
         case_log_themes(case=locked, themes=list(themes), log="sin", actor=actor)
     clock_cancel(subject=locked)
     for item in locked.assurance_requests.all():
