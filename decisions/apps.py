@@ -7,6 +7,7 @@ class DecisionsConfig(AppConfig):
     def ready(self):
         from rapidreview.accounts.models import Role
         from rapidreview.registry import register_card, register_case_section, register_case_tasks, register_nav
+        from themes.statistics import register_figure
 
         from . import registrations
 
@@ -18,9 +19,5 @@ class DecisionsConfig(AppConfig):
                       order=40)
         register_case_section("decisions/case_section.html", registrations.case_section, order=60)
         register_case_tasks(registrations.case_tasks, order=60)
-        try:
-            from themes.statistics import register_figure
-        except ImportError:
-            return
         register_figure("national_panel_agreed", registrations.national_panel_agreed_figure)
         register_figure("cspr_published", registrations.cspr_published_figure)
