@@ -7,6 +7,7 @@ import logging
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from rapidreview.accounts.models import Partnership
@@ -64,7 +65,7 @@ def _subject_filter(subject, kind=None):
 def _subject_url(subject) -> str:
     try:
         return subject.get_absolute_url()[:300]
-    except Exception:  # noqa: BLE001 - a subject without a page: the clock links nowhere
+    except (AttributeError, NoReverseMatch):  # a subject without a page: the clock links nowhere
         return ""
 
 
