@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class ActionPlanConfig(AppConfig):
     name = "actionplan"
     verbose_name = "Statutory review action plan"
+    demo_order = 30  # load_demo runs this app's demo.load(context) in ascending demo_order
 
     def ready(self):
         from rapidreview.accounts.models import Role

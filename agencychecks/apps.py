@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class AgencyChecksConfig(AppConfig):
     name = "agencychecks"
     verbose_name = "Agency check forms"
+    demo_order = 50  # load_demo runs this app's demo.load(context) in ascending demo_order
 
     def ready(self):
         from rapidreview.accounts.models import Role

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class DecisionsConfig(AppConfig):
     name = "decisions"
+    demo_order = 60  # load_demo runs this app's demo.load(context) in ascending demo_order
 
     def ready(self):
         from rapidreview.accounts.models import Role

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
+    demo_order = 10  # load_demo runs this app's demo.load(context) in ascending demo_order
 
     def ready(self):
         from rapidreview.accounts.models import Role

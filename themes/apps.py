@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class ThemesConfig(AppConfig):
     name = "themes"
     verbose_name = "Themes, learning and statistics"
+    demo_order = 20  # load_demo runs this app's demo.load(context) in ascending demo_order
 
     def ready(self):
         from rapidreview.accounts.models import Role
