@@ -8,6 +8,7 @@ from rapidreview.forms import DateInputField, GovUKFormMixin
 from referrals.models import Case
 
 from .models import Action, ActionSource, ActionStatus
+from .selectors import overdue_q
 
 
 class CaseReferenceField(forms.CharField):
@@ -139,8 +140,6 @@ class ActionFilter(django_filters.FilterSet):
         form = FilterForm
 
     def filter_overdue(self, queryset, name, value):
-        from .selectors import overdue_q
-
         if value == "yes":
             return queryset.filter(overdue_q())
         if value == "no":

@@ -3,11 +3,11 @@
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from rapidreview.accounts.models import Partnership
+
 
 def render_pack_pdf(*, case, pack, entries, base_url: str) -> bytes:
     from weasyprint import HTML  # imported here: loading its libraries costs time on every other page
-
-    from rapidreview.accounts.models import Partnership
 
     html = render_to_string("agencychecks/pack_pdf.html", {"partnership": Partnership.load(),
         "case": case, "pack": pack, "entries": entries, "generated_at": timezone.localtime()})

@@ -12,6 +12,7 @@ from django.utils import timezone
 # Panels is the stage before this one, so it is imported directly: no lazy look-up that could fail open.
 from panels.selectors import case_panel_members, invited_agencies, is_conflicted, panel_for_case  # noqa: F401 - re-exported
 from rapidreview.accounts.models import Role
+from rapidreview.accounts.selectors import agency_leads
 from referrals.models import Referral
 
 from .models import OPEN_STATUSES, AgencyCheckForm, FormStatus, GlossaryTerm, Pack
@@ -31,6 +32,14 @@ def panel_meeting_date(case):
 def agency_panel_members(form) -> list:
     """The panel members from the form's agency on the form's case (who hear about overdue forms)."""
     return [p for p in case_panel_members(form.case) if p.agency_id == form.agency_id]
+
+
+def form_reminder_owners(form: AgencyCheckForm, clock) -> list:
+    """The agency's leads; once the form is overdue, also that agency's panel member (the chair comes by role)."""
+    people = list(agency_leads(form.agency))
+    if timezone.localdate() > clock.due_on:
+        people += [p for p in agency_panel_members(form) if p not in people]
+    return people
 
 
 # --- forms ---------------------------------------------------------------------------------------------------

@@ -7,10 +7,13 @@ class DecisionsConfig(AppConfig):
 
     def ready(self):
         from rapidreview.accounts.models import Role
+        from rapidreview.clocks.ladders import register_reminder_owners
         from rapidreview.registry import register_card, register_case_section, register_case_tasks, register_nav
         from themes.statistics import register_figure
 
-        from . import registrations
+        from . import registrations, selectors
+
+        register_reminder_owners(self.get_model("Cspr"), selectors.cspr_reminder_owners)
 
         register_nav("Decisions", "decisions:index", (Role.EXECUTIVE, Role.BUSINESS_UNIT, Role.RR_CHAIR), order=60)
         register_card("decisions/card_awaiting.html", registrations.awaiting_card, (Role.EXECUTIVE,), order=20)

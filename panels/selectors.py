@@ -8,10 +8,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapidreview.accounts.models import Agency, Partnership, Role, RoleAssignment, StatutoryPartner, User
 from rapidreview.accounts.selectors import current_assignments
+from rapidreview.clocks.models import Clock, ClockKind
 from rapidreview.workdays import add_working_days, is_working_day
 from referrals.models import Case, Stage
 
@@ -146,8 +148,6 @@ def panel_members_register(include_past: bool = False) -> QuerySet[RoleAssignmen
 
 
 def get_membership(assignment_id) -> RoleAssignment:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(RoleAssignment.objects.select_related("user", "user__agency", "substitute"),
                              pk=assignment_id, role=Role.PANEL_MEMBER)
 
@@ -163,8 +163,6 @@ def case_by_case_assignments() -> QuerySet[RoleAssignment]:
 def meeting_deadline(case) -> datetime.date | None:
     """The last day the panel may meet without an override: the panel-meeting clock's stored due date, or
     working day N after the notification when no clock is running."""
-    from rapidreview.clocks.models import Clock, ClockKind
-
     clock = (Clock.objects.filter(case_id=case.pk, kind=ClockKind.PANEL_MEETING).order_by("-started_on")
              .values_list("due_on", flat=True).first())
     if clock:
@@ -176,8 +174,6 @@ def meeting_deadline(case) -> datetime.date | None:
 
 def awaiting_with_deadlines(limit: int | None = None) -> list[dict]:
     """Cases waiting for a panel date, each with its deadline, in a constant number of queries."""
-    from rapidreview.clocks.models import Clock, ClockKind
-
     cases = list(cases_awaiting_schedule().select_related("panel")[:limit] if limit else
                  cases_awaiting_schedule().select_related("panel"))
     dues = dict(Clock.objects.filter(case_id__in=[c.pk for c in cases], kind=ClockKind.PANEL_MEETING)

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from panels.selectors import can_vote, invited_agencies, panel_for_case, quorum_status, voting_members_present
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.formviews import handle_action, handle_form
@@ -20,8 +21,6 @@ WRITERS = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
 
 
 def _agencies(case):
-    from panels.selectors import invited_agencies
-
     return list(invited_agencies(case).order_by("name"))
 
 
@@ -80,8 +79,6 @@ def immediate_action_new(request, case_id):
 
 
 def _vote_context(request, case):
-    from panels.selectors import can_vote, panel_for_case, quorum_status, voting_members_present
-
     panel = panel_for_case(case)
     quorum = quorum_status(panel) if panel else None
     meeting = meeting_for(case)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
+from rapidreview.clocks.models import Clock
 from rapidreview.formviews import handle_form
 
 from ..forms import (
@@ -123,8 +124,6 @@ def _cspr(request, case_id) -> Cspr:
 @require_http_methods(["GET"])
 def cspr_detail(request, case_id):
     cspr = _cspr(request, case_id)
-    from rapidreview.clocks.models import Clock
-
     return render(request, "decisions/cspr.html", {
         "case": cspr.case, "cspr": cspr, "is_bu": request.user.has_role(BU),
         "is_open": cspr.case.stage == "cspr",

@@ -13,10 +13,11 @@ from django.utils import timezone
 from rapidreview.accounts.models import Partnership
 from rapidreview.datacache import model_changed
 from rapidreview.db import DomainError
-from rapidreview.workdays import add_working_days
+from rapidreview.notifications.services import cancel_queued, notify
+from rapidreview.workdays import add_working_days, working_days_between
 
 from .ladders import first_reminder_on, ladder_for, recipients_for, step_date
-from .models import Clock, ClockChange, ClockKind, ClockState
+from .models import Clock, ClockChange, ClockKind, ClockState, NonWorkingDay
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +99,6 @@ def clock_start(*, kind: str, subject, start: datetime.date, case_id=None, due: 
 
 
 def _cancel_pending_reminders(subject, clocks) -> int:
-    from rapidreview.notifications.services import cancel_queued
-
     return sum(cancel_queued(related=subject, key_prefix=f"clock:{clock.pk}:") for clock in clocks)
 
 
@@ -180,8 +179,6 @@ def _reminder_key(clock: Clock, step, recipient) -> str:
 def send_due_reminders(*, clock_id, today: datetime.date) -> int:
     """Write the outbox rows for every ladder step of one clock that is due by ``today``, and advance the clock,
     in one transaction. Returns the number of rows written. A clock locked by another sweep is skipped."""
-    from rapidreview.notifications.services import notify
-
     written = 0
     with transaction.atomic():
         clock = (Clock.objects.select_for_update(skip_locked=True)
@@ -226,8 +223,6 @@ def reminder_subject(clock: Clock, step, today: datetime.date) -> str:
 
 
 def reminder_context(clock: Clock, step, today: datetime.date) -> dict:
-    from rapidreview.workdays import working_days_between
-
     days = working_days_between(today, clock.due_on) if clock.working_days else (clock.due_on - today).days
     return {
         "clock": clock, "step": step, "what": clock.get_kind_display(), "label": clock.label,
@@ -241,8 +236,6 @@ def reminder_context(clock: Clock, step, today: datetime.date) -> dict:
 @transaction.atomic
 def non_working_day_add(*, date: datetime.date, reason: str, actor):
     """Add a closure day. Running clocks keep their stored due dates; clocks started later count around it."""
-    from .models import NonWorkingDay
-
     if NonWorkingDay.objects.filter(date=date).exists():
         raise DomainError("This date is already a non-working day.")
     day = NonWorkingDay(date=date, reason=reason.strip(), created_by=actor)

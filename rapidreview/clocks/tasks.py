@@ -6,6 +6,8 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from rapidreview.notifications.services import requeue_stale
+
 from .models import Clock
 from .services import ACTIVE_STATES, mark_overdue, send_due_reminders
 
@@ -19,8 +21,6 @@ def run_sweep(today: datetime.date | None = None) -> dict:
 
     Every query is indexed and bounded by what is due: clocks that are not due cost nothing.
     """
-    from rapidreview.notifications.services import requeue_stale
-
     today = today or timezone.localdate()
     overdue = mark_overdue(today)
     clocks = written = 0

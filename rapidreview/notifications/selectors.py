@@ -1,6 +1,7 @@
 """Reads about the outbox. Only the business unit sees it (the views guard that)."""
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from .models import Notification
 
@@ -13,6 +14,4 @@ def outbox(status: str = "") -> QuerySet[Notification]:
 
 
 def get_notification(notification_id) -> Notification:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(Notification.objects.select_related("recipient"), pk=notification_id)

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rapidreview.accounts.models import Partnership, Role
@@ -156,8 +157,6 @@ def render_letter_pdf(*, case: Case, next_steps: str) -> bytes:
 
 def render_letter_html(*, case: Case, next_steps: str, body_only: bool = False) -> str:
     """The letter as HTML: the whole document for the PDF, or only its body for the on-screen preview."""
-    from django.template.loader import render_to_string
-
     referral = Referral.objects.select_related("referrer_agency").get(case=case)
     decision = ThresholdDecision.objects.filter(case=case).first()
     template = "referrals/letter_body.html" if body_only else "referrals/letter_pdf.html"

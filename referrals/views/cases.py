@@ -22,6 +22,7 @@ from rapidreview.clocks.models import Clock, ClockState
 from rapidreview.registry import case_sections_for, case_tasks_for
 
 from ..filters import CaseFilter
+from ..models import Referral
 from ..selectors import case_events, case_list, case_sees_full, get_visible_case, one_to_one
 from ..tasks_list import own_tasks
 
@@ -55,8 +56,6 @@ def case_detail(request, case_id):
     case = _load_case(request, case_id)
     if not case_sees_full(request.user, case):
         return redirect("referrals:case_summary", case_id=case.pk)
-    from ..models import Referral
-
     referral = Referral.objects.select_related("referrer_agency", "submitted_by", "possible_duplicate_of").filter(
         case=case).first()
     household = list(referral.household.all()) if referral else []
