@@ -125,10 +125,6 @@ class SheetActions:
     record_response: bool = False
     decide_cspr: bool = False
 
-    @property
-    def any_sheet_action(self) -> bool:
-        return self.edit_draft or self.send or self.withdraw or self.revise or self.record_sent
-
 
 def sheet_actions(user, case: Case, sheet: DecisionSheet | None, *, rows=(), dispute: Dispute | None = None,
                   submission=None, decided: bool = False) -> SheetActions:
