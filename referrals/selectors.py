@@ -103,6 +103,13 @@ def case_sees_full(user, case: Case) -> bool:
     return Case.objects.filter(allowed, pk=case.pk).exists()
 
 
+def can_answer_assurance(user, case: Case, item: AssuranceRequest) -> bool:
+    """Whether ``user`` may record the agency's answer now: the business unit or chair, while the case is at
+    "not met" and the request is unanswered (the same rule ``assurance_request_answer`` applies)."""
+    return (user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR) and case.stage == Stage.NOT_MET
+            and not item.is_answered)
+
+
 # --- whom a clock's "owner" reminders go to (registered with the clocks in ``ReferralsConfig.ready``) ----------
 def case_reminder_owners(case: Case, clock) -> list:
     """The business unit owns every clock on the case itself."""
