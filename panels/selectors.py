@@ -130,6 +130,38 @@ def invitations_for(panel: Panel) -> QuerySet[PanelInvitation]:
             .annotate(conflicted=Exists(conflicted.filter(user_id=OuterRef("user_id")))))
 
 
+@dataclass(frozen=True)
+class PanelActions:
+    """What ``user`` may do on the panel page now; the page shows a button only when its flag is set."""
+
+    set_up: bool = False
+    change_invitees: bool = False
+    schedule: bool = False
+    send_invitations: bool = False
+    write_agenda: bool = False
+    send_agenda: bool = False
+    record_attendance: bool = False
+    record_held: bool = False
+    cancel: bool = False
+
+
+def panel_actions(user, case, panel: Panel | None) -> PanelActions:
+    """The business unit runs the panel while the case is at rapid review; what it can do follows the panel's
+    state: anything but a held panel can be rescheduled and its agenda changed; only a scheduled one is sent out,
+    attended, held or cancelled."""
+    if not user.has_role(Role.BUSINESS_UNIT) or case.stage != Stage.RAPID_REVIEW:
+        return PanelActions()
+    if panel is None:
+        return PanelActions(set_up=True)
+    scheduled = panel.state == PanelState.SCHEDULED
+    open_ = panel.state != PanelState.HELD
+    return PanelActions(
+        change_invitees=True, schedule=open_, write_agenda=open_, send_invitations=scheduled,
+        send_agenda=scheduled and bool(panel.agenda) and panel.agenda_sent_version != panel.agenda_version,
+        record_attendance=scheduled, record_held=scheduled, cancel=scheduled,
+    )
+
+
 def can_see_panel_page(user, panel: Panel | None, case) -> bool:
     """Business unit and rapid review chair always; otherwise only the people invited to this panel."""
     if user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR):
