@@ -11,6 +11,7 @@ from referrals.models import Case, Stage
 from referrals.selectors import visible_cases
 
 from .models import (
+    Cspr,
     DecisionSheet,
     Dispute,
     DisputeStatus,
@@ -154,6 +155,38 @@ def sheet_actions(user, case: Case, sheet: DecisionSheet | None, *, rows=(), dis
                          and case.stage in (Stage.NATIONAL_PANEL, Stage.CSPR)),
         decide_cspr=bu and case.stage == Stage.NATIONAL_PANEL and not decided,
     )
+
+
+@dataclass(frozen=True)
+class CsprActions:
+    """What ``user`` may do on the practice review page now (the business unit, while the case is at that stage)."""
+
+    manage: bool = False
+    edit_details: bool = False
+    record_report_sent: bool = False
+    record_publication: bool = False
+    record_workshop: bool = False
+    record_implementation_review: bool = False
+
+
+def cspr_actions(user, cspr) -> CsprActions:
+    """The review's details change until publication; the report is sent once a publication date is planned, then
+    published; the workshop and the one-year implementation review follow publication."""
+    if not user.has_role(Role.BUSINESS_UNIT) or cspr.case.stage != Stage.CSPR:
+        return CsprActions()
+    published = cspr.published_on is not None
+    return CsprActions(
+        manage=True, edit_details=not published,
+        record_report_sent=not cspr.report_sent_on and bool(cspr.planned_publication_on),
+        record_publication=bool(cspr.report_sent_on) and not published,
+        record_workshop=published and not cspr.learning_workshop_on,
+        record_implementation_review=published and not cspr.implementation_review_on,
+    )
+
+
+def has_practice_review(case: Case) -> bool:
+    """Whether the case has a practice review page (the decision pages' sub-navigation links to it)."""
+    return Cspr.objects.filter(case_id=case.pk).exists()
 
 
 def _signed_visible(user):

@@ -11,7 +11,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.formviews import handle_action, handle_form
 
 from ..forms import ImmediateActionForm, MeetingRecordForm, VoteForm
-from ..selectors import meeting_for, tally, votes_for
+from ..selectors import has_practice_review, meeting_for, tally, votes_for
 from ..services import immediate_action_add, meeting_save, vote_close, vote_record
 from ..services.meeting import MEETING_STAGES
 from .common import form_page, visible_case
@@ -32,6 +32,7 @@ def meeting_detail(request, case_id):
     return render(request, "decisions/meeting.html", {
         "case": case, "meeting": meeting, "votes": votes_for(meeting), "tally": tally(meeting),
         "can_edit": request.user.has_role(*WRITERS) and case.stage in MEETING_STAGES,
+        "has_cspr": has_practice_review(case),
     })
 
 
@@ -89,7 +90,8 @@ def _vote_context(request, case):
     present = voting_members_present(panel).order_by("full_name") if panel else []
     may_close = request.user.has_role(*WRITERS) and open_
     cannot_close_because = _why_not_closable(panel, quorum, votes) if may_close else ""
-    return {"case": case, "panel": panel, "quorum": quorum, "meeting": meeting, "votes": votes,
+    return {"case": case, "has_cspr": has_practice_review(case),
+            "panel": panel, "quorum": quorum, "meeting": meeting, "votes": votes,
             "tally": tally(meeting), "present": present, "is_open": open_,
             "own_vote": next((v for v in votes if v.member_id == request.user.pk), None),
             "own_form": VoteForm(prefix="own") if own else None,

@@ -26,7 +26,7 @@ from ..forms import (
     ReportSentForm,
 )
 from ..models import Cspr, CsprMilestone, CsprParticipation, ParallelProcess
-from ..selectors import SHEET_READERS, sheet_for
+from ..selectors import SHEET_READERS, cspr_actions, sheet_for
 from ..services import (
     cspr_commission,
     cspr_publish,
@@ -125,8 +125,7 @@ def _cspr(request, case_id) -> Cspr:
 def cspr_detail(request, case_id):
     cspr = _cspr(request, case_id)
     return render(request, "decisions/cspr.html", {
-        "case": cspr.case, "cspr": cspr, "is_bu": request.user.has_role(BU),
-        "is_open": cspr.case.stage == "cspr",
+        "case": cspr.case, "cspr": cspr, "actions": cspr_actions(request.user, cspr), "has_cspr": True,
         "milestones": cspr.milestones.all(), "participations": cspr.participations.select_related("agency"),
         "processes": cspr.parallel_processes.all(),
         "clocks": Clock.objects.filter(case_id=cspr.case_id, kind__in=["cspr_report", "pre_publication",

@@ -22,6 +22,7 @@ from ..selectors import (
     SHEET_READERS,
     disputes_for,
     get_visible_dispute,
+    has_practice_review,
     is_executive_chair,
     open_dispute,
     sheet_actions,
@@ -67,7 +68,7 @@ def _sheet_page(request, case, *, problems=(), status=200):
     """The decision sheet page; ``problems`` ((message, anchor) pairs) fill its error summary."""
     sheet = sheet_for(case)
     context = {"case": case, "sheet": sheet, "deadline": national_panel_deadline(case), "problems": problems,
-               "actions": sheet_actions(request.user, case, None)}
+               "actions": sheet_actions(request.user, case, None), "has_cspr": has_practice_review(case)}
     if sheet is not None:
         access_log(request, action=AccessAction.VIEW, obj=sheet, case_id=case.pk)
         rows = signature_rows(sheet)
