@@ -107,16 +107,16 @@ def _recurring_cases(*, case, months: int, candidates: int, theme_ids: set, logs
     return counts, dict(found)
 
 
-def log_cases(*, user, log: str, theme=None, year: int | None = None, agency=None) -> QuerySet[Case]:
-    """Cases with themes in ``log`` that ``user`` may see, newest first, with their themes prefetched."""
-    rows = CaseTheme.objects.filter(log=log)
-    if theme:
-        rows = rows.filter(theme=theme)
-    if year:
-        rows = rows.filter(recorded_at__year=year)
+def log_rows(log: str) -> QuerySet[CaseTheme]:
+    """Every row of one themes log (filtered by ``filters.LogFilter``)."""
+    return CaseTheme.objects.filter(log=log)
+
+
+def log_cases(*, user, log: str, rows: QuerySet[CaseTheme] | None = None) -> QuerySet[Case]:
+    """Cases with ``rows`` of ``log`` (by default all of them) that ``user`` may see, newest first, with their
+    themes prefetched."""
+    rows = log_rows(log) if rows is None else rows
     cases = visible_cases(user).filter(pk__in=rows.values("case_id"))
-    if agency:
-        cases = cases.filter(involved_agencies=agency)
     return (cases.annotate(themes_recorded_at=Max("case_themes__recorded_at"))
             .prefetch_related(Prefetch("case_themes", queryset=CaseTheme.objects.filter(log=log)
                                        .select_related("theme").order_by("theme__name"), to_attr="log_themes"))

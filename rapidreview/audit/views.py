@@ -13,10 +13,11 @@ from rapidreview.accounts.models import Role
 from rapidreview.formviews import handle_action, handle_form
 from rapidreview.registry import visible_case
 
-from .forms import AccessLogFilterForm, LegalHoldForm, RetentionRuleForm, SubjectAccessForm
+from .filters import AccessLogFilter
+from .forms import LegalHoldForm, RetentionRuleForm, SubjectAccessForm
 from .models import AccessAction, AccessLog, LegalHold, RecordType, RetentionAction, RetentionRule
 from .retention import cases_past_retention
-from .selectors import access_log_filtered, access_log_object_types, case_history, subject_access_search
+from .selectors import access_log_rows, case_history, subject_access_search
 from .services import (
     access_log,
     legal_hold_remove,
@@ -33,9 +34,10 @@ HISTORY_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
 @require_GET
 def access_log_list(request):
     """Who looked at or did what, filtered by person, action, kind of record and dates, 50 to a page."""
-    form = AccessLogFilterForm(request.GET or None, object_types=access_log_object_types())
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(access_log_filtered(data), PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = AccessLogFilter(request.GET or None, queryset=access_log_rows())
+    logs = filterset.qs if filterset.is_bound and filterset.is_valid() else access_log_rows()
+    form = filterset.form
+    page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/access_log.html", {
