@@ -9,6 +9,7 @@ from referrals.models import Case
 
 from .importer import FIELDS, IGNORE
 from .models import Action, ActionSource, ActionStatus
+from .selectors import overdue_q
 
 
 class CaseReferenceField(forms.CharField):
@@ -142,8 +143,6 @@ class ActionFilter(django_filters.FilterSet):
         form = FilterForm
 
     def filter_overdue(self, queryset, name, value):
-        from .selectors import overdue_q
-
         if value == "yes":
             return queryset.filter(overdue_q())
         if value == "no":

@@ -139,15 +139,6 @@ class Action(TimeStampedModel):
     def clock_owner_user_id(self):
         return self.owner_id
 
-    def reminder_recipients(self, clock):
-        """The owning agency's leads and the owner."""
-        from rapidreview.accounts.selectors import agency_leads
-
-        people = list(agency_leads(self.agency))
-        if self.owner_id and self.owner.is_active and all(p.pk != self.owner_id for p in people):
-            people.append(self.owner)
-        return people
-
 
 class ActionUpdate(models.Model):
     """A dated progress note on an action, with its author; also records any status change made with it."""

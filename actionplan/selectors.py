@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapidreview.accounts.models import Role
+from rapidreview.accounts.selectors import agency_leads
 
 from .models import OPEN_STATUSES, Action, ActionUpdate, WorkingGroupMeeting
 
@@ -88,3 +89,11 @@ def meeting_with_previous(meeting_id) -> tuple[WorkingGroupMeeting, WorkingGroup
     meeting = get_object_or_404(WorkingGroupMeeting, pk=meeting_id)
     previous = WorkingGroupMeeting.objects.filter(held_on__lt=meeting.held_on).order_by("-held_on").first()
     return meeting, previous
+
+
+def action_reminder_owners(action: Action, clock) -> list:
+    """The owning agency's leads and the owner (registered with the clocks in ``ActionPlanConfig.ready``)."""
+    people = list(agency_leads(action.agency))
+    if action.owner_id and action.owner.is_active and all(p.pk != action.owner_id for p in people):
+        people.append(action.owner)
+    return people

@@ -1,6 +1,7 @@
 """Writes on the action plan. Every stage adds actions through ``action_create``; the rules live here."""
 
 import datetime
+import mimetypes
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -230,8 +231,6 @@ def action_add_evidence(*, action: Action, actor, text: str = "", upload=None) -
 
 def check_evidence_file(upload) -> str:
     """The file's content type, or a DomainError saying what is wrong with it (type, content or size)."""
-    import mimetypes
-
     try:
         validate_upload(upload, allowed_types=EVIDENCE_TYPES, max_bytes=MAX_EVIDENCE_BYTES)
     except ValidationError as error:

@@ -4,12 +4,16 @@ from django.apps import AppConfig
 class AgencyChecksConfig(AppConfig):
     name = "agencychecks"
     verbose_name = "Agency check forms"
+    demo_order = 50  # load_demo runs this app's demo.load(context) in ascending demo_order
 
     def ready(self):
         from rapidreview.accounts.models import Role
+        from rapidreview.clocks.ladders import register_reminder_owners
         from rapidreview.registry import register_card, register_case_section, register_case_tasks, register_nav
 
-        from . import dashboard
+        from . import dashboard, selectors
+
+        register_reminder_owners(self.get_model("AgencyCheckForm"), selectors.form_reminder_owners)
 
         register_nav("Agency checks", "agencychecks:index", roles=(Role.AGENCY_LEAD, Role.BUSINESS_UNIT), order=40)
         register_card("agencychecks/cards/forms_due.html", dashboard.forms_due_card, roles=(Role.AGENCY_LEAD,),

@@ -130,17 +130,6 @@ class AgencyCheckForm(TimeStampedModel):
     def reminder_reference(self) -> str:
         return self.case.reference
 
-    def reminder_recipients(self, clock) -> list:
-        """The agency's leads; once the form is overdue, also that agency's panel member (the chair comes by role)."""
-        from rapidreview.accounts.selectors import agency_leads
-
-        from .selectors import agency_panel_members
-
-        people = list(agency_leads(self.agency))
-        if timezone.localdate() > clock.due_on:
-            people += [p for p in agency_panel_members(self) if p not in people]
-        return people
-
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

@@ -5,66 +5,41 @@ rapid review chair see every form; a panel member sees a case's accepted forms o
 only while they sit on that case's panel without a conflict of interest.
 """
 
-from importlib import import_module
-
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from rapidreview.accounts.models import Agency, Role
-from rapidreview.accounts.selectors import users_with_role
+# Panels is the stage before this one, so it is imported directly: no lazy look-up that could fail open.
+from panels.selectors import case_panel_members, invited_agencies, is_conflicted, panel_for_case  # noqa: F401 - re-exported
+from rapidreview.accounts.models import Role
+from rapidreview.accounts.selectors import agency_leads
+from referrals.models import Referral
 
 from .models import OPEN_STATUSES, AgencyCheckForm, FormStatus, GlossaryTerm, Pack
 
 SEES_ALL = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
 
 
-# --- the panels contract, read lazily so this app works while panels is being built ---------------------------
-def _panels():
-    try:
-        return import_module("panels.selectors")
-    except ImportError:
-        return None
-
-
-def invited_agencies(case) -> QuerySet[Agency]:
-    """The agencies invited to the case's panel (falls back to the agencies named on the referral)."""
-    panels = _panels()
-    if panels is not None and hasattr(panels, "invited_agencies"):
-        return panels.invited_agencies(case)
-    return case.involved_agencies.all()
-
-
-def case_panel_members(case):
-    """The people who sit on the case's panel, minus anyone with a declared conflict of interest."""
-    panels = _panels()
-    if panels is not None and hasattr(panels, "case_panel_members"):
-        return panels.case_panel_members(case)
-    return users_with_role(Role.PANEL_MEMBER).none()
-
-
-def is_conflicted(user, case) -> bool:
-    panels = _panels()
-    if panels is not None and hasattr(panels, "is_conflicted"):
-        return bool(panels.is_conflicted(user, case))
-    return False
-
-
+# --- what this app reads from panels (an earlier stage: imported directly, never looked up lazily) -----------
 def panel_meeting_date(case):
     """The date of the case's panel meeting, or None when it is not arranged yet."""
-    panels = _panels()
-    if panels is None or not hasattr(panels, "panel_for_case"):
+    panel = panel_for_case(case)
+    if panel is None or panel.meeting_at is None:
         return None
-    panel = panels.panel_for_case(case)
-    meeting_at = getattr(panel, "meeting_at", None) if panel is not None else None
-    if meeting_at is None:
-        return None
-    return timezone.localtime(meeting_at).date() if hasattr(meeting_at, "hour") else meeting_at
+    return timezone.localtime(panel.meeting_at).date()
 
 
 def agency_panel_members(form) -> list:
     """The panel members from the form's agency on the form's case (who hear about overdue forms)."""
     return [p for p in case_panel_members(form.case) if p.agency_id == form.agency_id]
+
+
+def form_reminder_owners(form: AgencyCheckForm, clock) -> list:
+    """The agency's leads; once the form is overdue, also that agency's panel member (the chair comes by role)."""
+    people = list(agency_leads(form.agency))
+    if timezone.localdate() > clock.due_on:
+        people += [p for p in agency_panel_members(form) if p not in people]
+    return people
 
 
 # --- forms ---------------------------------------------------------------------------------------------------
@@ -155,8 +130,6 @@ def glossary() -> dict:
 # --- the minimal case summary an agency needs to search its records -----------------------------------------
 def case_summary(case) -> dict:
     """The child's names, date of birth, address, household, incident summary and dates: nothing more."""
-    from referrals.models import Referral
-
     referral = Referral.objects.filter(case_id=case.pk).prefetch_related("household").first()
     return {
         "reference": case.reference,

@@ -2,7 +2,7 @@
 
 Run by ``benchmarks/run.py`` with the benchmark database in DATABASE_URL; prints one JSON object. Each mode runs
 in its own process so that the peak resident memory it reports (Linux ``VmHWM``) is that work's alone, on top
-of a loaded Django.
+of a loaded Django: that is why each mode imports what it measures inside its own function.
 
     python benchmarks/inprocess.py sweep | sheet-pdf | pack-pdf
 """
@@ -96,7 +96,7 @@ def pack_pdf() -> dict:
     import weasyprint  # noqa: F401
 
     from agencychecks import selectors
-    from agencychecks.models import AgencyCheckForm, FormStatus
+    from agencychecks.models import FormStatus
     from agencychecks.views.pack import pack_pdf_bytes
     from referrals.models import Case, Stage
 
@@ -108,7 +108,7 @@ def pack_pdf() -> dict:
         return {"skipped": "no case with accepted forms"}
     start = time.perf_counter()
     forms = list(selectors.accepted_forms(case))
-    chronology = sum(f.chronology.count() for f in forms) if forms and hasattr(AgencyCheckForm, "chronology") else 0
+    chronology = sum(f.chronology.count() for f in forms)
     pdf = pack_pdf_bytes(case, forms, base_url="http://127.0.0.1/")
     seconds = time.perf_counter() - start
     return {"case": case.reference, "forms": len(forms), "chronology_rows": chronology, "seconds": round(seconds, 3),
@@ -118,9 +118,4 @@ def pack_pdf() -> dict:
 MODES = {"sweep": sweep, "sheet-pdf": sheet_pdf, "pack-pdf": pack_pdf}
 
 if __name__ == "__main__":
-    mode = sys.argv[1]
-    try:
-        out = MODES[mode]()
-    except ImportError as exc:
-        out = {"skipped": f"not available yet: {exc}"}
-    print(json.dumps(out, default=str))
+    print(json.dumps(MODES[sys.argv[1]](), default=str))

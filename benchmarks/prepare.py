@@ -27,6 +27,8 @@ from django.db.models import Count, Q  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from actionplan.models import Action  # noqa: E402
+from agencychecks.models import AgencyCheckForm, FormStatus  # noqa: E402
 from rapidreview.accounts.models import Role, User  # noqa: E402
 from referrals.models import Case, Stage  # noqa: E402
 
@@ -69,10 +71,8 @@ def url(name: str, *args, query: str = "") -> str | None:
 def the_case():
     """The case page and pack everyone measures: the rapid review with the most accepted agency forms (the
     generator makes one with twelve)."""
-    qs = Case.objects.filter(stage=Stage.RAPID_REVIEW)
-    if hasattr(Case, "agency_forms"):
-        accepted = Count("agency_forms", filter=Q(agency_forms__status="accepted"))
-        qs = qs.annotate(n=accepted).order_by("-n", "-created_at")
+    accepted = Count("agency_forms", filter=Q(agency_forms__status=FormStatus.ACCEPTED))
+    qs = Case.objects.filter(stage=Stage.RAPID_REVIEW).annotate(n=accepted).order_by("-n", "-created_at")
     return qs.first() or Case.objects.order_by("-created_at").first()
 
 
@@ -95,11 +95,7 @@ def scenarios(clients: int) -> dict:
     business_unit = user_with_role(Role.BUSINESS_UNIT)
     case = the_case()
     form = lead = None
-    try:
-        from agencychecks.models import AgencyCheckForm
-    except ImportError:
-        AgencyCheckForm = None  # noqa: N806
-    if AgencyCheckForm is not None and case is not None:
+    if case is not None:
         for candidate in AgencyCheckForm.objects.filter(case=case).select_related("agency").order_by("agency__name"):
             lead = user_with_role(Role.AGENCY_LEAD, agency=candidate.agency_id)
             if lead is not None:
@@ -117,13 +113,8 @@ def scenarios(clients: int) -> dict:
         f"{case.reference}, the rapid review with twelve agency forms" if case else "")
     add("agency check form (its lead)", lead, url("agencychecks:form", form.pk) if form else None,
         f"{form.agency.name} on {case.reference}" if form else "")
-    try:
-        from actionplan.models import Action
-
-        busiest = (Action.objects.values("agency").annotate(n=Count("id")).order_by("-n", "agency").first())
-        agency = busiest["agency"] if busiest else None
-    except ImportError:
-        agency = None
+    busiest = Action.objects.values("agency").annotate(n=Count("id")).order_by("-n", "agency").first()
+    agency = busiest["agency"] if busiest else None
     working_group = user_with_role(Role.WORKING_GROUP)
     add("action plan, filtered", working_group,
         url("actionplan:list", query=f"status=in_progress&agency={agency}" if agency else "status=in_progress"),

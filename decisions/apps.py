@@ -3,12 +3,17 @@ from django.apps import AppConfig
 
 class DecisionsConfig(AppConfig):
     name = "decisions"
+    demo_order = 60  # load_demo runs this app's demo.load(context) in ascending demo_order
 
     def ready(self):
         from rapidreview.accounts.models import Role
+        from rapidreview.clocks.ladders import register_reminder_owners
         from rapidreview.registry import register_card, register_case_section, register_case_tasks, register_nav
+        from themes.statistics import register_figure
 
-        from . import registrations
+        from . import registrations, selectors
+
+        register_reminder_owners(self.get_model("Cspr"), selectors.cspr_reminder_owners)
 
         register_nav("Decisions", "decisions:index", (Role.EXECUTIVE, Role.BUSINESS_UNIT, Role.RR_CHAIR), order=60)
         register_card("decisions/card_awaiting.html", registrations.awaiting_card, (Role.EXECUTIVE,), order=20)
@@ -18,9 +23,5 @@ class DecisionsConfig(AppConfig):
                       order=40)
         register_case_section("decisions/case_section.html", registrations.case_section, order=60)
         register_case_tasks(registrations.case_tasks, order=60)
-        try:
-            from themes.statistics import register_figure
-        except ImportError:
-            return
         register_figure("national_panel_agreed", registrations.national_panel_agreed_figure)
         register_figure("cspr_published", registrations.cspr_published_figure)

@@ -9,11 +9,13 @@ import datetime
 
 from django.utils import timezone
 
+from panels.selectors import panel_for_case, voting_members_present
 from rapidreview.accounts.models import StatutoryPartner
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_meet, clock_start
 from rapidreview.workdays import add_working_days
 from referrals.models import Stage
+from themes.models import Theme
 
 from . import services
 from .models import (
@@ -85,14 +87,10 @@ def _meeting(case, manager, themes=()):
         "recorded_by": manager, "vote_closed_at": timezone.now(), "vote_closed_by": manager,
         "meeting_date": add_working_days(case.sin_notified_on, 9) if case.sin_notified_on else None})
     if created:
-        from panels.selectors import panel_for_case, voting_members_present
-
         panel = panel_for_case(case)
         if panel is not None:
             for member in voting_members_present(panel):
                 Vote.objects.create(meeting=meeting, member=member, choice="yes", recorded_by=manager)
-        from themes.models import Theme
-
         meeting.themes.set(themes or Theme.objects.filter(is_active=True).order_by("name")[:3])
     return meeting
 

@@ -1,12 +1,17 @@
 """Reads for the panel's outcome: who may see and do what, and the lists on the Executive's pages."""
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass
 
-from rapidreview.accounts.models import Role
-from rapidreview.accounts.selectors import executive_chair
-from referrals.models import Case
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from rapidreview.accounts.models import Role, StatutoryPartner
+from rapidreview.accounts.selectors import executive_chair, users_with_role
+from referrals.models import Case, Stage
+from referrals.selectors import visible_cases
 
 from .models import (
+    Cspr,
     DecisionSheet,
     Dispute,
     DisputeStatus,
@@ -56,8 +61,6 @@ def signatures_for(sheet: DecisionSheet) -> QuerySet[Signature]:
 def signature_rows(sheet: DecisionSheet) -> list[dict]:
     """One row per statutory partner for the current version: signed, disputed, or awaited."""
     current = {s.partner: s for s in sheet.signatures.filter(version=sheet.current_id).select_related("signer")}
-    from rapidreview.accounts.models import StatutoryPartner
-
     return [{"partner": p, "label": StatutoryPartner(p).label, "signature": current.get(p)} for p in PARTNERS]
 
 
@@ -84,7 +87,7 @@ def sheets_awaiting_signature(user) -> list[DecisionSheet]:
                   .order_by("updated_at"))
     # Visibility of just these few cases: joining the sheets to every case the user may see made the database
     # hash all of them (10 ms at national scale, for a handful of sheets).
-    visible = set(Case.objects.visible_to(user).filter(pk__in=[s.case_id for s in sheets]).values_list("pk", flat=True))
+    visible = set(visible_cases(user).filter(pk__in=[s.case_id for s in sheets]).values_list("pk", flat=True))
     waiting = []
     for sheet in (s for s in sheets if s.case_id in visible):
         answered = {s.partner for s in sheet.signatures.all() if s.version_id == sheet.current_id}
@@ -105,8 +108,94 @@ def is_executive_chair(user) -> bool:
     return chair is not None and chair.pk == user.pk
 
 
+@dataclass(frozen=True)
+class SheetActions:
+    """What ``user`` may do on the decision sheet page now. The page shows a button only when its flag is set; the
+    services check the same rules again when the button is used."""
+
+    start: bool = False
+    sign: bool = False
+    edit_draft: bool = False
+    send: bool = False
+    withdraw: bool = False
+    revise: bool = False
+    record_sent: bool = False
+    dispute_meeting: bool = False
+    dispute_escalate: bool = False
+    dispute_resolve: bool = False
+    record_response: bool = False
+    decide_cspr: bool = False
+
+
+def sheet_actions(user, case: Case, sheet: DecisionSheet | None, *, rows=(), dispute: Dispute | None = None,
+                  submission=None, decided: bool = False) -> SheetActions:
+    """The actions the decision sheet page offers ``user``. ``rows`` are ``signature_rows(sheet)``, ``dispute`` is
+    ``open_dispute(sheet)``, ``submission`` the case's National Panel submission and ``decided`` whether a practice
+    review or its alternative is already recorded."""
+    bu = user.has_role(Role.BUSINESS_UNIT)
+    at_decision = case.stage == Stage.DECISION
+    if sheet is None:
+        return SheetActions(start=bu and at_decision)
+    status = sheet.status
+    partners = executive_partners(user)
+    dispute_open = dispute is not None and dispute.status != DisputeStatus.RESOLVED
+    return SheetActions(
+        sign=status == SheetStatus.OUT_FOR_SIGNATURE and any(
+            r["signature"] is None and r["partner"] in partners for r in rows),
+        edit_draft=bu and at_decision and status == SheetStatus.DRAFT,
+        send=bu and at_decision and status == SheetStatus.DRAFT,
+        withdraw=bu and at_decision and status == SheetStatus.OUT_FOR_SIGNATURE,
+        revise=bu and at_decision and status == SheetStatus.DISPUTED and dispute is not None and dispute.can_revise,
+        record_sent=bu and at_decision and status == SheetStatus.SIGNED,
+        dispute_meeting=dispute_open and user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR),
+        dispute_escalate=(dispute_open and dispute.status != DisputeStatus.ESCALATED
+                          and user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)),
+        dispute_resolve=dispute is not None and dispute.status == DisputeStatus.ESCALATED and is_executive_chair(user),
+        record_response=(bu and submission is not None and not submission.response_on
+                         and case.stage in (Stage.NATIONAL_PANEL, Stage.CSPR)),
+        decide_cspr=bu and case.stage == Stage.NATIONAL_PANEL and not decided,
+    )
+
+
+@dataclass(frozen=True)
+class CsprActions:
+    """What ``user`` may do on the practice review page now (the business unit, while the case is at that stage)."""
+
+    manage: bool = False
+    edit_details: bool = False
+    record_report_sent: bool = False
+    record_publication: bool = False
+    record_workshop: bool = False
+    record_implementation_review: bool = False
+    correct_publication: bool = False
+
+
+def cspr_actions(user, cspr) -> CsprActions:
+    """The review's details change until publication; the report is sent once a publication date is planned, then
+    published; the workshop and the one-year implementation review follow publication."""
+    if not user.has_role(Role.BUSINESS_UNIT):
+        return CsprActions()
+    published = cspr.published_on is not None
+    if cspr.case.stage != Stage.CSPR:
+        # A published pseudonym or link can be corrected at any stage after publication (it is kept in the history).
+        return CsprActions(correct_publication=published)
+    return CsprActions(
+        manage=True, edit_details=not published,
+        record_report_sent=not cspr.report_sent_on and bool(cspr.planned_publication_on),
+        record_publication=bool(cspr.report_sent_on) and not published,
+        record_workshop=published and not cspr.learning_workshop_on,
+        record_implementation_review=published and not cspr.implementation_review_on,
+        correct_publication=published,
+    )
+
+
+def has_practice_review(case: Case) -> bool:
+    """Whether the case has a practice review page (the decision pages' sub-navigation links to it)."""
+    return Cspr.objects.filter(case_id=case.pk).exists()
+
+
 def _signed_visible(user):
-    return DecisionSheet.objects.filter(signed_at__isnull=False, case__in=Case.objects.visible_to(user))
+    return DecisionSheet.objects.filter(signed_at__isnull=False, case__in=visible_cases(user))
 
 
 def decision_years(user) -> list[int]:
@@ -121,7 +210,10 @@ def decisions_in_year(user, year: int):
 
 
 def get_visible_dispute(user, dispute_id) -> Dispute:
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(Dispute.objects.filter(sheet__case__in=Case.objects.visible_to(user))
+    return get_object_or_404(Dispute.objects.filter(sheet__case__in=visible_cases(user))
                              .select_related("sheet__case", "signature__signer"), pk=dispute_id)
+
+
+def cspr_reminder_owners(cspr, clock) -> list:
+    """The business unit runs the practice review's clocks (registered in ``DecisionsConfig.ready``)."""
+    return list(users_with_role(Role.BUSINESS_UNIT))

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class PanelsConfig(AppConfig):
     name = "panels"
     verbose_name = "Rapid review panels"
+    demo_order = 40  # load_demo runs this app's demo.load(context) in ascending demo_order
 
     def ready(self):
         from rapidreview.accounts.models import Role

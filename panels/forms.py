@@ -11,6 +11,7 @@ from rapidreview.forms import DateInputField, GovUKFormMixin
 from referrals.models import Case, Stage
 
 from .models import Attendance, InvitationResponse
+from .services.common import LONDON
 
 
 def _date_field(label, required=True, help_text=""):
@@ -124,8 +125,6 @@ class ScheduleForm(GovUKFormMixin, forms.Form):
         return data
 
     def meeting_at(self) -> datetime.datetime:
-        from .services.common import LONDON
-
         return datetime.datetime.combine(self.cleaned_data["meeting_date"], self.cleaned_data["start_time"],
                                          tzinfo=LONDON)
 

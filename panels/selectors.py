@@ -8,10 +8,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapidreview.accounts.models import Agency, Partnership, Role, RoleAssignment, StatutoryPartner, User
 from rapidreview.accounts.selectors import current_assignments
+from rapidreview.clocks.models import Clock, ClockKind
 from rapidreview.workdays import add_working_days, is_working_day
 from referrals.models import Case, Stage
 
@@ -137,6 +139,38 @@ def my_invitation(user, case) -> PanelInvitation | None:
             .select_related("panel__case", "user").first())
 
 
+@dataclass(frozen=True)
+class PanelActions:
+    """What ``user`` may do on the panel page now; the page shows a button only when its flag is set."""
+
+    set_up: bool = False
+    change_invitees: bool = False
+    schedule: bool = False
+    send_invitations: bool = False
+    write_agenda: bool = False
+    send_agenda: bool = False
+    record_attendance: bool = False
+    record_held: bool = False
+    cancel: bool = False
+
+
+def panel_actions(user, case, panel: Panel | None) -> PanelActions:
+    """The business unit runs the panel while the case is at rapid review; what it can do follows the panel's
+    state: anything but a held panel can be rescheduled and its agenda changed; only a scheduled one is sent out,
+    attended, held or cancelled."""
+    if not user.has_role(Role.BUSINESS_UNIT) or case.stage != Stage.RAPID_REVIEW:
+        return PanelActions()
+    if panel is None:
+        return PanelActions(set_up=True)
+    scheduled = panel.state == PanelState.SCHEDULED
+    open_ = panel.state != PanelState.HELD
+    return PanelActions(
+        change_invitees=True, schedule=open_, write_agenda=open_, send_invitations=scheduled,
+        send_agenda=scheduled and bool(panel.agenda) and panel.agenda_sent_version != panel.agenda_version,
+        record_attendance=scheduled, record_held=scheduled, cancel=scheduled,
+    )
+
+
 def can_see_panel_page(user, panel: Panel | None, case) -> bool:
     """Business unit and rapid review chair always; otherwise only the people invited to this panel."""
     if user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR):
@@ -155,8 +189,6 @@ def panel_members_register(include_past: bool = False) -> QuerySet[RoleAssignmen
 
 
 def get_membership(assignment_id) -> RoleAssignment:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(RoleAssignment.objects.select_related("user", "user__agency", "substitute"),
                              pk=assignment_id, role=Role.PANEL_MEMBER)
 
@@ -172,8 +204,6 @@ def case_by_case_assignments() -> QuerySet[RoleAssignment]:
 def meeting_deadline(case) -> datetime.date | None:
     """The last day the panel may meet without an override: the panel-meeting clock's stored due date, or
     working day N after the notification when no clock is running."""
-    from rapidreview.clocks.models import Clock, ClockKind
-
     clock = (Clock.objects.filter(case_id=case.pk, kind=ClockKind.PANEL_MEETING).order_by("-started_on")
              .values_list("due_on", flat=True).first())
     if clock:
@@ -185,8 +215,6 @@ def meeting_deadline(case) -> datetime.date | None:
 
 def awaiting_with_deadlines(limit: int | None = None) -> list[dict]:
     """Cases waiting for a panel date, each with its deadline, in a constant number of queries."""
-    from rapidreview.clocks.models import Clock, ClockKind
-
     cases = list(cases_awaiting_schedule().select_related("panel")[:limit] if limit else
                  cases_awaiting_schedule().select_related("panel"))
     dues = dict(Clock.objects.filter(case_id__in=[c.pk for c in cases], kind=ClockKind.PANEL_MEETING)

@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from rapidreview.accounts.models import Partnership
+
 # Liberation Sans has Arial's metrics and ships with Debian (fonts-liberation, in the Dockerfile and .ci/run);
 # WeasyPrint embeds the subset it uses. Margin boxes do not inherit the body's font, so @page names it too.
 FONT_STACK = '"Liberation Sans", Arial, Helvetica, sans-serif'
@@ -65,8 +67,6 @@ def render_pdf(template: str, context: dict, *, title: str, marking: str, status
                base_url: str | None = None) -> bytes:
     """Render ``template`` (which extends ``pdf/base_pdf.html``) as a tagged PDF/UA-1 document."""
     from weasyprint import HTML  # loading Pango costs time on every other page, so only when a PDF is made
-
-    from rapidreview.accounts.models import Partnership
 
     page = PdfPage(title=title, marking=marking, status=status, footer=footer)
     html = render_to_string(template, {"partnership": Partnership.load(), "generated_at": timezone.localtime(),

@@ -6,6 +6,7 @@ The core imports no stage app; each stage app registers its items from ``AppConf
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 
@@ -99,6 +100,23 @@ def case_sections_for(request, case) -> list[dict]:
         if context is not None:
             shown.append({"template": section.template, "context": context})
     return shown
+
+
+# Which cases a person may see is decided by ``referrals`` (with the grants and exclusions later stages register
+# there). The core's own case pages (the audit history) ask through this hook instead of importing a stage app.
+_case_lookups: list[Callable] = []
+
+
+def register_case_lookup(lookup: Callable) -> None:
+    """``lookup(user, case_id)`` returns the case, or raises Http404 when it is missing or hidden from ``user``."""
+    _case_lookups[:] = [lookup]
+
+
+def visible_case(user, case_id):
+    """The case through its app's own access rule. Fails closed: an error, never a case, when no rule is known."""
+    if not _case_lookups:
+        raise ImproperlyConfigured("No app has registered the case access rule (register_case_lookup).")
+    return _case_lookups[0](user, case_id)
 
 
 def case_tasks_for(case) -> list[dict]:

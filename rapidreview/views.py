@@ -1,11 +1,12 @@
 """The shell's own pages: the home dashboard, health check, static information pages and error pages."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from rapidreview.celery import app as celery_app
 from rapidreview.registry import cards_for
@@ -22,7 +23,7 @@ def _database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except Exception:  # noqa: BLE001 - any failure means unreachable
+    except DatabaseError:  # refused, timed out or gone away: unreachable
         return False
 
 
@@ -31,7 +32,7 @@ def _broker_ok(url: str | None = None) -> bool:
         with celery_app.connection_for_write(url or celery_app.conf.broker_url) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True
-    except Exception:  # noqa: BLE001
+    except (KombuOperationalError, OSError):  # refused, timed out or unresolvable: unreachable
         return False
 
 

@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import holidays
 
+from rapidreview.clocks.models import NonWorkingDay
+
 
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> frozenset[datetime.date]:
@@ -19,8 +21,6 @@ def _bank_holidays(year: int) -> frozenset[datetime.date]:
 
 
 def _closures() -> frozenset[datetime.date]:
-    from rapidreview.clocks.models import NonWorkingDay
-
     return NonWorkingDay.cached_dates()
 
 

@@ -3,12 +3,18 @@ from django.apps import AppConfig
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
+    demo_order = 10  # load_demo runs this app's demo.load(context) in ascending demo_order
 
     def ready(self):
         from rapidreview.accounts.models import Role
-        from rapidreview.registry import register_card, register_nav
+        from rapidreview.clocks.ladders import register_reminder_owners
+        from rapidreview.registry import register_card, register_case_lookup, register_nav
 
-        from . import cards
+        from . import cards, selectors
+
+        register_case_lookup(selectors.get_visible_case)
+        register_reminder_owners(self.get_model("Case"), selectors.case_reminder_owners)
+        register_reminder_owners(self.get_model("AssuranceRequest"), selectors.assurance_reminder_owners)
 
         register_nav("Cases", "referrals:case_list",
                      (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.THRESHOLD, Role.EXECUTIVE), order=10)

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from .models import Case
 from .selectors import (
     cases_awaiting_threshold_discussion,
     cases_awaiting_threshold_send,
@@ -23,8 +24,6 @@ def sin_due(request):
     count = clocks.count()
     if not count:
         return None
-    from .models import Case
-
     shown = list(clocks[:LIMIT])
     refs = dict(Case.objects.filter(pk__in=[c.case_id for c in shown]).values_list("pk", "reference"))
     today = timezone.localdate()

@@ -47,13 +47,6 @@ class Harm(models.TextChoices):
     SERIOUS_HARM = "serious_harm", "The child was seriously harmed"
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from .selectors import case_visibility_filter  # selectors build on this queryset
-
-        return case_visibility_filter(self, user)
-
-
 _ANY_CASE = "00000000-0000-0000-0000-000000000000"
 
 
@@ -81,8 +74,6 @@ class Case(TimeStampedModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[involved_agencies])
 
-    objects = CaseQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -106,13 +97,6 @@ class Case(TimeStampedModel):
     def reminder_reference(self) -> str:
         """What reminders call the case: its reference, never the child's name."""
         return self.reference
-
-    def reminder_recipients(self, clock) -> list:
-        """The business unit owns every clock on the case itself."""
-        from rapidreview.accounts.models import Role
-        from rapidreview.accounts.selectors import users_with_role
-
-        return list(users_with_role(Role.BUSINESS_UNIT))
 
 
 class CaseEvent(models.Model):
@@ -351,9 +335,3 @@ class AssuranceRequest(TimeStampedModel):
     @property
     def reminder_reference(self) -> str:
         return self.case.reference
-
-    def reminder_recipients(self, clock) -> list:
-        """The agency's safeguarding leads, who owe the answer."""
-        from rapidreview.accounts.selectors import agency_leads
-
-        return list(agency_leads(self.agency))

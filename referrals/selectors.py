@@ -8,13 +8,15 @@ conflicts of interest; ``agencychecks`` registers a grant for agency leads whose
 from collections.abc import Callable
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapidreview.accounts.models import Role
+from rapidreview.accounts.selectors import agency_leads, users_with_role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 
-from .models import Case, Stage, ThresholdDecision
+from .models import AssuranceRequest, Case, Stage, ThresholdDecision
 
 # Each returns a Q over Case for the user, or None when it grants nothing.
 _grants: list[Callable] = []
@@ -70,7 +72,8 @@ def case_visibility_filter(queryset: QuerySet, user) -> QuerySet:
 
 
 def visible_cases(user) -> QuerySet[Case]:
-    return Case.objects.visible_to(user)
+    """The cases ``user`` may see: the one access rule every list and page of every stage starts from."""
+    return case_visibility_filter(Case.objects.all(), user)
 
 
 # Roles that may ever open the full case page; anyone else who can see a case gets the minimal summary.
@@ -98,6 +101,24 @@ def case_sees_full(user, case: Case) -> bool:
         if q is not None:
             allowed |= q
     return Case.objects.filter(allowed, pk=case.pk).exists()
+
+
+def can_answer_assurance(user, case: Case, item: AssuranceRequest) -> bool:
+    """Whether ``user`` may record the agency's answer now: the business unit or chair, while the case is at
+    "not met" and the request is unanswered (the same rule ``assurance_request_answer`` applies)."""
+    return (user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR) and case.stage == Stage.NOT_MET
+            and not item.is_answered)
+
+
+# --- whom a clock's "owner" reminders go to (registered with the clocks in ``ReferralsConfig.ready``) ----------
+def case_reminder_owners(case: Case, clock) -> list:
+    """The business unit owns every clock on the case itself."""
+    return list(users_with_role(Role.BUSINESS_UNIT))
+
+
+def assurance_reminder_owners(item: AssuranceRequest, clock) -> list:
+    """The agency's safeguarding leads, who owe the answer."""
+    return list(agency_leads(item.agency))
 
 
 def overdue_clock_exists():
@@ -143,8 +164,6 @@ def case_events(case: Case):
 
 def get_visible_case(user, case_id) -> Case:
     """The case, or Http404 when it does not exist or the user may not see it."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(visible_cases(user), pk=case_id)
 
 
@@ -160,8 +179,6 @@ def open_cases_by_stage() -> list[dict]:
     """Each stage still in progress: its number of cases, how many have an overdue deadline, and the next due date
     among their running deadlines. One query, driven by the open cases (each looks up its own clocks through the
     ``clock_case_idx`` index), whatever the number of cases or clocks."""
-    from django.db.models import Count, Min
-
     next_due = (Clock.objects.filter(case_id=OuterRef("pk"), state__in=[ClockState.RUNNING, ClockState.OVERDUE])
                 .order_by("due_on").values("due_on")[:1])
     rows = (Case.objects.exclude(stage=Stage.CLOSED)

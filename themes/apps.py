@@ -4,12 +4,16 @@ from django.apps import AppConfig
 class ThemesConfig(AppConfig):
     name = "themes"
     verbose_name = "Themes, learning and statistics"
+    demo_order = 20  # load_demo runs this app's demo.load(context) in ascending demo_order
 
     def ready(self):
         from rapidreview.accounts.models import Role
+        from rapidreview.clocks.ladders import register_reminder_owners
         from rapidreview.registry import register_card, register_case_section, register_nav
 
-        from . import cards
+        from . import cards, selectors
+
+        register_reminder_owners(self.get_model("LearningItem"), selectors.learning_reminder_owners)
 
         register_nav("Themes", "themes:list", roles=(Role.BUSINESS_UNIT, Role.RR_CHAIR), order=65)
         register_nav("Learning", "themes:learning", roles=(Role.BUSINESS_UNIT,), order=70)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.clocks.services import clock_start
+from rapidreview.workdays import add_working_days
 from referrals.models import Case, CaseEvent, Harm, Referral, Source, Stage
 
 from .learning import learning_bulletin_send, learning_create, learning_follow_up_done
@@ -82,8 +83,6 @@ def _met_clock(kind, subject, start, due, met_on, label=""):
 
 
 def _history(context) -> list[Case]:
-    from rapidreview.workdays import add_working_days
-
     users, agency_list = context["users"], context["agency_list"]
     manager = users["manager"]
     today = timezone.localdate()

@@ -3,7 +3,6 @@
 from django import forms
 from django.utils import timezone
 
-from rapidreview.accounts.models import Agency
 from rapidreview.forms import DateInputField, GovUKFormMixin
 
 from .models import LearningKind, Theme
@@ -33,26 +32,24 @@ class CaseThemesForm(GovUKFormMixin, forms.Form):
             pk__in=[t.pk for t in current])).distinct().order_by("name")
 
 
-def _year_choices():
+def year_choices():
     this = timezone.localdate().year
     return [(y, str(y)) for y in range(this, this - 8, -1)]
 
 
 class LogFilterForm(GovUKFormMixin, forms.Form):
-    theme = forms.ModelChoiceField(queryset=Theme.objects.order_by("name"), required=False, empty_label="All themes")
-    year = forms.TypedChoiceField(choices=[("", "All years")] + _year_choices(), coerce=int, required=False,
-                                  empty_value=None)
-    agency = forms.ModelChoiceField(queryset=Agency.objects.order_by("name"), required=False,
-                                    empty_label="All agencies", label="Agency involved")
+    """The form of ``filters.LogFilter``, which supplies its fields."""
+
+    submit_label = "Apply filters"
 
 
 class ReportFilterForm(GovUKFormMixin, forms.Form):
     log = forms.ChoiceField(choices=[("", "Both logs"), ("rapid_review", "Rapid reviews and practice reviews"),
                                      ("sin", "Serious Incident Notification stage")], required=False, label="Log")
     by = forms.ChoiceField(choices=[("year", "Year"), ("quarter", "Quarter")], required=False, label="Count by")
-    start_year = forms.TypedChoiceField(choices=[("", "Any")] + _year_choices(), coerce=int, required=False,
+    start_year = forms.TypedChoiceField(choices=[("", "Any")] + year_choices(), coerce=int, required=False,
                                         empty_value=None, label="From year")
-    end_year = forms.TypedChoiceField(choices=[("", "Any")] + _year_choices(), coerce=int, required=False,
+    end_year = forms.TypedChoiceField(choices=[("", "Any")] + year_choices(), coerce=int, required=False,
                                       empty_value=None, label="To year")
 
 
@@ -95,4 +92,4 @@ class LearningForm(GovUKFormMixin, forms.Form):
 
 
 class YearForm(forms.Form):
-    year = forms.TypedChoiceField(choices=_year_choices(), coerce=int, required=False, empty_value=None)
+    year = forms.TypedChoiceField(choices=year_choices(), coerce=int, required=False, empty_value=None)

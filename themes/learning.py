@@ -2,11 +2,12 @@
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from rapidreview.accounts.models import Agency, Partnership, Role
-from rapidreview.clocks.models import ClockKind
+from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
 from rapidreview.notifications.services import notify
@@ -33,10 +34,6 @@ def may_manage_learning(user) -> bool:
 def _sync_clock(item: LearningItem) -> None:
     """A follow-up date is a clock: started when set, moved when changed, met when done, cancelled when removed."""
     if item.follow_up_on and not item.follow_up_done_on:
-        from django.contrib.contenttypes.models import ContentType
-
-        from rapidreview.clocks.models import Clock, ClockState
-
         running = Clock.objects.filter(subject_type=ContentType.objects.get_for_model(item), subject_id=item.pk,
                                        kind=ClockKind.LEARNING_EVENT,
                                        state__in=[ClockState.RUNNING, ClockState.OVERDUE]).first()

@@ -124,9 +124,3 @@ class LearningItem(TimeStampedModel):
     @property
     def reminder_reference(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
-
-    def reminder_recipients(self, clock):
-        from rapidreview.accounts.models import Role
-        from rapidreview.accounts.selectors import users_with_role
-
-        return list(users_with_role(Role.BUSINESS_UNIT))

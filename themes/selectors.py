@@ -4,14 +4,18 @@ import datetime
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, Max, QuerySet, Window
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncQuarter, TruncYear
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from rapidreview.accounts.models import Role
+from rapidreview.accounts.selectors import users_with_role
 from rapidreview.datacache import cached
 from referrals.models import Case
+from referrals.selectors import visible_cases
 
-from .models import CaseTheme, Theme, ThemeLog
+from .models import CaseTheme, LearningItem, LearningKind, Theme, ThemeLog
 
 
 def active_themes() -> QuerySet[Theme]:
@@ -64,7 +68,7 @@ def _recurrence(*, case, user, months: int, listed: int, themes: dict, by_log: b
                                 lambda: _recurring_cases(case=case, months=months, candidates=listed * 3,
                                                          theme_ids=wanted_themes, logs=logs))
     wanted = set().union(*candidates.values()) if candidates else set()
-    visible = ({c.pk: c for c in Case.objects.visible_to(user).filter(pk__in=wanted).only("id", "reference")}
+    visible = ({c.pk: c for c in visible_cases(user).filter(pk__in=wanted).only("id", "reference")}
                if wanted else {})
     out = {}
     for log, per_log in themes.items():
@@ -103,18 +107,16 @@ def _recurring_cases(*, case, months: int, candidates: int, theme_ids: set, logs
     return counts, dict(found)
 
 
-def log_cases(*, user, log: str, theme=None, year: int | None = None, agency=None) -> QuerySet[Case]:
-    """Cases with themes in ``log`` that ``user`` may see, newest first, with their themes prefetched."""
-    from django.db.models import Max, Prefetch
+def log_rows(log: str) -> QuerySet[CaseTheme]:
+    """Every row of one themes log (filtered by ``filters.LogFilter``)."""
+    return CaseTheme.objects.filter(log=log)
 
-    rows = CaseTheme.objects.filter(log=log)
-    if theme:
-        rows = rows.filter(theme=theme)
-    if year:
-        rows = rows.filter(recorded_at__year=year)
-    cases = Case.objects.visible_to(user).filter(pk__in=rows.values("case_id"))
-    if agency:
-        cases = cases.filter(involved_agencies=agency)
+
+def log_cases(*, user, log: str, rows: QuerySet[CaseTheme] | None = None) -> QuerySet[Case]:
+    """Cases with ``rows`` of ``log`` (by default all of them) that ``user`` may see, newest first, with their
+    themes prefetched."""
+    rows = log_rows(log) if rows is None else rows
+    cases = visible_cases(user).filter(pk__in=rows.values("case_id"))
     return (cases.annotate(themes_recorded_at=Max("case_themes__recorded_at"))
             .prefetch_related(Prefetch("case_themes", queryset=CaseTheme.objects.filter(log=log)
                                        .select_related("theme").order_by("theme__name"), to_attr="log_themes"))
@@ -191,10 +193,6 @@ def themes_with_case_counts() -> QuerySet[Theme]:
 def learning_overview(*, kind: str, today: datetime.date) -> dict:
     """The learning page's lists: events still to come, everything else (newest first, to paginate), and
     follow-ups not yet done. Only items of ``kind`` when it is a learning kind."""
-    from django.db.models import Q
-
-    from .models import LearningItem, LearningKind
-
     items = LearningItem.objects.select_related("case").order_by("-date", "-created_at")
     if kind in LearningKind.values:
         items = items.filter(kind=kind)
@@ -209,8 +207,9 @@ def learning_overview(*, kind: str, today: datetime.date) -> dict:
 
 def get_learning_item(item_id):
     """One learning event or bulletin with who created and sent it (404 when there is none)."""
-    from django.shortcuts import get_object_or_404
-
-    from .models import LearningItem
-
     return get_object_or_404(LearningItem.objects.select_related("sent_by", "created_by"), pk=item_id)
+
+
+def learning_reminder_owners(item, clock) -> list:
+    """The business unit follows learning events up (registered in ``ThemesConfig.ready``)."""
+    return list(users_with_role(Role.BUSINESS_UNIT))

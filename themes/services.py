@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from rapidreview.db import DomainError
+from referrals.timeline import case_record_event
 
 from .models import CaseTheme, Theme, ThemeLog
 
@@ -108,8 +109,6 @@ def case_log_themes(*, case, themes, log: str, actor, source: str = "", recorded
         row._history_user = actor
         row.save()
     if added or removed:
-        from referrals.services import case_record_event
-
         names = list(Theme.objects.filter(pk__in=wanted).order_by("name").values_list("name", flat=True))
         case_record_event(case=case, kind="themes", actor=actor,
                           summary=f"Themes recorded in the {ThemeLog(log).label.lower()} log",

@@ -19,7 +19,12 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from actionplan.models import Action, ActionStatus
+from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.datacache import cached
+from referrals.models import AbuseKind, Case, CaseEvent, Harm, Referral, Sex, Source, Stage
+
+from .models import CaseTheme, ThemeLog
 
 _figures: dict[str, Callable] = {}
 
@@ -84,8 +89,6 @@ def age_band(dob, on) -> str:
 
 
 def _stage_cases(year: int, stage: str) -> set:
-    from referrals.models import CaseEvent
-
     return set(CaseEvent.objects.filter(kind="stage", to_stage=stage, at__year=year)
                .values_list("case_id", flat=True).distinct())
 
@@ -96,8 +99,6 @@ def _clock_timeliness(kind: str, year: int, today: datetime.date):
 
     The database counts (one GROUP BY); only the late clocks, a minority, are read to average their lateness.
     """
-    from rapidreview.clocks.models import Clock, ClockState
-
     # ``state__in`` rather than excluding cancelled ones, so that the (state, due_on) index serves the year.
     clocks = (Clock.objects.filter(kind=kind, due_on__year=year,
                                    state__in=[ClockState.MET, ClockState.RUNNING, ClockState.OVERDUE])
@@ -135,25 +136,12 @@ def annual_statistics(year: int) -> dict:
 
 
 def _annual_statistics(year: int) -> dict:
-    from actionplan.models import Action, ActionStatus
-    from rapidreview.clocks.models import ClockKind
-    from referrals.models import Case, Harm, Source, Stage
-
-    from .models import CaseTheme, ThemeLog
-
     today = timezone.localdate()
     sections = []
 
     # The funnel.
-    try:
-        from referrals.models import Referral
-
-        referred = Case.objects.filter(Q(referral__received_on__year=year)
-                                       | Q(referral__isnull=True, created_at__year=year))
-        has_referral = True
-    except ImportError:  # pragma: no cover - the referral record arrived with the referrals stage
-        referred = Case.objects.filter(created_at__year=year)
-        has_referral = False
+    referred = Case.objects.filter(Q(referral__received_on__year=year)
+                                   | Q(referral__isnull=True, created_at__year=year))
     by_source = dict(referred.values("source").annotate(n=Count("id", distinct=True)).values_list("source", "n"))
     rows = [_row(f"Referrals: {label.lower()}", by_source.get(value, 0)) for value, label in Source.choices]
     rows.insert(0, _row("Referrals received", sum(by_source.values())))
@@ -171,34 +159,27 @@ def _annual_statistics(year: int) -> dict:
     rows.append(_row(published["label"] if published else "Practice reviews published",
                      published["value"] if published else None,
                      None if published else "Not recorded", note=(published or {}).get("note", "")))
-    sections.append({"key": "funnel", "title": "Referrals to reviews", "rows": rows,
-                     "note": "" if has_referral else "Referral dates were not recorded; the case's creation date "
-                                                     "is used."})
+    sections.append({"key": "funnel", "title": "Referrals to reviews", "rows": rows, "note": ""})
 
     # The children: those whose Serious Incident Notification was made in the year.
-    referrals = {}
-    if has_referral:
-        referrals = {r.case_id: r for r in Referral.objects.filter(case__in=[c.pk for c in sin_cases])
-                     .only("case_id", "child_sex", "abuse_kinds")}
+    referrals = {r.case_id: r for r in Referral.objects.filter(case__in=[c.pk for c in sin_cases])
+                 .only("case_id", "child_sex", "abuse_kinds")}
     harm = Counter(c.harm or "" for c in sin_cases)
     rows = [_row(label, harm.get(value, 0)) for value, label in Harm.choices]
     if harm.get(""):
         rows.append(_row("Harm not recorded", harm[""]))
     sections.append({"key": "harm", "title": "Children: died or seriously harmed", "rows": rows,
                      "note": f"The {len(sin_cases)} children whose Serious Incident Notification was made in {year}."})
-    if has_referral:
-        from referrals.models import AbuseKind, Sex
-
-        kinds = Counter(k for r in referrals.values() for k in (r.abuse_kinds or []))
-        rows = [_row(label, kinds.get(value, 0)) for value, label in AbuseKind.choices if kinds.get(value)]
-        unrecorded = sum(1 for c in sin_cases if not (referrals.get(c.pk) and referrals[c.pk].abuse_kinds))
-        if unrecorded:
-            rows.append(_row("Category not recorded", unrecorded))
-        sections.append({"key": "category", "title": "Children: category of abuse or neglect", "rows": rows,
-                         "note": "A child can be counted under more than one category."})
-        sexes = Counter((referrals[c.pk].child_sex if c.pk in referrals else "") or Sex.UNKNOWN for c in sin_cases)
-        rows = [_row(label, sexes.get(value, 0)) for value, label in Sex.choices if sexes.get(value)]
-        sections.append({"key": "sex", "title": "Children: sex", "rows": rows, "note": ""})
+    kinds = Counter(k for r in referrals.values() for k in (r.abuse_kinds or []))
+    rows = [_row(label, kinds.get(value, 0)) for value, label in AbuseKind.choices if kinds.get(value)]
+    unrecorded = sum(1 for c in sin_cases if not (referrals.get(c.pk) and referrals[c.pk].abuse_kinds))
+    if unrecorded:
+        rows.append(_row("Category not recorded", unrecorded))
+    sections.append({"key": "category", "title": "Children: category of abuse or neglect", "rows": rows,
+                     "note": "A child can be counted under more than one category."})
+    sexes = Counter((referrals[c.pk].child_sex if c.pk in referrals else "") or Sex.UNKNOWN for c in sin_cases)
+    rows = [_row(label, sexes.get(value, 0)) for value, label in Sex.choices if sexes.get(value)]
+    sections.append({"key": "sex", "title": "Children: sex", "rows": rows, "note": ""})
     bands = Counter(age_band(c.child_dob, c.incident_date or c.sin_notified_on) for c in sin_cases)
     order = [label for _, _, label in AGE_BANDS] + ["18 or over", "Not known"]
     sections.append({"key": "age", "title": "Children: age when it happened",

@@ -1,5 +1,7 @@
 from django import template
 
+from agencychecks.sections import BY_KEY
+
 register = template.Library()
 
 
@@ -19,7 +21,5 @@ def row_findings(findings, number):
 
 @register.filter
 def section_title(key):
-    from agencychecks.sections import BY_KEY
-
     section = BY_KEY.get(key)
     return section.title if section else key

@@ -5,6 +5,7 @@ from django import forms
 
 from rapidreview.accounts.models import Agency
 from rapidreview.forms import GovUKFormMixin
+from themes.models import Theme
 
 from ..models import VoteChoice, YesNo
 from .common import date_field
@@ -32,8 +33,6 @@ class MeetingRecordForm(GovUKFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
     def build_layout(self):
-        from themes.models import Theme
-
         self.fields["themes"].queryset = Theme.objects.filter(is_active=True)
         for agency in self.agencies:
             self.fields[f"presentation_{agency.pk}"] = forms.CharField(

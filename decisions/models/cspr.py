@@ -59,12 +59,6 @@ class Cspr(TimeStampedModel):
     def reminder_reference(self) -> str:
         return self.case.reference
 
-    def reminder_recipients(self, clock) -> list:
-        from rapidreview.accounts.models import Role
-        from rapidreview.accounts.selectors import users_with_role
-
-        return list(users_with_role(Role.BUSINESS_UNIT))
-
     @property
     def status_label(self) -> str:
         if self.implementation_review_on:

@@ -5,8 +5,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from agencychecks.models import AgencyCheckForm
 from panels.services import conflict_require_substitutes
-from rapidreview.accounts.models import Partnership
+from rapidreview.accounts.models import Agency, Partnership
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
@@ -43,9 +44,6 @@ def _not_future(day: datetime.date, what: str) -> None:
 
 def involved_agencies(case: Case):
     """Every agency involved in the case: the referral's list and every agency with a check form."""
-    from agencychecks.models import AgencyCheckForm
-    from rapidreview.accounts.models import Agency
-
     ids = set(case.involved_agencies.values_list("pk", flat=True))
     ids |= set(AgencyCheckForm.objects.filter(case=case).values_list("agency_id", flat=True))
     return Agency.objects.filter(pk__in=ids)

@@ -5,10 +5,13 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from actionplan.services import action_create
+from panels.selectors import can_vote, panel_for_case, quorum_status
 from rapidreview.accounts.models import Agency, Role
 from rapidreview.db import DomainError
 from referrals.models import Case, Stage
 from referrals.services import case_record_event, case_transition
+from themes.services import case_log_themes
 
 from ..models import AgencyPresentation, ImmediateAction, MeetingRecord, SheetStatus, Vote, VoteChoice
 
@@ -48,8 +51,6 @@ def meeting_save(*, case: Case, actor, meeting_date: datetime.date | None, chair
     meeting.save()
     themes = list(themes)
     meeting.themes.set(themes)
-    from themes.services import case_log_themes
-
     case_log_themes(case=case, themes=themes, log="rapid_review", actor=actor, source="Rapid review panel meeting")
     for agency_id, notes in (presentations or {}).items():
         presentation, _ = AgencyPresentation.objects.get_or_create(meeting=meeting, agency_id=agency_id)
@@ -69,8 +70,6 @@ def immediate_action_add(*, case: Case, actor, description: str, agency: Agency,
     meeting = _meeting_for_update(case)
     item = ImmediateAction(meeting=meeting, description=description, learning=learning, agency=agency,
                            due_on=due_on, created_by=actor)
-    from actionplan.services import action_create
-
     action = action_create(case=case, source="rapid_review", learning=learning or meeting.areas_for_learning,
                            description=description, agency=agency, owner=None, due_on=due_on, actor=actor)
     item.action = action
@@ -82,8 +81,6 @@ def immediate_action_add(*, case: Case, actor, description: str, agency: Agency,
 
 
 def _quorate_panel(case: Case):
-    from panels.selectors import panel_for_case, quorum_status
-
     panel = panel_for_case(case)
     if panel is None:
         raise DomainError("The case has no rapid review panel, so no vote can be taken.")
@@ -97,8 +94,6 @@ def _quorate_panel(case: Case):
 @transaction.atomic
 def vote_record(*, case: Case, member, choice: str, actor) -> Vote:
     """Record ``member``'s vote on recommending a practice review; the member or the business unit records it."""
-    from panels.selectors import can_vote
-
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.stage != Stage.RAPID_REVIEW:
         raise DomainError("Votes can only be recorded while the case is at rapid review.")

@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from actionplan.services import action_create
 from rapidreview.accounts.models import Agency, Partnership
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_meet
@@ -120,8 +121,6 @@ def no_cspr_record(*, case: Case, actor, kind: str, detail: str, learning: str,
     alternative = AlternativeLearning(case=case, kind=kind, detail=detail, learning=learning, recorded_by=actor)
     alternative._history_user = actor
     alternative.save()
-    from actionplan.services import action_create
-
     for action in actions:
         agency = action["agency"] if isinstance(action["agency"], Agency) else Agency.objects.get(pk=action["agency"])
         action_create(case=case, source="rapid_review", learning=learning, description=action["description"],

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from agencychecks.selectors import accepted_forms
 from rapidreview.accounts.models import Role, StatutoryPartner
 from rapidreview.accounts.selectors import executive_chair, executive_for_partner, users_with_role
 from rapidreview.db import DomainError
@@ -24,6 +25,7 @@ from ..models import (
     section_anchor,
 )
 from ..models.sheets import REGULATION_11
+from .meeting import tally
 
 PARTNERS = (StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE)
 # What each section needs before the sheet can be sent, as the error summary says it.
@@ -56,8 +58,6 @@ class SheetNotReady(DomainError):
 
 def sheet_prefill(case: Case) -> dict:
     """Sections pre-filled from the meeting record and the accepted agency check forms."""
-    from agencychecks.selectors import accepted_forms
-
     meeting = MeetingRecord.objects.filter(case=case).prefetch_related("presentations__agency").first()
     forms = list(accepted_forms(case))
     involvement = []
@@ -79,8 +79,6 @@ def sheet_prefill(case: Case) -> dict:
     learning += [f"{f.agency.name}: {f.agency_learning}" for f in forms if f.agency_learning]
     recommendation = ""
     if meeting and meeting.vote_closed:
-        from .meeting import tally
-
         counts = tally(meeting)
         recommendation = Recommendation.CSPR if counts["yes"] > counts["no"] else ""
     return {

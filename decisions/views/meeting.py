@@ -5,12 +5,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from panels.selectors import can_vote, invited_agencies, panel_for_case, quorum_status, voting_members_present
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.formviews import handle_action, handle_form
 
 from ..forms import ImmediateActionForm, MeetingRecordForm, VoteForm
-from ..selectors import meeting_for, tally, votes_for
+from ..selectors import has_practice_review, meeting_for, tally, votes_for
 from ..services import immediate_action_add, meeting_save, vote_close, vote_record
 from ..services.meeting import MEETING_STAGES
 from .common import form_page, visible_case
@@ -20,8 +21,6 @@ WRITERS = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
 
 
 def _agencies(case):
-    from panels.selectors import invited_agencies
-
     return list(invited_agencies(case).order_by("name"))
 
 
@@ -33,6 +32,7 @@ def meeting_detail(request, case_id):
     return render(request, "decisions/meeting.html", {
         "case": case, "meeting": meeting, "votes": votes_for(meeting), "tally": tally(meeting),
         "can_edit": request.user.has_role(*WRITERS) and case.stage in MEETING_STAGES,
+        "has_cspr": has_practice_review(case),
     })
 
 
@@ -80,8 +80,6 @@ def immediate_action_new(request, case_id):
 
 
 def _vote_context(request, case):
-    from panels.selectors import can_vote, panel_for_case, quorum_status, voting_members_present
-
     panel = panel_for_case(case)
     quorum = quorum_status(panel) if panel else None
     meeting = meeting_for(case)
@@ -92,7 +90,8 @@ def _vote_context(request, case):
     present = voting_members_present(panel).order_by("full_name") if panel else []
     may_close = request.user.has_role(*WRITERS) and open_
     cannot_close_because = _why_not_closable(panel, quorum, votes) if may_close else ""
-    return {"case": case, "panel": panel, "quorum": quorum, "meeting": meeting, "votes": votes,
+    return {"case": case, "has_cspr": has_practice_review(case),
+            "panel": panel, "quorum": quorum, "meeting": meeting, "votes": votes,
             "tally": tally(meeting), "present": present, "is_open": open_,
             "own_vote": next((v for v in votes if v.member_id == request.user.pk), None),
             "own_form": VoteForm(prefix="own") if own else None,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
+from rapidreview.clocks.models import Clock
 from rapidreview.formviews import handle_form
 
 from ..forms import (
@@ -26,7 +27,7 @@ from ..forms import (
     ReportSentForm,
 )
 from ..models import Cspr, CsprMilestone, CsprParticipation, ParallelProcess
-from ..selectors import SHEET_READERS, sheet_for
+from ..selectors import SHEET_READERS, cspr_actions, sheet_for
 from ..services import (
     cspr_commission,
     cspr_correct_publication,
@@ -125,11 +126,8 @@ def _cspr(request, case_id) -> Cspr:
 @require_http_methods(["GET"])
 def cspr_detail(request, case_id):
     cspr = _cspr(request, case_id)
-    from rapidreview.clocks.models import Clock
-
     return render(request, "decisions/cspr.html", {
-        "case": cspr.case, "cspr": cspr, "is_bu": request.user.has_role(BU),
-        "is_open": cspr.case.stage == "cspr",
+        "case": cspr.case, "cspr": cspr, "actions": cspr_actions(request.user, cspr), "has_cspr": True,
         "milestones": cspr.milestones.all(), "participations": cspr.participations.select_related("agency"),
         "processes": cspr.parallel_processes.all(),
         "clocks": Clock.objects.filter(case_id=cspr.case_id, kind__in=["cspr_report", "pre_publication",

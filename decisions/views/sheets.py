@@ -14,7 +14,6 @@ from rapidreview.audit.services import access_log
 from rapidreview.db import DomainError
 from rapidreview.formviews import handle_action, handle_form
 from rapidreview.pdf import pdf_response
-from referrals.models import Stage
 
 from ..document import render_sheet_pdf, sheet_pdf_filename
 from ..forms import DisputeMeetingForm, EscalateForm, ResolveForm, SheetForm, SignForm, WithdrawForm
@@ -23,8 +22,10 @@ from ..selectors import (
     SHEET_READERS,
     disputes_for,
     get_visible_dispute,
+    has_practice_review,
     is_executive_chair,
     open_dispute,
+    sheet_actions,
     sheet_for,
     sheet_versions,
     signature_rows,
@@ -66,24 +67,21 @@ def sheet_detail(request, case_id):
 def _sheet_page(request, case, *, problems=(), status=200):
     """The decision sheet page; ``problems`` ((message, anchor) pairs) fill its error summary."""
     sheet = sheet_for(case)
-    context = {"case": case, "sheet": sheet, "is_bu": request.user.has_role(Role.BUSINESS_UNIT),
-               "can_start": (sheet is None and case.stage == Stage.DECISION
-                             and request.user.has_role(Role.BUSINESS_UNIT)),
-               "deadline": national_panel_deadline(case), "problems": problems}
+    context = {"case": case, "sheet": sheet, "deadline": national_panel_deadline(case), "problems": problems,
+               "actions": sheet_actions(request.user, case, None), "has_cspr": has_practice_review(case)}
     if sheet is not None:
         access_log(request, action=AccessAction.VIEW, obj=sheet, case_id=case.pk)
-        partners = executive_partners(request.user)
         rows = signature_rows(sheet)
+        dispute = open_dispute(sheet)
+        submission = getattr(case, "national_panel_submission", None)
+        cspr = getattr(case, "cspr", None)
+        alternative = getattr(case, "alternative_learning", None)
         context.update({
             "version": sheet.current, "versions": sheet_versions(sheet), "rows": rows,
-            "signatures": signatures_for(sheet), "disputes": disputes_for(sheet), "open_dispute": open_dispute(sheet),
-            "can_sign": sheet.status == SheetStatus.OUT_FOR_SIGNATURE and any(
-                r["signature"] is None and r["partner"] in partners for r in rows),
-            "is_exec_chair": is_executive_chair(request.user),
-            "is_chair": request.user.has_role(Role.RR_CHAIR),
-            "submission": getattr(case, "national_panel_submission", None),
-            "cspr": getattr(case, "cspr", None),
-            "alternative": getattr(case, "alternative_learning", None),
+            "signatures": signatures_for(sheet), "disputes": disputes_for(sheet), "open_dispute": dispute,
+            "submission": submission, "cspr": cspr, "alternative": alternative,
+            "actions": sheet_actions(request.user, case, sheet, rows=rows, dispute=dispute, submission=submission,
+                                     decided=cspr is not None or alternative is not None),
         })
     return render(request, "decisions/sheet.html", context, status=status)
 

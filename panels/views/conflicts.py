@@ -10,8 +10,7 @@ from rapidreview.accounts.models import User
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_form
-from referrals.models import Case
-from referrals.selectors import get_visible_case
+from referrals.selectors import get_visible_case, visible_cases
 
 from .. import selectors, services
 from ..forms import ConflictForm, HandlingForm, SubstituteForm
@@ -64,12 +63,12 @@ def conflict_record(request, case_id):
 @role_required(BU)
 @require_GET
 def conflicts(request):
-    rows = selectors.conflicts_list().filter(case__in=Case.objects.visible_to(request.user))
+    rows = selectors.conflicts_list().filter(case__in=visible_cases(request.user))
     return render(request, "panels/conflicts.html", {"conflicts": rows})
 
 
 def _get_conflict(request, conflict_id) -> ConflictOfInterest:
-    return get_object_or_404(selectors.conflicts_list().filter(case__in=Case.objects.visible_to(request.user)),
+    return get_object_or_404(selectors.conflicts_list().filter(case__in=visible_cases(request.user)),
                              pk=conflict_id)
 
 

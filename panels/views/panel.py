@@ -45,7 +45,7 @@ def panel_detail(request, case_id):
             BU, Role.RR_CHAIR) else [],
         "liaison": selectors.liaison_for(case),
         "papers_url": services.papers_url(case),
-        "can_change": is_bu and case.stage == Stage.RAPID_REVIEW,
+        "actions": selectors.panel_actions(request.user, case, panel),
         "my_invitation": next((i for i in invitations if i.user_id == request.user.pk), None),
         "attendance_recorded": any(i.attendance for i in invitations),
         "today": timezone.localdate(),

@@ -5,6 +5,9 @@ import time
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from rapidreview.audit.models import AccessAction
+from rapidreview.audit.services import access_log
+
 from .decorators import AUTH_AT_SESSION_KEY, LOGIN_AT_SESSION_KEY
 
 
@@ -18,9 +21,6 @@ def stamp_session(sender, request, user, **kwargs):
     request.session[AUTH_AT_SESSION_KEY] = now
     request.session["last_seen"] = int(now)
 
-    from rapidreview.audit.models import AccessAction
-    from rapidreview.audit.services import access_log
-
     access_log(request, action=AccessAction.SIGN_IN, obj=user)
 
 
@@ -29,7 +29,4 @@ def log_failure(sender, credentials, request=None, **kwargs):
     """A failed sign-in is logged without the address typed: it may be someone's mistyped personal e-mail."""
     if request is None:
         return
-    from rapidreview.audit.models import AccessAction
-    from rapidreview.audit.services import access_log
-
     access_log(request, action=AccessAction.SIGN_IN_FAILED)

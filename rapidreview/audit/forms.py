@@ -5,10 +5,9 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from rapidreview.accounts.models import User
 from rapidreview.forms import DateInputField, GovUKFormMixin
 
-from .models import AccessAction, RetentionRule
+from .models import RetentionRule
 
 
 class SafeDateField(DateInputField):
@@ -34,19 +33,9 @@ class SafeDateField(DateInputField):
 
 
 class AccessLogFilterForm(GovUKFormMixin, forms.Form):
+    """The form of ``filters.AccessLogFilter``, which supplies its fields; this adds the check across two dates."""
+
     submit_label = "Apply filters"
-
-    user = forms.ModelChoiceField(label="Person", queryset=User.objects.order_by("full_name"), required=False,
-                                  empty_label="Anyone")
-    action = forms.ChoiceField(label="What they did", required=False,
-                               choices=[("", "Anything")] + list(AccessAction.choices))
-    object_type = forms.ChoiceField(label="Kind of record", required=False, choices=[("", "Any")])
-    date_from = SafeDateField(label="From")
-    date_to = SafeDateField(label="To")
-
-    def __init__(self, *args, object_types=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", "Any")] + [(t, t) for t in object_types if t]
 
     def clean(self):
         data = super().clean()

@@ -110,19 +110,9 @@ def case_history(case) -> list[HistoryEntry]:
     return entries
 
 
-def access_log_filtered(data: dict) -> QuerySet[AccessLog]:
-    logs = AccessLog.objects.select_related("user").order_by("-at", "-id")
-    if data.get("user"):
-        logs = logs.filter(user=data["user"])
-    if data.get("action"):
-        logs = logs.filter(action=data["action"])
-    if data.get("object_type"):
-        logs = logs.filter(object_type=data["object_type"])
-    if data.get("date_from"):
-        logs = logs.filter(at__date__gte=data["date_from"])
-    if data.get("date_to"):
-        logs = logs.filter(at__date__lte=data["date_to"])
-    return logs
+def access_log_rows() -> QuerySet[AccessLog]:
+    """Every line of the access log with who did it, newest first (filtered by ``filters.AccessLogFilter``)."""
+    return AccessLog.objects.select_related("user").order_by("-at", "-id")
 
 
 def access_log_object_types() -> list[str]:

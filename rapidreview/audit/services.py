@@ -12,6 +12,7 @@ from rapidreview.db import DomainError
 from rapidreview.exports import Column, csv_bytes
 
 from .models import AccessAction, AccessLog, LegalHold, RetentionRule
+from .selectors import case_related_models
 
 
 def client_ip(request) -> str | None:
@@ -73,8 +74,6 @@ def subject_access_export(request, *, name: str, found) -> bytes:
 
     Logged as an export of each case. The file names hold case references only.
     """
-    from .selectors import case_related_models
-
     buffer = io.BytesIO()
     summary = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -3,16 +3,16 @@
 from celery import shared_task
 from django.utils import timezone
 
+from rapidreview.accounts.models import Role
+from rapidreview.accounts.selectors import users_with_role
+from rapidreview.notifications.services import notify
+
+from .retention import cases_past_retention
+
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=600)
 def retention_review(self) -> int:
     """Count the cases past retention and e-mail the business unit the number (never names). Changes nothing."""
-    from rapidreview.accounts.models import Role
-    from rapidreview.accounts.selectors import users_with_role
-    from rapidreview.notifications.services import notify
-
-    from .retention import cases_past_retention
-
     due = cases_past_retention()
     if not due:
         return 0

@@ -1,7 +1,6 @@
 """The business unit's audit pages: the access log, a case's change history, legal holds, retention and
 subject access requests. Every page here is itself logged."""
 
-from django.apps import apps
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -12,11 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.formviews import handle_action, handle_form
+from rapidreview.registry import visible_case
 
-from .forms import AccessLogFilterForm, LegalHoldForm, RetentionRuleForm, SubjectAccessForm
-from .models import AccessAction, LegalHold, RecordType, RetentionAction, RetentionRule
+from .filters import AccessLogFilter
+from .forms import LegalHoldForm, RetentionRuleForm, SubjectAccessForm
+from .models import AccessAction, AccessLog, LegalHold, RecordType, RetentionAction, RetentionRule
 from .retention import cases_past_retention
-from .selectors import access_log_filtered, access_log_object_types, case_history, subject_access_search
+from .selectors import access_log_rows, case_history, subject_access_search
 from .services import (
     access_log,
     legal_hold_remove,
@@ -29,19 +30,14 @@ PAGE_SIZE = 50
 HISTORY_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
 
 
-def _visible_case(user, case_id):
-    """The case through its own access rule (``Case.objects.visible_to``); 404 when the user may not see it."""
-    case_model = apps.get_model("referrals", "Case")
-    return get_object_or_404(case_model.objects.visible_to(user), pk=case_id)
-
-
 @role_required(Role.BUSINESS_UNIT)
 @require_GET
 def access_log_list(request):
     """Who looked at or did what, filtered by person, action, kind of record and dates, 50 to a page."""
-    form = AccessLogFilterForm(request.GET or None, object_types=access_log_object_types())
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(access_log_filtered(data), PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = AccessLogFilter(request.GET or None, queryset=access_log_rows())
+    logs = filterset.qs if filterset.is_bound and filterset.is_valid() else access_log_rows()
+    form = filterset.form
+    page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/access_log.html", {
@@ -53,10 +49,8 @@ def access_log_list(request):
 @require_GET
 def case_history_view(request, case_id):
     """Every change to the case and its records, and every time someone opened it."""
-    case = _visible_case(request.user, case_id)
+    case = visible_case(request.user, case_id)
     access_log(request, action=AccessAction.VIEW, obj=case, case_id=case.pk)
-    from .models import AccessLog
-
     views = AccessLog.objects.filter(case_id=case.pk).select_related("user").order_by("-at", "-id")[:200]
     hold = LegalHold.objects.filter(case_id=case.pk).select_related("set_by").first()
     return render(request, "audit/case_history.html", {
@@ -68,7 +62,7 @@ def case_history_view(request, case_id):
 @role_required(Role.BUSINESS_UNIT)
 @require_http_methods(["GET", "POST"])
 def legal_hold_edit(request, case_id):
-    case = _visible_case(request.user, case_id)
+    case = visible_case(request.user, case_id)
     hold = LegalHold.objects.filter(case_id=case.pk).first()
     form = LegalHoldForm(request.POST or None, initial={"reason": hold.reason if hold else ""})
     if saved := handle_form(request, form,
@@ -87,7 +81,7 @@ def legal_hold_edit(request, case_id):
 @role_required(Role.BUSINESS_UNIT)
 @require_POST
 def legal_hold_release(request, case_id):
-    case = _visible_case(request.user, case_id)
+    case = visible_case(request.user, case_id)
     history_url = reverse("audit:case_history", args=[case.pk])
     return handle_action(request, lambda: legal_hold_remove(case_id=case.pk, actor=request.user),
                          success=f"Legal hold removed from {case.reference}.", next_url=history_url,

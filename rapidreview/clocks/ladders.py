@@ -1,13 +1,16 @@
 """Reminder ladders: for each kind of clock, when to remind whom.
 
 Offsets are working days relative to the due date (negative: before it). Audiences are resolved when a reminder
-is sent, never stored: ``owner`` asks the clock's subject (``subject.reminder_recipients(clock)``; a subject
-without that method, or one that names nobody, falls back to the business unit); ``business_unit``, ``rr_chair``
-and ``exec_chair`` are found by role that day.
+is sent, never stored: ``owner`` asks the finder the subject's app registered for its model
+(``register_reminder_owners``; a subject without one falls back to the clock's owner, and nobody at all to the
+business unit); ``business_unit``, ``rr_chair`` and ``exec_chair`` are found by role that day.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from rapidreview.accounts.models import Role
+from rapidreview.accounts.selectors import executive_chair, users_with_role
 from rapidreview.workdays import add_working_days, is_working_day
 
 from .models import ClockKind
@@ -112,17 +115,29 @@ def _unique_active(users) -> list:
     return out
 
 
+# Whom the "owner" steps remind, by the subject's model (``app_label.modelname``). Each app registers a selector
+# from its ``AppConfig.ready()``, so that models never query people themselves.
+_owner_finders: dict[str, Callable] = {}
+
+
+def register_reminder_owners(model, finder: Callable) -> None:
+    """``finder(subject, clock) -> list[User]``: whom the "owner" steps of clocks on ``model`` remind."""
+    _owner_finders[model._meta.label_lower] = finder
+
+
+def reminder_owners(subject, clock) -> list | None:
+    """The registered owners of ``subject``, or None when its model registered no finder."""
+    finder = _owner_finders.get(subject._meta.label_lower) if subject is not None else None
+    return None if finder is None else list(finder(subject, clock) or [])
+
+
 def recipients_for(clock, step: Step) -> list:
     """The people a step goes to, resolved by role today. Nobody is never the answer: the business unit is."""
-    from rapidreview.accounts.models import Role
-    from rapidreview.accounts.selectors import executive_chair, users_with_role
-
     people: list = []
     if step.audience == "owner":
-        subject = clock.subject
-        finder = getattr(subject, "reminder_recipients", None)
-        if callable(finder):
-            people = list(finder(clock) or [])
+        owners = reminder_owners(clock.subject, clock)
+        if owners is not None:
+            people = owners
         elif clock.owner_user_id:
             people = [clock.owner_user]
     elif step.audience == "rr_chair":

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapidreview.accounts.models import Role
@@ -140,8 +141,6 @@ def overdue_clocks() -> QuerySet[Clock]:
 
 
 def get_clock_for_business_unit(clock_id) -> Clock:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(Clock.objects.select_related("owner_agency"), pk=clock_id)
 
 

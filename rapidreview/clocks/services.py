@@ -7,6 +7,7 @@ import logging
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from rapidreview.accounts.models import Partnership
@@ -17,7 +18,7 @@ from rapidreview.notifications.services import cancel_queued
 from rapidreview.workdays import add_working_days
 
 from .ladders import first_reminder_on, ladder_for, step_date
-from .models import Clock, ClockChange, ClockKind, ClockState, Reminder
+from .models import Clock, ClockChange, ClockKind, ClockState, NonWorkingDay, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def _subject_filter(subject, kind=None):
 def _subject_url(subject) -> str:
     try:
         return subject.get_absolute_url()[:300]
-    except Exception:  # noqa: BLE001 - a subject without a page: the clock links nowhere
+    except (AttributeError, NoReverseMatch):  # a subject without a page: the clock links nowhere
         return ""
 
 
@@ -185,8 +186,6 @@ def mark_overdue(today: datetime.date) -> int:
 @transaction.atomic
 def non_working_day_add(*, date: datetime.date, reason: str, actor):
     """Add a closure day. Running clocks keep their stored due dates; clocks started later count around it."""
-    from .models import NonWorkingDay
-
     if NonWorkingDay.objects.filter(date=date).exists():
         raise DomainError("This date is already a non-working day.")
     day = NonWorkingDay(date=date, reason=reason.strip(), created_by=actor)

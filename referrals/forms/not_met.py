@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from rapidreview.accounts.models import Agency
 from rapidreview.forms import GovUKFormMixin
+from themes.models import Theme
 
 from ..models import LetterSentBy
 from .common import DateField, area, radios, text
@@ -58,14 +59,8 @@ class AssuranceAnswerForm(GovUKFormMixin, forms.Form):
 class CloseForm(GovUKFormMixin, forms.Form):
     submit_label = "Close the case"
 
-    themes = forms.ModelMultipleChoiceField(label="Themes for the SIN-stage themes log", queryset=None,
+    themes = forms.ModelMultipleChoiceField(label="Themes for the SIN-stage themes log",
+                                            queryset=Theme.objects.filter(is_active=True),
                                             widget=forms.CheckboxSelectMultiple, required=False,
                                             help_text="Select all that apply")
     note = area("Note (optional)", rows=3)
-
-    def __init__(self, *args, theme_queryset=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if theme_queryset is None:
-            del self.fields["themes"]
-        else:
-            self.fields["themes"].queryset = theme_queryset

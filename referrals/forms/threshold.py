@@ -3,7 +3,7 @@
 from crispy_forms_gds.layout import Field, Fieldset, Layout
 from django import forms
 
-from rapidreview.accounts.models import Role, StatutoryPartner
+from rapidreview.accounts.models import Role, StatutoryPartner, User
 from rapidreview.accounts.selectors import current_assignments
 from rapidreview.forms import GovUKFormMixin
 
@@ -12,8 +12,6 @@ from .common import DateField, area, radios
 
 
 def threshold_people(partner: str):
-    from rapidreview.accounts.models import User
-
     ids = current_assignments(Role.THRESHOLD).filter(statutory_partner=partner).values("user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name")
 

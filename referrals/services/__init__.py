@@ -1,7 +1,8 @@
 """Writes on cases. Every stage change goes through ``case_transition``; each step of the process is one
 function here, kept in the module for its part of the process."""
 
-from .cases import case_record_event, case_transition  # noqa: F401
+from ..timeline import case_record_event  # noqa: F401
+from .cases import case_transition  # noqa: F401
 from .intake import CASE_FIELDS, case_next_reference, referral_submit  # noqa: F401
 from .not_met import (  # noqa: F401
     DEFAULT_NEXT_STEPS,
@@ -13,7 +14,6 @@ from .not_met import (  # noqa: F401
     letter_send,
     render_letter_html,
     render_letter_pdf,
-    sin_themes_available,
 )
 from .sin import case_record_sin, sin_due_on  # noqa: F401
 from .threshold import case_send_to_threshold, referral_record_threshold, threshold_partner  # noqa: F401

@@ -1,18 +1,12 @@
-"""A case's stage changes and timeline: the contract every stage app writes through."""
+"""A case's stage changes: the contract every stage app writes through (timeline lines: ``referrals.timeline``)."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from rapidreview.db import DomainError
 
-from ..models import Case, CaseEvent, Stage
-
-
-def case_record_event(*, case: Case, kind: str, summary: str, actor=None, note: str = "",
-                      from_stage: str = "", to_stage: str = "") -> CaseEvent:
-    """Add a line to the case's timeline."""
-    return CaseEvent.objects.create(case=case, kind=kind, summary=summary, actor=actor, note=note,
-                                    from_stage=from_stage, to_stage=to_stage)
+from ..models import Case, Stage
+from ..timeline import case_record_event
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from rapidreview.notifications.services import notify
 
 from ..models import Case, HouseholdMember, ReferenceCounter, Referral, Source
 from ..selectors import possible_duplicates
-from .cases import case_record_event
+from ..timeline import case_record_event
 
 
 def case_next_reference(year: int) -> str:

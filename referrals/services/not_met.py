@@ -13,9 +13,11 @@ from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
 from rapidreview.notifications.services import notify
 from rapidreview.pdf import Marking, render_pdf
+from themes.services import case_log_themes
 
 from ..models import AssuranceRequest, Case, LetterSentBy, Referral, ReferrerLetter, Source, Stage, ThresholdDecision
-from .cases import case_record_event, case_transition
+from ..timeline import case_record_event
+from .cases import case_transition
 from .common import require_role
 
 
@@ -125,15 +127,6 @@ def assurance_request_answer(*, item: AssuranceRequest, actor, response: str,
     return locked
 
 
-def sin_themes_available() -> bool:
-    """Whether the themes app offers its SIN-stage themes log yet."""
-    try:
-        from themes.services import case_log_themes  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @transaction.atomic
 def case_close_not_met(*, case: Case, actor, themes=(), note: str = "") -> Case:
     """Close a "not met" case once the letter has gone and any assurance has come back. The case's themes go to
@@ -148,8 +141,6 @@ def case_close_not_met(*, case: Case, actor, themes=(), note: str = "") -> Case:
     if locked.assurance_requests.filter(responded_on__isnull=True).exists():
         raise DomainError("Record the agency's response to every assurance request before closing the case.")
     if themes:
-        from themes.services import case_log_themes
-
         case_log_themes(case=locked, themes=list(themes), log="sin", actor=actor)
     clock_cancel(subject=locked)
     for item in locked.assurance_requests.all():

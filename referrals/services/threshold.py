@@ -13,7 +13,8 @@ from rapidreview.db import DomainError
 from rapidreview.notifications.services import notify
 
 from ..models import Case, Stage, ThresholdDecision, ThresholdOutcome
-from .cases import case_record_event, case_transition
+from ..timeline import case_record_event
+from .cases import case_transition
 from .common import require_role
 
 

@@ -22,7 +22,8 @@ from rapidreview.clocks.models import Clock, ClockState
 from rapidreview.registry import case_sections_for, case_tasks_for
 
 from ..filters import CaseFilter
-from ..selectors import case_events, case_list, case_sees_full, get_visible_case, one_to_one
+from ..models import Referral
+from ..selectors import can_answer_assurance, case_events, case_list, case_sees_full, get_visible_case, one_to_one
 from ..tasks_list import own_tasks
 
 LIST_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.THRESHOLD, Role.EXECUTIVE)
@@ -55,8 +56,6 @@ def case_detail(request, case_id):
     case = _load_case(request, case_id)
     if not case_sees_full(request.user, case):
         return redirect("referrals:case_summary", case_id=case.pk)
-    from ..models import Referral
-
     referral = Referral.objects.select_related("referrer_agency", "submitted_by", "possible_duplicate_of").filter(
         case=case).first()
     household = list(referral.household.all()) if referral else []
@@ -66,7 +65,8 @@ def case_detail(request, case_id):
         "agencies": list(case.involved_agencies.all()),
         "decision": one_to_one(case, "threshold_decision"), "sin": one_to_one(case, "sin"),
         "letter": one_to_one(case, "letter"),
-        "assurance_requests": list(case.assurance_requests.select_related("agency")),
+        "assurance_requests": [(item, can_answer_assurance(request.user, case, item))
+                               for item in case.assurance_requests.select_related("agency")],
         "sections": case_sections_for(request, case), "tasks": tasks, "events": case_events(case),
         "can_act": request.user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)})
 

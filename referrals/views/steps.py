@@ -40,7 +40,6 @@ from ..services import (
     referral_record_threshold,
     render_letter_html,
     sin_due_on,
-    sin_themes_available,
 )
 from ..sin_sheet import missing_answers, sin_is_due, sin_sheet
 
@@ -218,12 +217,7 @@ def assurance_answer(request, case_id, request_id):
 @require_http_methods(["GET", "POST"])
 def case_close(request, case_id):
     case = _case(request, case_id)
-    themes = None
-    if sin_themes_available():
-        from themes.models import Theme
-
-        themes = Theme.objects.filter(is_active=True)
-    form = CloseForm(request.POST or None, theme_queryset=themes)
+    form = CloseForm(request.POST or None)
     if saved := handle_form(request, form,
                             save=lambda data: case_close_not_met(case=case, actor=request.user,
                                                                  themes=data.get("themes") or (), note=data["note"]),

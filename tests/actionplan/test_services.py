@@ -14,6 +14,7 @@ from actionplan.services import (
     allowed_statuses,
 )
 from rapidreview.accounts.models import Role
+from rapidreview.clocks.ladders import reminder_owners
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.db import DomainError
 from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
@@ -36,7 +37,7 @@ def test_reminders_go_to_the_owning_agencys_leads_and_the_owner(working_group, p
     owner = make_user(agency=police, full_name="Oscar Owner")
     action = make_action(agency=police, actor=working_group, owner=owner)
     clock = Clock.objects.get(subject_id=action.pk)
-    assert set(action.reminder_recipients(clock)) == {police_lead, owner}
+    assert set(reminder_owners(action, clock)) == {police_lead, owner}
     assert "Test Police" in action.reminder_reference
 
 

@@ -8,7 +8,8 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from agencychecks import services
+import panels.selectors
+from agencychecks import selectors, services
 from agencychecks.models import AgencyCheckForm, ChronologyEntry, FormStatus
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessLog
@@ -372,6 +373,26 @@ def test_panel_member_opens_the_pack_only_after_distribution_and_a_conflicted_me
     client.force_login(conflicted)
     assert client.get(url).status_code == 404
     assert client.get(reverse("agencychecks:pack_pdf", args=[panel.case_id])).status_code == 404
+
+
+def test_a_business_unit_member_with_a_declared_conflict_cannot_open_the_pack(
+        client, business_unit, health_lead, school_lead, health_form, school_form, panel):
+    _accept_all([health_form, school_form], [health_lead, school_lead], business_unit)
+    services.pack_distribute(case=panel.case, actor=business_unit)
+    conflicted = make_user(Role.BUSINESS_UNIT)
+    declare_conflict(panel.case, conflicted)
+    client.force_login(conflicted)
+    assert client.get(reverse("agencychecks:pack", args=[panel.case_id])).status_code == 404
+    assert client.get(reverse("agencychecks:pack_pdf", args=[panel.case_id])).status_code == 404
+    assert set(AccessLog.objects.filter(user=conflicted).values_list("action", flat=True)) == {"denied"}
+    client.force_login(business_unit)
+    assert client.get(reverse("agencychecks:pack", args=[panel.case_id])).status_code == 200
+
+
+def test_the_pack_rule_reads_conflicts_from_panels_itself():
+    """No fallback that answers "not conflicted" when panels cannot be read: the pack uses panels' own rule."""
+    assert selectors.is_conflicted is panels.selectors.is_conflicted
+    assert selectors.case_panel_members is panels.selectors.case_panel_members
 
 
 def test_the_pack_pdf_holds_every_accepted_forms_text(bu_client, business_unit, health_lead, school_lead,

@@ -1,5 +1,5 @@
-"""Clocks for tests. Their subject is an agency: a real model with a UUID key and no reminder_recipients method,
-so the "owner" audience falls back to the business unit unless a test gives it one."""
+"""Clocks for tests. Their subject is an agency: a real model with a UUID key and no registered reminder owners
+(``register_reminder_owners``), so the "owner" audience falls back to the business unit unless a test gives it one."""
 
 import datetime
 

@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from rapidreview.clocks import ladders
 from rapidreview.clocks.ladders import ladder_for, step_date
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.clocks.services import clock_cancel, clock_meet
@@ -112,12 +113,13 @@ def test_a_cancelled_clock_sends_nothing_more(people):
     assert Clock.objects.get().state == ClockState.CANCELLED
 
 
-def test_the_owner_audience_asks_the_subject_who_to_remind(people, monkeypatch):
+def test_the_owner_audience_asks_the_finder_registered_for_the_subjects_model(people, monkeypatch):
     from rapidreview.accounts.models import Agency
     from tests.factories import make_user
 
     lead = make_user(email="lead@example.test")
-    monkeypatch.setattr(Agency, "reminder_recipients", lambda self, clock: [lead], raising=False)
+    monkeypatch.setattr(ladders, "_owner_finders", {**ladders._owner_finders})
+    ladders.register_reminder_owners(Agency, lambda subject, clock: [lead])
     make_clock(start=D(2026, 3, 2))
     _sweep_on(D(2026, 3, 10))
     assert list(Notification.objects.values_list("to_email", flat=True)) == ["lead@example.test"]

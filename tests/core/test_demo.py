@@ -1,7 +1,11 @@
+from pathlib import Path
+
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from rapidreview.accounts.models import Agency, Role, RoleAssignment, User
+from rapidreview.management.commands.load_demo import demo_apps
 
 
 def _snapshot():
@@ -33,3 +37,12 @@ def test_the_demo_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="Refusing"):
         call_command("load_demo")
     assert not User.objects.exists()
+
+
+def test_every_app_with_a_demo_module_declares_its_place_in_the_demo():
+    """``load_demo`` finds demos through the app registry, so a demo module nobody declared would never load."""
+    core = {"rapidreview", "rapidreview.clocks"}  # loaded first, by name: they build the context the others use
+    with_demo = {c.name for c in apps.get_app_configs() if (Path(c.path) / "demo.py").exists()} - core
+    assert {c.name for c in demo_apps()} == with_demo
+    assert [c.name for c in demo_apps()] == ["referrals", "themes", "actionplan", "panels", "agencychecks",
+                                             "decisions"]

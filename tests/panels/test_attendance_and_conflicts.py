@@ -12,6 +12,7 @@ from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.db import DomainError
 from rapidreview.notifications.models import Notification
 from referrals.models import Case, Stage
+from referrals.selectors import visible_cases
 from tests.factories import make_user
 
 from .conftest import LONDON
@@ -102,10 +103,10 @@ def test_recording_held_is_refused_at_the_wrong_stage(scheduled, bu, meeting_day
 
 def test_a_conflicted_member_loses_access_to_the_case(scheduled, members, bu):
     police = members["police"]
-    assert Case.objects.visible_to(police).filter(pk=scheduled.case_id).exists()
+    assert visible_cases(police).filter(pk=scheduled.case_id).exists()
     services.conflict_declare(case=scheduled.case, user=police, nature="Related to the family",
                               implications="Cannot take part", actor=police)
-    assert not Case.objects.visible_to(police).filter(pk=scheduled.case_id).exists()
+    assert not visible_cases(police).filter(pk=scheduled.case_id).exists()
     assert selectors.is_conflicted(police, scheduled.case)
     assert police not in selectors.case_panel_members(scheduled.case)
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management.base import OutputWrapper
 
-from rapidreview.management.commands.generate_national_data import SMALL, Generator
+from benchmarks.generator import SMALL, Generator
 
 
 class _Quiet(OutputWrapper):

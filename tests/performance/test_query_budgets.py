@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
+from agencychecks.models import AgencyCheckForm
 from rapidreview.accounts.models import Role
 from rapidreview.notifications.models import Notification
 from referrals.models import Case, Stage
@@ -114,9 +115,6 @@ def test_every_list_page_and_dashboard_runs_the_same_queries_with_two_rows_as_wi
 
 @pytest.mark.django_db
 def test_the_agency_check_board_runs_the_same_queries_for_two_forms_as_for_twelve(client, generator):
-    pytest.importorskip("agencychecks.models")
-    from agencychecks.models import AgencyCheckForm
-
     generator.add(**BATCH)
     bu = generator.by_role[Role.BUSINESS_UNIT][0]
     benchmark = generator.benchmark_row()["case"]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapidreview.accounts.models import Role
+from rapidreview.clocks.ladders import reminder_owners
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.db import DomainError
 from rapidreview.notifications.models import Notification
@@ -90,7 +91,7 @@ def test_a_follow_up_date_is_a_clock_met_when_the_follow_up_is_done(business_uni
                            follow_up="Send the slides and survey", follow_up_on=due)
     clock = Clock.objects.get(subject_id=item.pk)
     assert (clock.kind, clock.due_on) == (ClockKind.LEARNING_EVENT, due)
-    assert business_unit in item.reminder_recipients(clock)
+    assert business_unit in reminder_owners(item, clock)
     learning_follow_up_done(item=item, actor=business_unit)
     assert Clock.objects.get(subject_id=item.pk).state == ClockState.MET
     with pytest.raises(DomainError, match="already"):

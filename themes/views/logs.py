@@ -11,7 +11,8 @@ from rapidreview.formviews import handle_form
 from referrals.selectors import get_visible_case
 
 from .. import selectors, services
-from ..forms import CaseThemesForm, LogFilterForm
+from ..filters import LogFilter
+from ..forms import CaseThemesForm
 from ..models import ThemeLog
 from .common import THEME_VIEWERS
 
@@ -21,10 +22,10 @@ from .common import THEME_VIEWERS
 def theme_log(request, log):
     if log not in ThemeLog.values:
         raise Http404
-    form = LogFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    cases = selectors.log_cases(user=request.user, log=log, theme=filters.get("theme"), year=filters.get("year"),
-                                agency=filters.get("agency"))
+    filterset = LogFilter(request.GET or None, queryset=selectors.log_rows(log))
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else None
+    cases = selectors.log_cases(user=request.user, log=log, rows=rows)
+    form = filterset.form
     page = Paginator(cases, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

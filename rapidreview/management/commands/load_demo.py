@@ -1,16 +1,23 @@
-"""Load the demo: the core people and agencies, then each stage app's ``demo.load(context)`` in process order."""
+"""Load the demo: the core people and agencies, then each stage app's ``demo.load(context)`` in process order.
 
-from importlib import import_module
-from importlib.util import find_spec
+The stage apps are found through Django's app registry: every app whose ``AppConfig`` declares ``demo_order``
+has a ``demo`` module with ``load(context)``, run in ascending ``demo_order``. The core names no stage app.
+"""
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from rapidreview import demo
 from rapidreview.clocks import demo as clocks_demo
 
-STAGE_APPS = ["referrals", "themes", "actionplan", "panels", "agencychecks", "decisions"]
+
+def demo_apps() -> list:
+    """The installed apps that have a demo, in the order their demos load."""
+    configs = [config for config in apps.get_app_configs() if getattr(config, "demo_order", None) is not None]
+    return sorted(configs, key=lambda config: config.demo_order)
 
 
 class Command(BaseCommand):
@@ -28,9 +35,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             context = demo.load()
             clocks_demo.load(context)
-            for app in STAGE_APPS:
-                if find_spec(f"{app}.demo") is not None:
-                    import_module(f"{app}.demo").load(context)
+            for config in demo_apps():
+                import_string(f"{config.name}.demo.load")(context)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data loaded: {len(context['users'])} people. Password for every demo login: {demo.DEMO_PASSWORD}"
         ))

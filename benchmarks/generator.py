@@ -1,7 +1,10 @@
 """Generate a national-scale data set for benchmarks: ten years of cases across England, in minutes.
 
-    manage.py generate_national_data --cases 20000 --years 10      # the national profile (the defaults)
-    manage.py generate_national_data --small                        # 200 cases: the baseline for comparisons
+    DJANGO_SETTINGS_MODULE=benchmarks.bench_settings manage.py generate_national_data          # the national profile
+    DJANGO_SETTINGS_MODULE=benchmarks.bench_settings manage.py generate_national_data --small  # 200 cases
+
+A development tool, not part of the application: only ``benchmarks.bench_settings`` installs the ``benchmarks``
+app that offers the command, and it imports every stage app, which the core (``rapidreview``) never does.
 
 Rows are written in batches (PostgreSQL: ``COPY``; elsewhere ``bulk_create``) and everything is deterministic
 for a given ``--seed`` (primary keys too).
@@ -23,13 +26,28 @@ import time
 import uuid
 from contextlib import contextmanager
 
-from django.apps import apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from actionplan.models import OPEN_STATUSES as OPEN_ACTION_STATUSES
+from actionplan.models import Action, ActionSource, ActionStatus
+from agencychecks.models import AgencyCheckForm, ChronologyEntry, FormStatus, Pack
+from decisions.models import (
+    Cspr,
+    DecisionSheet,
+    DecisionSheetVersion,
+    MeetingRecord,
+    Methodology,
+    NationalPanelResponse,
+    NationalPanelSubmission,
+    Recommendation,
+    SheetStatus,
+    Signature,
+    SignatureOutcome,
+    YesNo,
+)
+from panels.models import Attendance, Panel, PanelInvitation, PanelState
 from rapidreview.accounts.models import Agency, AgencyType, Role, RoleAssignment, StatutoryPartner, User
 from rapidreview.clocks.ladders import ladder_for, step_date
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
@@ -46,6 +64,7 @@ from referrals.models import (
     ThresholdDecision,
     ThresholdOutcome,
 )
+from themes.models import CaseTheme, Theme, ThemeLog
 
 NATIONAL = {"cases": 20_000, "years": 10, "forms": 150_000, "chronology": 3.0, "actions": 200_000,
             "clocks": 300_000, "users": 1_000, "agencies": 300}
@@ -401,10 +420,6 @@ class Generator:
     # --- agency check forms ---------------------------------------------------------------------------------------
     def forms(self, target: int):
         self.form_rows = []
-        if not apps.is_installed("agencychecks"):
-            return
-        from agencychecks.models import AgencyCheckForm, ChronologyEntry, FormStatus, Pack
-
         rng, o = self.rng, self.o
         eligible = [r for r in self.case_rows if r["stage"] != Stage.RECEIVED]
         benchmark = self.benchmark_row()
@@ -489,10 +504,6 @@ class Generator:
     # --- panels and decisions ----------------------------------------------------------------------------------
     def panels(self):
         """A panel for every notified case, its invitations, and (past the meeting) a meeting record."""
-        if not apps.is_installed("panels"):
-            return
-        from panels.models import Attendance, Panel, PanelInvitation, PanelState
-
         rng = self.rng
         members = self.by_role[Role.PANEL_MEMBER]
         chairs = self.by_role[Role.RR_CHAIR]
@@ -529,22 +540,6 @@ class Generator:
     def decisions(self):
         """Meeting records, decision sheets (one version each, signed by the three partners once sent), National
         Panel submissions and practice reviews, by stage."""
-        if not apps.is_installed("decisions"):
-            return
-        from decisions.models import (
-            Cspr,
-            DecisionSheet,
-            DecisionSheetVersion,
-            MeetingRecord,
-            Methodology,
-            NationalPanelResponse,
-            NationalPanelSubmission,
-            Recommendation,
-            SheetStatus,
-            Signature,
-            SignatureOutcome,
-            YesNo,
-        )
 
         rng = self.rng
         bu = self.by_role[Role.BUSINESS_UNIT]
@@ -624,10 +619,6 @@ class Generator:
 
     # --- themes ------------------------------------------------------------------------------------------------
     def themes(self):
-        if not apps.is_installed("themes"):
-            return
-        from themes.models import CaseTheme, Theme, ThemeLog
-
         rng = self.rng
         themes = list(Theme.objects.order_by("name"))
         if not themes:
@@ -654,10 +645,6 @@ class Generator:
     # --- actions -----------------------------------------------------------------------------------------------
     def actions(self, target: int):
         self.actions_rows = []
-        if not apps.is_installed("actionplan"):
-            return
-        from actionplan.models import Action, ActionSource, ActionStatus
-
         rng = self.rng
         eligible = [r for r in self.case_rows if r["stage"] in (Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR)
                     or (r["stage"] == Stage.CLOSED) or (r["stage"] == Stage.NOT_MET and rng.random() < 0.3)]
@@ -737,28 +724,23 @@ class Generator:
                 rows.append(self.clock(kind=ClockKind.CSPR_REPORT, subject_type=case_type, subject_id=case.pk,
                                        case=case, started=start, due=start + datetime.timedelta(days=182),
                                        open_=True))
-        if apps.is_installed("agencychecks"):
-            from agencychecks.models import AgencyCheckForm, FormStatus
-
-            form_type = ContentType.objects.get_for_model(AgencyCheckForm)
-            for form_id, case, agency_id, issued, due, status in self.form_rows:
-                if len(rows) >= target:
-                    break
-                rows.append(self.clock(kind=ClockKind.AGENCY_FORM, subject_type=form_type, subject_id=form_id,
-                                       case=case, started=issued, due=due, owner_agency_id=agency_id,
-                                       open_=status in (FormStatus.ISSUED, FormStatus.DRAFT, FormStatus.RETURNED)))
-        if apps.is_installed("actionplan") and self.actions_rows:
-            from actionplan.models import OPEN_STATUSES, Action
-
+        form_type = ContentType.objects.get_for_model(AgencyCheckForm)
+        for form_id, case, agency_id, issued, due, status in self.form_rows:
+            if len(rows) >= target:
+                break
+            rows.append(self.clock(kind=ClockKind.AGENCY_FORM, subject_type=form_type, subject_id=form_id,
+                                   case=case, started=issued, due=due, owner_agency_id=agency_id,
+                                   open_=status in (FormStatus.ISSUED, FormStatus.DRAFT, FormStatus.RETURNED)))
+        if self.actions_rows:
             action_type = ContentType.objects.get_for_model(Action)
             # Open actions always have a running clock; finished ones fill the rest of the target.
-            ordered = sorted(self.actions_rows, key=lambda a: a.status not in OPEN_STATUSES)
+            ordered = sorted(self.actions_rows, key=lambda a: a.status not in OPEN_ACTION_STATUSES)
             for action in ordered:
                 if len(rows) >= target:
                     break
                 rows.append(self.clock(kind=ClockKind.ACTION, subject_type=action_type, subject_id=action.pk,
                                        case=action.case, started=action.created_at.date(), due=action.due_on,
-                                       owner_agency_id=action.agency_id, open_=action.status in OPEN_STATUSES))
+                                       owner_agency_id=action.agency_id, open_=action.status in OPEN_ACTION_STATUSES))
         self.save(Clock, rows[:target])
         active = sum(1 for c in rows[:target] if c.state in (ClockState.RUNNING, ClockState.OVERDUE))
         self.log(f"{min(len(rows), target)} clocks ({active} running or overdue)")
@@ -794,37 +776,6 @@ class _Due:
 
     def __init__(self, due):
         self.due_on = due
-
-
-class Command(BaseCommand):
-    help = "Generate a national-scale data set (bulk inserts, deterministic). Refuses production unless --force."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--small", action="store_true", help="200 cases: the baseline profile")
-        for key, value in NATIONAL.items():
-            kind = float if isinstance(value, float) else int
-            parser.add_argument(f"--{key}", type=kind, default=None,
-                                help=f"default {value:,} (small: {SMALL[key]:,})")
-        parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--batch", type=int, default=5000, help="rows per INSERT")
-        parser.add_argument("--password", default="benchmark-only-password",
-                            help="the one password of every generated account")
-        parser.add_argument("--force", action="store_true", help="Run even with production settings.")
-
-    def handle(self, *args, **options):
-        if settings.PRODUCTION and not options["force"]:
-            raise CommandError("Refusing to generate benchmark data in production: its accounts share one "
-                               "password. Use --force only on a throwaway database.")
-        if Case.objects.exists() and not options["force"]:
-            raise CommandError("The database already holds cases; generate into an empty, migrated database.")
-        profile = SMALL if options["small"] else NATIONAL
-        for key, value in profile.items():
-            if options[key] is None:
-                options[key] = value
-        counts = Generator(options, self.stdout).run()
-        for label, count in sorted(counts.items()):
-            self.stdout.write(f"{label}: {count:,}")
-        self.stdout.write(self.style.SUCCESS(f"Generated {options['cases']:,} cases (seed {options['seed']})."))
 
 
 # Used by the tests and the harness to know the two profiles.
