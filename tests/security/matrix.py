@@ -89,20 +89,35 @@ AUDIT_TABLES = {"audit_accesslog", "django_session"}
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
 
 
+class Writes(list):
+    """The tables written to (INSERT, UPDATE or DELETE) while it is in use as a context manager."""
+
+    def _record(self, execute, sql, params, many, context):
+        if match := _WRITE.match(sql):
+            self.append(match.group(1).lower())
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = connection.execute_wrapper(self._record)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._wrapper.__exit__(*exc)
+
+    @property
+    def changed(self) -> list[str]:
+        """The tables written beyond the access log and the session: empty for every refused request."""
+        return sorted(set(self) - AUDIT_TABLES)
+
+
 def ask(client: Client, method: str, url: str, data=None, **extra):
     """One request whose effects are rolled back, so every request sees the same world (and the same session).
 
     ``response.writes`` lists the tables the request wrote to (INSERT, UPDATE or DELETE), before the rollback.
     """
     cookies = copy.deepcopy(client.cookies)
-    writes = []
-
-    def record(execute, sql, params, many, context):
-        if match := _WRITE.match(sql):
-            writes.append(match.group(1).lower())
-        return execute(sql, params, many, context)
-
-    with transaction.atomic(), connection.execute_wrapper(record):
+    with transaction.atomic(), Writes() as writes:
         response = getattr(client, method)(url, data or {}, **extra)
         transaction.set_rollback(True)
     client.cookies = cookies
@@ -112,7 +127,7 @@ def ask(client: Client, method: str, url: str, data=None, **extra):
 
 def changed_tables(response) -> list[str]:
     """The tables a request changed beyond the access log and the session: empty for every refused request."""
-    return sorted(set(response.writes) - AUDIT_TABLES)
+    return response.writes.changed
 
 
 def outcome(response) -> str:
