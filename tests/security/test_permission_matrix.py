@@ -90,9 +90,11 @@ def test_every_person_gets_exactly_the_access_the_table_gives_them(settings):
                     failures.append(f"{where}: {result}, expected to be refused")
                 if method == "post" and result in DENIED and (changed := changed_tables(response)):
                     failures.append(f"{where}: refused, but it wrote to {changed}")
-        # The same page for case B, which none of the case-dependent people is involved in: 404 or 403.
-        if _object_kwargs(route) & {"case_id", "form_id"} and route.name not in PUBLIC:
-            url_b, _ = url_for(route, world.objects["B"])
+        # The same page for case B, which none of the case-dependent people is involved in: 404 or 403. Pages
+        # whose other objects exist only in their own scene (a dispute, a milestone) are refused to these people
+        # in that scene already, above.
+        url_b, missing_b = url_for(route, world.objects["B"])
+        if _object_kwargs(route) & {"case_id", "form_id"} and route.name not in PUBLIC and not missing_b:
             for persona in CASE_DEPENDENT + ("conflicted", "other_lead"):
                 for method in ("get", "post"):
                     response = ask(clients[persona], method, url_b)

@@ -106,11 +106,11 @@ def _case(key, stage=Stage.DECISION):
     return case
 
 
-def _panel(case, members, conflicted, bu):
+def _panel(key, case, members, conflicted, bu):
     """A panel that met (one a day), with ``members`` and ``conflicted`` invited; ``conflicted`` declares a
     conflict."""
     panel = Panel.objects.create(case=case, state=PanelState.HELD, ics_uid=f"{uuid.uuid4()}@test",
-                                 meeting_date=_today(-5 - SCENES.index(case.pseudonym[6:])), created_by=bu)
+                                 meeting_date=_today(-5 - SCENES.index(key)), created_by=bu)
     for member in [*members, conflicted]:
         PanelInvitation.objects.create(panel=panel, user=member, agency=member.agency, voting=True)
     conflict = conflict_declare(case=case, user=conflicted, nature="Related to the family",
@@ -137,7 +137,7 @@ def _involved_case(world, key, agency):
     """A case at the decision stage with case A's people involved: panel, conflicted member, the lead's form."""
     u = world.users
     case = _case(key)
-    panel, conflict = _panel(case, [u["panel"]], u["conflicted"], u["bu"])
+    panel, conflict = _panel(key, case, [u["panel"]], u["conflicted"], u["bu"])
     form = _form(case, agency, u["bu"])
     return {"case_id": case.pk, "case": case, "panel": panel, "conflict_id": conflict.pk, "form_id": form.pk}
 
@@ -186,7 +186,7 @@ def build_world() -> World:
     world.objects["A"] = a
 
     b_case = _case("B")
-    b_panel, b_conflict = _panel(b_case, [], make_user(Role.PANEL_MEMBER, full_name="Member B"), bu)
+    b_panel, b_conflict = _panel("B", b_case, [], make_user(Role.PANEL_MEMBER, full_name="Member B"), bu)
     b_form = _form(b_case, b_agency, bu)
     b_action = action_create(case=b_case, source=ActionSource.RAPID_REVIEW, learning="School attendance",
                              description="Review attendance follow-up", agency=b_agency, owner=None,
