@@ -1,8 +1,9 @@
 """The National Panel, the practice review and the no-review outcome."""
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -236,7 +237,8 @@ def publish(request, case_id):
 def publication_correct(request, case_id):
     cspr = _cspr(request, case_id)
     if not cspr.published_on:
-        raise Http404
+        messages.error(request, "Record the publication first: there is nothing to correct yet.")
+        return redirect("decisions:cspr", case_id=cspr.case_id)
     return _cspr_form(request, cspr, form_class=PublicationCorrectionForm, title="Correct the publication details",
                       initial={"pseudonym": cspr.case.pseudonym, "published_url": cspr.published_url},
                       save=lambda cspr, data: cspr_correct_publication(cspr=cspr, actor=request.user, **data),

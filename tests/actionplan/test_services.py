@@ -17,7 +17,6 @@ from rapidreview.accounts.models import Role
 from rapidreview.clocks.ladders import reminder_owners
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.db import DomainError
-from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
 from tests.actionplan.factories import make_action
 from tests.factories import make_executive, make_user
 
@@ -160,5 +159,10 @@ def test_visibility_working_group_business_unit_and_the_chairs_all_agency_leads_
     assert list(actions_visible_to(make_user(Role.THRESHOLD))) == []
 
 
-def test_a_case_can_be_created_by_our_factory():
-    assert CaseFactory().reference.startswith("LG-")
+def test_an_owner_from_another_agency_is_refused_unless_they_are_working_group_or_business_unit(
+        working_group, police, health_lead):
+    with pytest.raises(DomainError, match="does not work for"):
+        make_action(agency=police, actor=working_group, owner=health_lead)
+    assert not Action.objects.exists() and not Clock.objects.exists()
+    bu = make_user(Role.BUSINESS_UNIT)
+    assert make_action(agency=police, actor=working_group, owner=bu).owner == bu

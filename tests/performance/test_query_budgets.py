@@ -4,6 +4,10 @@ The data comes from the benchmark generator (``generate_national_data``): each `
 every open stage, with agency forms, panels, decisions, themes, actions and clocks. A page is measured with two
 batches (two rows in each stage's list, two overdue clocks, two outbox rows) and again with seven (seven rows; more
 than a page where lists page; 22 overdue clocks, 50 outbox rows), so an N+1 query shows up as a difference.
+
+The pages come from the URL configuration: every page whose address names no object is either measured or listed in
+``NOT_A_LIST``, and every name in these tables must still be a page, so a renamed or removed page fails here
+instead of dropping out of the measurement.
 """
 
 import datetime
@@ -12,22 +16,15 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from agencychecks.models import AgencyCheckForm
 from rapidreview.accounts.models import Role
 from rapidreview.notifications.models import Notification
 from referrals.models import Case, Stage
+from tests.security.matrix import routes
 
 BATCH = {"cases": 10, "forms": 75, "actions": 60, "clocks": 200}
-
-
-def _url(name, *args, query=""):
-    try:
-        path = reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-    return f"{path}?{query}" if query else path
 
 
 def _outbox(gen, count):
@@ -52,42 +49,103 @@ def _overdue(count):
                                             due_on=datetime.date.today() - datetime.timedelta(days=3))
 
 
+# Every list page, dashboard and export, measured as (label, URL name, URL arguments, query string, who). "who" is a
+# role; the home dashboard is measured once for every role.
+MEASURED = [
+    ("case list", "referrals:case_list", (), "", Role.BUSINESS_UNIT),
+    ("case list, filtered", "referrals:case_list", (), "stage=rapid_review", Role.BUSINESS_UNIT),
+    ("my deadlines", "clocks:mine", (), "", Role.AGENCY_LEAD),
+    ("all deadlines", "clocks:all", (), "", Role.BUSINESS_UNIT),
+    ("non-working days", "clocks:closures", (), "", Role.BUSINESS_UNIT),
+    ("outbox", "notifications:outbox", (), "", Role.BUSINESS_UNIT),
+    ("agency checks, business unit", "agencychecks:index", (), "", Role.BUSINESS_UNIT),
+    ("my forms, agency lead", "agencychecks:index", (), "", Role.AGENCY_LEAD),
+    ("glossary", "agencychecks:glossary", (), "", Role.BUSINESS_UNIT),
+    ("action plan", "actionplan:list", (), "", Role.WORKING_GROUP),
+    ("action plan, filtered", "actionplan:list", (), "status=in_progress", Role.WORKING_GROUP),
+    ("action plan, agency lead", "actionplan:list", (), "", Role.AGENCY_LEAD),
+    ("action plan CSV", "actionplan:export_csv", (), "", Role.WORKING_GROUP),
+    ("action plan spreadsheet", "actionplan:export_xlsx", (), "", Role.WORKING_GROUP),
+    ("working group meetings", "actionplan:meetings", (), "", Role.WORKING_GROUP),
+    ("themes", "themes:list", (), "", Role.BUSINESS_UNIT),
+    ("themes log, rapid reviews", "themes:log", ("rapid_review",), "", Role.BUSINESS_UNIT),
+    ("themes log, notifications", "themes:log", ("sin",), "", Role.BUSINESS_UNIT),
+    ("themes report", "themes:report", (), "", Role.BUSINESS_UNIT),
+    ("themes report CSV", "themes:report_csv", (), "", Role.BUSINESS_UNIT),
+    ("annual statistics", "themes:statistics", (), "", Role.BUSINESS_UNIT),
+    ("annual statistics CSV", "themes:statistics_csv", (), "", Role.BUSINESS_UNIT),
+    ("annual statistics spreadsheet", "themes:statistics_xlsx", (), "", Role.BUSINESS_UNIT),
+    ("learning list", "themes:learning", (), "", Role.BUSINESS_UNIT),
+    ("panel calendar", "panels:calendar", (), "", Role.BUSINESS_UNIT),
+    ("panel members", "panels:members", (), "", Role.BUSINESS_UNIT),
+    ("conflicts of interest", "panels:conflicts", (), "", Role.BUSINESS_UNIT),
+    ("liaison", "panels:liaison", (), "", Role.BUSINESS_UNIT),
+    ("decisions", "decisions:index", (), "", Role.BUSINESS_UNIT),
+    ("decisions awaiting signature", "decisions:awaiting", (), "", Role.EXECUTIVE),
+    ("people", "accounts:people", (), "", Role.BUSINESS_UNIT),
+    ("agencies", "accounts:agencies", (), "", Role.BUSINESS_UNIT),
+    ("access log", "audit:log", (), "", Role.BUSINESS_UNIT),
+    ("retention", "audit:retention", (), "", Role.BUSINESS_UNIT),
+]
+DASHBOARD = "home"
+# Pages of one case or form, measured by their own tests below.
+MEASURED_ELSEWHERE = {"agencychecks:board", "referrals:case_detail"}
+# Pages whose address names no object and that list nothing that grows: forms, sign-in, wizards and fixed pages.
+# Every such page is named here, so a new page gets a decision: measure it, or say here why not.
+NOT_A_LIST = {
+    "healthz", "accessibility", "privacy",
+    "accounts:login", "accounts:logout", "accounts:password_reset", "accounts:password_reset_done",
+    "accounts:password_reset_confirm", "accounts:password_reset_complete", "accounts:account",
+    "accounts:password_change", "accounts:mfa_setup", "accounts:mfa_backup_codes", "accounts:mfa_verify",
+    "accounts:reauthenticate", "accounts:partnership", "accounts:person_new", "accounts:agency_new",
+    "audit:subject_access",
+    "referrals:public_start", "referrals:public_referral", "referrals:public_check", "referrals:public_done",
+    "referrals:referral_start", "referrals:referral_check", "referrals:referral_done", "referrals:referral_step",
+    "panels:member_add", "panels:conflict_declare",
+    "agencychecks:glossary_add",
+    "actionplan:create", "actionplan:import", "actionplan:import_preview", "actionplan:import_template",
+    "actionplan:meeting_create",
+    "themes:index", "themes:create", "themes:learning_create",
+}
+
+
+def _names_without_objects() -> set[str]:
+    """Every URL name whose address takes no object id (uuid or int): where list pages and dashboards live."""
+    return {route.name for route in routes() if not any(conv in ("uuid", "int") for _, conv in route.converters)}
+
+
+def test_every_page_without_an_object_is_measured_or_said_not_to_be_a_list():
+    measured = {name for _, name, *_ in MEASURED} | {DASHBOARD}
+    tables = measured | MEASURED_ELSEWHERE | NOT_A_LIST
+    names = {route.name for route in routes()}
+    unclassified = sorted(_names_without_objects() - tables)
+    assert not unclassified, f"Measure these pages in MEASURED or add them to NOT_A_LIST: {unclassified}"
+    stale = sorted(tables - names)
+    assert not stale, f"These pages no longer exist; update the query budget tables: {stale}"
+    assert not (measured & NOT_A_LIST), "a page is both measured and said not to be a list"
+
+
 def _pages(gen):
-    """(name, user, url) of every list page and dashboard that exists now."""
-    role = gen.by_role
-    lead = role[Role.AGENCY_LEAD][0]
-    pages = [(f"dashboard for {name}", users[0], _url("home")) for name, users in sorted(role.items())]
-    bu, wg = role[Role.BUSINESS_UNIT][0], role[Role.WORKING_GROUP][0]
-    pages += [
-        ("case list", bu, _url("referrals:case_list")),
-        ("case list, filtered", bu, _url("referrals:case_list", query="stage=rapid_review")),
-        ("my deadlines", lead, _url("clocks:mine")),
-        ("all deadlines", bu, _url("clocks:all")),
-        ("outbox", bu, _url("notifications:outbox")),
-        ("agency checks, business unit", bu, _url("agencychecks:index")),
-        ("my forms, agency lead", lead, _url("agencychecks:index")),
-        ("action plan", wg, _url("actionplan:list")),
-        ("action plan, filtered", wg, _url("actionplan:list", query="status=in_progress")),
-        ("action plan, agency lead", lead, _url("actionplan:list")),
-        ("themes log, rapid reviews", bu, _url("themes:log", "rapid_review")),
-        ("themes log, notifications", bu, _url("themes:log", "sin")),
-        ("themes report", bu, _url("themes:report")),
-        ("annual statistics", bu, _url("themes:statistics")),
-        ("learning list", bu, _url("themes:learning")),
-        ("panel calendar", bu, _url("panels:calendar")),
-        ("panel members", bu, _url("panels:members")),
-        ("decisions", bu, _url("decisions:index")),
-        ("decisions awaiting signature", role[Role.EXECUTIVE][0], _url("decisions:awaiting")),
-        ("people", bu, _url("accounts:people")),
-    ]
-    return [(name, user, url) for name, user, url in pages if url]
+    """(label, user, url) of every list page, dashboard and export."""
+    pages = [(f"dashboard for {role}", users[0], reverse(DASHBOARD)) for role, users in sorted(gen.by_role.items())]
+    for label, name, args, query, role in MEASURED:
+        path = reverse(name, args=args)
+        pages.append((label, gen.by_role[role][0], f"{path}?{query}" if query else path))
+    return pages
+
+
+def _get(client, url):
+    response = client.get(url)
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)  # an export runs its queries while it streams
+    return response
 
 
 def _count(client, user, url):
     client.force_login(user)
-    client.get(url)  # the first request fills caches (partnership settings, non-working days)
+    _get(client, url)  # the first request fills caches (partnership settings, non-working days)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+        response = _get(client, url)
     assert response.status_code == 200, f"{url} answered {response.status_code}"
     return len(queries)
 

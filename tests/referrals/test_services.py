@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from rapidreview.accounts.models import Role, StatutoryPartner
+from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.db import DomainError
 from rapidreview.notifications.models import Notification
@@ -279,6 +279,3 @@ class TestNotMet:
         with pytest.raises(DomainError, match="assurance"):
             case_close_not_met(case=not_met_case, actor=business_unit)
 
-
-def test_statutory_partner_values_are_what_the_threshold_form_uses():
-    assert set(StatutoryPartner.values) == {"local_authority", "health", "police"}

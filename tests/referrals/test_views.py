@@ -1,6 +1,7 @@
 """Pages: the wizard, the public form, the case list and pages, the threshold and SIN forms."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -215,6 +216,17 @@ class TestThresholdAndSinPages:
             **_date("discussed_on", TODAY), "la_participant": threshold_makers["local_authority"].pk,
             "outcome": "met", "rationale": "", "absence_reason": "Health on leave"})
         assert b"Enter the rationale" in response.content and b"Health on leave" in response.content
+
+    def test_the_threshold_form_offers_each_partner_only_the_people_who_decide_for_it(self, bu_client,
+                                                                                      threshold_makers):
+        make_user(Role.PANEL_MEMBER, full_name="Not A Threshold Maker")
+        case = CaseFactory(stage=Stage.THRESHOLD)
+        page = bu_client.get(reverse("referrals:threshold_record", args=[case.pk])).content.decode()
+        for field, partner in (("la_participant", "local_authority"), ("health_participant", "health"),
+                               ("police_participant", "police")):
+            select = re.search(rf'<select[^>]*name="{field}"[^>]*>(.*?)</select>', page, re.S).group(1)
+            offered = [value for value in re.findall(r'<option value="([^"]*)"', select) if value]
+            assert offered == [str(threshold_makers[partner].pk)], field
 
     def test_recording_the_threshold_at_the_wrong_stage_shows_an_error(self, bu_client, threshold_makers, case):
         response = bu_client.post(reverse("referrals:threshold_record", args=[case.pk]), {

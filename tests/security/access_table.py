@@ -3,8 +3,18 @@
 First written from what the application did (``SECURITY_MATRIX_DISCOVER``), then reviewed line by line against
 DESIGN.md §4; a change in behaviour fails the matrix until someone decides it is right and edits this file.
 
-Each entry: (who may GET, who may POST). People are named as in ``world.PERSONAS``; "signed_in" means everyone
-signed in; "-" means the page does not offer that method (405 for all); "nobody" means every person is refused.
+One row per URL name: (who may GET, who may POST[, scene]).
+
+- People are named as in ``world.PERSONAS``; "signed_in" means everyone signed in; "-" means the page does not
+  offer that method (405 for all); "nobody" means every person is refused (403, 404, 405 or sent to sign in).
+- The people allowed get the page (200). Where the page's answer is a redirect (an action that is done and goes
+  back, or a page that hands over to another), the intended target is named: "bu -> decisions:sheet" means the
+  business unit is sent to the decision sheet. "-> invalid" means the page answers 400 with its error summary (the
+  matrix posts an empty form). Groups are separated by commas: "anon, signed_in -> home". Any other answer fails.
+- The scene (default "A") is the state of the world the page is asked in: see ``world.py``.
+
+Adding a page: add its row here; if it needs an object the world does not build, build it in ``world.py`` (through
+the app's services) and name the scene.
 """
 
 from .world import PERSONAS
@@ -19,41 +29,20 @@ PUBLIC = {
     "referrals:public_start", "referrals:public_referral", "referrals:public_check", "referrals:public_done",
 }
 
-# Who may see each case's child's name anywhere in the application (case A involves panel and lead; case B
-# involves neither). Every other person must never receive the name in any response.
+# Who may see each scene's child's name anywhere in the application (case A and the decision-stage scenes involve
+# panel and lead; case B involves neither; the not-met referral is seen by those who decide on threshold). Every
+# other person must never receive the name in any response.
 SEES_CHILD_NAME = {
     "A": {"bu", "chair", "threshold", "panel", "lead", "exec", "other_exec"},
     "B": {"bu", "chair", "threshold", "exec", "other_exec"},
+    "not_met": {"bu", "chair", "threshold"},
+    "cspr": {"bu", "chair", "threshold", "panel", "lead", "exec", "other_exec"},
+    "disputed": {"bu", "chair", "threshold", "panel", "lead", "exec", "other_exec"},
+    "escalated": {"bu", "chair", "threshold", "panel", "lead", "exec", "other_exec"},
+    "draft": {"bu", "chair", "threshold", "panel", "lead", "exec", "other_exec"},
 }
 
-# Pages whose object the world does not build (or that only answer in a state the world is not in): the people
-# allowed may get 404 there; the people not allowed must still be refused.
-NOT_BUILT = {
-    "actionplan:evidence_download",
-    "agencychecks:versions",
-    "clocks:closure_remove",
-    "decisions:cspr",
-    "decisions:cspr_edit",
-    "decisions:cspr_implementation_review",
-    "decisions:cspr_publication_correct",
-    "decisions:cspr_publish",
-    "decisions:cspr_report_sent",
-    "decisions:cspr_workshop",
-    "decisions:dispute_escalate",
-    "decisions:dispute_meeting",
-    "decisions:dispute_resolve",
-    "decisions:milestone_edit",
-    "decisions:milestone_new",
-    "decisions:participation_edit",
-    "decisions:process_edit",
-    "decisions:process_new",
-    "notifications:detail",
-    "notifications:resend",
-    "referrals:assurance_answer",
-    "referrals:letter_pdf",
-}
-
-ACCESS: dict[str, tuple[str, str]] = {
+ACCESS: dict[str, tuple[str, ...]] = {
     # shell
     "accessibility": ("anon signed_in", "-"),
     "healthz": ("anon signed_in", "-"),
@@ -64,7 +53,7 @@ ACCESS: dict[str, tuple[str, str]] = {
     "accounts:agencies": ("bu", "nobody"),
     "accounts:agency_edit": ("bu", "bu"),
     "accounts:agency_new": ("bu", "bu"),
-    "accounts:login": ("anon signed_in", "anon signed_in"),
+    "accounts:login": ("anon, signed_in -> home", "anon, signed_in -> home"),
     "accounts:logout": ("-", "nobody"),
     "accounts:mfa_backup_codes": ("-", "nobody"),
     "accounts:mfa_setup": ("signed_in", "signed_in"),
@@ -81,19 +70,19 @@ ACCESS: dict[str, tuple[str, str]] = {
     "accounts:person_new": ("bu", "bu"),
     "accounts:reauthenticate": ("signed_in", "signed_in"),
     "accounts:role_add": ("bu", "bu"),
-    "accounts:role_end": ("nobody", "bu"),
+    "accounts:role_end": ("nobody", "bu -> accounts:person"),
     # actionplan
-    "actionplan:confirm": ("-", "wg"),
+    "actionplan:confirm": ("-", "wg -> actionplan:detail"),
     "actionplan:create": ("bu wg", "bu wg"),
     "actionplan:detail": ("bu lead wg chair exec", "-"),
     "actionplan:edit": ("bu wg", "bu wg"),
     "actionplan:evidence_add": ("lead wg", "lead wg"),
-    "actionplan:evidence_download": ("bu wg lead", "bu wg lead"),
+    "actionplan:evidence_download": ("bu wg lead", "-"),
     "actionplan:export_csv": ("bu lead wg other_lead chair exec other_exec", "-"),
     "actionplan:export_xlsx": ("bu lead wg other_lead chair exec other_exec", "-"),
     "actionplan:import": ("wg bu", "wg bu"),
-    "actionplan:import_columns": ("wg bu", "wg bu"),
-    "actionplan:import_preview": ("wg bu", "wg bu"),
+    "actionplan:import_columns": ("wg bu -> actionplan:import", "wg bu -> actionplan:import"),
+    "actionplan:import_preview": ("wg bu -> actionplan:import", "wg bu -> actionplan:import"),
     "actionplan:import_template": ("wg bu", "-"),
     "actionplan:list": ("bu lead wg other_lead chair exec other_exec", "-"),
     "actionplan:meeting": ("bu wg", "-"),
@@ -102,81 +91,81 @@ ACCESS: dict[str, tuple[str, str]] = {
     "actionplan:progress": ("lead wg", "lead wg"),
     "actionplan:send_back": ("wg", "wg"),
     # agencychecks
-    "agencychecks:accept": ("nobody", "bu"),
+    "agencychecks:accept": ("nobody", "bu -> agencychecks:board", "draft"),
     "agencychecks:board": ("bu chair", "nobody"),
-    "agencychecks:check": ("lead", "lead"),
+    "agencychecks:check": ("lead", "lead -> invalid"),
     "agencychecks:distribute": ("bu", "bu"),
     "agencychecks:form": ("bu chair lead", "nobody"),
     "agencychecks:glossary": ("bu chair lead other_lead", "nobody"),
     "agencychecks:glossary_add": ("bu", "bu"),
-    "agencychecks:glossary_delete": ("nobody", "bu"),
+    "agencychecks:glossary_delete": ("nobody", "bu -> agencychecks:glossary"),
     "agencychecks:glossary_edit": ("bu", "bu"),
     "agencychecks:index": ("bu chair lead other_lead", "nobody"),
     "agencychecks:issue": ("bu", "bu"),
     "agencychecks:pack": ("bu chair", "-"),
     "agencychecks:pack_pdf": ("bu chair", "-"),
-    "agencychecks:return": ("bu", "bu"),
-    "agencychecks:section": ("lead", "lead"),
-    "agencychecks:versions": ("bu chair lead", "bu chair lead"),
+    "agencychecks:return": ("bu", "bu", "draft"),
+    "agencychecks:section": ("lead", "lead -> agencychecks:section"),
+    "agencychecks:versions": ("bu chair lead", "-", "cspr"),
     # audit
     "audit:case_history": ("bu chair", "nobody"),
     "audit:legal_hold": ("bu", "bu"),
-    "audit:legal_hold_remove": ("nobody", "bu"),
+    "audit:legal_hold_remove": ("nobody", "bu -> audit:case_history"),
     "audit:log": ("bu", "nobody"),
     "audit:retention": ("bu", "nobody"),
     "audit:retention_rule": ("bu", "bu"),
     "audit:subject_access": ("bu", "bu"),
     # clocks
     "clocks:all": ("bu", "nobody"),
-    "clocks:closure_remove": ("bu", "bu"),
+    "clocks:closure_remove": ("-", "bu -> clocks:closures"),
     "clocks:closures": ("bu", "bu"),
     "clocks:detail": ("bu", "nobody"),
     "clocks:mine": ("signed_in", "-"),
     "clocks:recalculate": ("bu", "bu"),
     # decisions
     "decisions:awaiting": ("exec other_exec", "nobody"),
-    "decisions:cspr": ("bu chair exec other_exec", "bu chair exec other_exec"),
+    "decisions:cspr": ("bu chair exec other_exec", "-", "cspr"),
     "decisions:cspr_commission": ("bu", "bu"),
-    "decisions:cspr_edit": ("bu", "bu"),
-    "decisions:cspr_implementation_review": ("bu", "bu"),
-    "decisions:cspr_publish": ("bu", "bu"),
-    "decisions:cspr_publication_correct": ("bu", "bu"),
-    "decisions:cspr_report_sent": ("bu", "bu"),
-    "decisions:cspr_workshop": ("bu", "bu"),
-    "decisions:dispute_escalate": ("bu chair", "bu chair"),
-    "decisions:dispute_meeting": ("bu chair", "bu chair"),
-    "decisions:dispute_resolve": ("exec other_exec", "exec other_exec"),
+    "decisions:cspr_edit": ("bu", "bu", "cspr"),
+    "decisions:cspr_implementation_review": ("bu", "bu", "cspr"),
+    "decisions:cspr_publish": ("bu", "bu", "cspr"),
+    "decisions:cspr_publication_correct": ("bu -> decisions:cspr", "bu -> decisions:cspr", "cspr"),
+    "decisions:cspr_report_sent": ("bu", "bu", "cspr"),
+    "decisions:cspr_workshop": ("bu", "bu", "cspr"),
+    "decisions:dispute_escalate": ("bu chair", "bu chair", "disputed"),
+    "decisions:dispute_meeting": ("bu chair", "bu chair", "disputed"),
+    "decisions:dispute_resolve": ("exec", "exec", "escalated"),
     "decisions:immediate_action_new": ("bu chair", "bu chair"),
     "decisions:index": ("bu chair exec other_exec", "nobody"),
     "decisions:meeting": ("bu chair panel exec other_exec", "nobody"),
     "decisions:meeting_edit": ("bu chair", "bu chair"),
-    "decisions:milestone_edit": ("bu", "bu"),
-    "decisions:milestone_new": ("bu", "bu"),
+    "decisions:milestone_edit": ("bu", "bu", "cspr"),
+    "decisions:milestone_new": ("bu", "bu", "cspr"),
     "decisions:national_panel_response": ("bu", "bu"),
     "decisions:national_panel_send": ("bu", "bu"),
     "decisions:no_cspr": ("bu", "bu"),
-    "decisions:participation_edit": ("bu", "bu"),
-    "decisions:process_edit": ("bu", "bu"),
-    "decisions:process_new": ("bu", "bu"),
+    "decisions:participation_edit": ("bu", "bu", "cspr"),
+    "decisions:process_edit": ("bu", "bu", "cspr"),
+    "decisions:process_new": ("bu", "bu", "cspr"),
     "decisions:sheet": ("bu chair exec other_exec", "nobody"),
-    "decisions:sheet_edit": ("bu", "bu"),
+    "decisions:sheet_edit": ("bu", "bu -> invalid", "draft"),
     "decisions:sheet_pdf": ("bu chair exec other_exec", "nobody"),
-    "decisions:sheet_revise": ("nobody", "bu"),
-    "decisions:sheet_send": ("nobody", "bu"),
+    "decisions:sheet_revise": ("nobody", "bu -> decisions:sheet", "disputed"),
+    "decisions:sheet_send": ("nobody", "bu -> decisions:sheet", "draft"),
     "decisions:sheet_sign": ("exec other_exec", "exec other_exec"),
-    "decisions:sheet_start": ("nobody", "bu"),
+    "decisions:sheet_start": ("nobody", "bu -> decisions:sheet"),
     "decisions:sheet_version": ("bu chair exec other_exec", "nobody"),
     "decisions:sheet_version_pdf": ("bu chair exec other_exec", "nobody"),
     "decisions:sheet_withdraw": ("bu", "bu"),
-    "decisions:vote": ("bu chair panel", "bu chair panel"),
-    "decisions:vote_close": ("nobody", "bu chair"),
+    "decisions:vote": ("bu chair panel", "bu chair panel -> invalid"),
+    "decisions:vote_close": ("nobody", "bu chair -> decisions:vote"),
     # notifications
-    "notifications:detail": ("bu", "bu"),
+    "notifications:detail": ("bu", "-"),
     "notifications:outbox": ("bu", "nobody"),
-    "notifications:resend": ("bu", "bu"),
+    "notifications:resend": ("-", "bu -> notifications:outbox"),
     # panels
     "panels:agenda": ("bu", "bu"),
-    "panels:agenda_send": ("nobody", "bu"),
+    "panels:agenda_send": ("nobody", "bu -> panels:panel"),
     "panels:attendance": ("bu", "bu"),
     "panels:calendar": ("bu chair", "nobody"),
     "panels:cancel": ("bu", "bu"),
@@ -190,48 +179,52 @@ ACCESS: dict[str, tuple[str, str]] = {
     "panels:liaison": ("bu", "bu"),
     "panels:member_add": ("bu", "bu"),
     "panels:member_edit": ("bu", "bu"),
-    "panels:member_end": ("nobody", "bu"),
+    "panels:member_end": ("nobody", "bu -> panels:members"),
     "panels:members": ("bu chair", "nobody"),
     "panels:panel": ("bu chair panel", "nobody"),
     "panels:reply": ("panel", "panel"),
     "panels:calendar_ics": ("panel", "-"),
     "panels:schedule": ("bu", "bu"),
-    "panels:send_invitations": ("nobody", "bu"),
+    "panels:send_invitations": ("nobody", "bu -> panels:panel"),
     "panels:set_up": ("bu", "bu"),
     # referrals
-    "referrals:assurance_answer": ("bu chair", "bu chair"),
-    "referrals:assurance_new": ("bu chair", "bu chair"),
-    "referrals:case_close": ("bu chair", "bu chair"),
+    "referrals:assurance_answer": ("bu chair", "bu chair", "not_met"),
+    "referrals:assurance_new": ("bu chair", "bu chair", "not_met"),
+    "referrals:case_close": ("bu chair", "bu chair", "not_met"),
     "referrals:case_detail": ("bu chair threshold panel exec other_exec", "-"),
     "referrals:case_list": ("bu chair threshold exec other_exec", "nobody"),
     "referrals:case_summary": ("bu chair threshold panel exec other_exec", "-"),
-    "referrals:letter_edit": ("bu chair", "bu chair"),
-    "referrals:letter_pdf": ("bu chair", "bu chair"),
-    "referrals:letter_send": ("bu chair", "bu chair"),
-    "referrals:public_check": ("anon signed_in", "anon signed_in"),
-    "referrals:public_done": ("anon signed_in", "-"),
+    "referrals:letter_edit": ("bu chair", "bu chair", "not_met"),
+    "referrals:letter_pdf": ("bu chair", "-", "not_met"),
+    "referrals:letter_send": ("bu chair", "bu chair", "not_met"),
+    # The wizards' later steps hand back to their start when nothing was filled in yet (the matrix's session).
+    "referrals:public_check": ("anon signed_in -> referrals:public_referral",
+                               "anon signed_in -> referrals:public_referral"),
+    "referrals:public_done": ("anon signed_in -> referrals:public_start", "-"),
     "referrals:public_referral": ("anon signed_in", "anon signed_in"),
     "referrals:public_start": ("anon signed_in", "-"),
-    "referrals:referral_check": ("bu lead other_lead", "bu lead other_lead"),
-    "referrals:referral_done": ("bu lead other_lead", "nobody"),
+    "referrals:referral_check": ("bu lead other_lead -> referrals:referral_start",
+                                 "bu lead other_lead -> referrals:referral_start"),
+    "referrals:referral_done": ("bu lead other_lead -> home", "nobody"),
     "referrals:referral_start": ("bu lead other_lead", "bu lead other_lead"),
-    "referrals:referral_step": ("bu lead other_lead", "bu lead other_lead"),
+    "referrals:referral_step": ("bu lead other_lead -> referrals:referral_start",
+                                "bu lead other_lead -> referrals:referral_start"),
     "referrals:send_threshold": ("bu", "bu"),
     "referrals:sin_record": ("bu chair", "bu chair"),
     "referrals:sin_sheet": ("bu", "-"),
     "referrals:threshold_record": ("bu threshold", "bu threshold"),
     # themes
     "themes:bulletin_pdf": ("bu", "-"),
-    "themes:bulletin_send": ("-", "bu"),
+    "themes:bulletin_send": ("-", "bu -> themes:learning_detail"),
     "themes:case_record": ("bu chair", "bu chair"),
     "themes:create": ("bu", "bu"),
     "themes:edit": ("bu", "bu"),
-    "themes:index": ("signed_in", "-"),
+    "themes:index": ("signed_in -> themes:list", "-"),
     "themes:learning": ("bu", "-"),
     "themes:learning_create": ("bu", "bu"),
     "themes:learning_detail": ("bu", "-"),
     "themes:learning_edit": ("bu", "bu"),
-    "themes:learning_follow_up_done": ("-", "bu"),
+    "themes:learning_follow_up_done": ("-", "bu -> themes:learning_detail"),
     "themes:list": ("bu chair", "-"),
     "themes:log": ("bu chair", "-"),
     "themes:report": ("bu chair", "-"),
@@ -240,8 +233,22 @@ ACCESS: dict[str, tuple[str, str]] = {
     "themes:statistics_csv": ("bu chair exec other_exec", "-"),
     "themes:statistics_pdf": ("bu chair exec other_exec", "-"),
     "themes:statistics_xlsx": ("bu chair exec other_exec", "-"),
-    "themes:toggle": ("-", "bu"),
+    "themes:toggle": ("-", "bu -> themes:list"),
 }
+
+
+SCENE = {name: row[2] for name, row in ACCESS.items() if len(row) > 2}
+
+
+def _groups(name: str, method: str) -> list[tuple[set[str], str]]:
+    spec = ACCESS[name][0 if method == "get" else 1]
+    groups = []
+    for group in spec.split(","):
+        people, _, target = group.partition("->")
+        target = target.strip()
+        wanted = "page" if not target else "invalid" if target == "invalid" else f"redirect:{target}"
+        groups.append((set(people.replace("signed_in", SIGNED_IN).split()), wanted))
+    return groups
 
 
 def expected(name: str, method: str) -> tuple[set[str], bool]:
@@ -251,4 +258,10 @@ def expected(name: str, method: str) -> tuple[set[str], bool]:
         return set(), False
     if spec == "nobody":
         return set(), True
-    return set(spec.replace("signed_in", SIGNED_IN).split()), True
+    return set().union(*(people for people, _ in _groups(name, method))), True
+
+
+def answer(name: str, method: str, persona: str) -> str:
+    """What an allowed person gets: "page" (200), "invalid" (400, the page with its error summary) or
+    "redirect:<url name>"."""
+    return next(wanted for people, wanted in _groups(name, method) if persona in people)

@@ -15,10 +15,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from rapidreview.accounts.models import Role
+from rapidreview.accounts.models import Partnership, Role
 from rapidreview.audit.models import AccessAction, AccessLog, LegalHold, RetentionAction
 from rapidreview.audit.services import access_log
 from tests.factories import make_user
+
+from .matrix import Writes
 
 
 def _log(user, action=AccessAction.VIEW, path="/x/"):
@@ -52,7 +54,9 @@ def test_the_admin_offers_no_way_to_add_change_or_delete_log_lines(client):
     client.force_login(admin)
     assert client.get(f"/django-admin/audit/accesslog/{line.pk}/delete/").status_code in (302, 403)
     assert client.get("/django-admin/audit/accesslog/add/").status_code == 403
-    client.post(f"/django-admin/audit/accesslog/{line.pk}/change/", {"action": "change"})
+    with Writes() as writes:
+        client.post(f"/django-admin/audit/accesslog/{line.pk}/change/", {"action": "change"})
+    assert writes.changed == []
     assert AccessLog.objects.get(pk=line.pk).action == AccessAction.VIEW
 
 
@@ -245,8 +249,11 @@ def test_a_legal_hold_keeps_a_case_out_of_the_retention_review(client, make_case
 @pytest.mark.django_db
 def test_only_the_business_unit_places_a_legal_hold(client, make_case):
     case = make_case()
+    Partnership.load()  # made on first use; here, before the request
     client.force_login(make_user(Role.RR_CHAIR))
-    assert client.post(reverse("audit:legal_hold", args=[case.pk]), {"reason": "x"}).status_code == 403
+    with Writes() as writes:
+        assert client.post(reverse("audit:legal_hold", args=[case.pk]), {"reason": "x"}).status_code == 403
+    assert writes.changed == [] and not LegalHold.objects.exists()
     assert client.get(reverse("audit:legal_hold_remove", args=[case.pk])).status_code in (403, 405)
 
 
@@ -301,9 +308,13 @@ def test_subject_access_finds_cases_by_name_and_downloads_them_audited(client, m
 
 @pytest.mark.django_db
 def test_subject_access_is_for_the_business_unit_only_and_never_by_get_with_a_name(client, make_case):
+    Partnership.load()  # made on first use; here, before the requests
     for role in (Role.RR_CHAIR, Role.AGENCY_LEAD, Role.EXECUTIVE):
         client.force_login(make_user(role))
-        assert client.post(reverse("audit:subject_access"), {"name": "Peregrine"}).status_code == 403
+        with Writes() as writes:
+            assert client.post(reverse("audit:subject_access"), {"name": "Peregrine"}).status_code == 403
+        assert writes.changed == []
+        assert not AccessLog.objects.filter(action=AccessAction.EXPORT).exists()
     client.force_login(make_user(Role.BUSINESS_UNIT))
     page = client.get(reverse("audit:subject_access"), {"name": "Peregrine"})
     assert "case found" not in page.content.decode()

@@ -18,6 +18,8 @@ from rapidreview.audit.models import AccessAction, AccessLog
 from rapidreview.notifications.models import Notification
 from tests.factories import PASSWORD, UserFactory, make_user
 
+from .matrix import Writes
+
 LOGIN = "accounts:login"
 
 
@@ -216,9 +218,10 @@ def test_changing_someones_roles_needs_a_password_typed_in_the_last_15_minutes(c
     with time_machine.travel("2026-11-26 09:14", tick=False):
         assert client.get(reverse("accounts:role_add", args=[person.public_id])).status_code == 200
     with time_machine.travel("2026-11-26 09:20", tick=False):
-        response = client.post(reverse("accounts:role_add", args=[person.public_id]),
-                               {"role": Role.PANEL_MEMBER, "starts_on": "2026-01-01"})
-        assert response.status_code == 302
+        with Writes() as writes:
+            response = client.post(reverse("accounts:role_add", args=[person.public_id]),
+                                   {"role": Role.PANEL_MEMBER, "starts_on": "2026-01-01"})
+        assert response.status_code == 302 and writes.changed == []
         assert response["Location"].startswith(reverse("accounts:reauthenticate"))
         assert not RoleAssignment.objects.filter(user=person).exists()
         wrong = client.post(reverse("accounts:reauthenticate"), {"password": "not-my-password", "next": "/x/"})

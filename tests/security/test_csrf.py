@@ -1,10 +1,11 @@
-"""Every page that accepts a POST refuses one without a CSRF token, for a person who may otherwise post there."""
+"""Every page that accepts a POST refuses one without a CSRF token, for a person who may otherwise post there, and
+the refused POST changes nothing."""
 
 import pytest
 from django.test import Client
 
 from .access_table import ACCESS, PUBLIC, expected
-from .matrix import ask, routes, url_for
+from .matrix import ask, changed_tables, routes, url_in
 from .world import build_world
 
 PREFERENCE = ("bu", "chair", "lead", "panel", "exec", "wg", "threshold", "other_exec", "other_lead", "conflicted")
@@ -31,11 +32,12 @@ def test_every_post_without_a_csrf_token_is_refused():
             clients[persona] = Client(enforce_csrf_checks=True, raise_request_exception=False)
             if persona != "anon":
                 clients[persona].force_login(world.users[persona])
-        url, _ = url_for(route, world.objects["A"])
-        response = ask(clients[persona], "post", url, {"anything": "x"})
+        response = ask(clients[persona], "post", url_in(world, route), {"anything": "x"})
         checked += 1
         if response.status_code != 403:
             failures.append(f"POST {route.name} as {persona} without a token: {response.status_code}")
+        elif changed := changed_tables(response):
+            failures.append(f"POST {route.name} as {persona} without a token: refused, but it wrote to {changed}")
     print(f"\nCSRF: {checked} POST endpoints checked")
     assert checked > 50
     assert not failures, "\n".join(failures)

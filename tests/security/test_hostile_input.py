@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from .access_table import ACCESS, PUBLIC, expected
-from .matrix import routes, url_for
+from .matrix import ask, routes, url_in
 from .world import build_world
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "5"))
@@ -61,8 +61,6 @@ def _client(world, persona):
 
 def _targets(world):
     """(url name, url, persona, fields) for every page with a POST form that some person may submit."""
-    from .matrix import ask
-
     found = []
     for route in routes():
         if route.name not in ACCESS or route.name in SKIP:
@@ -73,7 +71,7 @@ def _targets(world):
         persona = "anon" if route.name in PUBLIC else next((p for p in PREFERENCE if p in allowed), None)
         if persona is None:
             continue
-        url, _ = url_for(route, world.objects["A"])
+        url = url_in(world, route)
         client = _client(world, persona)
         page = ask(client, "get", url)
         if page.status_code != 200 or not page.get("Content-Type", "").startswith("text/html"):
