@@ -1,8 +1,9 @@
 """An invitee's own invitation: reply to it in the service, and add the meeting to a calendar."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapidreview.audit.models import AccessAction
@@ -19,16 +20,23 @@ from ..services.common import LONDON, long_date
 
 
 def _mine(request, case_id):
+    """The user's own invitation (404 for anyone not invited), and a redirect to the panel page when the meeting is
+    no longer ahead (an old e-mail's link)."""
     invitation = selectors.my_invitation(request.user, get_visible_case(request.user, case_id))
-    if invitation is None or invitation.panel.state != PanelState.SCHEDULED:
+    if invitation is None:
         raise Http404
-    return invitation
+    if invitation.panel.state != PanelState.SCHEDULED:
+        messages.info(request, "This meeting is no longer ahead, so there is nothing to reply to or add.")
+        return invitation, redirect(invitation.panel)
+    return invitation, None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation_reply(request, case_id):
-    invitation = _mine(request, case_id)
+    invitation, gone = _mine(request, case_id)
+    if gone:
+        return gone
     panel = invitation.panel
     local = panel.meeting_at.astimezone(LONDON)
     form = InvitationReplyForm(request.POST or None,
@@ -48,7 +56,9 @@ def invitation_reply(request, case_id):
 @require_GET
 def invitation_calendar(request, case_id):
     """The meeting as a calendar file to add by hand (METHOD:PUBLISH), for anyone invited."""
-    invitation = _mine(request, case_id)
+    invitation, gone = _mine(request, case_id)
+    if gone:
+        return gone
     panel = invitation.panel
     access_log(request, action=AccessAction.EXPORT, obj=panel, case_id=panel.case_id)
     response = HttpResponse(panel_ics(panel, attendees=[invitation.user], method="PUBLISH"),
