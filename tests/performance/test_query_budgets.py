@@ -103,7 +103,8 @@ NOT_A_LIST = {
     "referrals:referral_start", "referrals:referral_check", "referrals:referral_done", "referrals:referral_step",
     "panels:member_add", "panels:conflict_declare",
     "agencychecks:glossary_add",
-    "actionplan:create", "actionplan:import", "actionplan:import_preview", "actionplan:import_template",
+    "actionplan:create", "actionplan:import", "actionplan:import_columns", "actionplan:import_preview",
+    "actionplan:import_template", "themes:statistics_pdf",
     "actionplan:meeting_create",
     "themes:index", "themes:create", "themes:learning_create",
 }
