@@ -103,16 +103,12 @@ class ScheduleForm(GovUKFormMixin, forms.Form):
         label="Reason for meeting after the working-day limit", required=False, widget=forms.Textarea(
             attrs={"rows": 3}),
         help_text="Only needed when the date is after the limit. It is recorded on the case.")
-    confirm_spacing = forms.BooleanField(
-        label="I have checked: hold this panel on the working day next to another case's panel", required=False)
 
-    def __init__(self, *args, deadline=None, show_confirm=False, **kwargs):
+    def __init__(self, *args, deadline=None, **kwargs):
         super().__init__(*args, **kwargs)
         if deadline:
             self.fields["meeting_date"].help_text = (f"On or before {deadline.day} {deadline:%B %Y} (the working-day "
                                                      "limit). For example, 27 3 2026")
-        if not show_confirm:
-            self.fields["confirm_spacing"].widget = forms.HiddenInput()
         self.helper.layout = Layout(*[
             Field(name, css_class="govuk-input--width-5") if name == "start_time" else Field(name)
             for name in self.fields])

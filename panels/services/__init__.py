@@ -12,4 +12,4 @@ from .conflicts import (  # noqa: F401
 from .invitations import invitations_sync, invitee_choices, panel_send_invitations, panel_set_up, papers_url  # noqa: F401
 from .liaison import liaison_record  # noqa: F401
 from .membership import MEMBERSHIP_FIELDS, membership_add, membership_end, membership_update  # noqa: F401
-from .scheduling import SpacingWarning, panel_cancel, panel_schedule  # noqa: F401
+from .scheduling import panel_cancel, panel_schedule  # noqa: F401
