@@ -6,10 +6,11 @@ class AgencyChecksConfig(AppConfig):
     verbose_name = "Agency check forms"
 
     def ready(self):
+        from panels.signals import substitute_seated
         from rapidreview.accounts.models import Role
         from rapidreview.registry import register_card, register_case_section, register_case_tasks, register_nav
 
-        from . import dashboard
+        from . import dashboard, services
 
         register_nav("Agency checks", "agencychecks:index", roles=(Role.AGENCY_LEAD, Role.BUSINESS_UNIT), order=40)
         register_card("agencychecks/cards/forms_due.html", dashboard.forms_due_card, roles=(Role.AGENCY_LEAD,),
@@ -18,3 +19,4 @@ class AgencyChecksConfig(AppConfig):
                       roles=(Role.BUSINESS_UNIT,), order=30)
         register_case_section("agencychecks/case_section.html", dashboard.case_section, order=40)
         register_case_tasks(dashboard.case_tasks, order=40)
+        substitute_seated.connect(services.pack_send_to_seated_substitute, dispatch_uid="agencychecks-pack-substitute")

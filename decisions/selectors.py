@@ -31,7 +31,7 @@ def meeting_for(case: Case) -> MeetingRecord | None:
 def votes_for(meeting: MeetingRecord | None):
     if meeting is None:
         return []
-    return list(meeting.votes.select_related("member", "recorded_by").order_by("member__full_name"))
+    return list(meeting.votes.select_related("member", "recorded_by", "for_member").order_by("member__full_name"))
 
 
 def tally(meeting: MeetingRecord | None) -> list[dict]:

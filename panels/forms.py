@@ -151,9 +151,24 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, invitation=None, **kwargs):
         self.invitation = invitation
         super().__init__(*args, **kwargs)
+        name = invitation.user.full_name
+        field = self.fields["attendance"]
+        if getattr(invitation, "conflicted", False):
+            # A declared conflict: never present (the service refuses it too); the agreed substitute takes the seat.
+            field.choices = [(Attendance.APOLOGIES, Attendance.APOLOGIES.label),
+                             (Attendance.SUBSTITUTE, Attendance.SUBSTITUTE.label)]
+            field.error_messages["invalid_choice"] = (f"{name} has declared a conflict of interest, so cannot be "
+                                                      "marked present")
+        elif invitation.substitute_for_id:
+            field.choices = [(Attendance.PRESENT, Attendance.PRESENT.label),
+                             (Attendance.APOLOGIES, Attendance.APOLOGIES.label)]
+            field.error_messages["invalid_choice"] = f"Choose present or apologies for {name}"
+        self.agreed_substitute = getattr(invitation, "agreed_substitute", None)
 
     def clean(self):
         data = super().clean()
+        if data.get("attendance") == Attendance.SUBSTITUTE and self.agreed_substitute:
+            data["substitute_name"] = self.agreed_substitute
         if data.get("attendance") == Attendance.SUBSTITUTE and not data.get("substitute_name", "").strip():
             self.add_error("substitute_name", f"Name the substitute for {self.invitation.user.full_name}")
         return data

@@ -5,8 +5,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from panels.models import Attendance
+from panels.selectors import can_vote, panel_for_case, quorum_status, voting_members_present, voting_seats
 from rapidreview.accounts.decorators import role_required
-from rapidreview.accounts.models import Role
+from rapidreview.accounts.models import Role, User
 from rapidreview.formviews import handle_action, handle_form
 
 from ..forms import ImmediateActionForm, MeetingRecordForm, VoteForm
@@ -80,8 +82,6 @@ def immediate_action_new(request, case_id):
 
 
 def _vote_context(request, case):
-    from panels.selectors import can_vote, panel_for_case, quorum_status, voting_members_present
-
     panel = panel_for_case(case)
     quorum = quorum_status(panel) if panel else None
     meeting = meeting_for(case)
@@ -89,14 +89,21 @@ def _vote_context(request, case):
     open_ = case.stage == "rapid_review" and not (meeting and meeting.vote_closed)
     own = can_vote(request.user, case) and open_ and quorum and quorum.met
     behalf = request.user.has_role(Role.BUSINESS_UNIT) and open_ and quorum and quorum.met and panel is not None
-    present = voting_members_present(panel).order_by("full_name") if panel else []
+    present = voting_members_present(panel).order_by("full_name") if panel else User.objects.none()
+    seats = voting_seats(panel) if panel else {}
+    labels = {uid: seat.name_in_record + (f" (represented by {seat.substitute_name})"
+                                          if seat.attendance == Attendance.SUBSTITUTE else "")
+              for uid, seat in seats.items()}
+    own_seat = seats.get(request.user.pk)
     may_close = request.user.has_role(*WRITERS) and open_
     cannot_close_because = _why_not_closable(panel, quorum, votes) if may_close else ""
     return {"case": case, "panel": panel, "quorum": quorum, "meeting": meeting, "votes": votes,
             "tally": tally(meeting), "present": present, "is_open": open_,
             "own_vote": next((v for v in votes if v.member_id == request.user.pk), None),
             "own_form": VoteForm(prefix="own") if own else None,
-            "behalf_form": VoteForm(prefix="behalf", members=present) if behalf else None,
+            "behalf_form": VoteForm(prefix="behalf", members=present, labels=labels) if behalf else None,
+            "labels": labels, "own_seat": own_seat,
+            "represented": own_seat is not None and own_seat.attendance == Attendance.SUBSTITUTE,
             "can_close": may_close and not cannot_close_because, "cannot_close_because": cannot_close_because}
 
 
@@ -119,7 +126,7 @@ def vote(request, case_id):
     if request.method == "POST":
         behalf = "behalf-choice" in request.POST or "behalf-member" in request.POST
         if behalf and context["behalf_form"] is not None:
-            form = VoteForm(request.POST, prefix="behalf", members=context["present"])
+            form = VoteForm(request.POST, prefix="behalf", members=context["present"], labels=context["labels"])
             key = "behalf_form"
         elif not behalf and context["own_form"] is not None:
             form = VoteForm(request.POST, prefix="own")
