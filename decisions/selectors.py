@@ -100,6 +100,12 @@ def escalations_open() -> QuerySet[Dispute]:
             .select_related("sheet__case", "signature__signer", "escalated_by").order_by("escalated_at"))
 
 
+def disputes_awaiting_chair_meeting() -> QuerySet[Dispute]:
+    """Disputed decisions on which the meeting with the rapid review chair has not yet been recorded, oldest first."""
+    return (Dispute.objects.filter(status=DisputeStatus.OPEN)
+            .select_related("sheet__case", "signature__signer", "signature__version").order_by("created_at"))
+
+
 def is_executive_chair(user) -> bool:
     chair = executive_chair()
     return chair is not None and chair.pk == user.pk

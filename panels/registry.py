@@ -87,4 +87,6 @@ def case_tasks(case) -> list[dict]:
                      "url": reverse("panels:conflict_substitute", args=[conflict.pk]),
                      "status": "done" if conflict.substitute_id else "todo",
                      "hint": "A practice review was commissioned and this member has a conflict of interest"})
+    if case.stage == Stage.CLOSED:
+        return [row for row in rows if row["status"] == "done"]  # a closed case shows what happened
     return rows

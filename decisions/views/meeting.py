@@ -51,6 +51,9 @@ def meeting_edit(request, case_id):
                                                     "national_issues", "national_issues_detail")}
         initial["themes"] = list(meeting.themes.all())
         initial.update({f"presentation_{p.agency_id}": p.notes for p in meeting.presentations.all()})
+    if not initial.get("meeting_date"):
+        panel = panel_for_case(case)
+        initial["meeting_date"] = panel.meeting_date if panel else None
     form = MeetingRecordForm(request.POST or None, initial=initial, agencies=agencies)
     meeting_url = reverse("decisions:meeting", args=[case.pk])
     if saved := handle_form(
