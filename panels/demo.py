@@ -52,6 +52,16 @@ def load(context: dict) -> None:
         services.panel_agenda_save(panel=panel, agenda=AGENDA, actor=manager)
         services.panel_send_invitations(panel=panel, actor=manager)
         services.panel_agenda_send(panel=panel, actor=manager)
+        if "police.panel" in users and "police.deputy" in users:
+            # A conflict declared before the meeting, with the agreed substitute seated in the member's place.
+            conflict = services.conflict_declare(
+                case=case, user=users["police.panel"], actor=users["police.panel"],
+                nature="I led the investigation into an earlier allegation about the child's father.",
+                implications="I cannot review the police response independently.")
+            services.conflict_record_handling(
+                conflict=conflict, actor=manager,
+                handling="Access to the case removed; DI Joy Adebayo sits in her place for this case.")
+            services.conflict_agree_substitute(conflict=conflict, substitute=users["police.deputy"], actor=manager)
 
     case = cases.get("forms_in_progress")
     if case is not None and not Panel.objects.filter(case=case).exists() and case.sin_notified_on:
