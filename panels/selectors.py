@@ -322,4 +322,4 @@ def my_panels(user) -> QuerySet[PanelInvitation]:
     """Upcoming panels ``user`` is invited to, excluding cases they are conflicted on."""
     return (PanelInvitation.objects.filter(user_id=user.pk, panel__state=PanelState.SCHEDULED)
             .exclude(panel__case_id__in=ConflictOfInterest.objects.filter(user_id=user.pk).values("case_id"))
-            .select_related("panel", "panel__case").order_by("panel__meeting_at"))
+            .select_related("panel", "panel__case", "substitute_for").order_by("panel__meeting_at"))
