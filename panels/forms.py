@@ -89,7 +89,7 @@ class ScheduleForm(GovUKFormMixin, forms.Form):
 
     meeting_date = _date_field("Date of the meeting")
     start_time = forms.TimeField(label="Start time", help_text="24-hour clock, UK time. For example, 10:00",
-                                 widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+                                 widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
                                  error_messages={"required": "Enter the start time",
                                                  "invalid": "Enter the start time like 10:00"})
     duration_minutes = forms.TypedChoiceField(label="Length", coerce=int, initial=120,
@@ -98,6 +98,7 @@ class ScheduleForm(GovUKFormMixin, forms.Form):
     venue = forms.CharField(label="Venue", required=False, max_length=300,
                             help_text="Leave empty for an online-only meeting")
     online_link = forms.URLField(label="Online meeting link", required=False, max_length=500, assume_scheme="https",
+                                 widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "url"}),
                                  error_messages={"invalid": "Enter the link starting https://"})
     override_reason = forms.CharField(
         label="Reason for meeting after the working-day limit", required=False, widget=forms.Textarea(

@@ -155,4 +155,5 @@ class PublishForm(GovUKFormMixin, forms.Form):
     pseudonym = forms.CharField(label="Pseudonym used in the report", max_length=60,
                                 help_text='For example, "Child Q". Never the child\'s name.',
                                 error_messages={"required": "Enter the pseudonym"})
-    published_url = forms.URLField(label="Link to the published report", required=False, assume_scheme="https")
+    published_url = forms.URLField(label="Link to the published report", required=False, assume_scheme="https",
+                                   widget=forms.TextInput(attrs={"spellcheck": "false"}))

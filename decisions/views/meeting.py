@@ -98,6 +98,11 @@ def _vote_context(request, case):
                                           if seat.attendance == Attendance.SUBSTITUTE else "")
               for uid, seat in seats.items()}
     own_seat = seats.get(request.user.pk)
+    by_member = {v.member_id: v for v in votes}
+    # One row per voting seat present, voted or not, then any vote whose seat is no longer counted.
+    rows = [{"voter": labels[uid], "vote": by_member.get(uid)}
+            for uid in sorted(seats, key=lambda uid: labels[uid])]
+    rows += [{"voter": v.voter, "vote": v} for v in votes if v.member_id not in seats]
     may_close = request.user.has_role(*WRITERS) and open_
     cannot_close_because = _why_not_closable(panel, quorum, votes) if may_close else ""
     return {"case": case, "panel": panel, "quorum": quorum, "meeting": meeting, "votes": votes,
@@ -105,7 +110,7 @@ def _vote_context(request, case):
             "own_vote": next((v for v in votes if v.member_id == request.user.pk), None),
             "own_form": VoteForm(prefix="own") if own else None,
             "behalf_form": VoteForm(prefix="behalf", members=present, labels=labels) if behalf else None,
-            "labels": labels, "own_seat": own_seat,
+            "labels": labels, "own_seat": own_seat, "rows": rows,
             "represented": own_seat is not None and own_seat.attendance == Attendance.SUBSTITUTE,
             "can_close": may_close and not cannot_close_because, "cannot_close_because": cannot_close_because}
 
@@ -142,7 +147,7 @@ def vote(request, case_id):
                 request, form,
                 save=lambda data: vote_record(case=case, member=data.get("member") or request.user,
                                               choice=data["choice"], actor=request.user),
-                success=lambda vote: f"Vote recorded for {vote.member.full_name}.",
+                success=lambda vote: f"Vote recorded for {vote.voter}.",
                 next_url=reverse("decisions:vote", args=[case.pk])):
             return saved
         context[key] = form

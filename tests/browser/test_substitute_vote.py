@@ -83,7 +83,7 @@ def test_the_seated_substitute_votes_and_the_business_unit_votes_for_a_member(pe
         manager.get_by_label("No, do not recommend a practice review").check()
         assert_accessible(manager, "vote-on-behalf")
         manager.get_by_role("button", name="Record vote", exact=True).click()
-        expect(success(manager)).to_contain_text("Vote recorded")
+        expect(success(manager)).to_contain_text("Vote recorded for Sam Standin for Lucy Brown")
         votes = manager.get_by_role("table", name=re.compile("Voting members present"))
         expect(votes).to_contain_text("Joy Adebayo for Rachel Green")
         expect(votes).to_contain_text("Sam Standin for Lucy Brown")

@@ -158,12 +158,16 @@ def test_the_business_unit_records_a_vote_for_a_member_through_the_form_the_page
         client.force_login(bu)
         _attendance(client, scheduled)
         vote_url = reverse("decisions:vote", args=[scheduled.case_id])
-        behalf = page_form(client.get(vote_url).content.decode(), "Record vote")
+        page = client.get(vote_url).content.decode()
+        assert page.count("Not voted yet") == 4  # every voting seat present is listed, voted or not
+        behalf = page_form(page, "Record vote")
         assert "behalf-member" in behalf.names
         assert set(behalf.labels("behalf-member")) >= {"Laura Authority", "Harriet Health", "Pete Police"}
         assert "Nora Nonvoting" not in behalf.labels("behalf-member")
-        response = client.post(vote_url, behalf.data(**{"behalf-member": members["la"].pk, "behalf-choice": "yes"}))
-        assert response.status_code == 302
+        response = client.post(vote_url, behalf.data(**{"behalf-member": members["la"].pk, "behalf-choice": "yes"}),
+                               follow=True)
+        assert "Vote recorded for Laura Authority." in response.content.decode()
+        assert response.content.decode().count("Not voted yet") == 3
         missing = client.post(vote_url, behalf.data(**{"behalf-choice": "yes"}))
         assert missing.status_code == 400 and "Choose the member" in missing.content.decode()
     vote = Vote.objects.get()
