@@ -252,9 +252,7 @@ def pack_distribute(*, case: Case, actor, reason: str = "") -> Pack:
     for member in selectors.case_panel_members(locked):
         if selectors.is_conflicted(member, locked):
             continue
-        notify(to=member, subject=f"Agency check forms for {locked.reference} are ready to read",
-               template="agencychecks/email/pack", kind="agencychecks.pack", key=f"pack:{pack.pk}:{member.pk}",
-               related=pack, context={"reference": locked.reference, "url": url, "count": len(accepted)})
+        _send_pack(pack, member, url=url, count=len(accepted))
         sent += 1
     note = ""
     if left_out:
@@ -262,6 +260,25 @@ def pack_distribute(*, case: Case, actor, reason: str = "") -> Pack:
     case_record_event(case=locked, kind="agency_pack_distributed", actor=actor, note=note,
                       summary=f"Agency check form pack ({len(accepted)} forms) sent to {sent} panel members")
     return pack
+
+
+def _send_pack(pack: Pack, member, *, url: str, count: int) -> None:
+    notify(to=member, subject=f"Agency check forms for {pack.case.reference} are ready to read",
+           template="agencychecks/email/pack", kind="agencychecks.pack", key=f"pack:{pack.pk}:{member.pk}",
+           related=pack, context={"reference": pack.case.reference, "url": url, "count": count})
+
+
+def pack_send_to_seated_substitute(sender, *, invitation, **kwargs) -> None:
+    """A substitute seated after the pack went out is sent it too (receiver of ``panels.signals.substitute_seated``)."""
+    case = invitation.panel.case
+    pack = Pack.objects.filter(case=case).select_related("case").first()
+    if pack is None or selectors.is_conflicted(invitation.user, case):
+        return
+    count = selectors.accepted_forms(case).count()
+    _send_pack(pack, invitation.user, url=reverse("agencychecks:pack", args=[case.pk]), count=count)
+    case_record_event(case=case, kind="agency_pack_distributed", actor=None,
+                      summary=f"Agency check form pack sent to {invitation.user.full_name}, seated for "
+                              f"{invitation.substitute_for.full_name}")
 
 
 # --- the glossary --------------------------------------------------------------------------------------------

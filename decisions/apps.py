@@ -19,6 +19,8 @@ class DecisionsConfig(AppConfig):
         register_card("decisions/card_awaiting.html", registrations.awaiting_card, (Role.EXECUTIVE,), order=20)
         register_card("decisions/card_escalations.html", registrations.escalations_card,
                       (Role.EXECUTIVE, Role.RR_CHAIR), order=21)
+        register_card("decisions/card_chair_disputes.html", registrations.chair_disputes_card, (Role.RR_CHAIR,),
+                      order=19)
         register_card("decisions/card_business_unit.html", registrations.business_unit_card, (Role.BUSINESS_UNIT,),
                       order=40)
         register_case_section("decisions/case_section.html", registrations.case_section, order=60)

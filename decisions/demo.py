@@ -10,6 +10,7 @@ import datetime
 from django.utils import timezone
 
 from panels.selectors import panel_for_case, voting_members_present
+from panels.services.common import LONDON
 from rapidreview.accounts.models import StatutoryPartner
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_meet, clock_start
@@ -159,8 +160,9 @@ def load(context: dict) -> None:
         sent_on = min(add_working_days(case.sin_notified_on, 14), today)
         _frozen_sheet(case, manager, SheetStatus.SENT, executives, add_working_days(sent_on, -1))
         submission = NationalPanelSubmission.objects.create(
-            case=case, sent_on=sent_on, working_day=14, sent_by=manager)
-        clock_meet(subject=case, kind=ClockKind.NATIONAL_PANEL)
+            case=case, sent_on=sent_on, working_day=14, sent_by=manager, sent_for=executives[LA])
+        clock_meet(subject=case, kind=ClockKind.NATIONAL_PANEL,
+                   met_at=datetime.datetime.combine(sent_on, datetime.time(12), tzinfo=LONDON))
         if key == "sent_to_national_panel":
             continue
         submission.response_on = add_working_days(sent_on, 5)

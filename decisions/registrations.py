@@ -8,6 +8,7 @@ from referrals.models import Stage
 from .models import Cspr, DecisionSheet, MeetingRecord, NationalPanelResponse, NationalPanelSubmission, SheetStatus
 from .selectors import (
     SHEET_READERS,
+    disputes_awaiting_chair_meeting,
     escalations_open,
     is_executive_chair,
     meeting_for,
@@ -33,6 +34,12 @@ def escalations_card(request):
     return {"escalations": escalations} if escalations else None
 
 
+def chair_disputes_card(request):
+    """Disputes waiting for the meeting with the rapid review chair (process step 19)."""
+    disputes = list(disputes_awaiting_chair_meeting()[:10])
+    return {"disputes": disputes} if disputes else None
+
+
 def business_unit_card(request):
     sheets = list(DecisionSheet.objects.filter(status__in=[SheetStatus.OUT_FOR_SIGNATURE, SheetStatus.DISPUTED,
                                                            SheetStatus.SIGNED])
@@ -45,7 +52,7 @@ def case_section(request, case):
         return None
     meeting = meeting_for(case)
     sheet = sheet_for(case)
-    if case.stage == Stage.RAPID_REVIEW and meeting is None:
+    if case.stage in (Stage.RAPID_REVIEW, Stage.CLOSED) and meeting is None:
         return None
     return {
         "case": case, "meeting": meeting, "tally": tally(meeting), "sheet": sheet,
@@ -63,12 +70,15 @@ def case_tasks(case):
     sheet = DecisionSheet.objects.filter(case=case).first()
     submission = NationalPanelSubmission.objects.filter(case=case).first()
     cspr = Cspr.objects.filter(case=case).first()
+    if case.stage == Stage.CLOSED and meeting is None:
+        return []  # closed without a rapid review (threshold not met): nothing of this stage happened
     after = case.stage in AFTER_MEETING
     rows = [
         {"label": "Record the panel meeting", "url": reverse("decisions:meeting", args=[case.pk]),
          "status": "done" if meeting and meeting.chair_overview else ("in_progress" if meeting else "todo")},
         {"label": "Take the vote", "url": reverse("decisions:vote", args=[case.pk]),
-         "status": "done" if after else ("in_progress" if meeting and meeting.votes.exists() else "todo")},
+         "status": "done" if meeting and meeting.vote_closed else (
+             "in_progress" if meeting and meeting.votes.exists() else "todo")},
     ]
     sheet_status = "cannot_start"
     if sheet:
@@ -92,6 +102,8 @@ def case_tasks(case):
         rows.append({"label": "Child Safeguarding Practice Review", "url": reverse("decisions:cspr", args=[case.pk]),
                      "status": "done" if cspr.implementation_review_on else "in_progress",
                      "hint": cspr.status_label})
+    if case.stage == Stage.CLOSED:
+        return [row for row in rows if row["status"] == "done"]  # a closed case shows what happened
     return rows
 
 

@@ -36,7 +36,7 @@ def meeting_for(case: Case) -> MeetingRecord | None:
 def votes_for(meeting: MeetingRecord | None):
     if meeting is None:
         return []
-    return list(meeting.votes.select_related("member", "recorded_by").order_by("member__full_name"))
+    return list(meeting.votes.select_related("member", "recorded_by", "for_member").order_by("member__full_name"))
 
 
 def tally(meeting: MeetingRecord | None) -> list[dict]:
@@ -101,6 +101,12 @@ def sheets_awaiting_signature(user) -> list[DecisionSheet]:
 def escalations_open() -> QuerySet[Dispute]:
     return (Dispute.objects.filter(status=DisputeStatus.ESCALATED)
             .select_related("sheet__case", "signature__signer", "escalated_by").order_by("escalated_at"))
+
+
+def disputes_awaiting_chair_meeting() -> QuerySet[Dispute]:
+    """Disputed decisions on which the meeting with the rapid review chair has not yet been recorded, oldest first."""
+    return (Dispute.objects.filter(status=DisputeStatus.OPEN)
+            .select_related("sheet__case", "signature__signer", "signature__version").order_by("created_at"))
 
 
 def is_executive_chair(user) -> bool:

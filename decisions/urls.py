@@ -29,6 +29,8 @@ urlpatterns = [
     path("disputes/<uuid:dispute_id>/resolve/", sheets.dispute_resolve_view, name="dispute_resolve"),
     # National Panel and outcome
     path("case/<uuid:case_id>/national-panel/send/", outcome.national_panel_send_view, name="national_panel_send"),
+    path("case/<uuid:case_id>/national-panel/correct/", outcome.national_panel_correct_view,
+         name="national_panel_correct"),
     path("case/<uuid:case_id>/national-panel/response/", outcome.national_panel_response_view,
          name="national_panel_response"),
     path("case/<uuid:case_id>/no-review/", outcome.no_cspr_view, name="no_cspr"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rapidreview.accounts.models import Role, RoleAssignment
 from rapidreview.workdays import add_working_days
 
-from . import services
+from . import selectors, services
 from .models import Attendance, ConflictOfInterest, Panel, PanelState
 
 LONDON = ZoneInfo("Europe/London")
@@ -52,6 +52,13 @@ def load(context: dict) -> None:
         services.panel_agenda_save(panel=panel, agenda=AGENDA, actor=manager)
         services.panel_send_invitations(panel=panel, actor=manager)
         services.panel_agenda_send(panel=panel, actor=manager)
+        if "police.panel" in users and "police.deputy" in users:
+            # A conflict declared before the meeting, with the agreed substitute seated in the member's place.
+            conflict = _conflict(case, users["police.panel"], manager,
+                                 "I led the investigation into an earlier allegation about the child's father.",
+                                 "I cannot review the police response independently.",
+                                 "Access to the case removed; DI Joy Adebayo sits in her place for this case.")
+            services.conflict_agree_substitute(conflict=conflict, substitute=users["police.deputy"], actor=manager)
 
     case = cases.get("forms_in_progress")
     if case is not None and not Panel.objects.filter(case=case).exists() and case.sin_notified_on:
@@ -69,20 +76,29 @@ def load(context: dict) -> None:
         if case is None or case.sin_notified_on is None or Panel.objects.filter(case=case).exists():
             continue
         meeting_day = add_working_days(case.sin_notified_on, day)
-        if meeting_day >= today or Panel.objects.filter(meeting_date=meeting_day).exists():
+        for _ in range(day):  # never on the day of, or next to, another panel (process rule 23)
+            if not (selectors.panels_on(meeting_day).exists() or selectors.panels_next_to(meeting_day).exists()):
+                break
+            meeting_day = add_working_days(meeting_day, -1)
+        else:
+            continue
+        if meeting_day >= today:
             continue
         _held_panel(case, meeting_day, users, manager)
 
     case = cases.get("cspr_in_progress")
     if case is not None and "elft" in users and not ConflictOfInterest.objects.filter(case=case).exists():
-        conflict = services.conflict_declare(
-            case=case, user=users["elft"], actor=users["elft"],
-            nature="My team is providing ongoing therapeutic support to a sibling.",
-            implications="I cannot review my own team's practice independently in the practice review.")
-        services.conflict_record_handling(
-            conflict=conflict, actor=manager,
-            handling="Declared at the start of the panel; took no part in the vote. Access to the case removed.")
+        _conflict(case, users["elft"], manager, "My team is providing ongoing therapeutic support to a sibling.",
+                  "I cannot review my own team's practice independently in the practice review.",
+                  "Declared at the start of the panel; took no part in the vote. Access to the case removed.")
         services.conflict_require_substitutes(case, actor=manager)
+
+
+def _conflict(case, member, manager, nature: str, implications: str, handling: str):
+    """A conflict the member declared themselves, with how the business unit handles it."""
+    conflict = services.conflict_declare(case=case, user=member, actor=member, nature=nature,
+                                         implications=implications)
+    return services.conflict_record_handling(conflict=conflict, actor=manager, handling=handling)
 
 
 def _register_substitutes(users) -> None:

@@ -90,7 +90,7 @@ class ScheduleForm(GovUKFormMixin, forms.Form):
 
     meeting_date = _date_field("Date of the meeting")
     start_time = forms.TimeField(label="Start time", help_text="24-hour clock, UK time. For example, 10:00",
-                                 widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+                                 widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
                                  error_messages={"required": "Enter the start time",
                                                  "invalid": "Enter the start time like 10:00"})
     duration_minutes = forms.TypedChoiceField(label="Length", coerce=int, initial=120,
@@ -99,21 +99,18 @@ class ScheduleForm(GovUKFormMixin, forms.Form):
     venue = forms.CharField(label="Venue", required=False, max_length=300,
                             help_text="Leave empty for an online-only meeting")
     online_link = forms.URLField(label="Online meeting link", required=False, max_length=500, assume_scheme="https",
+                                 widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "url"}),
                                  error_messages={"invalid": "Enter the link starting https://"})
     override_reason = forms.CharField(
         label="Reason for meeting after the working-day limit", required=False, widget=forms.Textarea(
             attrs={"rows": 3}),
         help_text="Only needed when the date is after the limit. It is recorded on the case.")
-    confirm_spacing = forms.BooleanField(
-        label="I have checked: hold this panel on the working day next to another case's panel", required=False)
 
-    def __init__(self, *args, deadline=None, show_confirm=False, **kwargs):
+    def __init__(self, *args, deadline=None, **kwargs):
         super().__init__(*args, **kwargs)
         if deadline:
             self.fields["meeting_date"].help_text = (f"On or before {deadline.day} {deadline:%B %Y} (the working-day "
                                                      "limit). For example, 27 3 2026")
-        if not show_confirm:
-            self.fields["confirm_spacing"].widget = forms.HiddenInput()
         self.helper.layout = Layout(*[
             Field(name, css_class="govuk-input--width-5") if name == "start_time" else Field(name)
             for name in self.fields])
@@ -154,9 +151,24 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, invitation=None, **kwargs):
         self.invitation = invitation
         super().__init__(*args, **kwargs)
+        name = invitation.user.full_name
+        field = self.fields["attendance"]
+        if getattr(invitation, "conflicted", False):
+            # A declared conflict: never present (the service refuses it too); the agreed substitute takes the seat.
+            field.choices = [(Attendance.APOLOGIES, Attendance.APOLOGIES.label),
+                             (Attendance.SUBSTITUTE, Attendance.SUBSTITUTE.label)]
+            field.error_messages["invalid_choice"] = (f"{name} has declared a conflict of interest, so cannot be "
+                                                      "marked present")
+        elif invitation.substitute_for_id:
+            field.choices = [(Attendance.PRESENT, Attendance.PRESENT.label),
+                             (Attendance.APOLOGIES, Attendance.APOLOGIES.label)]
+            field.error_messages["invalid_choice"] = f"Choose present or apologies for {name}"
+        self.agreed_substitute = getattr(invitation, "agreed_substitute", None)
 
     def clean(self):
         data = super().clean()
+        if data.get("attendance") == Attendance.SUBSTITUTE and self.agreed_substitute:
+            data["substitute_name"] = self.agreed_substitute
         if data.get("attendance") == Attendance.SUBSTITUTE and not data.get("substitute_name", "").strip():
             self.add_error("substitute_name", f"Name the substitute for {self.invitation.user.full_name}")
         return data

@@ -53,8 +53,6 @@ class Panel(TimeStampedModel):
     online_link = models.URLField(max_length=500, blank=True)
     deadline_override_reason = models.TextField(
         blank=True, help_text="Why the meeting is after the working-day limit, when it is.")
-    spacing_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                             blank=True, related_name="+")
     agenda = models.TextField(blank=True)
     agenda_version = models.PositiveIntegerField(default=0)
     agenda_sent_version = models.PositiveIntegerField(default=0)
@@ -113,6 +111,10 @@ class PanelInvitation(TimeStampedModel):
 
     ``sent_sequence`` is the calendar SEQUENCE last e-mailed to them (None before the first invitation), so a
     change is sent only to people holding an older version.
+
+    ``substitute_for`` is set on the seat of a substitute agreed for a member with a conflict of interest
+    (``conflict_agree_substitute``): the substitute sits in that member's seat for this case, with its voting status
+    and statutory partner, and the record reads "substitute for member".
     """
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="invitations")
@@ -126,6 +128,8 @@ class PanelInvitation(TimeStampedModel):
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True, default="")
     substitute_name = models.CharField(max_length=200, blank=True)
     sent_sequence = models.PositiveIntegerField(null=True, blank=True)
+    substitute_for = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", help_text="The conflicted member whose seat this is.")
     sent_details = models.JSONField(default=dict, blank=True,
                                     help_text="When, where and how long, as last sent: an update says what changed.")
     response = models.CharField("reply to the invitation", max_length=20, choices=InvitationResponse.choices,
@@ -145,6 +149,13 @@ class PanelInvitation(TimeStampedModel):
     @property
     def attended(self) -> bool:
         return self.attendance in (Attendance.PRESENT, Attendance.SUBSTITUTE)
+
+    @property
+    def name_in_record(self) -> str:
+        """"Sam Sub for Mo Member" on a substitute's seat, otherwise the person's name."""
+        if self.substitute_for_id:
+            return f"{self.user.full_name} for {self.substitute_for.full_name}"
+        return self.user.full_name
 
 
 class ConflictOfInterest(TimeStampedModel):

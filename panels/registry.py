@@ -38,6 +38,8 @@ def case_section(request, case) -> dict | None:
     if case.stage not in PANEL_STAGES:
         return None
     panel = selectors.panel_for_case(case)
+    if panel is None and case.stage != Stage.RAPID_REVIEW:
+        return None  # no panel was held and none can be set up any more: nothing to show
     user = request.user
     invited = panel is not None and panel.invitations.filter(user_id=user.pk).exists()
     if not (user.has_role(*SECTION_ROLES) or invited):
@@ -46,6 +48,7 @@ def case_section(request, case) -> dict | None:
     invitations = list(selectors.invitations_for(panel)) if panel else []
     return {
         "case": case, "panel": panel, "is_bu": is_bu, "invitations": invitations,
+        "today": timezone.localdate(),
         "quorum": selectors.quorum_status(panel) if any(i.attendance for i in invitations) else None,
         "deadline": selectors.meeting_deadline(case) if case.stage == Stage.RAPID_REVIEW else None,
         "cluster": selectors.cluster_for(case) if case.stage == Stage.RAPID_REVIEW and user.has_role(
@@ -87,4 +90,6 @@ def case_tasks(case) -> list[dict]:
                      "url": reverse("panels:conflict_substitute", args=[conflict.pk]),
                      "status": "done" if conflict.substitute_id else "todo",
                      "hint": "A practice review was commissioned and this member has a conflict of interest"})
+    if case.stage == Stage.CLOSED:
+        return [row for row in rows if row["status"] == "done"]  # a closed case shows what happened
     return rows

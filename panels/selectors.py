@@ -1,13 +1,14 @@
 """Reads about panels, and the access rules panels add to cases.
 
 Contracts other apps rely on (keep their signatures stable): ``panel_for_case``, ``invited_agencies``,
-``case_panel_members``, ``is_conflicted``, ``quorum_status``, ``voting_members_present``, ``can_vote``.
+``case_panel_members``, ``is_conflicted``, ``quorum_status``, ``voting_members_present``, ``can_vote``,
+``voting_seat``.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -84,24 +85,44 @@ def quorum_status(panel: Panel) -> QuorumStatus:
 
 
 def voting_members_present(panel: Panel) -> QuerySet[User]:
-    """Voting members who were present or represented by a substitute, excluding anyone conflicted."""
+    """The people whose seat has a vote: voting members present (a seated substitute among them) or represented by
+    a named substitute, excluding anyone conflicted. The business unit may record any of these votes."""
     return User.objects.filter(pk__in=_present_voting_invitations(panel).values("user_id"))
 
 
+def voting_seats(panel: Panel) -> dict:
+    """``voting_members_present`` as {user id: invitation}, for naming each vote "substitute for member"."""
+    return {inv.user_id: inv for inv in _present_voting_invitations(panel).select_related("user", "substitute_for")}
+
+
+def voting_seat(user, case) -> PanelInvitation | None:
+    """The invitation through which ``user``'s vote counts on ``case``, or None when they have no vote."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    return (_present_voting_invitations_for_case(case).filter(user_id=user.pk)
+            .select_related("user", "substitute_for").first())
+
+
 def can_vote(user, case) -> bool:
-    """Whether ``user`` may vote on ``case``: a voting invitee of its panel who attended and has no conflict."""
+    """Whether ``user`` may vote on ``case`` from their own login: a voting invitee of its panel (or the substitute
+    seated in one) who was present, with no conflict. A member represented by a substitute does not vote: the vote of
+    their seat is the substitute's."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    panel = panel_for_case(case)
-    if panel is None:
-        return False
-    return _present_voting_invitations(panel).filter(user_id=user.pk).exists()
+    seat = voting_seat(user, case)
+    return seat is not None and seat.attendance == Attendance.PRESENT
 
 
 def _present_voting_invitations(panel: Panel) -> QuerySet[PanelInvitation]:
-    return (PanelInvitation.objects.filter(panel=panel, voting=True,
+    return _present_voting_invitations_for_case(panel.case_id, panel_id=panel.pk)
+
+
+def _present_voting_invitations_for_case(case, panel_id=None) -> QuerySet[PanelInvitation]:
+    case_id = getattr(case, "pk", case)
+    scope = {"panel_id": panel_id} if panel_id else {"panel__case_id": case_id}
+    return (PanelInvitation.objects.filter(**scope, voting=True,
                                            attendance__in=[Attendance.PRESENT, Attendance.SUBSTITUTE])
-            .exclude(user_id__in=ConflictOfInterest.objects.filter(case_id=panel.case_id).values("user_id")))
+            .exclude(user_id__in=ConflictOfInterest.objects.filter(case_id=case_id).values("user_id")))
 
 
 # ---- access rules registered with referrals ---------------------------------------------------------------
@@ -125,9 +146,11 @@ def panel_with_invitations(case) -> Panel | None:
 
 
 def invitations_for(panel: Panel) -> QuerySet[PanelInvitation]:
-    conflicted = ConflictOfInterest.objects.filter(case_id=panel.case_id).values("user_id")
-    return (panel.invitations.select_related("user", "agency")
-            .annotate(conflicted=Exists(conflicted.filter(user_id=OuterRef("user_id")))))
+    """The panel's invitations, each with ``conflicted`` and ``agreed_substitute`` (the agreed substitute's name)."""
+    conflicts = ConflictOfInterest.objects.filter(case_id=panel.case_id, user_id=OuterRef("user_id"))
+    return (panel.invitations.select_related("user", "agency", "substitute_for")
+            .annotate(conflicted=Exists(conflicts),
+                      agreed_substitute=Subquery(conflicts.values("substitute__full_name")[:1])))
 
 
 def my_invitation(user, case) -> PanelInvitation | None:
@@ -164,10 +187,12 @@ def panel_actions(user, case, panel: Panel | None) -> PanelActions:
         return PanelActions(set_up=True)
     scheduled = panel.state == PanelState.SCHEDULED
     open_ = panel.state != PanelState.HELD
+    # Attendance and "held" are recorded from the meeting day, not before.
+    met = scheduled and panel.meeting_date is not None and panel.meeting_date <= timezone.localdate()
     return PanelActions(
         change_invitees=True, schedule=open_, write_agenda=open_, send_invitations=scheduled,
         send_agenda=scheduled and bool(panel.agenda) and panel.agenda_sent_version != panel.agenda_version,
-        record_attendance=scheduled, record_held=scheduled, cancel=scheduled,
+        record_attendance=met, record_held=met, cancel=scheduled,
     )
 
 
@@ -312,6 +337,22 @@ def conflicts_list() -> QuerySet[ConflictOfInterest]:
                                                      "substitute")
 
 
+def substitute_candidates(conflict: ConflictOfInterest) -> QuerySet[User]:
+    """Who may be agreed as ``conflict``'s substitute: current panel members who are not conflicted on the case and
+    do not already sit on its panel (the current substitute stays in the list)."""
+    sitting = PanelInvitation.objects.filter(panel__case_id=conflict.case_id).exclude(
+        user_id=conflict.substitute_id).values("user_id")
+    return (User.objects.filter(is_active=True, pk__in=current_assignments(Role.PANEL_MEMBER).values("user_id"))
+            .exclude(pk__in=conflicted_user_ids(conflict.case)).exclude(pk__in=sitting)
+            .select_related("agency").order_by("full_name"))
+
+
+def registered_substitute(member: User) -> User | None:
+    """The substitute the membership register names for ``member``, if any."""
+    assignment = current_assignments(Role.PANEL_MEMBER).filter(user=member, substitute__isnull=False).first()
+    return assignment.substitute if assignment else None
+
+
 def conflicts_for_case(case) -> QuerySet[ConflictOfInterest]:
     return conflicts_list().filter(case_id=case.pk)
 
@@ -320,4 +361,4 @@ def my_panels(user) -> QuerySet[PanelInvitation]:
     """Upcoming panels ``user`` is invited to, excluding cases they are conflicted on."""
     return (PanelInvitation.objects.filter(user_id=user.pk, panel__state=PanelState.SCHEDULED)
             .exclude(panel__case_id__in=ConflictOfInterest.objects.filter(user_id=user.pk).values("case_id"))
-            .select_related("panel", "panel__case").order_by("panel__meeting_at"))
+            .select_related("panel", "panel__case", "substitute_for").order_by("panel__meeting_at"))

@@ -81,6 +81,8 @@ PEOPLE = [
     ("elft", "Tom Nguyen", 5, "Named Safeguarding Professional", [
         DemoRole(P, "Named Safeguarding Professional, East London NHS Foundation Trust", HEALTH, True),
         DemoRole(Role.AGENCY_LEAD)]),
+    ("police.deputy", "Joy Adebayo", 2, "Detective Inspector, Public Protection Unit", [
+        DemoRole(P, "Public Protection Unit, Metropolitan Police (deputy)", POLICE, True, core=False)]),
     ("police.lead", "Aisha Begum", 2, "Detective Sergeant, Safeguarding Reviews", [DemoRole(Role.AGENCY_LEAD)]),
     ("csc.lead", "Chris Walker", 1, "Practice Improvement Lead", [DemoRole(Role.AGENCY_LEAD)]),
     ("adults", "Fatima Rahman", 8, "Safeguarding Adults Lead", [

@@ -8,6 +8,7 @@ from .outcome import (  # noqa: F401
     CsprUpdateForm,
     DateNotesForm,
     MilestoneForm,
+    NationalPanelCorrectForm,
     NationalPanelResponseForm,
     NationalPanelSendForm,
     NoCsprForm,

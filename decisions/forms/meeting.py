@@ -75,18 +75,30 @@ class ImmediateActionForm(GovUKFormMixin, forms.Form):
 
 
 class VoteForm(GovUKFormMixin, forms.Form):
+    """A vote: the person's own, or (with ``members``) one the business unit records for a seat.
+
+    ``labels`` names each member as the record will ("Sam Sub for Mo Member").
+    """
+
     submit_label = "Record vote"
     choice = forms.ChoiceField(label="Do you recommend a Child Safeguarding Practice Review?",
                                choices=VoteChoice.choices, widget=forms.RadioSelect,
                                error_messages={"required": "Choose yes, no or abstain"})
 
-    def __init__(self, *args, members=None, **kwargs):
+    def __init__(self, *args, members=None, labels=None, **kwargs):
         self.members = members
+        self.labels = labels or {}
         super().__init__(*args, **kwargs)
 
     def build_layout(self):
-        if self.members is not None:
-            self.fields["member"] = forms.ModelChoiceField(
-                queryset=self.members, label="Member", error_messages={"required": "Choose the member"})
-            self.fields["choice"].label = "Does the member recommend a Child Safeguarding Practice Review?"
-            self.order_fields(["member", "choice"])
+        if self.members is None:
+            self.helper.layout = Layout(Field.radios("choice"))
+            return
+        self.fields["member"] = forms.ModelChoiceField(
+            queryset=self.members, label="Member", empty_label="Choose the member",
+            error_messages={"required": "Choose the member", "invalid_choice": "Choose a member from the list"})
+        self.fields["member"].label_from_instance = lambda user: self.labels.get(user.pk, user.full_name)
+        self.fields["choice"].label = "Does the member recommend a Child Safeguarding Practice Review?"
+        self.order_fields(["member", "choice"])
+        # Laid out here, after the member field exists, so the page shows it.
+        self.helper.layout = Layout(Field("member"), Field.radios("choice"))

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from rapidreview.accounts.models import Agency
+from rapidreview.accounts.models import Agency, Role, User
+from rapidreview.accounts.selectors import users_with_role
 from rapidreview.forms import GovUKFormMixin
 
 from ..models import (
@@ -16,12 +17,33 @@ from ..models import (
 from .common import date_field
 
 
+def _executive_field():
+    field = forms.ModelChoiceField(
+        label="Sent for the Executive by", queryset=User.objects.none(),
+        help_text="The Executive sends the signed decision to the National Panel: choose the member it was sent for.",
+        error_messages={"required": "Choose the Executive member the decision was sent for"})
+    field.label_from_instance = lambda u: f"{u.full_name}{f', {u.job_title}' if u.job_title else ''}"
+    return field
+
+
 class NationalPanelSendForm(GovUKFormMixin, forms.Form):
     submit_label = "Record date sent"
     sent_on = date_field("Date sent to the National Panel")
+    sent_for = _executive_field()
     late_reason = forms.CharField(label="Reason for sending after the deadline", required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text="Only needed when the decision is sent after the deadline.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sent_for"].queryset = users_with_role(Role.EXECUTIVE).order_by("full_name")
+
+
+class NationalPanelCorrectForm(NationalPanelSendForm):
+    submit_label = "Save the correction"
+    reason = forms.CharField(label="Reason for the correction", widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Kept in the history of the case.",
+                             error_messages={"required": "Enter the reason for the correction"})
 
 
 class NationalPanelResponseForm(GovUKFormMixin, forms.Form):
@@ -133,7 +155,8 @@ class PublishForm(GovUKFormMixin, forms.Form):
     pseudonym = forms.CharField(label="Pseudonym used in the report", max_length=60,
                                 help_text='For example, "Child Q". Never the child\'s name.',
                                 error_messages={"required": "Enter the pseudonym"})
-    published_url = forms.URLField(label="Link to the published report", required=False, assume_scheme="https")
+    published_url = forms.URLField(label="Link to the published report", required=False, assume_scheme="https",
+                                   widget=forms.TextInput(attrs={"spellcheck": "false"}))
 
 
 class PublicationCorrectionForm(GovUKFormMixin, forms.Form):
@@ -142,7 +165,8 @@ class PublicationCorrectionForm(GovUKFormMixin, forms.Form):
                                 help_text='For example, "Child Q". Never a name, other name or date of birth of a '
                                           "child or household member.",
                                 error_messages={"required": "Enter the pseudonym"})
-    published_url = forms.URLField(label="Link to the published report", required=False, assume_scheme="https")
+    published_url = forms.URLField(label="Link to the published report", required=False, assume_scheme="https",
+                                   widget=forms.TextInput(attrs={"spellcheck": "false"}))
     reason = forms.CharField(label="Why are you correcting it?", widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="Kept in the case's history.",
                              error_messages={"required": "Say why the publication details are being corrected"})

@@ -90,10 +90,20 @@ class VoteChoice(models.TextChoices):
 
 
 class Vote(TimeStampedModel):
-    """One voting member's answer to "recommend a practice review?". It can change until the vote closes."""
+    """One voting seat's answer to "recommend a practice review?". It can change until the vote closes.
+
+    ``member`` is the person whose vote it is. An agreed substitute seated for a conflicted member votes as
+    themselves, with ``for_member`` naming the member whose seat it is; a seat represented at the meeting by a named
+    substitute without an account is voted by the business unit, with ``substitute_name`` kept. Either way the record
+    reads "substitute for member".
+    """
 
     meeting = models.ForeignKey(MeetingRecord, on_delete=models.CASCADE, related_name="votes")
     member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    for_member = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   help_text="The conflicted member in whose seat the substitute voted.")
+    substitute_name = models.CharField(max_length=200, blank=True,
+                                       help_text="The named substitute who represented the member at the meeting.")
     choice = models.CharField(max_length=10, choices=VoteChoice.choices)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -107,3 +117,12 @@ class Vote(TimeStampedModel):
     @property
     def on_behalf(self) -> bool:
         return self.recorded_by_id != self.member_id
+
+    @property
+    def voter(self) -> str:
+        """Who voted, as the record shows it: "Sam Sub for Mo Member" in a substitute's case."""
+        if self.for_member_id:
+            return f"{self.member.full_name} for {self.for_member.full_name}"
+        if self.substitute_name:
+            return f"{self.substitute_name} for {self.member.full_name}"
+        return self.member.full_name

@@ -20,7 +20,11 @@ class NationalPanelSubmission(TimeStampedModel):
     """The signed decision sent to the National Panel, and its response.
 
     States: sent (``sent_on`` set by ``national_panel_send``; the case moves to ``national_panel``) and
-    answered (``response_on`` set by ``national_panel_record_response``).
+    answered (``response_on`` set by ``national_panel_record_response``). ``sent_on`` can be corrected by the
+    business unit afterwards (``national_panel_correct_sent_on``), with the reason kept in the history.
+
+    "The THSCP Executive sends this to the National Panel": ``sent_for`` is the Executive member on whose behalf it
+    was sent; ``sent_by`` is who recorded it.
     """
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="national_panel_submission")
@@ -28,6 +32,9 @@ class NationalPanelSubmission(TimeStampedModel):
     working_day = models.SmallIntegerField(help_text="Working days after the notification.")
     late_reason = models.TextField(blank=True)
     sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    sent_for = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name="sent for the Executive by",
+                                 help_text="The Executive member on whose behalf the decision was sent.")
     response_on = models.DateField(null=True, blank=True, db_index=True)
     response = models.CharField(max_length=10, choices=NationalPanelResponse.choices, blank=True, db_index=True)
     response_text = models.TextField(blank=True)

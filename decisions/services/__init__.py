@@ -14,7 +14,12 @@ from .cspr import (  # noqa: F401
     participation_update,
 )
 from .meeting import immediate_action_add, meeting_save, vote_close, vote_record  # noqa: F401
-from .national_panel import national_panel_record_response, national_panel_send, no_cspr_record  # noqa: F401
+from .national_panel import (  # noqa: F401
+    national_panel_correct_sent,
+    national_panel_record_response,
+    national_panel_send,
+    no_cspr_record,
+)
 from .sheets import (  # noqa: F401
     dispute_escalate,
     dispute_record_meeting,

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplan.services import action_create
-from panels.selectors import can_vote, panel_for_case, quorum_status
+from panels.models import Attendance
+from panels.selectors import panel_for_case, quorum_status, voting_seat
 from rapidreview.accounts.models import Agency, Role
 from rapidreview.db import DomainError
 from referrals.models import Case, Stage
@@ -93,7 +94,12 @@ def _quorate_panel(case: Case):
 
 @transaction.atomic
 def vote_record(*, case: Case, member, choice: str, actor) -> Vote:
-    """Record ``member``'s vote on recommending a practice review; the member or the business unit records it."""
+    """Record the vote of ``member``'s seat on recommending a practice review.
+
+    The member records it themselves only if they were present; the business unit may record any seat's vote on the
+    member's behalf. A seat represented by a substitute is the substitute's vote: an agreed substitute seated for a
+    conflicted member votes from their own login, and the vote reads "substitute for member".
+    """
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.stage != Stage.RAPID_REVIEW:
         raise DomainError("Votes can only be recorded while the case is at rapid review.")
@@ -105,11 +111,19 @@ def vote_record(*, case: Case, member, choice: str, actor) -> Vote:
     if meeting.vote_closed:
         raise DomainError("The vote has closed.")
     _quorate_panel(case)
-    if not can_vote(member, case):
+    seat = voting_seat(member, case)
+    if seat is None:
         raise DomainError(f"{member.full_name} cannot vote on this case: only voting members present at the "
                           "meeting without a conflict of interest can vote.")
-    vote, _ = Vote.objects.update_or_create(meeting=meeting, member=member,
-                                            defaults={"choice": choice, "recorded_by": actor})
+    represented = seat.attendance == Attendance.SUBSTITUTE
+    if represented and actor.pk == member.pk:
+        raise DomainError(f"You were represented by a substitute ({seat.substitute_name}) at the meeting, so the vote "
+                          "of your seat is theirs. The business unit records it.")
+    vote, _ = Vote.objects.update_or_create(meeting=meeting, member=member, defaults={
+        "choice": choice, "recorded_by": actor, "for_member": seat.substitute_for,
+        "substitute_name": seat.substitute_name if represented else ""})
+    if vote.for_member_id or vote.substitute_name:
+        case_record_event(case=case, kind="vote", actor=actor, summary=f"Vote recorded: {vote.voter}")
     return vote
 
 

@@ -6,9 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplan.services import action_create
-from rapidreview.accounts.models import Agency, Partnership
+from panels.services.common import LONDON, long_date
+from rapidreview.accounts.models import Agency, Partnership, Role
 from rapidreview.clocks.models import ClockKind
-from rapidreview.clocks.services import clock_meet
+from rapidreview.clocks.services import clock_correct_met, clock_meet
 from rapidreview.db import DomainError
 from rapidreview.workdays import add_working_days, working_days_between
 from referrals.models import Case, Stage
@@ -36,35 +37,106 @@ def is_late(case: Case, sent_on: datetime.date) -> bool:
     return deadline is not None and sent_on > deadline
 
 
+def _sent_at(sent_on: datetime.date) -> datetime.datetime:
+    """The moment the clock reads as met for a decision sent on ``sent_on`` (midday, UK time)."""
+    return datetime.datetime.combine(sent_on, datetime.time(12), tzinfo=LONDON)
+
+
+def _check_sent_on(case: Case, sheet: DecisionSheet, sent_on: datetime.date) -> None:
+    """The date sent lies between the signing of the decision sheet and today."""
+    if sent_on > timezone.localdate():
+        raise DomainError("The date sent must be today or in the past.")
+    if case.sin_notified_on and sent_on < case.sin_notified_on:
+        raise DomainError("The date sent cannot be before the Serious Incident Notification.")
+    signed_on = timezone.localdate(sheet.signed_at) if sheet.signed_at else None
+    if signed_on and sent_on < signed_on:
+        raise DomainError(f"The date sent cannot be before the decision sheet was signed on {long_date(signed_on)}.")
+
+
+def _check_sent_for(sent_for) -> None:
+    if sent_for is None:
+        raise DomainError("Choose the Executive member on whose behalf the decision was sent.")
+    if not sent_for.is_active or not sent_for.has_role(Role.EXECUTIVE):
+        raise DomainError(f"{sent_for.full_name} is not a member of the Executive.")
+
+
 @transaction.atomic
-def national_panel_send(*, case: Case, actor, sent_on: datetime.date, late_reason: str = "") -> NationalPanelSubmission:
-    """Record the date the signed decision went to the National Panel; after the deadline a reason is needed."""
+def national_panel_send(*, case: Case, actor, sent_on: datetime.date, sent_for=None,
+                        late_reason: str = "") -> NationalPanelSubmission:
+    """Record the date the signed decision went to the National Panel and the Executive member it was sent for.
+
+    The date is between the signing of the sheet and today; after the deadline a reason is needed. The National
+    Panel clock is met on the date sent, not on the day this is recorded.
+    """
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.stage != Stage.DECISION:
         raise DomainError("The decision can only be sent to the National Panel from the decision stage.")
     sheet = DecisionSheet.objects.select_for_update().filter(case=case).first()
     if sheet is None or sheet.status != SheetStatus.SIGNED:
         raise DomainError("All three statutory partners must sign the decision sheet before it is sent.")
-    if sent_on > timezone.localdate():
-        raise DomainError("The date sent must be today or in the past.")
-    if case.sin_notified_on and sent_on < case.sin_notified_on:
-        raise DomainError("The date sent cannot be before the Serious Incident Notification.")
+    _check_sent_on(case, sheet, sent_on)
+    _check_sent_for(sent_for)
     late = is_late(case, sent_on)
     if late and not late_reason.strip():
         limit = Partnership.load().national_panel_working_days
         raise DomainError(f"The decision is being sent after working day {limit}. Give the reason for the delay.")
     working_day = working_days_between(case.sin_notified_on, sent_on) if case.sin_notified_on else 0
     submission = NationalPanelSubmission(case=case, sent_on=sent_on, working_day=working_day,
-                                         late_reason=late_reason if late else "", sent_by=actor)
+                                         late_reason=late_reason if late else "", sent_by=actor, sent_for=sent_for)
     submission._history_user = actor
     submission.save()
     sheet.status = SheetStatus.SENT
     sheet._history_user = actor
     sheet.save()
-    clock_meet(subject=case, kind=ClockKind.NATIONAL_PANEL)
+    clock_meet(subject=case, kind=ClockKind.NATIONAL_PANEL, met_at=_sent_at(sent_on))
     case_transition(case=case, to_stage=Stage.NATIONAL_PANEL, allowed_from=(Stage.DECISION,), actor=actor,
-                    summary=f"Decision sent to the National Panel on working day {working_day}",
+                    summary=f"Decision sent to the National Panel on working day {working_day} for the Executive "
+                            f"by {sent_for.full_name}",
                     note=late_reason if late else "")
+    return submission
+
+
+@transaction.atomic
+def national_panel_correct_sent(*, case: Case, actor, sent_on: datetime.date, sent_for, reason: str,
+                                late_reason: str = "") -> NationalPanelSubmission:
+    """Correct the recorded date sent (and who it was sent for) after the case has moved on.
+
+    The business unit corrects a mistake; the reason is kept in the submission's history and on the case timeline,
+    and the National Panel clock reads the corrected date.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    submission = NationalPanelSubmission.objects.select_for_update().filter(case=case).first()
+    if submission is None:
+        raise DomainError("The decision has not been sent to the National Panel, so there is nothing to correct.")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Give the reason for the correction.")
+    sheet = DecisionSheet.objects.filter(case=case).first()
+    _check_sent_on(case, sheet, sent_on)
+    _check_sent_for(sent_for)
+    if submission.response_on and sent_on > submission.response_on:
+        raise DomainError(f"The date sent cannot be after the National Panel's response of "
+                          f"{long_date(submission.response_on)}.")
+    if sent_on == submission.sent_on and sent_for.pk == submission.sent_for_id:
+        raise DomainError("Nothing has changed: enter the corrected date or Executive member.")
+    late = is_late(case, sent_on)
+    late_reason = late_reason.strip() or submission.late_reason
+    if late and not late_reason:
+        limit = Partnership.load().national_panel_working_days
+        raise DomainError(f"The corrected date is after working day {limit}. Give the reason for the delay.")
+    was = submission.sent_on
+    submission.sent_on = sent_on
+    submission.sent_for = sent_for
+    submission.working_day = working_days_between(case.sin_notified_on, sent_on) if case.sin_notified_on else 0
+    submission.late_reason = late_reason if late else ""
+    submission._history_user = actor
+    submission._change_reason = reason
+    submission.save()
+    clock_correct_met(subject=case, kind=ClockKind.NATIONAL_PANEL, met_at=_sent_at(sent_on))
+    summary = (f"Date sent to the National Panel corrected from {long_date(was)} to {long_date(sent_on)}"
+               if was != sent_on else "Executive member the decision was sent for corrected")
+    case_record_event(case=case, kind="national_panel", actor=actor, summary=summary,
+                      note=f"Sent for the Executive by {sent_for.full_name}. Reason: {reason}")
     return submission
 
 

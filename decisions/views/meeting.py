@@ -5,9 +5,17 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from panels.selectors import can_vote, invited_agencies, panel_for_case, quorum_status, voting_members_present
+from panels.models import Attendance
+from panels.selectors import (
+    can_vote,
+    invited_agencies,
+    panel_for_case,
+    quorum_status,
+    voting_members_present,
+    voting_seats,
+)
 from rapidreview.accounts.decorators import role_required
-from rapidreview.accounts.models import Role
+from rapidreview.accounts.models import Role, User
 from rapidreview.formviews import handle_action, handle_form
 
 from ..forms import ImmediateActionForm, MeetingRecordForm, VoteForm
@@ -49,6 +57,9 @@ def meeting_edit(request, case_id):
                                                     "national_issues", "national_issues_detail")}
         initial["themes"] = list(meeting.themes.all())
         initial.update({f"presentation_{p.agency_id}": p.notes for p in meeting.presentations.all()})
+    if not initial.get("meeting_date"):
+        panel = panel_for_case(case)
+        initial["meeting_date"] = panel.meeting_date if panel else None
     form = MeetingRecordForm(request.POST or None, initial=initial, agencies=agencies)
     meeting_url = reverse("decisions:meeting", args=[case.pk])
     if saved := handle_form(
@@ -87,7 +98,17 @@ def _vote_context(request, case):
     open_ = case.stage == "rapid_review" and not (meeting and meeting.vote_closed)
     own = can_vote(request.user, case) and open_ and quorum and quorum.met
     behalf = request.user.has_role(Role.BUSINESS_UNIT) and open_ and quorum and quorum.met and panel is not None
-    present = voting_members_present(panel).order_by("full_name") if panel else []
+    present = voting_members_present(panel).order_by("full_name") if panel else User.objects.none()
+    seats = voting_seats(panel) if panel else {}
+    labels = {uid: seat.name_in_record + (f" (represented by {seat.substitute_name})"
+                                          if seat.attendance == Attendance.SUBSTITUTE else "")
+              for uid, seat in seats.items()}
+    own_seat = seats.get(request.user.pk)
+    by_member = {v.member_id: v for v in votes}
+    # One row per voting seat present, voted or not, then any vote whose seat is no longer counted.
+    rows = [{"voter": labels[uid], "vote": by_member.get(uid)}
+            for uid in sorted(seats, key=lambda uid: labels[uid])]
+    rows += [{"voter": v.voter, "vote": v} for v in votes if v.member_id not in seats]
     may_close = request.user.has_role(*WRITERS) and open_
     cannot_close_because = _why_not_closable(panel, quorum, votes) if may_close else ""
     return {"case": case, "has_cspr": has_practice_review(case),
@@ -95,7 +116,9 @@ def _vote_context(request, case):
             "tally": tally(meeting), "present": present, "is_open": open_,
             "own_vote": next((v for v in votes if v.member_id == request.user.pk), None),
             "own_form": VoteForm(prefix="own") if own else None,
-            "behalf_form": VoteForm(prefix="behalf", members=present) if behalf else None,
+            "behalf_form": VoteForm(prefix="behalf", members=present, labels=labels) if behalf else None,
+            "labels": labels, "own_seat": own_seat, "rows": rows,
+            "represented": own_seat is not None and own_seat.attendance == Attendance.SUBSTITUTE,
             "can_close": may_close and not cannot_close_because, "cannot_close_because": cannot_close_because}
 
 
@@ -118,7 +141,7 @@ def vote(request, case_id):
     if request.method == "POST":
         behalf = "behalf-choice" in request.POST or "behalf-member" in request.POST
         if behalf and context["behalf_form"] is not None:
-            form = VoteForm(request.POST, prefix="behalf", members=context["present"])
+            form = VoteForm(request.POST, prefix="behalf", members=context["present"], labels=context["labels"])
             key = "behalf_form"
         elif not behalf and context["own_form"] is not None:
             form = VoteForm(request.POST, prefix="own")
@@ -131,7 +154,7 @@ def vote(request, case_id):
                 request, form,
                 save=lambda data: vote_record(case=case, member=data.get("member") or request.user,
                                               choice=data["choice"], actor=request.user),
-                success=lambda vote: f"Vote recorded for {vote.member.full_name}.",
+                success=lambda vote: f"Vote recorded for {vote.voter}.",
                 next_url=reverse("decisions:vote", args=[case.pk])):
             return saved
         context[key] = form

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
+from rapidreview.accounts.selectors import executive_chair
 from rapidreview.clocks.models import Clock
 from rapidreview.formviews import handle_form
 
@@ -18,6 +19,7 @@ from ..forms import (
     CsprUpdateForm,
     DateNotesForm,
     MilestoneForm,
+    NationalPanelCorrectForm,
     NationalPanelResponseForm,
     NationalPanelSendForm,
     NoCsprForm,
@@ -27,7 +29,7 @@ from ..forms import (
     PublishForm,
     ReportSentForm,
 )
-from ..models import Cspr, CsprMilestone, CsprParticipation, ParallelProcess
+from ..models import Cspr, CsprMilestone, CsprParticipation, NationalPanelSubmission, ParallelProcess
 from ..selectors import SHEET_READERS, cspr_actions, sheet_for
 from ..services import (
     cspr_commission,
@@ -39,6 +41,7 @@ from ..services import (
     cspr_update,
     milestone_add,
     milestone_complete,
+    national_panel_correct_sent,
     national_panel_record_response,
     national_panel_send,
     no_cspr_record,
@@ -59,13 +62,32 @@ def _sheet_url(case):
 @require_http_methods(["GET", "POST"])
 def national_panel_send_view(request, case_id):
     case = visible_case(request, case_id)
-    form = NationalPanelSendForm(request.POST or None)
+    form = NationalPanelSendForm(request.POST or None, initial={"sent_for": executive_chair()})
     if saved := handle_form(request, form, save=lambda data: national_panel_send(case=case, actor=request.user, **data),
                             success="Date sent to the National Panel recorded.", next_url=_sheet_url(case)):
         return saved
     deadline = national_panel_deadline(case)
     intro = (f"The deadline is {deadline:%-d %B %Y}. After it, give the reason for the delay." if deadline else "")
     return form_page(request, form=form, case=case, title="Send the decision to the National Panel", intro=intro,
+                     back_url=_sheet_url(case))
+
+
+@role_required(BU)
+@require_http_methods(["GET", "POST"])
+def national_panel_correct_view(request, case_id):
+    case = visible_case(request, case_id)
+    submission = NationalPanelSubmission.objects.filter(case=case).first()
+    if submission is None:
+        raise Http404("Not sent to the National Panel")
+    form = NationalPanelCorrectForm(request.POST or None, initial={
+        "sent_on": submission.sent_on, "sent_for": submission.sent_for_id, "late_reason": submission.late_reason})
+    if saved := handle_form(request, form,
+                            save=lambda data: national_panel_correct_sent(case=case, actor=request.user, **data),
+                            success="The correction is recorded.", next_url=_sheet_url(case)):
+        return saved
+    return form_page(request, form=form, case=case, title="Correct the date sent to the National Panel",
+                     intro=f"Recorded as sent on {submission.sent_on.day} {submission.sent_on:%B %Y}. The date must "
+                           "be on or after the day the decision sheet was signed, and not in the future.",
                      back_url=_sheet_url(case))
 
 

@@ -19,4 +19,4 @@ from .invitations import (  # noqa: F401
 )
 from .liaison import liaison_record  # noqa: F401
 from .membership import MEMBERSHIP_FIELDS, membership_add, membership_end, membership_update  # noqa: F401
-from .scheduling import SpacingWarning, panel_cancel, panel_schedule  # noqa: F401
+from .scheduling import panel_cancel, panel_schedule  # noqa: F401

@@ -10,13 +10,17 @@ from rapidreview.db import DomainError
 from referrals.services import case_record_event
 
 from .. import selectors
-from ..models import Attendance, Panel, PanelState
+from ..models import Attendance, ConflictOfInterest, Panel, PanelState
 from .common import lock, long_date, require_stage
 
 
 @transaction.atomic
 def panel_record_attendance(*, panel: Panel, rows: dict, actor: User) -> Panel:
-    """``rows`` maps invitation id to (attendance, substitute name). A substitute must be named."""
+    """``rows`` maps invitation id to (attendance, substitute name). A substitute must be named.
+
+    A member with a declared conflict cannot be present: they sent apologies, or were represented by their agreed
+    substitute (whose name is then taken from the conflict). An agreed substitute is present or sends apologies.
+    """
     panel = lock(panel)
     require_stage(panel.case)
     if panel.state != PanelState.SCHEDULED:
@@ -24,7 +28,9 @@ def panel_record_attendance(*, panel: Panel, rows: dict, actor: User) -> Panel:
     if panel.meeting_date and panel.meeting_date > timezone.localdate():
         raise DomainError(f"The meeting is on {long_date(panel.meeting_date)}; record attendance on or after that "
                           "day.")
-    invitations = {str(inv.pk): inv for inv in panel.invitations.select_for_update()}
+    invitations = {str(inv.pk): inv for inv in panel.invitations.select_for_update().select_related("user")}
+    conflicts = {c.user_id: c for c in ConflictOfInterest.objects.filter(case_id=panel.case_id)
+                 .select_related("substitute")}
     for inv_id, (attendance, substitute_name) in rows.items():
         inv = invitations.get(str(inv_id))
         if inv is None:
@@ -32,6 +38,16 @@ def panel_record_attendance(*, panel: Panel, rows: dict, actor: User) -> Panel:
         if attendance not in Attendance.values:
             raise DomainError("Choose present, apologies or represented by a substitute.")
         substitute_name = (substitute_name or "").strip()
+        conflict = conflicts.get(inv.user_id)
+        if conflict is not None and attendance == Attendance.PRESENT:
+            raise DomainError(f"{inv.user.full_name} has declared a conflict of interest on this case, so cannot "
+                              "be marked present. Record apologies, or that their agreed substitute represented "
+                              "them.")
+        if conflict is not None and attendance == Attendance.SUBSTITUTE and conflict.substitute_id:
+            substitute_name = conflict.substitute.full_name
+        if inv.substitute_for_id and attendance == Attendance.SUBSTITUTE:
+            raise DomainError(f"{inv.user.full_name} is the substitute in this seat: record them as present or "
+                              "sending apologies.")
         if attendance == Attendance.SUBSTITUTE and not substitute_name:
             raise DomainError(f"Name the substitute who represented {inv.user.full_name}.")
         inv.attendance = attendance

@@ -12,7 +12,8 @@ from rapidreview.notifications.services import notify
 from referrals.models import Case, Stage
 from referrals.services import case_record_event
 
-from ..models import ConflictOfInterest, PanelInvitation
+from ..models import ConflictOfInterest, Panel, PanelInvitation, PanelState
+from .invitations import substitute_seat, substitute_unseat
 
 
 @transaction.atomic
@@ -86,15 +87,34 @@ def conflict_require_substitutes(case: Case, *, actor: User | None = None) -> li
 
 @transaction.atomic
 def conflict_agree_substitute(*, conflict: ConflictOfInterest, substitute: User, actor: User) -> ConflictOfInterest:
-    conflict = ConflictOfInterest.objects.select_for_update(of=("self",)).select_related("case").get(pk=conflict.pk)
+    """Record the substitute agreed for a conflicted member and seat them on the case's panel in the member's place.
+
+    "A substitute member for the group must always be agreed": the substitute takes the member's seat, access and
+    vote for this case. They must be on the panel membership register (so they hold the panel member role) and not
+    already sit on this panel. Changing the substitute is possible until their attendance is recorded.
+    """
+    conflict = (ConflictOfInterest.objects.select_for_update(of=("self",)).select_related("case", "user", "substitute")
+                .get(pk=conflict.pk))
     if substitute.pk == conflict.user_id:
         raise DomainError("The substitute must be someone other than the conflicted member.")
     if ConflictOfInterest.objects.filter(case_id=conflict.case_id, user=substitute).exists():
         raise DomainError(f"{substitute.full_name} also has a conflict of interest on this case.")
+    if not substitute.is_active or not substitute.has_role(Role.PANEL_MEMBER):
+        raise DomainError(f"{substitute.full_name} is not on the panel membership register. Add them as a "
+                          "case-by-case member first, so they can open the case and its papers.")
+    if conflict.substitute_id == substitute.pk:
+        return conflict
+    # After the panel has met the substitute serves the practice review group; the meeting record stays as it was.
+    panel = (Panel.objects.select_for_update(of=("self",)).filter(case_id=conflict.case_id)
+             .exclude(state=PanelState.HELD).first())
+    if panel is not None and conflict.substitute_id:
+        substitute_unseat(panel=panel, conflict=conflict, actor=actor)
     conflict.substitute = substitute
     conflict.substitute_agreed_at = timezone.now()
     conflict._history_user = actor
     conflict.save()
     case_record_event(case=conflict.case, kind="conflict", actor=actor,
                       summary=f"{substitute.full_name} agreed as substitute for {conflict.user.full_name}")
+    if panel is not None:
+        substitute_seat(panel=panel, conflict=conflict, actor=actor)
     return conflict

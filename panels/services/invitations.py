@@ -19,7 +19,8 @@ from referrals.services import case_record_event
 
 from .. import selectors
 from ..ics import panel_ics
-from ..models import InvitationResponse, Panel, PanelInvitation, PanelState
+from ..models import ConflictOfInterest, InvitationResponse, Panel, PanelInvitation, PanelState
+from ..signals import substitute_seated
 from .common import LONDON, lock, long_date, require_stage
 
 
@@ -108,7 +109,10 @@ def invitations_sync(*, panel: Panel, invitee_ids: Iterable) -> None:
         wanted[uid] = {"user": row["user"], "agency": row["agency"], "seat": row["seat"], "voting": row["voting"],
                        "statutory_partner": partner, "core": False, "is_chair": False}
 
-    removed = [inv for uid, inv in existing.items() if uid not in wanted and not inv.core]
+    seated = {str(uid) for uid in ConflictOfInterest.objects.filter(case_id=case.pk, substitute__isnull=False)
+              .values_list("substitute_id", flat=True)}
+    removed = [inv for uid, inv in existing.items()
+               if uid not in wanted and not inv.core and not (inv.substitute_for_id and uid in seated)]
     for inv in removed:
         # Each person's calendar file names only them, so taking one person off changes nobody else's meeting:
         # they alone get a CANCEL that removes them, and the meeting stands for everyone else.
@@ -117,8 +121,73 @@ def invitations_sync(*, panel: Panel, invitee_ids: Iterable) -> None:
                               reason="You are no longer invited to this panel. The meeting itself goes ahead.")
         inv.delete()
     for uid, data in wanted.items():
-        if uid not in existing:
+        if uid not in existing and uid not in seated:
             PanelInvitation.objects.create(panel=panel, **data)
+    for conflict in ConflictOfInterest.objects.filter(case_id=case.pk, substitute__isnull=False):
+        substitute_seat(panel=panel, conflict=conflict)
+
+
+# ---- substitutes ---------------------------------------------------------------------------------------------------
+
+def substitute_seat(*, panel: Panel, conflict: ConflictOfInterest, actor: User | None = None) -> PanelInvitation:
+    """Seat ``conflict``'s agreed substitute in the conflicted member's place on ``panel`` (idempotent).
+
+    The seat copies the member's invitation (or, if they were not invited, their current panel membership): seat,
+    agency, statutory partner, voting. The substitute is then invited like anyone else: the calendar invitation when
+    invitations have gone out, and the agency check pack when it has been distributed (``substitute_seated``).
+    The caller has locked the panel or the conflict.
+    """
+    substitute, member = conflict.substitute, conflict.user
+    existing = PanelInvitation.objects.filter(panel=panel, user=substitute).first()
+    if existing is not None:
+        if existing.substitute_for_id != member.pk:
+            raise DomainError(f"{substitute.full_name} already sits on this panel, so cannot also take "
+                              f"{member.full_name}'s seat. Agree someone else.")
+        return existing
+    seat = _seat_of(panel, member)
+    invitation = PanelInvitation(panel=panel, user=substitute, substitute_for=member, core=seat["core"],
+                                 agency=seat["agency"], seat=seat["seat"], voting=seat["voting"],
+                                 statutory_partner=seat["statutory_partner"])
+    invitation._history_user = actor
+    invitation.save()
+    case_record_event(case=panel.case, kind="panel", actor=actor,
+                      summary=f"{substitute.full_name} seated on the panel for {member.full_name}")
+    if panel.invitations_sent_at and panel.state == PanelState.SCHEDULED:
+        send_invitations(panel)
+    substitute_seated.send(sender=PanelInvitation, invitation=invitation)
+    return invitation
+
+
+def substitute_unseat(*, panel: Panel, conflict: ConflictOfInterest, actor: User | None = None) -> None:
+    """Take the previously agreed substitute off ``conflict``'s seat (before the meeting is recorded)."""
+    seat = PanelInvitation.objects.filter(panel=panel, user_id=conflict.substitute_id,
+                                          substitute_for_id=conflict.user_id).select_related("user").first()
+    if seat is None:
+        return
+    if seat.attendance:
+        raise DomainError(f"{seat.user.full_name}'s attendance is already recorded in {conflict.user.full_name}'s "
+                          "seat, so the substitute can no longer change.")
+    if seat.sent_sequence is not None and panel.state == PanelState.SCHEDULED:
+        send_cancellation(panel, seat.user, panel.sequence,
+                          reason=f"Another substitute has been agreed for {conflict.user.full_name}.")
+    seat._history_user = actor
+    seat.delete()
+    case_record_event(case=panel.case, kind="panel", actor=actor,
+                      summary=f"{seat.user.full_name} no longer sits on the panel for {conflict.user.full_name}")
+
+
+def _seat_of(panel: Panel, member: User) -> dict:
+    invitation = PanelInvitation.objects.filter(panel=panel, user=member).select_related("agency").first()
+    if invitation is not None:
+        return {"core": invitation.core, "agency": invitation.agency, "seat": invitation.seat,
+                "voting": invitation.voting, "statutory_partner": invitation.statutory_partner}
+    membership = selectors.panel_members_register().filter(user=member).first()
+    agency = member.agency
+    return {"core": membership.core if membership else False, "agency": agency,
+            "seat": (membership.title if membership else "") or member.job_title,
+            "voting": membership.voting if membership else False,
+            "statutory_partner": ((membership.statutory_partner if membership else "")
+                                  or (agency.statutory_partner if agency else ""))}
 
 
 # ---- what they are sent --------------------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ Scheduling rules (process rules 8, 22 and 23):
 - the meeting is on or before working day N after the notification (N is a partnership setting); later needs an
   override with a recorded reason;
 - never two panels for different cases on the same day (also a unique constraint on ``Panel.meeting_date``);
-- panels on consecutive working days need a confirmation (``SpacingWarning`` until ``confirm_spacing=True``).
+- never two panels for different cases on consecutive working days ("back-to-back"): refused like the same day.
+  Scheduling locks the partnership's settings row first, so two people scheduling at once are served one after the
+  other and cannot both take neighbouring days (ADR 0011).
 """
 
 import datetime
@@ -25,19 +27,12 @@ from .common import LONDON, lock, long_date, require_stage
 from .invitations import send_cancellation, send_invitations
 
 
-class SpacingWarning(DomainError):
-    """The date is allowed but next to another case's panel: the user must confirm."""
-
-    def __init__(self, message: str, panels: list[Panel]):
-        super().__init__(message)
-        self.panels = panels
-
-
 @transaction.atomic
 def panel_schedule(*, panel: Panel, meeting_at: datetime.datetime, actor: User, duration_minutes: int = 120,
-                   venue: str = "", online_link: str = "", override_reason: str = "",
-                   confirm_spacing: bool = False) -> Panel:
+                   venue: str = "", online_link: str = "", override_reason: str = "") -> Panel:
     """Give the panel its date, time and place, or move it. Applies the partnership's scheduling rules."""
+    # One scheduler at a time: the day checks below read other panels, which a row lock on this one cannot guard.
+    Partnership.objects.select_for_update().filter(pk=Partnership.load().pk).first()
     panel = lock(panel)
     case = panel.case
     require_stage(case)
@@ -63,10 +58,11 @@ def panel_schedule(*, panel: Panel, meeting_at: datetime.datetime, actor: User, 
         raise DomainError(f"The panel for case {same_day[0].case.reference} is already on {long_date(day)}. Rapid "
                           "reviews for different cases are never held on the same day.")
     neighbours = list(selectors.panels_next_to(day, exclude_case=case))
-    if neighbours and not confirm_spacing:
+    if neighbours:
         listed = "; ".join(f"case {p.case.reference} on {long_date(p.meeting_date)}" for p in neighbours)
-        raise SpacingWarning(f"Another panel is on the working day next to {long_date(day)} ({listed}). The "
-                             "partnership avoids holding rapid reviews back to back.", neighbours)
+        raise DomainError(f"Another case's panel is on the working day next to {long_date(day)} ({listed}). Rapid "
+                          "reviews for different cases are never held back-to-back: choose a date with at least one "
+                          "working day between them.")
 
     changed = panel.state == PanelState.SCHEDULED and (
         panel.meeting_at != meeting_at or panel.venue != venue or panel.online_link != online_link
@@ -78,7 +74,6 @@ def panel_schedule(*, panel: Panel, meeting_at: datetime.datetime, actor: User, 
     panel.venue = venue
     panel.online_link = online_link
     panel.deadline_override_reason = override_reason if deadline and day > deadline else ""
-    panel.spacing_confirmed_by = actor if neighbours else None
     resend = panel.invitations_sent_at is not None and (changed or panel.state == PanelState.CANCELLED)
     if resend:
         panel.sequence += 1

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from rapidreview.accounts.decorators import role_required
@@ -35,7 +36,8 @@ def panel_attendance(request, case_id):
     errors = [(f, name, msg) for f in forms for name, msgs in f.errors.items() for msg in msgs]
     return render(request, "panels/attendance.html", {
         "case": case, "panel": panel, "rows": list(zip(invitations, forms, strict=True)), "errors": errors,
-        "error": error, "title": "Record attendance", "back_url": reverse("panels:panel", args=[case.pk])})
+        "error": error, "title": "Record attendance", "back_url": reverse("panels:panel", args=[case.pk]),
+        "too_early": bool(panel.meeting_date and panel.meeting_date > timezone.localdate())})
 
 
 @role_required(BU)

@@ -92,17 +92,23 @@ def conflict_handle(request, conflict_id):
 @require_http_methods(["GET", "POST"])
 def conflict_substitute(request, conflict_id):
     conflict = _get_conflict(request, conflict_id)
-    people = (User.objects.filter(is_active=True).exclude(pk__in=selectors.conflicted_user_ids(conflict.case))
-              .select_related("agency"))
-    form = SubstituteForm(request.POST or None, people=people,
-                          initial={"substitute": conflict.substitute_id})
+    people = selectors.substitute_candidates(conflict)
+    registered = selectors.registered_substitute(conflict.user)
+    chosen = conflict.substitute_id or (registered.pk if registered and people.filter(pk=registered.pk).exists()
+                                        else None)
+    form = SubstituteForm(request.POST or None, people=people, initial={"substitute": chosen})
     if saved := handle_form(request, form,
                             save=lambda data: services.conflict_agree_substitute(
                                 conflict=conflict, substitute=data["substitute"], actor=request.user),
-                            success="Substitute recorded.", next_url="panels:conflicts"):
+                            success=lambda c: f"{c.substitute.full_name} is agreed as substitute for "
+                                              f"{c.user.full_name}" + (
+                                ", seated on the panel in their place." if selectors.panel_for_case(c.case) else "."),
+                            next_url=reverse("panels:panel", args=[conflict.case_id])):
         return saved
     return render(request, "form_page.html", {
         "form": form, "title": f"Substitute for {conflict.user.full_name}",
-        "caption": f"Case {conflict.case.reference}", "back_url": reverse("panels:conflicts"),
-        "intro": "A practice review needs a substitute agreed for each member with a conflict of interest.",
-        "submit_label": "Record the substitute"})
+        "caption": f"Case {conflict.case.reference}", "back_url": reverse("panels:panel", args=[conflict.case_id]),
+        "intro": "The substitute takes the member's seat for this case: they are invited to the panel, sent the "
+                 "agency check pack, can open the case and vote in the member's place. Only people on the panel "
+                 "membership register who do not already sit on this panel can be chosen.",
+        "submit_label": "Agree the substitute"})

@@ -1,8 +1,7 @@
 """A case's panel before it meets: its page, who is invited, the date and place, the invitations and the agenda."""
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,7 +10,6 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
-from rapidreview.db import DomainError
 from rapidreview.formviews import handle_action, handle_form
 from referrals.models import Stage
 from referrals.selectors import get_visible_case
@@ -86,31 +84,22 @@ def panel_schedule(request, case_id):
         initial = {"meeting_date": local.date(), "start_time": local.strftime("%H:%M"),
                    "duration_minutes": panel.duration_minutes, "venue": panel.venue,
                    "online_link": panel.online_link, "override_reason": panel.deadline_override_reason}
-    show_confirm = request.method == "POST" and request.POST.get("confirm_spacing_shown") == "1"
-    form = ScheduleForm(request.POST or None, initial=initial, deadline=deadline, show_confirm=show_confirm)
-    warning = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.panel_schedule(panel=panel, meeting_at=form.meeting_at(), actor=request.user,
-                                    duration_minutes=data["duration_minutes"], venue=data["venue"],
-                                    online_link=data["online_link"], override_reason=data["override_reason"],
-                                    confirm_spacing=data.get("confirm_spacing", False))
-        except services.SpacingWarning as exc:
-            warning = str(exc)
-            form = ScheduleForm(request.POST, initial=initial, deadline=deadline, show_confirm=True)
-            form.is_valid()
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Meeting date saved." + (
-                " Updated invitations were sent to everyone invited." if panel.invitations_sent_at else ""))
-            return redirect("panels:panel", case_id=case.pk)
+    form = ScheduleForm(request.POST or None, initial=initial, deadline=deadline)
+    if saved := handle_form(
+            request, form,
+            save=lambda data: services.panel_schedule(
+                panel=panel, meeting_at=form.meeting_at(), actor=request.user,
+                duration_minutes=data["duration_minutes"], venue=data["venue"], online_link=data["online_link"],
+                override_reason=data["override_reason"]),
+            success="Meeting date saved." + (
+                " Updated invitations were sent to everyone invited." if panel.invitations_sent_at else ""),
+            next_url=_panel_url(case)):
+        return saved
     return render(request, "panels/schedule.html", {
-        "form": form, "case": case, "panel": panel, "deadline": deadline, "warning": warning,
+        "form": form, "case": case, "panel": panel, "deadline": deadline,
         "title": "Reschedule the meeting" if panel.meeting_at else "Schedule the meeting",
         "caption": f"Case {case.reference}", "submit_label": "Save date and time",
-        "back_url": _panel_url(case), "confirm_shown": bool(warning) or show_confirm})
+        "back_url": _panel_url(case)})
 
 
 @role_required(BU)

@@ -131,6 +131,16 @@ def clock_meet(*, subject, kind: str | None = None, met_at: datetime.datetime | 
 
 
 @transaction.atomic
+def clock_correct_met(*, subject, kind: str, met_at: datetime.datetime) -> int:
+    """A recorded event's date was corrected: met clocks of ``subject`` read the corrected date from now on."""
+    clocks = list(Clock.objects.select_for_update().filter(**_subject_filter(subject, kind), state=ClockState.MET))
+    for clock in clocks:
+        clock.met_at = met_at
+        clock.save(update_fields=["met_at", "updated_at"])
+    return len(clocks)
+
+
+@transaction.atomic
 def clock_cancel(*, subject, kind: str | None = None) -> int:
     """The clock no longer applies (for example the case closed): stop it and cancel its pending reminders."""
     return _stop(subject, kind, ClockState.CANCELLED)

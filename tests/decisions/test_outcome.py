@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from actionplan.models import Action
 from decisions import services
 from decisions.models import CsprParticipation
+from rapidreview.accounts.selectors import executive_chair
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.clocks.services import clock_start
 from rapidreview.db import DomainError
@@ -26,7 +27,8 @@ def np_clock(signed):
 
 
 def send(sheet, bu, sent_on=datetime.date(2026, 3, 10), reason=""):
-    return services.national_panel_send(case=sheet.case, actor=bu, sent_on=sent_on, late_reason=reason)
+    return services.national_panel_send(case=sheet.case, actor=bu, sent_on=sent_on, late_reason=reason,
+                                        sent_for=executive_chair())
 
 
 def test_sending_by_day_15_meets_the_clock_and_moves_the_case(signed, bu, np_clock):
@@ -62,7 +64,8 @@ def test_the_send_page_asks_the_business_unit_for_a_reason_after_the_deadline(cl
     client.force_login(bu)
     late = DAY_16
     response = client.post(f"/decisions/case/{signed.case_id}/national-panel/send/",
-                           {"sent_on_0": late.day, "sent_on_1": late.month, "sent_on_2": late.year})
+                           {"sent_on_0": late.day, "sent_on_1": late.month, "sent_on_2": late.year,
+                            "sent_for": executive_chair().pk})
     assert response.status_code == 200 and "Give the reason" in response.content.decode()
 
 

@@ -8,6 +8,7 @@ from django.core import mail
 
 from panels import selectors, services
 from panels.models import Attendance, ConflictOfInterest, PanelState
+from rapidreview.accounts.models import StatutoryPartner
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.db import DomainError
 from rapidreview.notifications.models import Notification
@@ -16,6 +17,7 @@ from referrals.selectors import visible_cases
 from tests.factories import make_user
 
 from .conftest import LONDON
+from .factories import make_member
 
 MEETING_DAY = datetime.datetime(2026, 3, 12, 13, 0, tzinfo=LONDON)
 P, A, S = Attendance.PRESENT, Attendance.APOLOGIES, Attendance.SUBSTITUTE
@@ -190,7 +192,8 @@ def test_a_commissioned_review_asks_for_a_substitute_for_each_conflicted_member(
     rows = case_tasks(scheduled.case)
     assert rows == [{"label": "Agree a substitute for Harriet Health",
                      "url": f"/panels/conflicts/{conflict.pk}/substitute/", "status": "todo", "hint": rows[0]["hint"]}]
-    services.conflict_agree_substitute(conflict=conflict, substitute=members["nonvoting"], actor=bu)
+    deputy = make_member(partner=StatutoryPartner.HEALTH, core=False, title="Deputy nurse", full_name="Dee Deputy")
+    services.conflict_agree_substitute(conflict=conflict, substitute=deputy, actor=bu)
     assert case_tasks(scheduled.case)[0]["status"] == "done"
     assert services.conflict_require_substitutes(scheduled.case) == []
 

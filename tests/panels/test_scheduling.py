@@ -1,4 +1,4 @@
-"""The scheduling rules: working-day limit with override, never the same day, a warning for consecutive days."""
+"""The scheduling rules: working-day limit with override, never the same day, never on consecutive working days."""
 
 import datetime
 
@@ -94,8 +94,7 @@ def test_two_panels_for_different_cases_on_the_same_day_are_refused(panel, bu, t
     services.panel_schedule(panel=panel, meeting_at=at(D(2026, 3, 12), 10), actor=bu, venue="Town Hall")
     other = _panel_for(CaseFactory(sin_notified_on=D(2026, 3, 2)), bu)
     with pytest.raises(DomainError, match=f"{panel.case.reference} is already on 12 March 2026"):
-        services.panel_schedule(panel=other, meeting_at=at(D(2026, 3, 12), 15), actor=bu, venue="Room 2",
-                                confirm_spacing=True)
+        services.panel_schedule(panel=other, meeting_at=at(D(2026, 3, 12), 15), actor=bu, venue="Room 2")
 
 
 def test_a_cancelled_panel_frees_its_day(panel, bu):
@@ -123,26 +122,32 @@ def test_moving_a_panel_within_its_own_day_is_allowed(panel, bu):
     assert panel.meeting_at.astimezone(LONDON).hour == 14
 
 
-def test_a_panel_on_the_next_working_day_to_another_needs_confirmation(panel, bu):
+@pytest.mark.parametrize("other_day", [D(2026, 3, 11), D(2026, 3, 13)])
+def test_a_panel_on_the_working_day_before_or_after_another_is_refused(panel, bu, other_day):
     services.panel_schedule(panel=panel, meeting_at=at(D(2026, 3, 12)), actor=bu, venue="Town Hall")
     other = _panel_for(CaseFactory(sin_notified_on=D(2026, 3, 2)), bu)
-    with pytest.raises(services.SpacingWarning, match="back to back") as caught:
-        services.panel_schedule(panel=other, meeting_at=at(D(2026, 3, 13)), actor=bu, venue="Town Hall")
-    assert caught.value.panels[0].pk == panel.pk
+    with pytest.raises(DomainError, match="never held back-to-back"):
+        services.panel_schedule(panel=other, meeting_at=at(other_day), actor=bu, venue="Town Hall")
     other.refresh_from_db()
     assert other.state == PanelState.SETTING_UP
-    services.panel_schedule(panel=other, meeting_at=at(D(2026, 3, 13)), actor=bu, venue="Town Hall",
-                            confirm_spacing=True)
-    other.refresh_from_db()
-    assert other.state == PanelState.SCHEDULED
-    assert other.spacing_confirmed_by == bu
+    assert other.meeting_date is None
 
 
 def test_friday_and_the_following_monday_count_as_consecutive_working_days(panel, bu):
     services.panel_schedule(panel=panel, meeting_at=at(D(2026, 3, 13)), actor=bu, venue="Town Hall")
     other = _panel_for(CaseFactory(sin_notified_on=D(2026, 3, 2)), bu)
-    with pytest.raises(services.SpacingWarning):
+    with pytest.raises(DomainError, match="back-to-back"):
         services.panel_schedule(panel=other, meeting_at=at(D(2026, 3, 16)), actor=bu, venue="Town Hall")
+
+
+def test_moving_a_scheduled_panel_next_to_another_is_refused_and_keeps_its_date(panel, bu):
+    services.panel_schedule(panel=panel, meeting_at=at(D(2026, 3, 12)), actor=bu, venue="Town Hall")
+    other = _panel_for(CaseFactory(sin_notified_on=D(2026, 3, 2)), bu)
+    services.panel_schedule(panel=other, meeting_at=at(D(2026, 3, 10)), actor=bu, venue="Town Hall")
+    with pytest.raises(DomainError, match="back-to-back"):
+        services.panel_schedule(panel=other, meeting_at=at(D(2026, 3, 11)), actor=bu, venue="Town Hall")
+    other.refresh_from_db()
+    assert other.meeting_date == D(2026, 3, 10)
 
 
 def test_two_working_days_apart_needs_no_confirmation(panel, bu):

@@ -96,21 +96,23 @@ def test_nonsense_in_the_schedule_form_gives_errors_not_a_crash(bu_client, panel
     assert "govuk-error-summary" in response.content.decode()
 
 
-def test_a_panel_next_to_another_asks_for_confirmation_in_the_browser(bu_client, scheduled, bu):
+def test_a_panel_next_to_another_is_refused_in_the_browser_with_no_tick_box(bu_client, scheduled, bu):
     other = services.panel_set_up(case=CaseFactory(sin_notified_on=datetime.date(2026, 3, 2)), invitee_ids=[],
                                   actor=bu)
+    url = reverse("panels:schedule", args=[other.case_id])
+    page = bu_client.get(url).content.decode()
+    assert "confirm_spacing" not in page
     data = {"meeting_date_0": "13", "meeting_date_1": "3", "meeting_date_2": "2026", "start_time": "10:00",
             "duration_minutes": "120", "venue": "Town Hall"}
-    response = bu_client.post(reverse("panels:schedule", args=[other.case_id]), data)
-    assert response.status_code == 200
-    assert "back to back" in response.content.decode()
-    other.refresh_from_db()
-    assert other.state == PanelState.SETTING_UP
-    response = bu_client.post(reverse("panels:schedule", args=[other.case_id]),
-                              {**data, "confirm_spacing": "on", "confirm_spacing_shown": "1"})
-    assert response.status_code == 302
-    other.refresh_from_db()
-    assert other.state == PanelState.SCHEDULED
+    for extra in ({}, {"confirm_spacing": "on", "confirm_spacing_shown": "1"}):
+        response = bu_client.post(url, {**data, **extra})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "govuk-error-summary" in page
+        assert "never held back-to-back" in page
+        other.refresh_from_db()
+        assert other.state == PanelState.SETTING_UP
+        assert other.meeting_date is None
 
 
 def test_the_business_unit_records_attendance_in_the_browser(bu_client, bu, scheduled, traveller):
@@ -211,7 +213,7 @@ def test_the_calendar_takes_the_same_number_of_queries_for_many_panels(
             panel = services.panel_set_up(case=case, invitee_ids=[], actor=bu)
             services.panel_schedule(panel=panel, meeting_at=datetime.datetime(2026, 3, day, 10,
                                                                               tzinfo=datetime.UTC),
-                                    actor=bu, venue="Town Hall", confirm_spacing=True, override_reason="Agreed")
+                                    actor=bu, venue="Town Hall", override_reason="Agreed")
 
     add_panels([3, 5])
     bu_client.get(reverse("panels:calendar"))

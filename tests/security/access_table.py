@@ -141,6 +141,7 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "decisions:meeting_edit": ("bu chair", "bu chair"),
     "decisions:milestone_edit": ("bu", "bu", "cspr"),
     "decisions:milestone_new": ("bu", "bu", "cspr"),
+    "decisions:national_panel_correct": ("bu", "bu", "cspr"),
     "decisions:national_panel_response": ("bu", "bu"),
     "decisions:national_panel_send": ("bu", "bu"),
     "decisions:no_cspr": ("bu", "bu"),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('panels', '0001_initial'),
+        ('panels', '0002_seated_substitutes_and_no_spacing_confirmation'),
     ]
 
     operations = [
