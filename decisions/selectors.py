@@ -130,6 +130,7 @@ class SheetActions:
     dispute_escalate: bool = False
     dispute_resolve: bool = False
     record_response: bool = False
+    correct_sent: bool = False
     decide_cspr: bool = False
 
 
@@ -159,6 +160,8 @@ def sheet_actions(user, case: Case, sheet: DecisionSheet | None, *, rows=(), dis
         dispute_resolve=dispute is not None and dispute.status == DisputeStatus.ESCALATED and is_executive_chair(user),
         record_response=(bu and submission is not None and not submission.response_on
                          and case.stage in (Stage.NATIONAL_PANEL, Stage.CSPR)),
+        # The date sent can be corrected, with a reason, at any stage after it was recorded (ADR 0011).
+        correct_sent=bu and submission is not None,
         decide_cspr=bu and case.stage == Stage.NATIONAL_PANEL and not decided,
     )
 

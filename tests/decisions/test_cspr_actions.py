@@ -10,6 +10,7 @@ from django.utils import timezone
 from decisions import services
 from decisions.models import Cspr
 from decisions.selectors import cspr_actions
+from rapidreview.accounts.selectors import executive_chair
 from referrals.models import Case, Stage
 
 from .factories import LA
@@ -21,7 +22,8 @@ def _offered(user, cspr) -> set[str]:
 
 
 def _commissioned(signed, bu) -> Cspr:
-    services.national_panel_send(case=signed.case, actor=bu, sent_on=timezone.localdate())
+    services.national_panel_send(case=signed.case, actor=bu, sent_on=timezone.localdate(),
+                                 sent_for=executive_chair())
     return services.cspr_commission(case=Case.objects.get(pk=signed.case_id), actor=bu, methodology="systems",
                                     methodology_detail="", reviewers="A reviewer", terms_of_reference="Terms",
                                     started_on=timezone.localdate())
@@ -35,10 +37,10 @@ def test_the_business_unit_is_offered_each_step_of_the_review_in_turn(bu, signed
     Cspr.objects.filter(pk=cspr.pk).update(report_sent_on=timezone.localdate())
     assert _offered(bu, cspr) == {"manage", "edit_details", "record_publication"}
     Cspr.objects.filter(pk=cspr.pk).update(published_on=timezone.localdate())
-    assert _offered(bu, cspr) == {"manage", "record_workshop", "record_implementation_review"}
+    assert _offered(bu, cspr) == {"manage", "record_workshop", "record_implementation_review", "correct_publication"}
     assert _offered(executives[LA], cspr) == set()
     Case.objects.filter(pk=cspr.case_id).update(stage=Stage.CLOSED)
-    assert _offered(bu, cspr) == set()
+    assert _offered(bu, cspr) == {"correct_publication"}, "a published pseudonym stays correctable"
 
 
 def test_the_decision_pages_link_to_the_practice_review_only_when_there_is_one(client, bu, signed):

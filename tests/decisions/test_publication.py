@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from decisions import services
+from rapidreview.accounts.selectors import executive_chair
 from referrals.models import CaseEvent
 from referrals.publication import PublicationRefused
 
@@ -16,7 +17,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ready(signed, bu, _today):
     """A practice review whose report went to the National Panel, ready to publish."""
-    services.national_panel_send(case=signed.case, actor=bu, sent_on=datetime.date(2026, 3, 10), late_reason="")
+    services.national_panel_send(case=signed.case, actor=bu, sent_on=datetime.date(2026, 3, 10), late_reason="",
+                                 sent_for=executive_chair())
     cspr = services.cspr_commission(case=signed.case, actor=bu, methodology="systems", methodology_detail="",
                                     reviewers="Independent reviewer", terms_of_reference="Scope",
                                     started_on=datetime.date(2026, 3, 10))

@@ -15,8 +15,11 @@ def _offered(user, case, panel) -> set[str]:
     return {name for name, on in dataclasses.asdict(panel_actions(user, case, panel)).items() if on}
 
 
-def test_the_business_unit_is_offered_what_the_panels_state_allows(bu, case, scheduled):
+def test_the_business_unit_is_offered_what_the_panels_state_allows(bu, case, scheduled, traveller):
     assert _offered(bu, case, None) == {"set_up"}
+    assert _offered(bu, case, scheduled) == {"change_invitees", "schedule", "write_agenda", "send_invitations",
+                                             "cancel"}, "attendance and 'held' wait for the meeting day"
+    traveller.move_to(scheduled.meeting_at)
     assert _offered(bu, case, scheduled) == {"change_invitees", "schedule", "write_agenda", "send_invitations",
                                              "record_attendance", "record_held", "cancel"}
     Panel.objects.filter(pk=scheduled.pk).update(agenda="1. Introductions", agenda_version=1, agenda_sent_version=0)
@@ -31,7 +34,8 @@ def test_nothing_is_offered_after_the_rapid_review_stage_or_to_a_panel_member(bu
     assert _offered(bu, case, scheduled) == set()
 
 
-def test_the_page_shows_the_buttons_of_the_offered_actions_only(client, bu, case, scheduled, members):
+def test_the_page_shows_the_buttons_of_the_offered_actions_only(client, bu, case, scheduled, members, traveller):
+    traveller.move_to(scheduled.meeting_at)
     url = reverse("panels:panel", args=[case.pk])
     client.force_login(bu)
     page = client.get(url).content.decode()

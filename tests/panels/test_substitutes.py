@@ -77,7 +77,7 @@ def test_the_agreed_substitute_is_seated_invited_sent_the_pack_and_votes_for_the
     seat = PanelInvitation.objects.get(panel=scheduled, user=deputy)
     assert (seat.substitute_for, seat.voting, seat.statutory_partner) == (members["health"], True, "health")
     invitation = [m for m in mail.outbox if deputy.email in m.to and "Rapid review panel" in m.subject]
-    assert invitation and invitation[0].attachments  # the calendar invitation
+    assert invitation and invitation[0].alternatives[-1].mimetype.startswith("text/calendar")  # the invitation
     assert Notification.objects.filter(kind="agencychecks.pack", recipient=deputy).exists()
 
     client.force_login(deputy)
