@@ -530,3 +530,33 @@ def test_the_forms_list_scrolls_sideways_in_a_region_named_after_its_caption(cli
     client.force_login(health_lead)
     page = client.get(reverse("agencychecks:index")).content.decode()
     assert '<div class="app-table-scroll" role="region" aria-label="Your agency\'s forms" tabindex="0">' in page
+
+
+def test_comparing_versions_matches_contacts_by_identity_and_keeps_them_in_their_section(
+        bu_client, health_lead, health_form):
+    from agencychecks.compare import compare_snapshots
+    from agencychecks.models import ContactType
+
+    complete_form(health_form)
+    ChronologyEntry.objects.create(form=health_form, date=datetime.date(2023, 3, 1), contact_type=ContactType.OTHER,
+                                   summary="A call to the nursery.", practitioner_role="Health visitor")
+    services.form_submit(form=health_form, actor=health_lead)
+    services.form_return(form=health_form, actor=make_user(Role.BUSINESS_UNIT),
+                         comments={"chronology": "Add the January visit."})
+    ChronologyEntry.objects.create(form=health_form, date=datetime.date(2023, 1, 5),
+                                   contact_type=ContactType.HOME_VISIT, summary="New birth visit.",
+                                   practitioner_role="Health visitor")
+    services.form_submit(form=health_form, actor=health_lead)
+    v1, v2 = (v.snapshot for v in health_form.versions.order_by("number"))
+    rows = compare_snapshots(v1, v2)
+    contacts = [r for r in rows if r["section"] == "Chronology of contacts"]
+    assert [(r["label"], r["changed"]) for r in contacts] == [
+        ("Contact 1 (added)", True), ("Contact 2 (was contact 1)", False), ("Contact 3 (was contact 2)", False)]
+    assert not [r for r in rows if r["changed"] and r["section"] != "Chronology of contacts"]
+    sections = [r["section"] for r in rows]
+    assert sections.index("Author and manager's sign-off") > max(
+        i for i, s in enumerate(sections) if s == "Chronology of contacts")
+    assert rows[-1]["section"] == "Author and manager's sign-off"
+    page = bu_client.get(_url("agencychecks:versions", health_form) + "?a=1&b=2").content.decode()
+    assert page.count("govuk-tag--yellow\">Changed") == 1
+    assert page.rindex("Contact 3") < page.index("Author and manager&#x27;s sign-off")
