@@ -510,7 +510,7 @@ def test_quality_assurance_shows_how_often_the_forms_themes_recur_in_other_cases
     client.force_login(bu)
     page = client.get(_url("agencychecks:form", health_form)).content.decode()
     assert "The agency&#x27;s themes in other cases" in page or "The agency's themes in other cases" in page
-    assert "appeared in 1 other case" in page and earlier.reference in page
+    assert "Recorded on 1 other case since" in page and earlier.reference in page
 
 
 def test_the_forms_list_is_paged_so_a_national_installation_stays_fast(client, health, health_lead):
