@@ -148,6 +148,11 @@ def get_visible_case(user, case_id) -> Case:
     return get_object_or_404(visible_cases(user), pk=case_id)
 
 
+def may_open_case(user, case_id) -> bool:
+    """Whether a link to the case page would open for ``user`` (the page answers 404 otherwise)."""
+    return visible_cases(user).filter(pk=case_id).exists()
+
+
 def one_to_one(case: Case, name: str):
     """The case's ``name`` record (threshold decision, SIN, letter, referral) or None."""
     try:
