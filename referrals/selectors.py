@@ -8,13 +8,13 @@ conflicts of interest; ``agencychecks`` registers a grant for agency leads whose
 from collections.abc import Callable
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 
-from .models import Case, Stage, ThresholdDecision
+from .models import Case, CdopDiscussion, Stage, ThresholdDecision
 
 # Each returns a Q over Case for the user, or None when it grants nothing.
 _grants: list[Callable] = []
@@ -177,3 +177,16 @@ def open_cases_by_stage() -> list[dict]:
     return [{"stage": stage, "label": label, "total": counts[stage]["total"], "overdue": counts[stage]["overdue"],
              "next_due": counts[stage]["next_due"]}
             for stage, label in Stage.choices if stage in counts]
+
+
+def cdop_discussions() -> QuerySet[CdopDiscussion]:
+    """CDOP and JAR discussions (the business unit's list), open ones first, with the referral made after each."""
+    return CdopDiscussion.objects.select_related("case", "recorded_by", "concluded_by").order_by(
+        F("concluded_on").desc(nulls_first=True), "discussed_on")
+
+
+def open_cdop_discussion(discussion_id) -> CdopDiscussion | None:
+    """The discussion a referral is being made for, while it still waits for one."""
+    if not discussion_id:
+        return None
+    return CdopDiscussion.objects.filter(pk=discussion_id, concluded_on__isnull=True).first()

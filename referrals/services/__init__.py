@@ -2,6 +2,7 @@
 function here, kept in the module for its part of the process."""
 
 from .cases import case_record_event, case_transition  # noqa: F401
+from .cdop import cdop_discussion_no_referral, cdop_discussion_record, cdop_referral_due_on  # noqa: F401
 from .intake import CASE_FIELDS, case_next_reference, referral_submit  # noqa: F401
 from .not_met import (  # noqa: F401
     DEFAULT_NEXT_STEPS,
