@@ -19,5 +19,7 @@ class ReferralsConfig(AppConfig):
         register_card("referrals/cards/awaiting_threshold.html", cards.awaiting_threshold, (Role.BUSINESS_UNIT,),
                       order=10)
         register_card("referrals/cards/sin_due.html", cards.sin_due, (Role.BUSINESS_UNIT, Role.RR_CHAIR), order=11)
+        register_card("referrals/cards/assurance_to_answer.html", cards.assurance_to_answer, (Role.AGENCY_LEAD,),
+                      order=5)
         register_card("referrals/cards/threshold_discussion.html", cards.threshold_discussion, (Role.THRESHOLD,),
                       order=12)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from .selectors import (
     cases_awaiting_threshold_discussion,
     cases_awaiting_threshold_send,
+    open_assurance_requests_for,
     open_cases_by_stage,
     sin_decisions_due,
 )
@@ -41,3 +42,9 @@ def threshold_discussion(request):
 def cases_by_stage(request):
     rows = open_cases_by_stage()
     return {"rows": rows, "today": timezone.localdate()} if rows else None
+
+
+def assurance_to_answer(request):
+    """An agency lead's open assurance requests."""
+    items = list(open_assurance_requests_for(request.user).select_related("case", "agency")[:LIMIT])
+    return {"items": items, "today": timezone.localdate()} if items else None

@@ -346,8 +346,14 @@ class AssuranceRequest(TimeStampedModel):
     def is_answered(self) -> bool:
         return self.responded_on is not None
 
+    @property
+    def clock_owner_agency_id(self):
+        """The agency's leads see the deadline in "My deadlines" (ADR 0002)."""
+        return self.agency_id
+
     def get_absolute_url(self) -> str:
-        return self.case.get_absolute_url()
+        """The request's own page, where the agency's safeguarding lead answers (they cannot open the case)."""
+        return reverse("referrals:assurance_reply", args=[self.pk])
 
     @property
     def reminder_reference(self) -> str:

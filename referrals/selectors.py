@@ -14,7 +14,7 @@ from django.utils import timezone
 from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 
-from .models import Case, CdopDiscussion, Stage, ThresholdDecision
+from .models import AssuranceRequest, Case, CdopDiscussion, Stage, ThresholdDecision
 
 # Each returns a Q over Case for the user, or None when it grants nothing.
 _grants: list[Callable] = []
@@ -190,3 +190,30 @@ def open_cdop_discussion(discussion_id) -> CdopDiscussion | None:
     if not discussion_id:
         return None
     return CdopDiscussion.objects.filter(pk=discussion_id, concluded_on__isnull=True).first()
+
+
+def assurance_requests_visible_to(user) -> QuerySet[AssuranceRequest]:
+    """Business unit and chair: every request. An agency's safeguarding lead: the requests made of their agency
+    (they answer them without seeing the case). Anyone else: none."""
+    rows = AssuranceRequest.objects.select_related("case", "agency", "requested_by", "response_recorded_by")
+    if not user or not user.is_authenticated or not user.is_active:
+        return rows.none()
+    if user.has_role(*SEES_ALL):
+        return rows
+    if user.has_role(Role.AGENCY_LEAD) and user.agency_id:
+        return rows.filter(agency_id=user.agency_id)
+    return rows.none()
+
+
+def may_answer_assurance(user, item: AssuranceRequest) -> bool:
+    """The agency's own safeguarding leads answer, while the case is still at "not met" and nobody has yet."""
+    return (not item.is_answered and item.case.stage == Stage.NOT_MET and user.has_role(Role.AGENCY_LEAD)
+            and user.agency_id == item.agency_id)
+
+
+def open_assurance_requests_for(user) -> QuerySet[AssuranceRequest]:
+    """What an agency lead still has to answer, soonest first."""
+    if not user.has_role(Role.AGENCY_LEAD):
+        return AssuranceRequest.objects.none()
+    return (assurance_requests_visible_to(user).filter(responded_on__isnull=True, case__stage=Stage.NOT_MET)
+            .order_by("due_on"))

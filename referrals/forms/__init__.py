@@ -16,6 +16,7 @@ from .intake import (  # noqa: F401
 )
 from .not_met import (  # noqa: F401
     AssuranceAnswerForm,
+    AssuranceReplyForm,
     AssuranceRequestForm,
     CloseForm,
     LetterForm,

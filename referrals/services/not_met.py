@@ -1,12 +1,13 @@
 """When the threshold was not met: the letter to the referrer, assurance requests to agencies, and closing."""
 
 import datetime
+import re
 
 from django.db import transaction
 from django.utils import timezone
 
 from rapidreview.accounts.models import Partnership, Role
-from rapidreview.accounts.selectors import agency_leads
+from rapidreview.accounts.selectors import agency_leads, users_with_role
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
@@ -89,6 +90,7 @@ def assurance_request_create(*, case: Case, actor, agency, request: str, due_on:
         raise DomainError("The date the answer is due must be in the future.")
     if not (request or "").strip():
         raise DomainError("Enter what assurance is needed.")
+    _refuse_child_names(locked, request)
     item = AssuranceRequest.objects.create(case=locked, agency=agency, request=request.strip(), due_on=due_on,
                                            requested_by=actor)
     clock_start(kind=ClockKind.ASSURANCE_REQUEST, subject=item, start=timezone.localdate(), due=due_on,
@@ -101,11 +103,23 @@ def assurance_request_create(*, case: Case, actor, agency, request: str, due_on:
     return item
 
 
+def _refuse_child_names(case: Case, text: str) -> None:
+    """The request is sent by e-mail, which never names the child."""
+    words = set(re.findall(r"[\w'-]+", text.lower()))
+    for name in (case.child_first_name, case.child_last_name):
+        if name and len(name) > 1 and name.lower() in words:
+            raise DomainError("Do not name the child: the request is sent to the agency by e-mail. Use the case "
+                              "reference instead.")
+
+
 @transaction.atomic
 def assurance_request_answer(*, item: AssuranceRequest, actor, response: str,
                              responded_on: datetime.date | None = None) -> AssuranceRequest:
-    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
+    """Record the agency's answer: typed in by its safeguarding lead, or by the business unit for them."""
     locked = AssuranceRequest.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=item.pk)
+    if not (actor.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)
+            or (actor.has_role(Role.AGENCY_LEAD) and actor.agency_id == locked.agency_id)):
+        raise DomainError("Only the agency's safeguarding lead or the business unit can record the answer.")
     if locked.case.stage != Stage.NOT_MET:
         raise DomainError("This case is closed.")
     if locked.responded_on:
@@ -120,6 +134,12 @@ def assurance_request_answer(*, item: AssuranceRequest, actor, response: str,
     clock_meet(subject=locked, kind=ClockKind.ASSURANCE_REQUEST)
     case_record_event(case=locked.case, kind="assurance_answered", actor=actor,
                       summary=f"Assurance received from {locked.agency}")
+    if not actor.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR):
+        for person in users_with_role(Role.BUSINESS_UNIT):
+            notify(to=person, subject=f"Assurance received on {locked.case.reference}",
+                   template="referrals/email/assurance_answered", context={"item": locked, "case": locked.case},
+                   kind="referrals.assurance_answered", key=f"assurance-answered:{locked.pk}:{person.pk}",
+                   related=locked)
     return locked
 
 
