@@ -14,10 +14,10 @@ from rapidreview.workdays import add_working_days
 
 from .models import Case, Source, Stage, ThresholdOutcome
 from .services import (
-    DEFAULT_NEXT_STEPS,
     case_record_sin,
     case_send_to_threshold,
     case_transition,
+    letter_default_next_steps,
     letter_save,
     referral_record_threshold,
     referral_submit,
@@ -114,7 +114,7 @@ def load(context: dict) -> None:
             health_participant=users["nurse"], police_participant=users["detsupt"], outcome=outcome,
             rationale="The three partners agreed on the information available at the time of the discussion.")
         if target == Stage.NOT_MET:
-            letter_save(case=case, actor=manager, next_steps=DEFAULT_NEXT_STEPS)
+            letter_save(case=case, actor=manager, next_steps=letter_default_next_steps(case))
             continue
         case_record_sin(case=case, actor=manager, notified_on=sin_on,
                         notification_reference=f"SIN-{sin_on:%Y%m%d}-{last[:3].upper()}")

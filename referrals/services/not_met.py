@@ -13,7 +13,17 @@ from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
 from rapidreview.notifications.services import notify
 
-from ..models import AssuranceRequest, Case, LetterSentBy, Referral, ReferrerLetter, Source, Stage, ThresholdDecision
+from ..models import (
+    AssuranceRequest,
+    Case,
+    LetterSentBy,
+    Referral,
+    ReferrerLetter,
+    Source,
+    Stage,
+    ThresholdDecision,
+    ThresholdOutcome,
+)
 from .cases import case_record_event, case_transition
 from .common import require_role
 
@@ -23,8 +33,9 @@ def letter_save(*, case: Case, actor, next_steps: str) -> ReferrerLetter:
     """Generate the "not met" letter as a PDF and store it on the case (replacing an unsent draft)."""
     require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.stage != Stage.NOT_MET:
-        raise DomainError("A letter to the referrer is written only when the threshold was not met.")
+    if not letter_allowed(locked):
+        raise DomainError("A letter to the referrer is written when the threshold was not met, or to a member of "
+                          "the public after the threshold discussion.")
     if not (next_steps or "").strip():
         raise DomainError("Enter the next steps for the referrer.")
     existing = ReferrerLetter.objects.filter(case=locked).first()
@@ -50,8 +61,9 @@ def letter_send(*, case: Case, actor, sent_by: str = LetterSentBy.EMAIL, sent_on
     """Send the stored letter: by e-mail to a professional referrer, or record that the business unit sent it."""
     require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
     locked = Case.objects.select_for_update(of=("self",)).select_related("referral").get(pk=case.pk)
-    if locked.stage != Stage.NOT_MET:
-        raise DomainError("A letter to the referrer is sent only when the threshold was not met.")
+    if not letter_allowed(locked):
+        raise DomainError("A letter to the referrer is sent when the threshold was not met, or to a member of "
+                          "the public after the threshold discussion.")
     letter = ReferrerLetter.objects.select_for_update().filter(case=locked).first()
     if letter is None:
         raise DomainError("Prepare the letter before sending it.")
@@ -195,10 +207,47 @@ def render_letter_html(*, case: Case, next_steps: str, body_only: bool = False) 
         "partnership": Partnership.load(), "today": timezone.localdate()})
 
 
-DEFAULT_NEXT_STEPS = (
-    "The partnership's threshold decision makers for the local authority, health and police have discussed your "
-    "referral. They decided that it does not meet the threshold for a Serious Incident Notification to the "
-    "National Child Safeguarding Practice Review Panel.\n\n"
-    "If you are still concerned about how services worked together, please talk to your agency's safeguarding "
-    "lead. You can contact the business unit at any time if you have new information."
+# Default next steps, one per reader: the business unit edits them before the letter is saved. The reasons for the
+# decision come from the threshold discussion's rationale and are printed above them in every letter.
+NEXT_STEPS_PROFESSIONAL_NOT_MET = (
+    "The decision makers did not find that the criteria for a Serious Incident Notification were met. This does "
+    "not mean there is nothing to learn.\n\n"
+    "If you are still concerned about how services worked together, please discuss it with your manager and your "
+    "agency's safeguarding lead. The Rapid Review chair may ask your agency for assurance, or ask you to review "
+    "the lessons learnt with the other agencies involved and feed them back to the business unit.\n\n"
+    "Please contact the business unit if you have new information."
 )
+NEXT_STEPS_PUBLIC_NOT_MET = (
+    "Thank you for telling us about your concerns. The decision makers did not find that the criteria for a "
+    "Serious Incident Notification were met.\n\n"
+    "If you are still worried about how services worked together, or you have new information, please contact "
+    "the business unit and give your reference number. We will look at what you tell us.\n\n"
+    "If you think a child is in danger now, call the police on 999. If you are worried about a child, you can "
+    "contact the local authority's children's social care service at any time."
+)
+NEXT_STEPS_PUBLIC_MET = (
+    "Thank you for telling us about your concerns. The local authority has notified the National Child "
+    "Safeguarding Practice Review Panel, and the partnership is holding a rapid review: the agencies involved "
+    "look together at what happened and what can be learnt, and the partnership decides whether a Child "
+    "Safeguarding Practice Review is needed.\n\n"
+    "We cannot share the details of the review with you. If a Child Safeguarding Practice Review is held, its "
+    "report is published on the partnership's website and does not name the child.\n\n"
+    "If you have new information, please contact the business unit and give your reference number."
+)
+DEFAULT_NEXT_STEPS = NEXT_STEPS_PROFESSIONAL_NOT_MET
+
+
+def letter_allowed(case: Case) -> bool:
+    """A letter goes to every referrer whose threshold was not met, and to a member of the public whose referral
+    met it (the public done page promises to write with the decision)."""
+    if case.stage == Stage.NOT_MET:
+        return True
+    decision = ThresholdDecision.objects.filter(case=case).only("outcome").first()
+    return case.source == Source.PUBLIC and decision is not None and decision.outcome == ThresholdOutcome.MET
+
+
+def letter_default_next_steps(case: Case) -> str:
+    """The default text for this referrer: a professional, or a member of the public, and the decision."""
+    if case.source != Source.PUBLIC:
+        return NEXT_STEPS_PROFESSIONAL_NOT_MET
+    return NEXT_STEPS_PUBLIC_NOT_MET if case.stage == Stage.NOT_MET else NEXT_STEPS_PUBLIC_MET
