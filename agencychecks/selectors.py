@@ -35,6 +35,14 @@ def invited_agencies(case) -> QuerySet[Agency]:
     return case.involved_agencies.all()
 
 
+def agencies_without_leads(agencies) -> list:
+    """Those of ``agencies`` with no active safeguarding lead: their forms' e-mails and reminders would reach
+    nobody at the agency (the business unit gets them instead)."""
+    with_leads = set(users_with_role(Role.AGENCY_LEAD).filter(agency__in=[a.pk for a in agencies])
+                     .values_list("agency_id", flat=True))
+    return [a for a in agencies if a.pk not in with_leads]
+
+
 def case_panel_members(case):
     """The people who sit on the case's panel, minus anyone with a declared conflict of interest."""
     panels = _panels()

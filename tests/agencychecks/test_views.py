@@ -112,6 +112,15 @@ def test_business_unit_issues_forms_from_the_page_with_the_default_due_date(bu_c
     assert AgencyCheckForm.objects.filter(case=case, due_on=latest).count() == 2
 
 
+def test_the_issue_page_warns_about_an_agency_with_no_safeguarding_lead(bu_client, case, health_lead):
+    page = " ".join(bu_client.get(reverse("agencychecks:issue", args=[case.pk])).content.decode().split())
+    assert "Example Primary School has no safeguarding lead in the app" in page
+    assert "Example Health Trust has no" not in page and "Example Health Trust and" not in page
+    make_lead(case.involved_agencies.get(name="Example Primary School"))
+    page = bu_client.get(reverse("agencychecks:issue", args=[case.pk])).content.decode()
+    assert "no safeguarding lead in the app" not in page
+
+
 def test_a_due_date_out_of_range_on_the_issue_page_gives_an_error_and_keeps_it(bu_client, case):
     response = bu_client.post(reverse("agencychecks:issue", args=[case.pk]),
                               {"due_on_0": "1", "due_on_1": "1", "due_on_2": "2020"})

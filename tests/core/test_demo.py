@@ -33,3 +33,12 @@ def test_the_demo_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="Refusing"):
         call_command("load_demo")
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_demo_agency_that_can_receive_a_check_form_has_a_safeguarding_lead():
+    call_command("load_demo")
+    with_leads = set(RoleAssignment.objects.filter(role=Role.AGENCY_LEAD, user__is_active=True)
+                     .values_list("user__agency__name", flat=True))
+    assert {"Tower Hamlets Safeguarding Children Partnership", "North East London Integrated Care Board"} <= with_leads
+    assert set(Agency.objects.filter(is_active=True).values_list("name", flat=True)) <= with_leads
