@@ -14,8 +14,8 @@ from rapidreview.accounts.models import Role
 from rapidreview.formviews import handle_action, handle_form
 
 from .forms import AccessLogFilterForm, LegalHoldForm, RetentionRuleForm, SubjectAccessForm
-from .models import AccessAction, LegalHold, RecordType, RetentionAction, RetentionRule
-from .retention import cases_past_retention
+from .models import AccessAction, LegalHold, RecordType, RetentionAction, RetentionProposal, RetentionRule
+from .retention import cases_past_retention, retention_confirm, retention_propose, retention_withdraw
 from .selectors import access_log_filtered, access_log_object_types, case_history, subject_access_search
 from .services import (
     access_log,
@@ -61,6 +61,8 @@ def case_history_view(request, case_id):
     hold = LegalHold.objects.filter(case_id=case.pk).select_related("set_by").first()
     return render(request, "audit/case_history.html", {
         "case": case, "entries": case_history(case), "views": views, "hold": hold,
+        "retention_steps": RetentionProposal.objects.filter(case_id=case.pk).select_related(
+            "proposed_by", "confirmed_by", "withdrawn_by").order_by("created_at"),
         "can_hold": request.user.has_role(Role.BUSINESS_UNIT),
     })
 
@@ -99,11 +101,51 @@ def legal_hold_release(request, case_id):
 def retention(request):
     """The retention periods, and the closed cases past them (nothing is changed from this page)."""
     rules = [RetentionRule.for_type(t) for t in RecordType.values]
+    due = cases_past_retention()
+    proposals = {p.case_id: p for p in RetentionProposal.objects.filter(
+        case_id__in=[item.case_id for item in due], confirmed_at__isnull=True, withdrawn_at__isnull=True)
+        .select_related("proposed_by")}
+    for item in due:
+        item.proposal = proposals.get(item.case_id)
     return render(request, "audit/retention.html", {
-        "rules": rules, "due": cases_past_retention(), "done": RetentionAction.objects.all()[:50],
+        "rules": rules, "due": due, "done": RetentionAction.objects.select_related("by")[:50],
         "holds": LegalHold.objects.select_related("set_by").order_by("-created_at"),
         "today": timezone.localdate(),
     })
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def retention_propose_view(request, case_id):
+    """First of two steps: propose anonymising a case past its retention period."""
+    case = _visible_case(request.user, case_id)
+    return handle_action(request, lambda: retention_propose(case_id=case.pk, actor=request.user,
+                                                            note=request.POST.get("note", "")),
+                         success=f"Anonymising {case.reference} proposed. Another member of the business unit must "
+                                 f"confirm it.", next_url="audit:retention", refused_url="audit:retention")
+
+
+def _open_proposal(proposal_id) -> RetentionProposal:
+    return get_object_or_404(RetentionProposal, pk=proposal_id, confirmed_at__isnull=True, withdrawn_at__isnull=True)
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def retention_confirm_view(request, proposal_id):
+    """Second step, by a different person: confirm, and the case is anonymised."""
+    proposal = _open_proposal(proposal_id)
+    return handle_action(request, lambda: retention_confirm(proposal=proposal, actor=request.user),
+                         success=f"{proposal.reference} has been anonymised.", next_url="audit:retention",
+                         refused_url="audit:retention")
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def retention_withdraw_view(request, proposal_id):
+    proposal = _open_proposal(proposal_id)
+    return handle_action(request, lambda: retention_withdraw(proposal=proposal, actor=request.user),
+                         success=f"Proposal to anonymise {proposal.reference} withdrawn.", next_url="audit:retention",
+                         refused_url="audit:retention")
 
 
 @role_required(Role.BUSINESS_UNIT)
