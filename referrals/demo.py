@@ -12,11 +12,13 @@ from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet
 from rapidreview.workdays import add_working_days
 
-from .models import Case, Source, Stage, ThresholdOutcome
+from .models import AssuranceRequest, Case, CdopDiscussion, Source, Stage, ThresholdOutcome
 from .services import (
+    assurance_request_create,
     case_record_sin,
     case_send_to_threshold,
     case_transition,
+    cdop_discussion_record,
     letter_default_next_steps,
     letter_save,
     referral_record_threshold,
@@ -119,6 +121,21 @@ def load(context: dict) -> None:
         case_record_sin(case=case, actor=manager, notified_on=sin_on,
                         notification_reference=f"SIN-{sin_on:%Y%m%d}-{last[:3].upper()}")
         _advance(case, target, manager)
+    _cdop_and_assurance(cases, users, agencies, today)
+
+
+def _cdop_and_assurance(cases, users, agencies, today) -> None:
+    """Two CDOP/JAR discussions waiting for a referral (one past its week) and an assurance request to answer."""
+    manager = users["manager"]
+    for reference, forum, days_ago in (("CDOP 2026/031", "cdop", 3), ("JAR 2026/112", "jar", 10)):
+        if not CdopDiscussion.objects.filter(forum_reference=reference).exists():
+            cdop_discussion_record(forum=forum, discussed_on=today - datetime.timedelta(days=days_ago),
+                                   forum_reference=reference, actor=manager)
+    not_met, police = cases.get("not_met"), agencies.get("Metropolitan Police")
+    if not_met and police and not AssuranceRequest.objects.filter(case=not_met).exists():
+        assurance_request_create(case=not_met, actor=users["chair"], agency=police, due_on=add_working_days(today, 8),
+                                 request="Please tell us how the missed strategy discussion on this case was "
+                                         "followed up, and what your safeguarding team has done since.")
 
 
 def _advance(case: Case, target: str, actor) -> None:
