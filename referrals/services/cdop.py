@@ -36,12 +36,12 @@ def cdop_discussion_record(*, forum: str, discussed_on: datetime.date, forum_ref
     return discussion
 
 
-def _conclude(discussion: CdopDiscussion, actor) -> CdopDiscussion:
+def _conclude(discussion: CdopDiscussion, actor, on: datetime.date | None = None) -> CdopDiscussion:
     discussion = CdopDiscussion.objects.select_for_update().get(pk=discussion.pk)
     if not discussion.is_open:
         raise DomainError("This discussion has already been followed up.")
     discussion.concluded_by = actor
-    discussion.concluded_on = timezone.localdate()
+    discussion.concluded_on = on or timezone.localdate()
     return discussion
 
 
@@ -59,17 +59,17 @@ def cdop_discussion_no_referral(*, discussion: CdopDiscussion, actor, reason: st
 
 
 def cdop_discussion_referred(*, discussion: CdopDiscussion | None, case: Case, forum: str,
-                             discussed_on: datetime.date, actor) -> CdopDiscussion:
+                             discussed_on: datetime.date, received_on: datetime.date, actor) -> CdopDiscussion:
     """The referral was made: link it to its discussion (recorded now if it was not before) and meet the clock.
     Runs inside ``referral_submit``'s transaction."""
     if discussion is None:
         discussion = CdopDiscussion(forum=forum, discussed_on=discussed_on, recorded_by=actor,
-                                    forum_reference=f"recorded with referral {case.reference}")
+                                    forum_reference="(recorded with the referral)")
         discussion._history_user = actor
         discussion.save()
         clock_start(kind=ClockKind.CDOP_REFERRAL, subject=discussion, start=discussed_on,
                     label="Referral after the CDOP or JAR discussion")
-    discussion = _conclude(discussion, actor)
+    discussion = _conclude(discussion, actor, on=received_on)
     discussion.case = case
     discussion._history_user = actor
     discussion.save()

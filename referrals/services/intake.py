@@ -97,7 +97,7 @@ def referral_submit(*, source: str, data: dict, household: list[dict] = (), agen
     clock_start(kind=ClockKind.SIN_DECISION, subject=case, start=case.la_aware_on or received_on, case_id=case.pk)
     if source == Source.CDOP_JAR:
         cdop_discussion_referred(discussion=cdop_discussion, case=case, forum=referral.cdop_forum,
-                                 discussed_on=referral.cdop_discussed_on, actor=actor)
+                                 discussed_on=referral.cdop_discussed_on, received_on=received_on, actor=actor)
 
     recipients = {u.pk: u for u in users_with_role(Role.BUSINESS_UNIT)}
     recipients.update({u.pk: u for u in users_with_role(Role.RR_CHAIR)})

@@ -91,8 +91,9 @@ def referral_start(request):
         request.session[SESSION_KEY] = {"source": form.cleaned_data["source"], "on_behalf": on_behalf, "steps": {},
                                         "checking": False}
         return redirect("referrals:referral_step", step=STEP_NAMES[0])
-    return render(request, "form_page.html", {
+    return render(request, "referrals/referral_start.html", {
         "form": form, "title": "Make a referral", "caption": "Rapid review referral", "back_url": reverse("home"),
+        "records_cdop": request.user.has_role(Role.BUSINESS_UNIT),
         "intro": "Tell us about a child who has died or been seriously harmed where abuse or neglect is known or "
                  "suspected. It takes about 20 minutes. You can check your answers before you send it."})
 
