@@ -15,12 +15,14 @@ from rapidreview.workdays import add_working_days
 from .models import AssuranceRequest, Case, CdopDiscussion, Source, Stage, ThresholdOutcome
 from .services import (
     assurance_request_create,
+    case_close_not_met,
     case_record_sin,
     case_send_to_threshold,
     case_transition,
     cdop_discussion_record,
     letter_default_next_steps,
     letter_save,
+    letter_send,
     referral_record_threshold,
     referral_submit,
 )
@@ -122,6 +124,28 @@ def load(context: dict) -> None:
                         notification_reference=f"SIN-{sin_on:%Y%m%d}-{last[:3].upper()}")
         _advance(case, target, manager)
     _cdop_and_assurance(cases, users, agencies, today)
+    _past_retention(users, barts)
+
+
+def _past_retention(users, barts) -> None:
+    """A "not met" case closed in 2018, past its six-year retention period: the retention page has one to review."""
+    first, last, dob = "Hector", "Brambleby", datetime.date(2009, 3, 3)
+    if Case.objects.filter(child_first_name=first, child_last_name=last, child_dob=dob).exists():
+        return
+    manager, chair = users["manager"], users["chair"]
+    received = datetime.date(2018, 5, 8)
+    data = _referral_data(first, last, dob, Source.PROFESSIONAL, received - datetime.timedelta(days=1), users, barts)
+    case = referral_submit(source=Source.PROFESSIONAL, data=data, actor=users["barts"], received_on=received)
+    case_send_to_threshold(case=case, actor=manager)
+    referral_record_threshold(case=case, actor=chair, discussed_on=received + datetime.timedelta(days=2),
+                              la_participant=chair, health_participant=users["nurse"],
+                              police_participant=users["detsupt"], outcome=ThresholdOutcome.NOT_MET,
+                              rationale="An accidental injury, witnessed and promptly treated.")
+    letter_save(case=case, actor=manager, next_steps=letter_default_next_steps(case))
+    letter_send(case=case, actor=manager)
+    case_close_not_met(case=case, actor=manager)
+    # Closed in 2018 as far as retention is concerned (the demo is loaded today).
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.make_aware(datetime.datetime(2018, 6, 1, 12)))
 
 
 def _cdop_and_assurance(cases, users, agencies, today) -> None:
