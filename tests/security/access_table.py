@@ -49,7 +49,11 @@ NOT_BUILT = {
     "notifications:detail",
     "notifications:resend",
     "referrals:assurance_answer",
+    "referrals:assurance_reply",
+    "referrals:cdop_discussion",
     "referrals:letter_pdf",
+    "audit:retention_confirm",
+    "audit:retention_withdraw",
 }
 
 ACCESS: dict[str, tuple[str, str]] = {
@@ -123,6 +127,9 @@ ACCESS: dict[str, tuple[str, str]] = {
     "audit:log": ("bu", "nobody"),
     "audit:retention": ("bu", "nobody"),
     "audit:retention_rule": ("bu", "bu"),
+    "audit:retention_propose": ("-", "bu"),
+    "audit:retention_confirm": ("-", "bu"),
+    "audit:retention_withdraw": ("-", "bu"),
     "audit:subject_access": ("bu", "bu"),
     # clocks
     "clocks:all": ("bu", "nobody"),
@@ -196,6 +203,11 @@ ACCESS: dict[str, tuple[str, str]] = {
     # referrals
     "referrals:assurance_answer": ("bu chair", "bu chair"),
     "referrals:assurance_new": ("bu chair", "bu chair"),
+    # An assurance request's own page: the agency's leads answer it there without seeing the case.
+    "referrals:assurance_reply": ("bu chair lead other_lead", "lead other_lead"),
+    "referrals:cdop_discussion": ("bu", "bu"),
+    "referrals:cdop_list": ("bu", "-"),
+    "referrals:cdop_new": ("bu", "bu"),
     "referrals:case_close": ("bu chair", "bu chair"),
     "referrals:case_detail": ("bu chair threshold panel exec other_exec", "-"),
     "referrals:case_list": ("bu chair threshold exec other_exec", "nobody"),
