@@ -125,27 +125,26 @@ def retention_propose_view(request, case_id):
                                  f"confirm it.", next_url="audit:retention", refused_url="audit:retention")
 
 
-def _open_proposal(proposal_id) -> RetentionProposal:
-    return get_object_or_404(RetentionProposal, pk=proposal_id, confirmed_at__isnull=True, withdrawn_at__isnull=True)
+def _proposal_step(request, proposal_id, step, success: str):
+    """Confirm or withdraw an open proposal; a refusal (such as confirming your own) shows on the retention page."""
+    proposal = get_object_or_404(RetentionProposal, pk=proposal_id, confirmed_at__isnull=True,
+                                 withdrawn_at__isnull=True)
+    return handle_action(request, lambda: step(proposal=proposal, actor=request.user),
+                         success=success.format(reference=proposal.reference), next_url="audit:retention",
+                         refused_url="audit:retention")
 
 
 @role_required(Role.BUSINESS_UNIT)
 @require_POST
 def retention_confirm_view(request, proposal_id):
     """Second step, by a different person: confirm, and the case is anonymised."""
-    proposal = _open_proposal(proposal_id)
-    return handle_action(request, lambda: retention_confirm(proposal=proposal, actor=request.user),
-                         success=f"{proposal.reference} has been anonymised.", next_url="audit:retention",
-                         refused_url="audit:retention")
+    return _proposal_step(request, proposal_id, retention_confirm, "{reference} has been anonymised.")
 
 
 @role_required(Role.BUSINESS_UNIT)
 @require_POST
 def retention_withdraw_view(request, proposal_id):
-    proposal = _open_proposal(proposal_id)
-    return handle_action(request, lambda: retention_withdraw(proposal=proposal, actor=request.user),
-                         success=f"Proposal to anonymise {proposal.reference} withdrawn.", next_url="audit:retention",
-                         refused_url="audit:retention")
+    return _proposal_step(request, proposal_id, retention_withdraw, "Proposal to anonymise {reference} withdrawn.")
 
 
 @role_required(Role.BUSINESS_UNIT)
