@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from rapidreview.accounts.models import Role
 from rapidreview.accounts.selectors import agency_leads
+from referrals.selectors import may_open_case
 
 from .models import OPEN_STATUSES, Action, ActionUpdate, WorkingGroupMeeting
 
@@ -41,6 +42,14 @@ def action_list(user) -> QuerySet[Action]:
 def get_visible_action(user, action_id) -> Action:
     return get_object_or_404(actions_visible_to(user).select_related("case", "agency", "owner",
                                                                      "completion_confirmed_by"), pk=action_id)
+
+
+def case_link(user, action: Action) -> str:
+    """The address of the action's case page when ``user`` may open it, else "" (the reference is shown as text):
+    the working group sees the whole plan but not the cases behind it."""
+    if action.case_id and may_open_case(user, action.case_id):
+        return action.case.get_absolute_url()
+    return ""
 
 
 def overdue_q(today: datetime.date | None = None) -> Q:

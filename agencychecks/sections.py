@@ -124,8 +124,9 @@ def snapshot(form: AgencyCheckForm) -> dict:
     sections = []
     for section in sections_for(form):
         if section.key == "chronology":
-            rows = [{"date": f"{e.date.day} {e.date:%B %Y}", "contact_type": e.get_contact_type_display(),
-                     "summary": e.summary, "practitioner_role": e.practitioner_role}
+            rows = [{"id": str(e.pk), "date": f"{e.date.day} {e.date:%B %Y}",
+                     "contact_type": e.get_contact_type_display(), "summary": e.summary,
+                     "practitioner_role": e.practitioner_role}
                     for e in form.chronology.all()]
             sections.append({"key": "chronology", "title": section.title, "rows": rows})
             continue
@@ -137,18 +138,9 @@ def snapshot(form: AgencyCheckForm) -> dict:
     return {"agency": form.agency.name, "case": form.case.reference, "sections": sections}
 
 
-def snapshot_lines(snap: dict) -> list[tuple[str, str, str]]:
-    """(section title, label, text) for each answer in a snapshot; chronology rows become one line each."""
-    lines = []
-    for section in snap["sections"]:
-        if section["key"] == "chronology":
-            for i, row in enumerate(section["rows"], start=1):
-                lines.append((section["title"], f"Contact {i}",
-                              f"{row['date']} – {row['contact_type']} – {row['practitioner_role']}\n{row['summary']}"))
-            continue
-        for f in section["fields"]:
-            lines.append((section["title"], f["label"], f["value"]))
-    return lines
+def contact_text(row: dict) -> str:
+    """One chronology row of a snapshot as the comparison shows it."""
+    return f"{row['date']} – {row['contact_type']} – {row['practitioner_role']}\n{row['summary']}"
 
 
 def section_of(field_name: str) -> str:

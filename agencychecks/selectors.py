@@ -12,7 +12,7 @@ from django.utils import timezone
 # Panels is the stage before this one, so it is imported directly: no lazy look-up that could fail open.
 from panels.selectors import case_panel_members, invited_agencies, is_conflicted, panel_for_case  # noqa: F401 - re-exported
 from rapidreview.accounts.models import Role
-from rapidreview.accounts.selectors import agency_leads
+from rapidreview.accounts.selectors import agency_leads, users_with_role
 from referrals.models import Referral
 
 from .models import OPEN_STATUSES, AgencyCheckForm, FormStatus, GlossaryTerm, Pack
@@ -21,6 +21,16 @@ SEES_ALL = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
 
 
 # --- what this app reads from panels (an earlier stage: imported directly, never looked up lazily) -----------
+
+
+def agencies_without_leads(agencies) -> list:
+    """Those of ``agencies`` with no active safeguarding lead: their forms' e-mails and reminders would reach
+    nobody at the agency (the business unit gets them instead)."""
+    with_leads = set(users_with_role(Role.AGENCY_LEAD).filter(agency__in=[a.pk for a in agencies])
+                     .values_list("agency_id", flat=True))
+    return [a for a in agencies if a.pk not in with_leads]
+
+
 def panel_meeting_date(case):
     """The date of the case's panel meeting, or None when it is not arranged yet."""
     panel = panel_for_case(case)

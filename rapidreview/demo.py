@@ -85,6 +85,9 @@ PEOPLE = [
         DemoRole(P, "Public Protection Unit, Metropolitan Police (deputy)", POLICE, True, core=False)]),
     ("police.lead", "Aisha Begum", 2, "Detective Sergeant, Safeguarding Reviews", [DemoRole(Role.AGENCY_LEAD)]),
     ("csc.lead", "Chris Walker", 1, "Practice Improvement Lead", [DemoRole(Role.AGENCY_LEAD)]),
+    # The partnership's own business unit and the ICB also answer agency check forms: each needs a lead.
+    ("icb.lead", "Ruth Osei", 3, "Named Nurse for Safeguarding Children, ICB", [DemoRole(Role.AGENCY_LEAD)]),
+    ("thscp.lead", "Imran Malik", 0, "THSCP Learning and Development Officer", [DemoRole(Role.AGENCY_LEAD)]),
     ("adults", "Fatima Rahman", 8, "Safeguarding Adults Lead", [
         DemoRole(P, "Adults Services", LA, True, core=False), DemoRole(Role.AGENCY_LEAD)]),
     ("housing", "Kevin O'Neill", 9, "Housing Safeguarding Lead", [

@@ -6,6 +6,8 @@ from .models import Case
 from .selectors import (
     cases_awaiting_threshold_discussion,
     cases_awaiting_threshold_send,
+    cdop_discussions,
+    open_assurance_requests_for,
     open_cases_by_stage,
     sin_decisions_due,
 )
@@ -40,3 +42,15 @@ def threshold_discussion(request):
 def cases_by_stage(request):
     rows = open_cases_by_stage()
     return {"rows": rows, "today": timezone.localdate()} if rows else None
+
+
+def assurance_to_answer(request):
+    """An agency lead's open assurance requests."""
+    items = list(open_assurance_requests_for(request.user).select_related("case", "agency")[:LIMIT])
+    return {"items": items, "today": timezone.localdate()} if items else None
+
+
+def cdop_waiting(request):
+    """CDOP and JAR discussions still waiting for a referral (or a reason for none)."""
+    waiting = list(cdop_discussions().filter(concluded_on__isnull=True)[:LIMIT])
+    return {"discussions": waiting, "today": timezone.localdate()} if waiting else None

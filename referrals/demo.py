@@ -12,13 +12,17 @@ from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet
 from rapidreview.workdays import add_working_days
 
-from .models import Case, Source, Stage, ThresholdOutcome
+from .models import AssuranceRequest, Case, CdopDiscussion, Source, Stage, ThresholdOutcome
 from .services import (
-    DEFAULT_NEXT_STEPS,
+    assurance_request_create,
+    case_close_not_met,
     case_record_sin,
     case_send_to_threshold,
     case_transition,
+    cdop_discussion_record,
+    letter_default_next_steps,
     letter_save,
+    letter_send,
     referral_record_threshold,
     referral_submit,
 )
@@ -114,11 +118,48 @@ def load(context: dict) -> None:
             health_participant=users["nurse"], police_participant=users["detsupt"], outcome=outcome,
             rationale="The three partners agreed on the information available at the time of the discussion.")
         if target == Stage.NOT_MET:
-            letter_save(case=case, actor=manager, next_steps=DEFAULT_NEXT_STEPS)
+            letter_save(case=case, actor=manager, next_steps=letter_default_next_steps(case))
             continue
         case_record_sin(case=case, actor=manager, notified_on=sin_on,
                         notification_reference=f"SIN-{sin_on:%Y%m%d}-{last[:3].upper()}")
         _advance(case, target, manager)
+    _cdop_and_assurance(cases, users, agencies, today)
+    _past_retention(users, barts)
+
+
+def _past_retention(users, barts) -> None:
+    """A "not met" case closed in 2018, past its six-year retention period: the retention page has one to review."""
+    first, last, dob = "Hector", "Brambleby", datetime.date(2009, 3, 3)
+    if Case.objects.filter(reference__startswith="RR-2018-").exists():  # still there once anonymised
+        return
+    manager, chair = users["manager"], users["chair"]
+    received = datetime.date(2018, 5, 8)
+    data = _referral_data(first, last, dob, Source.PROFESSIONAL, received - datetime.timedelta(days=1), users, barts)
+    case = referral_submit(source=Source.PROFESSIONAL, data=data, actor=users["barts"], received_on=received)
+    case_send_to_threshold(case=case, actor=manager)
+    referral_record_threshold(case=case, actor=chair, discussed_on=received + datetime.timedelta(days=2),
+                              la_participant=chair, health_participant=users["nurse"],
+                              police_participant=users["detsupt"], outcome=ThresholdOutcome.NOT_MET,
+                              rationale="An accidental injury, witnessed and promptly treated.")
+    letter_save(case=case, actor=manager, next_steps=letter_default_next_steps(case))
+    letter_send(case=case, actor=manager)
+    case_close_not_met(case=case, actor=manager)
+    # Closed in 2018 as far as retention is concerned (the demo is loaded today).
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.make_aware(datetime.datetime(2018, 6, 1, 12)))
+
+
+def _cdop_and_assurance(cases, users, agencies, today) -> None:
+    """Two CDOP/JAR discussions waiting for a referral (one past its week) and an assurance request to answer."""
+    manager = users["manager"]
+    for reference, forum, days_ago in (("CDOP 2026/031", "cdop", 3), ("JAR 2026/112", "jar", 10)):
+        if not CdopDiscussion.objects.filter(forum_reference=reference).exists():
+            cdop_discussion_record(forum=forum, discussed_on=today - datetime.timedelta(days=days_ago),
+                                   forum_reference=reference, actor=manager)
+    not_met, police = cases.get("not_met"), agencies.get("Metropolitan Police")
+    if not_met and police and not AssuranceRequest.objects.filter(case=not_met).exists():
+        assurance_request_create(case=not_met, actor=users["chair"], agency=police, due_on=add_working_days(today, 8),
+                                 request="Please tell us how the missed strategy discussion on this case was "
+                                         "followed up, and what your safeguarding team has done since.")
 
 
 def _advance(case: Case, target: str, actor) -> None:

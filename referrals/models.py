@@ -14,6 +14,7 @@ Stages, and how a case reaches each (every move is a service in ``referrals.serv
 - ``closed``: nothing more is due on the case (its actions live on in the action plan).
 """
 
+import datetime
 import functools
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.db import models
 from django.urls import get_script_prefix, reverse
 from simple_history.models import HistoricalRecords
 
-from rapidreview.accounts.models import Agency
+from rapidreview.accounts.models import Agency, Partnership
 from rapidreview.db import TimeStampedModel
 
 
@@ -329,9 +330,60 @@ class AssuranceRequest(TimeStampedModel):
     def is_answered(self) -> bool:
         return self.responded_on is not None
 
+    @property
+    def clock_owner_agency_id(self):
+        """The agency's leads see the deadline in "My deadlines" (ADR 0002)."""
+        return self.agency_id
+
     def get_absolute_url(self) -> str:
-        return self.case.get_absolute_url()
+        """The request's own page, where the agency's safeguarding lead answers (they cannot open the case)."""
+        return reverse("referrals:assurance_reply", args=[self.pk])
 
     @property
     def reminder_reference(self) -> str:
         return self.case.reference
+
+
+class CdopDiscussion(TimeStampedModel):
+    """A child's case discussed at a child death overview panel (CDOP) or a joint agency response (JAR) meeting.
+
+    Recording the discussion starts the CDOP/JAR referral clock (a referral within a week of the discussion, as the
+    partnership's arrangements ask). The clock is met when the referral is made (``case`` is set) or when the
+    business unit records that no referral is warranted (``no_referral_reason``). The reference is the CDOP's or
+    JAR's own, never the child's name.
+    """
+
+    forum = models.CharField(max_length=10, choices=CdopForum.choices)
+    discussed_on = models.DateField(db_index=True)
+    forum_reference = models.CharField("CDOP or JAR reference", max_length=100)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField(Case, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="cdop_discussion", help_text="The referral made after the discussion.")
+    no_referral_reason = models.TextField(blank=True)
+    concluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    concluded_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-discussed_on", "-created_at"]
+
+    def __str__(self):
+        return f"{self.get_forum_display()} {self.forum_reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.concluded_on is None
+
+    @property
+    def referral_due_on(self):
+        """The last day a referral is on time (the partnership's CDOP/JAR days after the discussion)."""
+        return self.discussed_on + datetime.timedelta(days=Partnership.load().cdop_referral_days)
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:cdop_discussion", args=[self.pk])
+
+    @property
+    def reminder_reference(self) -> str:
+        return f"{self.get_forum_display()} reference {self.forum_reference}"

@@ -8,7 +8,7 @@ conflicts of interest; ``agencychecks`` registers a grant for agency leads whose
 from collections.abc import Callable
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.accounts.selectors import agency_leads, users_with_role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 
-from .models import AssuranceRequest, Case, Stage, ThresholdDecision
+from .models import AssuranceRequest, Case, CdopDiscussion, Stage, ThresholdDecision
 
 # Each returns a Q over Case for the user, or None when it grants nothing.
 _grants: list[Callable] = []
@@ -121,6 +121,11 @@ def assurance_reminder_owners(item: AssuranceRequest, clock) -> list:
     return list(agency_leads(item.agency))
 
 
+def cdop_reminder_owners(item, clock) -> list:
+    """The business unit, who makes sure a referral is considered within the week of a CDOP or JAR discussion."""
+    return list(users_with_role(Role.BUSINESS_UNIT))
+
+
 def overdue_clock_exists():
     today = timezone.localdate()
     return Exists(Clock.objects.filter(case_id=OuterRef("pk")).filter(
@@ -167,6 +172,11 @@ def get_visible_case(user, case_id) -> Case:
     return get_object_or_404(visible_cases(user), pk=case_id)
 
 
+def may_open_case(user, case_id) -> bool:
+    """Whether a link to the case page would open for ``user`` (the page answers 404 otherwise)."""
+    return visible_cases(user).filter(pk=case_id).exists()
+
+
 def one_to_one(case: Case, name: str):
     """The case's ``name`` record (threshold decision, SIN, letter, referral) or None."""
     try:
@@ -189,3 +199,43 @@ def open_cases_by_stage() -> list[dict]:
     return [{"stage": stage, "label": label, "total": counts[stage]["total"], "overdue": counts[stage]["overdue"],
              "next_due": counts[stage]["next_due"]}
             for stage, label in Stage.choices if stage in counts]
+
+
+def cdop_discussions() -> QuerySet[CdopDiscussion]:
+    """CDOP and JAR discussions (the business unit's list), open ones first, with the referral made after each."""
+    return CdopDiscussion.objects.select_related("case", "recorded_by", "concluded_by").order_by(
+        F("concluded_on").desc(nulls_first=True), "discussed_on")
+
+
+def open_cdop_discussion(discussion_id) -> CdopDiscussion | None:
+    """The discussion a referral is being made for, while it still waits for one."""
+    if not discussion_id:
+        return None
+    return CdopDiscussion.objects.filter(pk=discussion_id, concluded_on__isnull=True).first()
+
+
+def assurance_requests_visible_to(user) -> QuerySet[AssuranceRequest]:
+    """Business unit and chair: every request. An agency's safeguarding lead: the requests made of their agency
+    (they answer them without seeing the case). Anyone else: none."""
+    rows = AssuranceRequest.objects.select_related("case", "agency", "requested_by", "response_recorded_by")
+    if not user or not user.is_authenticated or not user.is_active:
+        return rows.none()
+    if user.has_role(*SEES_ALL):
+        return rows
+    if user.has_role(Role.AGENCY_LEAD) and user.agency_id:
+        return rows.filter(agency_id=user.agency_id)
+    return rows.none()
+
+
+def may_answer_assurance(user, item: AssuranceRequest) -> bool:
+    """The agency's own safeguarding leads answer, while the case is still at "not met" and nobody has yet."""
+    return (not item.is_answered and item.case.stage == Stage.NOT_MET and user.has_role(Role.AGENCY_LEAD)
+            and user.agency_id == item.agency_id)
+
+
+def open_assurance_requests_for(user) -> QuerySet[AssuranceRequest]:
+    """What an agency lead still has to answer, soonest first."""
+    if not user.has_role(Role.AGENCY_LEAD):
+        return AssuranceRequest.objects.none()
+    return (assurance_requests_visible_to(user).filter(responded_on__isnull=True, case__stage=Stage.NOT_MET)
+            .order_by("due_on"))

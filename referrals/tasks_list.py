@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from rapidreview.accounts.models import Role
 
-from .models import Case, Stage, ThresholdOutcome
+from .models import Case, Source, Stage, ThresholdOutcome
 from .selectors import one_to_one
 
 
@@ -37,15 +37,13 @@ def own_tasks(case: Case, user) -> list[dict]:
         rows.append({"label": "Record the Serious Incident Notification", "status": "done" if sin else "todo",
                      "url": url("sin_record") if sin is None and runs else None,
                      "hint": f"Notified {sin.notified_on:%-d %B %Y}" if sin else ""})
+        if case.source == Source.PUBLIC:  # the public done page promises a letter with the decision
+            rows += _letter_rows(case, runs, url, may_write=True)
         return rows
 
-    letter = one_to_one(case, "letter")
     closed = case.stage == Stage.CLOSED
-    rows.append({"label": "Prepare the letter to the referrer", "status": "done" if letter else "todo",
-                 "url": url("letter_edit") if runs and not closed and not (letter and letter.sent_on) else None})
-    rows.append({"label": "Send the letter", "status": "done" if letter and letter.sent_on else (
-        "todo" if letter else "cannot_start"),
-        "url": url("letter_send") if runs and letter and not letter.sent_on else None})
+    rows += _letter_rows(case, runs, url, may_write=not closed)
+    letter = one_to_one(case, "letter")
     open_requests = [r for r in case.assurance_requests.all() if not r.is_answered]
     rows.append({"label": "Ask an agency for assurance", "status": "in_progress" if open_requests else "optional",
                  "url": url("assurance_new") if runs and not closed else None,
@@ -55,3 +53,14 @@ def own_tasks(case: Case, user) -> list[dict]:
                  "status": "done" if closed else ("todo" if ready else "cannot_start"),
                  "url": url("case_close") if runs and ready and not closed else None})
     return rows
+
+
+def _letter_rows(case: Case, runs: bool, url, *, may_write: bool) -> list[dict]:
+    letter = one_to_one(case, "letter")
+    sent = bool(letter and letter.sent_on)
+    return [
+        {"label": "Prepare the letter to the referrer", "status": "done" if letter else "todo",
+         "url": url("letter_edit") if runs and may_write and not sent else None},
+        {"label": "Send the letter", "status": "done" if sent else ("todo" if letter else "cannot_start"),
+         "url": url("letter_send") if runs and letter and not sent else None},
+    ]

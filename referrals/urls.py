@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, intake, public, steps
+from .views import assurance, cases, cdop, intake, public, steps
 
 app_name = "referrals"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("referrals/new/check/", intake.referral_check, name="referral_check"),
     path("referrals/new/sent/", intake.referral_done, name="referral_done"),
     path("referrals/new/<slug:step>/", intake.referral_step, name="referral_step"),
+    path("referrals/cdop/", cdop.cdop_list, name="cdop_list"),
+    path("referrals/cdop/new/", cdop.cdop_new, name="cdop_new"),
+    path("referrals/cdop/<uuid:discussion_id>/", cdop.cdop_discussion, name="cdop_discussion"),
+    path("assurance/<uuid:request_id>/", assurance.assurance_reply, name="assurance_reply"),
     path("cases/", cases.case_list_view, name="case_list"),
     path("cases/<uuid:case_id>/", cases.case_detail, name="case_detail"),
     path("cases/<uuid:case_id>/summary/", cases.case_summary, name="case_summary"),

@@ -27,83 +27,82 @@ def case_themes(*, case, log: str | None = None) -> QuerySet[CaseTheme]:
     return rows.filter(log=log) if log else rows
 
 
-def recurrence(*, case, user, months: int = 24, log: str | None = None, listed: int = 10, themes=None) -> list[dict]:
-    """For each theme of ``case``: how many OTHER cases had it in the last ``months`` months.
+RECURRENCE_MONTHS = 24
 
-    Returns ``[{"theme": Theme, "count": int, "cases": [Case, ...]}]`` sorted by count (highest first), then name.
-    ``count`` counts every other case (a number names nobody); ``cases`` lists only those ``user`` may see, so the
-    links never reveal a case to someone not entitled to it, and at most ``listed`` of them, the most recent: a
-    national installation has thousands of cases per theme. Both logs count unless ``log`` narrows it. At most
-    three queries whatever the number of themes or cases. ``themes`` (Theme objects) replaces the case's logged
-    themes, for pages where themes are proposed before they are logged, such as an agency check form under quality
-    assurance.
+
+def recurrence(*, case, user, months: int = RECURRENCE_MONTHS, listed: int = 10, themes=None) -> list[dict]:
+    """For each theme of ``case``: how many OTHER cases had it recorded in the last ``months`` months.
+
+    Returns ``[{"theme": Theme, "count": int, "cases": [Case, ...], "since": date}]`` sorted by count (highest
+    first), then name. Every page counts the same way: another case counts once for a theme, whichever themes log
+    recorded it (a theme seen at notification stage and at rapid review is the same pattern). ``count`` counts every
+    other case (a number names nobody); ``cases`` lists only those ``user`` may see, so the links never reveal a case
+    to someone not entitled to it, and at most ``listed`` of them, the most recent: a national installation has
+    thousands of cases per theme. At most three queries whatever the number of themes or cases. ``themes`` (Theme
+    objects) replaces the case's logged themes, for pages where themes are proposed before they are logged, such as
+    an agency check form under quality assurance.
     """
-    if themes is not None:
-        themes = {theme.pk: theme for theme in themes}
-    else:
-        own = CaseTheme.objects.filter(case=case)
-        if log:
-            own = own.filter(log=log)
-        themes = {row.theme_id: row.theme for row in own.select_related("theme")}
-    return _recurrence(case=case, user=user, months=months, listed=listed, themes={log: themes}, by_log=bool(log))[log]
+    if themes is None:
+        themes = [row.theme for row in CaseTheme.objects.filter(case=case).select_related("theme")]
+    return _recurrence(case=case, user=user, months=months, listed=listed,
+                       groups={None: {theme.pk: theme for theme in themes}})[None]
 
 
-def recurrence_by_log(*, case, user, months: int = 24, listed: int = 10) -> dict[str, list[dict]]:
-    """``recurrence`` for each log ({log value: rows}), each log counted on its own, in the same queries."""
-    themes: dict = {value: {} for value in ThemeLog.values}
+def recurrence_by_log(*, case, user, months: int = RECURRENCE_MONTHS, listed: int = 10) -> dict[str, list[dict]]:
+    """``recurrence`` of the themes recorded in each log ({log value: rows}), in the same queries; the counts are
+    ``recurrence``'s, so a theme in both logs reads the same in each."""
+    groups: dict = {value: {} for value in ThemeLog.values}
     for row in CaseTheme.objects.filter(case=case).select_related("theme"):
-        themes[row.log][row.theme_id] = row.theme
-    return _recurrence(case=case, user=user, months=months, listed=listed, themes=themes, by_log=True)
+        groups[row.log][row.theme_id] = row.theme
+    return _recurrence(case=case, user=user, months=months, listed=listed, groups=groups)
 
 
-def _recurrence(*, case, user, months: int, listed: int, themes: dict, by_log: bool) -> dict:
-    """``themes`` maps a log (or None: every log) to {theme id: Theme}; returns the same keys with their rows."""
-    wanted_themes = set().union(*(per_log.keys() for per_log in themes.values()))
+def recurrence_since(months: int = RECURRENCE_MONTHS) -> datetime.date:
+    """The first day counted by ``recurrence``."""
+    return timezone.localdate() - relativedelta(months=months)
+
+
+def _recurrence(*, case, user, months: int, listed: int, groups: dict) -> dict:
+    """``groups`` maps a key (a log, or None) to {theme id: Theme}; returns the same keys with their rows."""
+    wanted_themes = set().union(*(per_group.keys() for per_group in groups.values()))
     if not wanted_themes:
-        return {key: [] for key in themes}
-    logs = sorted(themes.keys()) if by_log else []
+        return {key: [] for key in groups}
     # Counts and candidates do not depend on the reader: kept until themes are next logged (ADR 0005).
-    counts, candidates = cached(REPORT, ("recurrence", case.pk, timezone.localdate(), months, listed * 3, *logs,
+    counts, candidates = cached(REPORT, ("recurrence", case.pk, timezone.localdate(), months, listed * 3,
                                          *sorted(str(pk) for pk in wanted_themes)),
                                 lambda: _recurring_cases(case=case, months=months, candidates=listed * 3,
-                                                         theme_ids=wanted_themes, logs=logs))
+                                                         theme_ids=wanted_themes))
     wanted = set().union(*candidates.values()) if candidates else set()
     visible = ({c.pk: c for c in visible_cases(user).filter(pk__in=wanted).only("id", "reference")}
                if wanted else {})
+    since = recurrence_since(months)
     out = {}
-    for log, per_log in themes.items():
+    for key, per_group in groups.items():
         rows = []
-        for theme_id, theme in per_log.items():
-            key = (log, theme_id) if by_log else (theme_id,)
-            shown = [visible[i] for i in candidates.get(key, []) if i in visible][:listed]
-            rows.append({"theme": theme, "count": counts.get(key, 0),
+        for theme_id, theme in per_group.items():
+            shown = [visible[i] for i in candidates.get(theme_id, []) if i in visible][:listed]
+            rows.append({"theme": theme, "count": counts.get(theme_id, 0), "since": since,
                          "cases": sorted(shown, key=lambda c: c.reference)})
         rows.sort(key=lambda r: (-r["count"], r["theme"].name))
-        out[log] = rows
+        out[key] = rows
     return out
 
 
-def _recurring_cases(*, case, months: int, candidates: int, theme_ids: set, logs: list) -> tuple[dict, dict]:
-    """({group: number of other cases}, {group: the ``candidates`` most recent of them}) in one query; a group is
-    (log, theme id) when ``logs`` are given, else (theme id,). Links are chosen among the candidates, because some
-    may be invisible to the reader."""
-    since = timezone.make_aware(datetime.datetime.combine(timezone.localdate() - relativedelta(months=months),
-                                                          datetime.time.min))
+def _recurring_cases(*, case, months: int, candidates: int, theme_ids: set) -> tuple[dict, dict]:
+    """({theme id: number of other cases}, {theme id: the ``candidates`` most recent of them}) in one query.
+    Links are chosen among the candidates, because some may be invisible to the reader."""
+    since = timezone.make_aware(datetime.datetime.combine(recurrence_since(months), datetime.time.min))
     pairs = CaseTheme.objects.filter(theme_id__in=theme_ids, recorded_at__gte=since).exclude(case_id=case.pk)
-    if logs:
-        pairs = pairs.filter(log__in=logs)
-    group = ["log", "theme_id"] if logs else ["theme_id"]
-    partition = [F(field) for field in group]
-    # One row per (group, case): the partition's row count is the number of distinct other cases.
-    ranked = (pairs.order_by().values(*group, "case_id").annotate(latest=Max("recorded_at"))
-              .annotate(rank=Window(RowNumber(), partition_by=partition, order_by=F("latest").desc()),
-                        cases=Window(Count("case_id"), partition_by=partition))
-              .filter(rank__lte=candidates).order_by("rank").values_list(*group, "case_id", "cases"))
+    # One row per (theme, case), whichever log recorded it: the partition's row count is the number of other cases.
+    ranked = (pairs.order_by().values("theme_id", "case_id").annotate(latest=Max("recorded_at"))
+              .annotate(rank=Window(RowNumber(), partition_by=[F("theme_id")], order_by=F("latest").desc()),
+                        cases=Window(Count("case_id"), partition_by=[F("theme_id")]))
+              .filter(rank__lte=candidates).order_by("rank").values_list("theme_id", "case_id", "cases"))
     counts: dict = {}
     found: dict = defaultdict(list)
-    for *group_key, case_id, number in ranked:
-        counts[tuple(group_key)] = number
-        found[tuple(group_key)].append(case_id)
+    for theme_id, case_id, number in ranked:
+        counts[theme_id] = number
+        found[theme_id].append(case_id)
     return counts, dict(found)
 
 

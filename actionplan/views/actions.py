@@ -20,6 +20,7 @@ def action_detail(request, action_id):
     access_log(request, obj=action, case_id=action.case_id)
     return render(request, "actionplan/detail.html", {
         "action": action,
+        "case_link": selectors.case_link(request.user, action),
         "updates": action.updates.select_related("author"),
         "evidence": action.evidence.select_related("added_by"),
         "may_update": services.may_update(request.user, action),

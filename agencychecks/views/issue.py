@@ -33,6 +33,7 @@ def issue(request, case_id):
         return saved
     return render(request, "agencychecks/issue.html", {
         "form": form, "case": case, "agencies": agencies, "before_panel": before_panel,
+        "without_leads": selectors.agencies_without_leads(agencies),
         "meeting": selectors.panel_meeting_date(case), "late_by_default": bool(before_panel and latest > before_panel),
         "title": "Issue agency check forms", "caption": case.reference, "submit_label": "Issue forms",
         "back_url": board_url})

@@ -42,6 +42,38 @@ def _not_future(day: datetime.date, what: str) -> None:
         raise DomainError(f"The {what} must be today or in the past.")
 
 
+def _pre_publication_days() -> int:
+    return Partnership.load().pre_publication_working_days
+
+
+def _check_planned_publication(cspr: Cspr, planned: datetime.date) -> None:
+    """The report goes to the National Panel and the Secretary of State 7 working days before publication
+    (Working Together 2023, chapter 5): a planned date must leave that time, counted from today or from the day the
+    report was sent."""
+    days = _pre_publication_days()
+    if cspr.report_sent_on:
+        earliest = add_working_days(cspr.report_sent_on, days)
+        if planned < earliest:
+            raise DomainError(f"The report was sent to the National Panel on {cspr.report_sent_on:%-d %B %Y}, so it "
+                              f"can be published {days} working days later at the earliest: {earliest:%-d %B %Y}.")
+        return
+    earliest = add_working_days(timezone.localdate(), days)
+    if planned < earliest:
+        raise DomainError(f"The planned publication date must be at least {days} working days from today, to leave "
+                          f"time to send the report to the National Panel and the Secretary of State first. "
+                          f"The earliest date is {earliest:%-d %B %Y}.")
+
+
+def _check_publication_date(cspr: Cspr, published_on: datetime.date) -> None:
+    """Publication may not come sooner than 7 working days after the report was sent."""
+    days = _pre_publication_days()
+    earliest = add_working_days(cspr.report_sent_on, days)
+    if published_on < earliest:
+        raise DomainError(f"The report was sent to the National Panel and the Secretary of State on "
+                          f"{cspr.report_sent_on:%-d %B %Y}. It can be published {days} working days after that, "
+                          f"on {earliest:%-d %B %Y} at the earliest.")
+
+
 def involved_agencies(case: Case):
     """Every agency involved in the case: the referral's list and every agency with a check form."""
     ids = set(case.involved_agencies.values_list("pk", flat=True))
@@ -89,6 +121,8 @@ def cspr_update(*, cspr: Cspr, actor, methodology: str, methodology_detail: str,
     if cspr.published_on:
         raise DomainError("The review has been published; its details can no longer change.")
     old_planned = cspr.planned_publication_on
+    if planned_publication_on and planned_publication_on != old_planned:
+        _check_planned_publication(cspr, planned_publication_on)
     cspr.methodology = methodology
     cspr.methodology_detail = methodology_detail
     cspr.reviewers = reviewers
@@ -99,9 +133,8 @@ def cspr_update(*, cspr: Cspr, actor, methodology: str, methodology_detail: str,
     if planned_publication_on != old_planned and not cspr.report_sent_on:
         clock_cancel(subject=cspr, kind=ClockKind.PRE_PUBLICATION)
         if planned_publication_on:
-            days = Partnership.load().pre_publication_working_days
             clock_start(kind=ClockKind.PRE_PUBLICATION, subject=cspr, start=timezone.localdate(),
-                        due=add_working_days(planned_publication_on, -days), case_id=cspr.case_id,
+                        due=add_working_days(planned_publication_on, -_pre_publication_days()), case_id=cspr.case_id,
                         label="Report to the National Panel and the Secretary of State")
     return cspr
 
@@ -208,6 +241,7 @@ def cspr_publish(*, cspr: Cspr, actor, published_on: datetime.date, pseudonym: s
     if cspr.published_on:
         raise DomainError("The review has already been published.")
     _not_future(published_on, "publication date")
+    _check_publication_date(cspr, published_on)
     _check_published_details(pseudonym, published_url)
     cspr.published_on = published_on
     cspr.published_url = published_url
@@ -249,6 +283,9 @@ def cspr_record_implementation_review(*, cspr: Cspr, actor, held_on: datetime.da
     if not cspr.published_on:
         raise DomainError("The implementation review follows publication; record the publication first.")
     _not_future(held_on, "date of the review")
+    if held_on <= cspr.published_on:
+        raise DomainError(f"The implementation review looks back on the learning after publication: it must be after "
+                          f"the publication date, {cspr.published_on:%-d %B %Y}.")
     cspr.implementation_review_on = held_on
     cspr.implementation_review_notes = notes
     cspr._history_user = actor

@@ -138,3 +138,35 @@ class RetentionAction(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.kind}"
+
+
+class RetentionProposal(TimeStampedModel):
+    """One business unit member proposes anonymising a case past its retention period; a different one confirms.
+
+    States: proposed (``confirmed_at`` and ``withdrawn_at`` empty) -> confirmed (the case was anonymised, a
+    ``RetentionAction`` written) or withdrawn. At most one open proposal per case.
+    """
+
+    case_id = models.UUIDField(db_index=True)
+    reference = models.CharField(max_length=20)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["case_id"], condition=models.Q(
+            confirmed_at__isnull=True, withdrawn_at__isnull=True), name="one_open_retention_proposal_per_case")]
+
+    def __str__(self):
+        return f"Anonymising {self.reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.confirmed_at is None and self.withdrawn_at is None

@@ -13,9 +13,11 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
+from rapidreview.accounts.models import Role
 from rapidreview.datacache import model_changed
+from rapidreview.db import DomainError
 
-from .models import LegalHold, RecordType, RetentionAction, RetentionRule
+from .models import LegalHold, RecordType, RetentionAction, RetentionProposal, RetentionRule
 
 ANONYMISED_NAME = "Anonymised"
 
@@ -146,3 +148,64 @@ def case_delete(*, case_id, actor=None) -> RetentionAction:
                                                   kind=RetentionAction.Kind.DELETED, by=actor)
     except ProtectedError:
         return case_anonymise(case_id=case_id, actor=actor)
+
+
+def _due(case_id) -> DueCase | None:
+    return next((item for item in cases_past_retention() if item.case_id == case_id), None)
+
+
+def _require_business_unit(actor) -> None:
+    if not actor.has_role(Role.BUSINESS_UNIT):
+        raise DomainError("Only the business unit reviews retention.")
+
+
+@transaction.atomic
+def retention_propose(*, case_id, actor, note: str = "") -> RetentionProposal:
+    """First step: a business unit member proposes anonymising a case that is past its retention period."""
+    _require_business_unit(actor)
+    case_model().objects.select_for_update().get(pk=case_id)
+    item = _due(case_id)
+    if item is None:
+        raise DomainError("This case is not past its retention period, is under a legal hold, or has already been "
+                          "anonymised.")
+    if RetentionProposal.objects.filter(case_id=case_id, confirmed_at__isnull=True,
+                                        withdrawn_at__isnull=True).exists():
+        raise DomainError(f"Anonymising {item.reference} has already been proposed.")
+    proposal = RetentionProposal(case_id=case_id, reference=item.reference, proposed_by=actor, note=note.strip())
+    proposal._history_user = actor
+    proposal.save()
+    return proposal
+
+
+def _lock_open(proposal: RetentionProposal) -> RetentionProposal:
+    proposal = RetentionProposal.objects.select_for_update().get(pk=proposal.pk)
+    if not proposal.is_open:
+        raise DomainError("This proposal has already been confirmed or withdrawn.")
+    return proposal
+
+
+@transaction.atomic
+def retention_confirm(*, proposal: RetentionProposal, actor) -> RetentionAction:
+    """Second step: a different business unit member confirms, and the case is anonymised."""
+    _require_business_unit(actor)
+    proposal = _lock_open(proposal)
+    if proposal.proposed_by_id == actor.pk:
+        raise DomainError("A different member of the business unit must confirm: you proposed this.")
+    if _due(proposal.case_id) is None:
+        raise DomainError("This case is no longer due for anonymising (a legal hold may have been placed).")
+    action = case_anonymise(case_id=proposal.case_id, actor=actor)
+    proposal.confirmed_by, proposal.confirmed_at = actor, timezone.now()
+    proposal._history_user = actor
+    proposal.save()
+    return action
+
+
+@transaction.atomic
+def retention_withdraw(*, proposal: RetentionProposal, actor) -> RetentionProposal:
+    """Withdraw a proposal that should not go ahead; the case stays as it is."""
+    _require_business_unit(actor)
+    proposal = _lock_open(proposal)
+    proposal.withdrawn_by, proposal.withdrawn_at = actor, timezone.now()
+    proposal._history_user = actor
+    proposal.save()
+    return proposal

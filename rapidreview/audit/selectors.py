@@ -54,12 +54,47 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]]
 
 
-def _value(field, value) -> str:
-    """A value as a person would read it: the label of a choice, a British date, a count for a list of links."""
-    if value is None or value == "":
+def _related_names(model, ids) -> dict:
+    """{id as text: how the object reads} for rows of ``model``, in one query."""
+    ids = {i for i in ids if i not in (None, "")}
+    if not ids:
+        return {}
+    return {str(obj.pk): str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+
+
+def _m2m_ids(field, value) -> list:
+    """simple-history keeps a many-to-many value as the through rows; the target's id is under its field name."""
+    target = field.m2m_reverse_field_name()
+    return [row.get(target) if isinstance(row, dict) else row for row in value or []]
+
+
+class _Names:
+    """Names of the related objects a page of history refers to, looked up once per model and id."""
+
+    def __init__(self):
+        self.known: dict = {}
+
+    def of(self, model, ids) -> dict:
+        cache = self.known.setdefault(model, {})
+        missing = [i for i in ids if i not in (None, "") and str(i) not in cache]
+        cache.update(_related_names(model, missing))
+        return cache
+
+
+def _value(field, value, names: _Names | None = None) -> str:
+    """A value as a person would read it: a related object's name (never its id), the label of a choice, a
+    British date, the names of the rows a many-to-many field links."""
+    if value is None or value == "" or value == []:
         return ""
-    if isinstance(value, list):  # a many-to-many field: the rows linked
+    names = names or _Names()
+    if field is not None and field.many_to_many:
+        ids = _m2m_ids(field, value)
+        known = names.of(field.related_model, ids)
+        return ", ".join(sorted(known.get(str(i), "(removed)") for i in ids))
+    if isinstance(value, list):
         return f"{len(value)} linked"
+    if field is not None and field.is_relation and field.related_model is not None:
+        return names.of(field.related_model, [value]).get(str(value), "(removed)")
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, datetime.datetime):
@@ -70,14 +105,13 @@ def _value(field, value) -> str:
     return text if len(text) <= 300 else text[:300] + "…"
 
 
-def _change(model, change) -> tuple[str, str, str]:
+def _change(model, change, names: _Names | None = None) -> tuple[str, str, str]:
     try:
         field = model._meta.get_field(change.field)
         label = str(getattr(field, "verbose_name", change.field))
     except FieldDoesNotExist:
         field, label = None, change.field.replace("_", " ")
-    concrete = field if field is not None and not field.many_to_many else None
-    return label, _value(concrete, change.old), _value(concrete, change.new)
+    return label, _value(field, change.old, names), _value(field, change.new, names)
 
 
 def case_history(case) -> list[HistoryEntry]:
@@ -87,6 +121,7 @@ def case_history(case) -> list[HistoryEntry]:
         if hasattr(model, "history"):
             sources.append((model, {lookup: case.pk}))
     entries: list[HistoryEntry] = []
+    names = _Names()
     for model, lookup in sources:
         history_model = model.history.model
         try:
@@ -101,7 +136,7 @@ def case_history(case) -> list[HistoryEntry]:
             changes = []
             if record.history_type == "~" and before is not None:
                 delta = record.diff_against(before)
-                changes = [_change(model, c) for c in delta.changes]
+                changes = [_change(model, c, names) for c in delta.changes]
             action = {"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type]
             entries.append(HistoryEntry(record.history_date, record.history_user, model._meta.verbose_name.capitalize(),
                                         action, changes))

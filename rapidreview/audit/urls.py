@@ -11,5 +11,9 @@ urlpatterns = [
     path("cases/<uuid:case_id>/legal-hold/remove/", views.legal_hold_release, name="legal_hold_remove"),
     path("retention/", views.retention, name="retention"),
     path("retention/<uuid:rule_id>/", views.retention_rule_edit, name="retention_rule"),
+    path("retention/cases/<uuid:case_id>/propose/", views.retention_propose_view, name="retention_propose"),
+    path("retention/proposals/<uuid:proposal_id>/confirm/", views.retention_confirm_view, name="retention_confirm"),
+    path("retention/proposals/<uuid:proposal_id>/withdraw/", views.retention_withdraw_view,
+         name="retention_withdraw"),
     path("subject-access/", views.subject_access, name="subject_access"),
 ]

@@ -15,9 +15,13 @@ from rapidreview.registry import visible_case
 
 from .filters import AccessLogFilter
 from .forms import LegalHoldForm, RetentionRuleForm, SubjectAccessForm
-from .models import AccessAction, AccessLog, LegalHold, RecordType, RetentionAction, RetentionRule
-from .retention import cases_past_retention
-from .selectors import access_log_rows, case_history, subject_access_search
+from .models import AccessAction, AccessLog, LegalHold, RecordType, RetentionAction, RetentionProposal, RetentionRule
+from .retention import cases_past_retention, retention_confirm, retention_propose, retention_withdraw
+from .selectors import (
+    access_log_rows,
+    case_history,
+    subject_access_search,
+)
 from .services import (
     access_log,
     legal_hold_remove,
@@ -55,6 +59,8 @@ def case_history_view(request, case_id):
     hold = LegalHold.objects.filter(case_id=case.pk).select_related("set_by").first()
     return render(request, "audit/case_history.html", {
         "case": case, "entries": case_history(case), "views": views, "hold": hold,
+        "retention_steps": RetentionProposal.objects.filter(case_id=case.pk).select_related(
+            "proposed_by", "confirmed_by", "withdrawn_by").order_by("created_at"),
         "can_hold": request.user.has_role(Role.BUSINESS_UNIT),
     })
 
@@ -93,11 +99,50 @@ def legal_hold_release(request, case_id):
 def retention(request):
     """The retention periods, and the closed cases past them (nothing is changed from this page)."""
     rules = [RetentionRule.for_type(t) for t in RecordType.values]
+    due = cases_past_retention()
+    proposals = {p.case_id: p for p in RetentionProposal.objects.filter(
+        case_id__in=[item.case_id for item in due], confirmed_at__isnull=True, withdrawn_at__isnull=True)
+        .select_related("proposed_by")}
+    for item in due:
+        item.proposal = proposals.get(item.case_id)
     return render(request, "audit/retention.html", {
-        "rules": rules, "due": cases_past_retention(), "done": RetentionAction.objects.all()[:50],
+        "rules": rules, "due": due, "done": RetentionAction.objects.select_related("by")[:50],
         "holds": LegalHold.objects.select_related("set_by").order_by("-created_at"),
         "today": timezone.localdate(),
     })
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def retention_propose_view(request, case_id):
+    """First of two steps: propose anonymising a case past its retention period."""
+    case = visible_case(request.user, case_id)
+    return handle_action(request, lambda: retention_propose(case_id=case.pk, actor=request.user,
+                                                            note=request.POST.get("note", "")),
+                         success=f"Anonymising {case.reference} proposed. Another member of the business unit must "
+                                 f"confirm it.", next_url="audit:retention", refused_url="audit:retention")
+
+
+def _proposal_step(request, proposal_id, step, success: str):
+    """Confirm or withdraw an open proposal; a refusal (such as confirming your own) shows on the retention page."""
+    proposal = get_object_or_404(RetentionProposal, pk=proposal_id, confirmed_at__isnull=True,
+                                 withdrawn_at__isnull=True)
+    return handle_action(request, lambda: step(proposal=proposal, actor=request.user),
+                         success=success.format(reference=proposal.reference), next_url="audit:retention",
+                         refused_url="audit:retention")
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def retention_confirm_view(request, proposal_id):
+    """Second step, by a different person: confirm, and the case is anonymised."""
+    return _proposal_step(request, proposal_id, retention_confirm, "{reference} has been anonymised.")
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def retention_withdraw_view(request, proposal_id):
+    return _proposal_step(request, proposal_id, retention_withdraw, "Proposal to anonymise {reference} withdrawn.")
 
 
 @role_required(Role.BUSINESS_UNIT)

@@ -1,6 +1,7 @@
 """Forms for referral intake (signed-in and public), the threshold discussion, the SIN, and the "not met" path:
 the letter, assurance requests and closing."""
 
+from .cdop import CdopDiscussionForm, NoReferralForm  # noqa: F401
 from .common import DateField  # noqa: F401
 from .intake import (  # noqa: F401
     AgenciesForm,
@@ -15,6 +16,7 @@ from .intake import (  # noqa: F401
 )
 from .not_met import (  # noqa: F401
     AssuranceAnswerForm,
+    AssuranceReplyForm,
     AssuranceRequestForm,
     CloseForm,
     LetterForm,

@@ -49,11 +49,12 @@ class ReferrerForm(GovUKFormMixin, forms.Form):
         error_messages={"required": "Confirm that you discussed the referral with your manager and safeguarding "
                                     "lead"})
 
-    def __init__(self, *args, user=None, source=Source.PROFESSIONAL, on_behalf=False, **kwargs):
+    def __init__(self, *args, user=None, source=Source.PROFESSIONAL, on_behalf=False, discussion_known=False,
+                 **kwargs):
         self.source, self.on_behalf = source, on_behalf
         super().__init__(*args, **kwargs)
         self.fields["referrer_agency"].queryset = Agency.objects.filter(is_active=True)
-        if source != Source.CDOP_JAR:
+        if source != Source.CDOP_JAR or discussion_known:
             del self.fields["cdop_forum"], self.fields["cdop_discussed_on"]
         if not on_behalf:
             # A signed-in agency lead refers for their own agency.
@@ -68,6 +69,10 @@ class ReferrerForm(GovUKFormMixin, forms.Form):
                 del self.fields["discussed_with_manager"]
                 self.fields["referrer_role"].label = "Relationship to the child"
         self.build_layout()
+
+    def build_layout(self):
+        # The helper laid out every declared field; only those this referral asks for are shown.
+        self.helper.layout = Layout(*self.fields)
 
 
 class ChildForm(GovUKFormMixin, forms.Form):

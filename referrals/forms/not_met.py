@@ -56,6 +56,16 @@ class AssuranceAnswerForm(GovUKFormMixin, forms.Form):
     responded_on = DateField(label="Date of the response")
 
 
+class AssuranceReplyForm(GovUKFormMixin, forms.Form):
+    """The agency's safeguarding lead answers in the app; the answer is dated the day it is sent."""
+
+    submit_label = "Send your answer"
+
+    response = area("Your agency's answer", required=True, rows=8,
+                    help_text="Say what your agency has checked or done, and what assurance it can give.",
+                    error_messages={"required": "Enter your agency's answer"})
+
+
 class CloseForm(GovUKFormMixin, forms.Form):
     submit_label = "Close the case"
 

@@ -3,13 +3,16 @@ function here, kept in the module for its part of the process."""
 
 from ..timeline import case_record_event  # noqa: F401
 from .cases import case_transition  # noqa: F401
+from .cdop import cdop_discussion_no_referral, cdop_discussion_record, cdop_referral_due_on  # noqa: F401
 from .intake import CASE_FIELDS, case_next_reference, referral_submit  # noqa: F401
 from .not_met import (  # noqa: F401
     DEFAULT_NEXT_STEPS,
     assurance_request_answer,
     assurance_request_create,
     case_close_not_met,
+    letter_allowed,
     letter_can_be_emailed,
+    letter_default_next_steps,
     letter_save,
     letter_send,
     render_letter_html,

@@ -15,6 +15,7 @@ from rapidreview.notifications.services import notify
 from ..models import Case, HouseholdMember, ReferenceCounter, Referral, Source
 from ..selectors import possible_duplicates
 from ..timeline import case_record_event
+from .cdop import cdop_discussion_referred
 
 
 def case_next_reference(year: int) -> str:
@@ -35,12 +36,13 @@ CASE_FIELDS = ("child_first_name", "child_last_name", "child_dob", "harm", "inci
 
 @transaction.atomic
 def referral_submit(*, source: str, data: dict, household: list[dict] = (), agencies=(), actor=None,
-                    received_on: datetime.date | None = None) -> Case:
+                    received_on: datetime.date | None = None, cdop_discussion=None) -> Case:
     """Receive a referral: create the case and its referral, start the SIN-decision clock, tell the business unit
     and the rapid review chair, and acknowledge a public referrer who gave an e-mail address.
 
     ``data`` holds the Case fields in ``CASE_FIELDS`` and any ``Referral`` fields. ``actor`` is the signed-in
-    person who submitted it (None for a public referral).
+    person who submitted it (None for a public referral). A CDOP/JAR referral meets the clock of its recorded
+    ``cdop_discussion`` (whose forum and date it takes), or records the discussion now.
     """
     if source not in Source.values:
         raise DomainError("Choose who is making the referral.")
@@ -52,6 +54,10 @@ def referral_submit(*, source: str, data: dict, household: list[dict] = (), agen
         raise DomainError("The date of the incident must be today or in the past.")
     if incident and aware and aware < incident:
         raise DomainError("The date the local authority became aware must be on or after the incident.")
+    if source == Source.CDOP_JAR and cdop_discussion is not None:
+        if not cdop_discussion.is_open:
+            raise DomainError("That CDOP or JAR discussion has already been followed up.")
+        data = {**data, "cdop_forum": cdop_discussion.forum, "cdop_discussed_on": cdop_discussion.discussed_on}
     if source == Source.CDOP_JAR and not data.get("cdop_discussed_on"):
         raise DomainError("Enter the date the case was discussed at the child death overview panel or joint "
                           "agency response meeting.")
@@ -89,6 +95,9 @@ def referral_submit(*, source: str, data: dict, household: list[dict] = (), agen
                       note="Referred late: more than the allowed days after the discussion." if referral.is_late
                       else "")
     clock_start(kind=ClockKind.SIN_DECISION, subject=case, start=case.la_aware_on or received_on, case_id=case.pk)
+    if source == Source.CDOP_JAR:
+        cdop_discussion_referred(discussion=cdop_discussion, case=case, forum=referral.cdop_forum,
+                                 discussed_on=referral.cdop_discussed_on, received_on=received_on, actor=actor)
 
     recipients = {u.pk: u for u in users_with_role(Role.BUSINESS_UNIT)}
     recipients.update({u.pk: u for u in users_with_role(Role.RR_CHAIR)})

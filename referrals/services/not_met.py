@@ -1,13 +1,14 @@
 """When the threshold was not met: the letter to the referrer, assurance requests to agencies, and closing."""
 
 import datetime
+import re
 
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rapidreview.accounts.models import Partnership, Role
-from rapidreview.accounts.selectors import agency_leads
+from rapidreview.accounts.selectors import agency_leads, users_with_role
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
@@ -15,7 +16,17 @@ from rapidreview.notifications.services import notify
 from rapidreview.pdf import Marking, render_pdf
 from themes.services import case_log_themes
 
-from ..models import AssuranceRequest, Case, LetterSentBy, Referral, ReferrerLetter, Source, Stage, ThresholdDecision
+from ..models import (
+    AssuranceRequest,
+    Case,
+    LetterSentBy,
+    Referral,
+    ReferrerLetter,
+    Source,
+    Stage,
+    ThresholdDecision,
+    ThresholdOutcome,
+)
 from ..timeline import case_record_event
 from .cases import case_transition
 from .common import require_role
@@ -26,8 +37,9 @@ def letter_save(*, case: Case, actor, next_steps: str) -> ReferrerLetter:
     """Generate the "not met" letter as a PDF and store it on the case (replacing an unsent draft)."""
     require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.stage != Stage.NOT_MET:
-        raise DomainError("A letter to the referrer is written only when the threshold was not met.")
+    if not letter_allowed(locked):
+        raise DomainError("A letter to the referrer is written when the threshold was not met, or to a member of "
+                          "the public after the threshold discussion.")
     if not (next_steps or "").strip():
         raise DomainError("Enter the next steps for the referrer.")
     existing = ReferrerLetter.objects.filter(case=locked).first()
@@ -53,8 +65,9 @@ def letter_send(*, case: Case, actor, sent_by: str = LetterSentBy.EMAIL, sent_on
     """Send the stored letter: by e-mail to a professional referrer, or record that the business unit sent it."""
     require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
     locked = Case.objects.select_for_update(of=("self",)).select_related("referral").get(pk=case.pk)
-    if locked.stage != Stage.NOT_MET:
-        raise DomainError("A letter to the referrer is sent only when the threshold was not met.")
+    if not letter_allowed(locked):
+        raise DomainError("A letter to the referrer is sent when the threshold was not met, or to a member of "
+                          "the public after the threshold discussion.")
     letter = ReferrerLetter.objects.select_for_update().filter(case=locked).first()
     if letter is None:
         raise DomainError("Prepare the letter before sending it.")
@@ -93,6 +106,7 @@ def assurance_request_create(*, case: Case, actor, agency, request: str, due_on:
         raise DomainError("The date the answer is due must be in the future.")
     if not (request or "").strip():
         raise DomainError("Enter what assurance is needed.")
+    _refuse_child_names(locked, request)
     item = AssuranceRequest.objects.create(case=locked, agency=agency, request=request.strip(), due_on=due_on,
                                            requested_by=actor)
     clock_start(kind=ClockKind.ASSURANCE_REQUEST, subject=item, start=timezone.localdate(), due=due_on,
@@ -105,11 +119,23 @@ def assurance_request_create(*, case: Case, actor, agency, request: str, due_on:
     return item
 
 
+def _refuse_child_names(case: Case, text: str) -> None:
+    """The request is sent by e-mail, which never names the child."""
+    words = set(re.findall(r"[\w'-]+", text.lower()))
+    for name in (case.child_first_name, case.child_last_name):
+        if name and len(name) > 1 and name.lower() in words:
+            raise DomainError("Do not name the child: the request is sent to the agency by e-mail. Use the case "
+                              "reference instead.")
+
+
 @transaction.atomic
 def assurance_request_answer(*, item: AssuranceRequest, actor, response: str,
                              responded_on: datetime.date | None = None) -> AssuranceRequest:
-    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
+    """Record the agency's answer: typed in by its safeguarding lead, or by the business unit for them."""
     locked = AssuranceRequest.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=item.pk)
+    if not (actor.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)
+            or (actor.has_role(Role.AGENCY_LEAD) and actor.agency_id == locked.agency_id)):
+        raise DomainError("Only the agency's safeguarding lead or the business unit can record the answer.")
     if locked.case.stage != Stage.NOT_MET:
         raise DomainError("This case is closed.")
     if locked.responded_on:
@@ -124,6 +150,12 @@ def assurance_request_answer(*, item: AssuranceRequest, actor, response: str,
     clock_meet(subject=locked, kind=ClockKind.ASSURANCE_REQUEST)
     case_record_event(case=locked.case, kind="assurance_answered", actor=actor,
                       summary=f"Assurance received from {locked.agency}")
+    if not actor.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR):
+        for person in users_with_role(Role.BUSINESS_UNIT):
+            notify(to=person, subject=f"Assurance received on {locked.case.reference}",
+                   template="referrals/email/assurance_answered", context={"item": locked, "case": locked.case},
+                   kind="referrals.assurance_answered", key=f"assurance-answered:{locked.pk}:{person.pk}",
+                   related=locked)
     return locked
 
 
@@ -169,10 +201,47 @@ def _letter_context(*, case: Case, next_steps: str) -> dict:
             "partnership": Partnership.load(), "today": timezone.localdate()}
 
 
-DEFAULT_NEXT_STEPS = (
-    "The partnership's threshold decision makers for the local authority, health and police have discussed your "
-    "referral. They decided that it does not meet the threshold for a Serious Incident Notification to the "
-    "National Child Safeguarding Practice Review Panel.\n\n"
-    "If you are still concerned about how services worked together, please talk to your agency's safeguarding "
-    "lead. You can contact the business unit at any time if you have new information."
+# Default next steps, one per reader: the business unit edits them before the letter is saved. The reasons for the
+# decision come from the threshold discussion's rationale and are printed above them in every letter.
+NEXT_STEPS_PROFESSIONAL_NOT_MET = (
+    "The decision makers did not find that the criteria for a Serious Incident Notification were met. This does "
+    "not mean there is nothing to learn.\n\n"
+    "If you are still concerned about how services worked together, please discuss it with your manager and your "
+    "agency's safeguarding lead. The Rapid Review chair may ask your agency for assurance, or ask you to review "
+    "the lessons learnt with the other agencies involved and feed them back to the business unit.\n\n"
+    "Please contact the business unit if you have new information."
 )
+NEXT_STEPS_PUBLIC_NOT_MET = (
+    "Thank you for telling us about your concerns. The decision makers did not find that the criteria for a "
+    "Serious Incident Notification were met.\n\n"
+    "If you are still worried about how services worked together, or you have new information, please contact "
+    "the business unit and give your reference number. We will look at what you tell us.\n\n"
+    "If you think a child is in danger now, call the police on 999. If you are worried about a child, you can "
+    "contact the local authority's children's social care service at any time."
+)
+NEXT_STEPS_PUBLIC_MET = (
+    "Thank you for telling us about your concerns. The local authority has notified the National Child "
+    "Safeguarding Practice Review Panel, and the partnership is holding a rapid review: the agencies involved "
+    "look together at what happened and what can be learnt, and the partnership decides whether a Child "
+    "Safeguarding Practice Review is needed.\n\n"
+    "We cannot share the details of the review with you. If a Child Safeguarding Practice Review is held, its "
+    "report is published on the partnership's website and does not name the child.\n\n"
+    "If you have new information, please contact the business unit and give your reference number."
+)
+DEFAULT_NEXT_STEPS = NEXT_STEPS_PROFESSIONAL_NOT_MET
+
+
+def letter_allowed(case: Case) -> bool:
+    """A letter goes to every referrer whose threshold was not met, and to a member of the public whose referral
+    met it (the public done page promises to write with the decision)."""
+    if case.stage == Stage.NOT_MET:
+        return True
+    decision = ThresholdDecision.objects.filter(case=case).only("outcome").first()
+    return case.source == Source.PUBLIC and decision is not None and decision.outcome == ThresholdOutcome.MET
+
+
+def letter_default_next_steps(case: Case) -> str:
+    """The default text for this referrer: a professional, or a member of the public, and the decision."""
+    if case.source != Source.PUBLIC:
+        return NEXT_STEPS_PROFESSIONAL_NOT_MET
+    return NEXT_STEPS_PUBLIC_NOT_MET if case.stage == Stage.NOT_MET else NEXT_STEPS_PUBLIC_MET

@@ -66,7 +66,7 @@ def case_detail(request, case_id):
         "decision": one_to_one(case, "threshold_decision"), "sin": one_to_one(case, "sin"),
         "letter": one_to_one(case, "letter"),
         "assurance_requests": [(item, can_answer_assurance(request.user, case, item))
-                               for item in case.assurance_requests.select_related("agency")],
+                               for item in case.assurance_requests.select_related("agency", "response_recorded_by")],
         "sections": case_sections_for(request, case), "tasks": tasks, "events": case_events(case),
         "can_act": request.user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)})
 

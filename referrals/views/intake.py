@@ -7,6 +7,7 @@ re-validates everything before anything is saved.
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,8 +25,8 @@ from ..forms import (
     ReferrerForm,
 )
 from ..models import Source
-from ..selectors import possible_duplicates
-from ..services import referral_submit
+from ..selectors import open_cdop_discussion, possible_duplicates
+from ..services import cdop_referral_due_on, referral_submit
 
 SESSION_KEY = "referral_wizard"
 DONE_KEY = "referral_done"
@@ -54,7 +55,8 @@ def _form_for(step: str, wizard: dict, user, data=None):
         if not on_behalf:
             initial = {"referrer_name": user.full_name, "referrer_role": user.job_title,
                        "referrer_email": user.email, "referrer_phone": user.phone}
-        return ReferrerForm(data, initial=initial, user=user, source=source, on_behalf=on_behalf)
+        return ReferrerForm(data, initial=initial, user=user, source=source, on_behalf=on_behalf,
+                            discussion_known=bool(wizard.get("cdop_discussion")))
     if step == "household":
         return HouseholdFormSet(data, prefix="household")
     return {"child": ChildForm, "incident": IncidentForm, "agencies": AgenciesForm, "criteria": CriteriaForm}[step](
@@ -74,6 +76,13 @@ def _bound_forms(wizard: dict, user) -> dict:
 @require_http_methods(["GET", "POST"])
 def referral_start(request):
     """Start a referral: choose professional or CDOP/JAR (the business unit may also enter a public one)."""
+    discussion = open_cdop_discussion(request.GET.get("discussion")) if request.user.has_role(
+        Role.BUSINESS_UNIT) else None
+    if discussion is not None:
+        # From a recorded CDOP or JAR discussion: its forum and date are already known.
+        request.session[SESSION_KEY] = {"source": Source.CDOP_JAR, "on_behalf": True, "steps": {},
+                                        "checking": False, "cdop_discussion": str(discussion.pk)}
+        return redirect("referrals:referral_step", step=STEP_NAMES[0])
     form = KindForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         # Anyone who is not an agency lead referring for their own agency enters it on someone's behalf.
@@ -82,8 +91,9 @@ def referral_start(request):
         request.session[SESSION_KEY] = {"source": form.cleaned_data["source"], "on_behalf": on_behalf, "steps": {},
                                         "checking": False}
         return redirect("referrals:referral_step", step=STEP_NAMES[0])
-    return render(request, "form_page.html", {
+    return render(request, "referrals/referral_start.html", {
         "form": form, "title": "Make a referral", "caption": "Rapid review referral", "back_url": reverse("home"),
+        "records_cdop": request.user.has_role(Role.BUSINESS_UNIT),
         "intro": "Tell us about a child who has died or been seriously harmed where abuse or neglect is known or "
                  "suspected. It takes about 20 minutes. You can check your answers before you send it."})
 
@@ -159,6 +169,20 @@ def _shown(field, value) -> str:
     return str(choices.get(value, value))
 
 
+def _cdop_warning(forms: dict, discussion) -> str:
+    """Said on the check-answers page when the week after the CDOP or JAR discussion has passed."""
+    discussed_on = discussion.discussed_on if discussion else forms["referrer"].cleaned_data.get("cdop_discussed_on")
+    if not discussed_on:
+        return ""
+    due = cdop_referral_due_on(discussed_on)
+    today = timezone.localdate()
+    if today <= due:
+        return ""
+    return (f"The case was discussed on {discussed_on:%-d %B %Y}, {(today - discussed_on).days} days ago. "
+            f"Referrals should be made within a week of the discussion (by {due:%-d %B %Y}). You can still send "
+            f"it: it will be recorded as late.")
+
+
 def referral_data(forms: dict, wizard: dict, user) -> tuple[dict, list[dict], list]:
     data = {}
     for step in ("referrer", "child", "incident", "criteria"):
@@ -189,6 +213,13 @@ def referral_check(request):
     wizard["checking"] = True
     request.session[SESSION_KEY] = wizard
     data, household, agencies = referral_data(forms, wizard, request.user)
+    discussion = None
+    if wizard.get("cdop_discussion"):
+        discussion = open_cdop_discussion(wizard["cdop_discussion"])
+        if discussion is None:
+            del request.session[SESSION_KEY]
+            messages.error(request, "That CDOP or JAR discussion has already been followed up.")
+            return redirect("referrals:cdop_list")
     if request.method == "POST":
         matches = possible_duplicates(first_name=data["child_first_name"], last_name=data["child_last_name"],
                                       dob=data["child_dob"])
@@ -198,7 +229,7 @@ def referral_check(request):
                 "count": matches.count()})
         try:
             case = referral_submit(source=wizard["source"], data=data, household=household, agencies=agencies,
-                                   actor=request.user)
+                                   actor=request.user, cdop_discussion=discussion)
         except DomainError as exc:
             messages.error(request, str(exc))
             return redirect("referrals:referral_check")
@@ -207,6 +238,7 @@ def referral_check(request):
         return redirect("referrals:referral_done")
     return render(request, "referrals/check_answers.html", {
         "sections": _summary_rows(forms, wizard, request.user), "source": Source(wizard["source"]).label,
+        "discussion": discussion, "cdop_warning": _cdop_warning(forms, discussion),
         "back_url": reverse("referrals:referral_step", args=[STEP_NAMES[-1]])})
 
 

@@ -29,13 +29,13 @@ from ..forms import (
 from ..models import LetterSentBy
 from ..selectors import get_visible_case, one_to_one
 from ..services import (
-    DEFAULT_NEXT_STEPS,
     assurance_request_answer,
     assurance_request_create,
     case_close_not_met,
     case_record_sin,
     case_send_to_threshold,
     letter_can_be_emailed,
+    letter_default_next_steps,
     letter_save,
     referral_record_threshold,
     render_letter_html,
@@ -129,7 +129,7 @@ def letter_edit(request, case_id):
     case = _case(request, case_id)
     letter = one_to_one(case, "letter")
     form = LetterForm(request.POST or None, initial={"next_steps": letter.next_steps if letter else
-                                                     DEFAULT_NEXT_STEPS})
+                                                     letter_default_next_steps(case)})
     preview = None
     if request.method == "POST" and request.POST.get("action") == "preview":
         if form.is_valid():

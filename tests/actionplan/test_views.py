@@ -269,3 +269,15 @@ def test_working_group_card_counts_overdue_actions(client, working_group, police
     client.force_login(working_group)
     body = client.get(reverse("home")).content.decode()
     assert "Overdue actions" in body
+
+
+def test_the_action_page_links_to_the_case_only_for_readers_who_may_open_it(client, working_group, police):
+    action = make_action(agency=police, actor=working_group)
+    case_url = action.case.get_absolute_url()
+    client.force_login(working_group)
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert action.case.reference in page and f'href="{case_url}"' not in page
+    assert client.get(case_url).status_code == 404  # the link would have been a dead end
+    client.force_login(make_user(Role.BUSINESS_UNIT))
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert f'href="{case_url}"' in page

@@ -114,6 +114,15 @@ def test_business_unit_issues_forms_from_the_page_with_the_default_due_date(bu_c
     assert AgencyCheckForm.objects.filter(case=case, due_on=latest).count() == 2
 
 
+def test_the_issue_page_warns_about_an_agency_with_no_safeguarding_lead(bu_client, case, health_lead):
+    page = " ".join(bu_client.get(reverse("agencychecks:issue", args=[case.pk])).content.decode().split())
+    assert "Example Primary School has no safeguarding lead in the app" in page
+    assert "Example Health Trust has no" not in page and "Example Health Trust and" not in page
+    make_lead(case.involved_agencies.get(name="Example Primary School"))
+    page = bu_client.get(reverse("agencychecks:issue", args=[case.pk])).content.decode()
+    assert "no safeguarding lead in the app" not in page
+
+
 def test_a_due_date_out_of_range_on_the_issue_page_gives_an_error_and_keeps_it(bu_client, case):
     response = bu_client.post(reverse("agencychecks:issue", args=[case.pk]),
                               {"due_on_0": "1", "due_on_1": "1", "due_on_2": "2020"})
@@ -533,7 +542,7 @@ def test_quality_assurance_shows_how_often_the_forms_themes_recur_in_other_cases
     client.force_login(bu)
     page = client.get(_url("agencychecks:form", health_form)).content.decode()
     assert "The agency&#x27;s themes in other cases" in page or "The agency's themes in other cases" in page
-    assert "appeared in 1 other case" in page and earlier.reference in page
+    assert "Recorded on 1 other case since" in page and earlier.reference in page
 
 
 def test_the_forms_list_is_paged_so_a_national_installation_stays_fast(client, health, health_lead):
@@ -553,3 +562,33 @@ def test_the_forms_list_scrolls_sideways_in_a_region_named_after_its_caption(cli
     client.force_login(health_lead)
     page = client.get(reverse("agencychecks:index")).content.decode()
     assert '<div class="app-table-scroll" role="region" aria-label="Your agency\'s forms" tabindex="0">' in page
+
+
+def test_comparing_versions_matches_contacts_by_identity_and_keeps_them_in_their_section(
+        bu_client, health_lead, health_form):
+    from agencychecks.compare import compare_snapshots
+    from agencychecks.models import ContactType
+
+    complete_form(health_form)
+    ChronologyEntry.objects.create(form=health_form, date=datetime.date(2023, 3, 1), contact_type=ContactType.OTHER,
+                                   summary="A call to the nursery.", practitioner_role="Health visitor")
+    services.form_submit(form=health_form, actor=health_lead)
+    services.form_return(form=health_form, actor=make_user(Role.BUSINESS_UNIT),
+                         comments={"chronology": "Add the January visit."})
+    ChronologyEntry.objects.create(form=health_form, date=datetime.date(2023, 1, 5),
+                                   contact_type=ContactType.HOME_VISIT, summary="New birth visit.",
+                                   practitioner_role="Health visitor")
+    services.form_submit(form=health_form, actor=health_lead)
+    v1, v2 = (v.snapshot for v in health_form.versions.order_by("number"))
+    rows = compare_snapshots(v1, v2)
+    contacts = [r for r in rows if r["section"] == "Chronology of contacts"]
+    assert [(r["label"], r["changed"]) for r in contacts] == [
+        ("Contact 1 (added)", True), ("Contact 2 (was contact 1)", False), ("Contact 3 (was contact 2)", False)]
+    assert not [r for r in rows if r["changed"] and r["section"] != "Chronology of contacts"]
+    sections = [r["section"] for r in rows]
+    assert sections.index("Author and manager's sign-off") > max(
+        i for i, s in enumerate(sections) if s == "Chronology of contacts")
+    assert rows[-1]["section"] == "Author and manager's sign-off"
+    page = bu_client.get(_url("agencychecks:versions", health_form) + "?a=1&b=2").content.decode()
+    assert page.count("govuk-tag--yellow\">Changed") == 1
+    assert page.rindex("Contact 3") < page.index("Author and manager&#x27;s sign-off")

@@ -46,3 +46,12 @@ def test_every_app_with_a_demo_module_declares_its_place_in_the_demo():
     assert {c.name for c in demo_apps()} == with_demo
     assert [c.name for c in demo_apps()] == ["referrals", "themes", "actionplan", "panels", "agencychecks",
                                              "decisions"]
+
+
+@pytest.mark.django_db
+def test_every_demo_agency_that_can_receive_a_check_form_has_a_safeguarding_lead():
+    call_command("load_demo")
+    with_leads = set(RoleAssignment.objects.filter(role=Role.AGENCY_LEAD, user__is_active=True)
+                     .values_list("user__agency__name", flat=True))
+    assert {"Tower Hamlets Safeguarding Children Partnership", "North East London Integrated Care Board"} <= with_leads
+    assert set(Agency.objects.filter(is_active=True).values_list("name", flat=True)) <= with_leads

@@ -191,3 +191,62 @@ def test_the_review_page_is_for_readers_of_decisions_only(client, signed, bu, pe
     client.force_login(bu)
     assert client.get(f"/decisions/case/{signed.case_id}/review/").status_code == 200
     assert client.delete(f"/decisions/case/{signed.case_id}/review/").status_code == 405
+
+
+def _planned(cspr, bu, day):
+    return services.cspr_update(cspr=cspr, actor=bu, methodology="systems", methodology_detail="", reviewers="R",
+                                terms_of_reference="T", planned_publication_on=day)
+
+
+def test_publication_cannot_come_sooner_than_7_working_days_after_the_report_went_to_the_panel(signed, bu, _today):
+    cspr = commission(signed, bu)
+    _planned(cspr, bu, datetime.date(2026, 9, 30))
+    _today.move_to(datetime.datetime(2026, 9, 30, 10, 0))
+    services.cspr_report_sent(cspr=cspr, actor=bu, sent_on=datetime.date(2026, 9, 22))  # a Tuesday
+    for too_soon in (datetime.date(2026, 9, 22), datetime.date(2026, 9, 30)):
+        with pytest.raises(DomainError, match="1 October 2026 at the earliest"):
+            services.cspr_publish(cspr=cspr, actor=bu, published_on=too_soon, pseudonym="Child Q", published_url="")
+    cspr.refresh_from_db()
+    assert cspr.published_on is None
+    assert not Clock.objects.filter(kind=ClockKind.IMPLEMENTATION_REVIEW).exists()
+    _today.move_to(datetime.datetime(2026, 10, 1, 10, 0))
+    services.cspr_publish(cspr=cspr, actor=bu, published_on=datetime.date(2026, 10, 1), pseudonym="Child Q",
+                          published_url="")
+
+
+def test_the_implementation_review_cannot_be_held_on_or_before_the_publication_day(signed, bu, _today):
+    cspr = commission(signed, bu)
+    _planned(cspr, bu, datetime.date(2026, 9, 30))
+    _today.move_to(datetime.datetime(2026, 9, 30, 10, 0))
+    services.cspr_report_sent(cspr=cspr, actor=bu, sent_on=datetime.date(2026, 9, 18))
+    cspr = services.cspr_publish(cspr=cspr, actor=bu, published_on=datetime.date(2026, 9, 30), pseudonym="Child Q",
+                                 published_url="")
+    for day in (datetime.date(2026, 9, 30), datetime.date(2026, 9, 29)):
+        with pytest.raises(DomainError, match="after the publication date, 30 September 2026"):
+            services.cspr_record_implementation_review(cspr=cspr, actor=bu, held_on=day, notes="")
+    signed.case.refresh_from_db()
+    assert signed.case.stage == Stage.CSPR
+    assert Clock.objects.get(kind=ClockKind.IMPLEMENTATION_REVIEW).state == ClockState.RUNNING
+
+
+def test_a_planned_publication_date_too_soon_says_so_in_the_users_terms(client, signed, bu):
+    from tests.pageforms import page_form
+
+    cspr = commission(signed, bu)
+    client.force_login(bu)
+    url = f"/decisions/case/{signed.case_id}/review/edit/"
+    form = page_form(client.get(url))
+    # Today is Tuesday 10 March 2026: 7 working days on is Thursday 19 March.
+    form.fill(planned_publication_on_0="18", planned_publication_on_1="3", planned_publication_on_2="2026")
+    response = client.post(url, form)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "The due date must not be before the start date" not in text
+    assert "at least 7 working days from today" in text and "19 March 2026" in text
+    cspr.refresh_from_db()
+    assert cspr.planned_publication_on is None
+    assert not Clock.objects.filter(kind=ClockKind.PRE_PUBLICATION).exists()
+    form.fill(planned_publication_on_0="19")
+    assert client.post(url, form).status_code == 302
+    cspr.refresh_from_db()
+    assert cspr.planned_publication_on == datetime.date(2026, 3, 19)

@@ -246,7 +246,7 @@ def test_the_panel_page_shows_where_the_cases_themes_recur(bu_client, panel, bu)
     case_log_themes(case=panel.case, themes=[theme], log=ThemeLog.SIN, actor=bu)
     page = bu_client.get(reverse("panels:panel", args=[panel.case_id])).content.decode()
     assert "Themes and where they recur" in page
-    assert "appeared in 1 other case" in page and earlier.reference in page
+    assert "Recorded on 1 other case since" in page and earlier.reference in page
 
 
 def test_sending_the_agenda_says_how_many_got_it_and_why_it_could_not(bu_client, scheduled, bu):

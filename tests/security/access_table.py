@@ -114,6 +114,9 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "audit:log": ("bu", "nobody"),
     "audit:retention": ("bu", "nobody"),
     "audit:retention_rule": ("bu", "bu"),
+    "audit:retention_propose": ("-", "bu"),
+    "audit:retention_confirm": ("-", "bu"),
+    "audit:retention_withdraw": ("-", "bu"),
     "audit:subject_access": ("bu", "bu"),
     # clocks
     "clocks:all": ("bu", "nobody"),
@@ -191,6 +194,11 @@ ACCESS: dict[str, tuple[str, ...]] = {
     # referrals
     "referrals:assurance_answer": ("bu chair", "bu chair", "not_met"),
     "referrals:assurance_new": ("bu chair", "bu chair", "not_met"),
+    # An assurance request's own page: the agency's leads answer it there without seeing the case.
+    "referrals:assurance_reply": ("bu chair lead other_lead", "lead other_lead", "not_met"),
+    "referrals:cdop_discussion": ("bu", "bu", "cdop"),
+    "referrals:cdop_list": ("bu", "-"),
+    "referrals:cdop_new": ("bu", "bu"),
     "referrals:case_close": ("bu chair", "bu chair", "not_met"),
     "referrals:case_detail": ("bu chair threshold panel exec other_exec", "-"),
     "referrals:case_list": ("bu chair threshold exec other_exec", "nobody"),

@@ -105,7 +105,7 @@ def test_recurrence_include_renders_the_sentence(client, business_unit):
     for c in (case, other):
         case_log_themes(case=c, themes=[theme("Neglect")], log=ThemeLog.RAPID_REVIEW, actor=business_unit)
     html = render_to_string("themes/_recurrence.html", {"recurrence": recurrence(case=case, user=business_unit)})
-    assert "This theme appeared in 1 other case in the last 24 months" in html and "LG-OTHER" in html
+    assert "Recorded on 1 other case since" in html and "(in either themes log)" in html and "LG-OTHER" in html
 
 
 def test_theme_report_counts_by_period_and_agency(business_unit):
