@@ -1,5 +1,7 @@
 """Writes about people, roles, agencies and the partnership."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,10 +30,15 @@ def role_assign(*, form, user: User, actor: User) -> RoleAssignment:
 
 @transaction.atomic
 def role_end(*, assignment: RoleAssignment, actor: User) -> RoleAssignment:
-    """End a role today; its history is kept."""
+    """End a role now; its history is kept.
+
+    ``ends_on`` is the last day the role is held, so ending it now records yesterday: the person loses what the
+    role gave them with their next request, not at midnight (issue 21, finding 1).
+    """
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
-    today = timezone.localdate()
-    assignment.ends_on = max(today, assignment.starts_on)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    if assignment.ends_on is None or assignment.ends_on > yesterday:
+        assignment.ends_on = yesterday
     assignment._history_user = actor
     assignment.save()
     return assignment

@@ -22,7 +22,7 @@ from rapidreview.clocks.models import Clock, ClockState
 from rapidreview.registry import case_sections_for, case_tasks_for
 
 from ..filters import CaseFilter
-from ..selectors import case_events, case_list, case_sees_full, get_visible_case, one_to_one
+from ..selectors import FULL_PAGE_ROLES, case_events, case_list, case_sees_full, get_visible_case, one_to_one
 from ..tasks_list import own_tasks
 
 LIST_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.THRESHOLD, Role.EXECUTIVE)
@@ -49,6 +49,7 @@ def _load_case(request, case_id):
     return case
 
 
+@role_required(*FULL_PAGE_ROLES, Role.AGENCY_LEAD)
 @require_GET
 def case_detail(request, case_id):
     """The whole story of one case: summary, clocks and other stages' sections, task list and timeline."""
@@ -71,6 +72,7 @@ def case_detail(request, case_id):
         "can_act": request.user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)})
 
 
+@role_required(*FULL_PAGE_ROLES, Role.AGENCY_LEAD)
 @require_GET
 def case_summary(request, case_id):
     """The minimal summary an agency needs; visible to anyone who can see the case."""
