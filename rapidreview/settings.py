@@ -134,10 +134,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# Sessions are read on every request: from the cache when every process shares it (Redis), written through to the
-# database. A per-process cache (locmem, the demo's default) would let one process keep a session another ended.
-SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db"
-                  if "redis" in CACHES["default"]["BACKEND"].lower() else "django.contrib.sessions.backends.db")
+# Redis down must not take the site down: the cache then misses and pages come from the database
+# (rapidreview/cache.py, issue 21 finding 3).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "rapidreview.cache.ResilientRedisCache"
+# Sessions live in the database only: a session cached in Redis would be lost, or worse outlive a sign-out, when
+# Redis goes down and comes back. One primary-key read per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -309,3 +312,5 @@ LOGGING = {
 
 # The public referral form: submissions per address per hour.
 PUBLIC_REFERRAL_RATE_LIMIT = env.int("PUBLIC_REFERRAL_RATE_LIMIT", default=5)
+# ... and drafts kept in the session (each "Continue" on the form) per address per hour.
+PUBLIC_REFERRAL_DRAFT_RATE_LIMIT = env.int("PUBLIC_REFERRAL_DRAFT_RATE_LIMIT", default=30)
