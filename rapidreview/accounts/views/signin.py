@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
 from ..forms import GovUKPasswordResetForm, GovUKSetPasswordForm, SignInForm
+from ..lockout import address_locked
 from .common import security_notice
 
 LOCKOUT_MINUTES = 15
@@ -25,8 +26,10 @@ class SignOutView(auth_views.LogoutView):
 
 
 def locked_out(request, response=None, credentials=None):
-    """What django-axes shows after too many failed sign-ins. It says nothing about whether the account exists."""
-    return render(request, "accounts/locked_out.html", {"minutes": LOCKOUT_MINUTES}, status=429)
+    """What django-axes shows after too many failed sign-ins. It says nothing about whether the account exists,
+    and says which lock it is: the e-mail address from this connection, or the whole connection."""
+    return render(request, "accounts/locked_out.html",
+                  {"minutes": LOCKOUT_MINUTES, "whole_address": address_locked(request)}, status=429)
 
 
 @method_decorator(login_not_required, name="dispatch")
