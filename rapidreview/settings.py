@@ -299,6 +299,11 @@ AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "token"]
 AXES_CLIENT_IP_CALLABLE = "rapidreview.audit.services.client_ip"
 
+# Password reset requests per hour: from one network address (then a message), and for one e-mail address (then
+# silently none, so the page never tells whether an account exists).
+PASSWORD_RESET_ADDRESS_LIMIT = env.int("PASSWORD_RESET_ADDRESS_LIMIT", default=20)
+PASSWORD_RESET_ACCOUNT_LIMIT = env.int("PASSWORD_RESET_ACCOUNT_LIMIT", default=3)
+
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True

@@ -2,8 +2,15 @@
 
 import datetime
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from rapidreview.notifications.services import notify
 
 from .models import Agency, Partnership, RoleAssignment, User
 
@@ -59,3 +66,22 @@ def agency_save(*, form, actor: User) -> Agency:
     agency._history_user = actor
     agency.save()
     return agency
+
+
+def password_reset_send(*, email: str) -> int:
+    """Put a reset link in the outbox for the active account at ``email``; returns how many were queued.
+
+    Runs in a Celery task, not in the request, so that the page answers in the same time whether or not the
+    account exists; delivery goes through the outbox like every other e-mail. New people, whose password is not
+    yet set, use it to set their first one.
+    """
+    sent = 0
+    for user in User.objects.filter(email__iexact=email.strip(), is_active=True):
+        token = default_token_generator.make_token(user)
+        path = reverse("accounts:password_reset_confirm",
+                       kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token})
+        note = notify(to=user.email, subject="Set a new password for Rapid Review",
+                      template="accounts/email/password_reset", context={"reset_url": settings.SITE_URL + path},
+                      kind="accounts.password_reset", key=f"accounts.password_reset:{user.pk}:{token}", related=user)
+        sent += note is not None
+    return sent
