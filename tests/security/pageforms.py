@@ -50,17 +50,18 @@ class _FormParser(HTMLParser):
             self._form["fields"][self._textarea] += data
 
 
-def page_form(html: str | bytes, index: int = 0) -> dict:
-    """The POST form number ``index`` on the page: ``fields`` (what a browser would send untouched) and ``names``
-    (every field the page shows)."""
+def page_forms(html: str | bytes) -> list[dict]:
+    """Every POST form on the page: ``fields`` (what a browser would send untouched) and ``names`` (every field the
+    page shows)."""
     parser = _FormParser()
     parser.feed(html.decode() if isinstance(html, bytes) else html)
-    return parser.forms[index]
+    return parser.forms
 
 
-def fill(html: str | bytes, values: dict, index: int = 0) -> dict:
-    """The form's own data with ``values`` typed in; a value for a field the page does not show fails."""
-    form = page_form(html, index)
-    missing = set(values) - set(form["names"])
-    assert not missing, f"the page has no field {sorted(missing)}"
-    return {**form["fields"], **values}
+def fill(html: str | bytes, values: dict) -> dict:
+    """The data of the page's form that shows every field in ``values``, with those typed in; fails when no form
+    on the page shows them all (the sign-out button is a form too)."""
+    for form in page_forms(html):
+        if set(values) <= set(form["names"]):
+            return {**form["fields"], **values}
+    raise AssertionError(f"no form on the page has the fields {sorted(values)}")
