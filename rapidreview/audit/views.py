@@ -41,8 +41,8 @@ def access_log_list(request):
     """Who looked at or did what, filtered by person, action, kind of record and dates, 50 to a page."""
     form = AccessLogFilterForm(request.GET or None, object_types=access_log_object_types())
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    access_log(request)  # reading the log is itself logged (issue 21, finding 12); before counting the page
     page = Paginator(access_log_filtered(data), PAGE_SIZE).get_page(request.GET.get("page"))
-    access_log(request)  # reading the log is itself logged (issue 21, finding 12)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/access_log.html", {
