@@ -19,6 +19,7 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.audit.services import access_log
 from rapidreview.clocks.models import Clock, ClockState
+from rapidreview.links import openable
 from rapidreview.registry import case_sections_for, case_tasks_for
 
 from ..filters import CaseFilter
@@ -61,7 +62,8 @@ def case_detail(request, case_id):
     referral = Referral.objects.select_related("referrer_agency", "submitted_by", "possible_duplicate_of").filter(
         case=case).first()
     household = list(referral.household.all()) if referral else []
-    tasks = own_tasks(case, request.user) + case_tasks_for(case)
+    # Every stage adds its tasks; each is a link only for a reader who may open it (issue 21, finding 16).
+    tasks = openable(request.user, own_tasks(case, request.user) + case_tasks_for(case))
     return render(request, "referrals/case_detail.html", {
         "case": case, "referral": referral, "household": household,
         "agencies": list(case.involved_agencies.all()),
