@@ -194,8 +194,13 @@ class ConflictForm(GovUKFormMixin, forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 4}),
                                    error_messages={"required": "Describe the implications"})
 
-    def __init__(self, *args, case=None, on_behalf=False, members=None, **kwargs):
+    # One answer for every reference the member may not use, so that the form tells nothing about other cases:
+    # whether they exist, their stage, or a conflict already declared (issue 21, finding 8).
+    NOT_YOURS = "Enter the reference of a case whose panel you sit on"
+
+    def __init__(self, *args, case=None, on_behalf=False, members=None, user=None, **kwargs):
         self.case = case
+        self.user = user
         super().__init__(*args, **kwargs)
         if case is not None:
             del self.fields["reference"]
@@ -208,10 +213,10 @@ class ConflictForm(GovUKFormMixin, forms.Form):
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip().upper()
-        case = Case.objects.filter(reference__iexact=reference).exclude(
-            stage__in=[Stage.RECEIVED, Stage.THRESHOLD, Stage.NOT_MET]).first()
+        case = (Case.objects.visible_to(self.user).filter(reference__iexact=reference)
+                .exclude(stage__in=[Stage.RECEIVED, Stage.THRESHOLD, Stage.NOT_MET, Stage.CLOSED]).first())
         if case is None:
-            raise forms.ValidationError("There is no case with a panel under that reference")
+            raise forms.ValidationError(self.NOT_YOURS)
         self.case = case
         return reference
 

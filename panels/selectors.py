@@ -127,8 +127,15 @@ def _present_voting_invitations_for_case(case, panel_id=None) -> QuerySet[PanelI
 
 # ---- access rules registered with referrals ---------------------------------------------------------------
 
+# Who may be invited to a panel: members of the register and the safeguarding leads of the agencies involved.
+INVITEE_ROLES = (Role.PANEL_MEMBER, Role.AGENCY_LEAD)
+
+
 def panel_member_case_grant(user) -> Q | None:
-    """Invited people see the cases whose panel they sit on."""
+    """Invited people see the cases whose panel they sit on, while they hold a role that can be invited: an
+    invitation outlives the role, the access does not."""
+    if not user.has_role(*INVITEE_ROLES):
+        return None
     case_ids = PanelInvitation.objects.filter(user_id=user.pk).values("panel__case_id")
     return Q(pk__in=case_ids)
 

@@ -10,10 +10,14 @@ from django.shortcuts import redirect, resolve_url
 class NoStoreForAuthenticatedMiddleware:
     """Pages about children must never sit in a shared or browser cache; idle sessions end.
 
-    A signed-in page gets ``Cache-Control: no-store``. A session idle for longer than
-    ``SESSION_IDLE_SECONDS``, or older than ``SESSION_ABSOLUTE_SECONDS`` since sign-in (stamped by
-    ``rapidreview.accounts.signals``), is ended and the user is sent to sign in again. Activity is stamped at
-    most once every ``SESSION_TOUCH_SECONDS``, so that reading pages does not write the session each time.
+    Every page gets ``Cache-Control: no-store`` unless its view set its own caching: signed-in pages, and the
+    public ones too, because some hold what an anonymous person typed (the public referral's check page shows the
+    child's and the referrer's details; issue 21, finding 10). Static files are served before this runs.
+
+    A session idle for longer than ``SESSION_IDLE_SECONDS``, or older than ``SESSION_ABSOLUTE_SECONDS`` since
+    sign-in (stamped by ``rapidreview.accounts.signals``), is ended and the user is sent to sign in again.
+    Activity is stamped at most once every ``SESSION_TOUCH_SECONDS``, so that reading pages does not write the
+    session each time.
     """
 
     def __init__(self, get_response):
@@ -36,7 +40,7 @@ class NoStoreForAuthenticatedMiddleware:
             if now - last_seen >= settings.SESSION_TOUCH_SECONDS:
                 request.session["last_seen"] = now
         response = self.get_response(request)
-        if user is not None and user.is_authenticated:
+        if (user is not None and user.is_authenticated) or not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store"
         return response
 

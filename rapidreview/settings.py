@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "rapidreview.accounts.middleware.MFARequiredMiddleware",
+    "rapidreview.accounts.middleware.NoCurrentRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -139,10 +140,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# Sessions are read on every request: from the cache when every process shares it (Redis), written through to the
-# database. A per-process cache (locmem, the demo's default) would let one process keep a session another ended.
-SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db"
-                  if "redis" in CACHES["default"]["BACKEND"].lower() else "django.contrib.sessions.backends.db")
+# Redis down must not take the site down: the cache then misses and pages come from the database
+# (rapidreview/cache.py, issue 21 finding 3).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "rapidreview.cache.ResilientRedisCache"
+# Sessions live in the database only: a session cached in Redis would be lost, or worse outlive a sign-out, when
+# Redis goes down and comes back. One primary-key read per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -151,7 +155,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Our people have one full name, not Django's first and last names (issue 21, finding 11).
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("email", "full_name", "job_title")}},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -283,11 +289,14 @@ MFA_REQUIRED = env.bool("MFA_REQUIRED", default=PRODUCTION)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Rapid Review")
 OTP_TOTP_THROTTLE_FACTOR = 1
 
-# Lockout after repeated failed sign-ins (django-axes): 10 failures for one e-mail address, or from one network
-# address, pause sign-in for 15 minutes (ASVS 2.2.1 allows at most 100 an hour).
+# Lockout after repeated failed sign-ins (django-axes, rapidreview/accounts/lockout.py): 10 failures for one
+# e-mail address from one network address pause that pair for 15 minutes; 50 failures from one network address,
+# whatever the e-mail addresses, pause that address (ASVS 2.2.1 allows at most 100 an hour per account).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "rapidreview.accounts.lockout.PairAndAddressHandler"
 AXES_USERNAME_CALLABLE = "rapidreview.accounts.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "rapidreview.accounts.views.signin.locked_out"
 AXES_RESET_ON_SUCCESS = True
@@ -296,6 +305,11 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "token"]
 AXES_CLIENT_IP_CALLABLE = "rapidreview.audit.services.client_ip"
+
+# Password reset requests per hour: from one network address (then a message), and for one e-mail address (then
+# silently none, so the page never tells whether an account exists).
+PASSWORD_RESET_ADDRESS_LIMIT = env.int("PASSWORD_RESET_ADDRESS_LIMIT", default=20)
+PASSWORD_RESET_ACCOUNT_LIMIT = env.int("PASSWORD_RESET_ACCOUNT_LIMIT", default=3)
 
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -313,3 +327,5 @@ LOGGING = {
 
 # The public referral form: submissions per address per hour.
 PUBLIC_REFERRAL_RATE_LIMIT = env.int("PUBLIC_REFERRAL_RATE_LIMIT", default=5)
+# ... and drafts kept in the session (each "Continue" on the form) per address per hour.
+PUBLIC_REFERRAL_DRAFT_RATE_LIMIT = env.int("PUBLIC_REFERRAL_DRAFT_RATE_LIMIT", default=30)

@@ -46,7 +46,8 @@ def register_case_exclusion(rule: Callable) -> None:
 
 def case_visibility_filter(queryset: QuerySet, user) -> QuerySet:
     """Narrow ``queryset`` of cases to those ``user`` may see (need to know, minus conflicts)."""
-    if not user or not user.is_authenticated or not user.is_active:
+    # Every grant needs a role held today: an ended role (or an invitation that outlived it) opens nothing.
+    if not user or not user.is_authenticated or not user.is_active or not user.role_names:
         return queryset.none()
     allowed = Q(pk__in=[])
     granted = False

@@ -1,5 +1,6 @@
 """Issuing the forms for a case, with a due date before the panel meets."""
 
+from crispy_forms_gds.layout import Layout
 from django import forms
 
 from rapidreview.forms import GovUKFormMixin
@@ -22,6 +23,8 @@ class IssueForm(GovUKFormMixin, forms.Form):
             f"For example, {latest.day} {latest.month} {latest.year}")
         if latest_before_panel is None or latest <= latest_before_panel:
             del self.fields["confirm_late"]
+            # The layout was built with every field; without this the page logs KeyError 'confirm_late'.
+            self.helper.layout = Layout(*self.fields)
 
     def clean(self):
         data = super().clean()

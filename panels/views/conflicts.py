@@ -23,7 +23,7 @@ from .common import BU, PANEL_ROLES
 def conflict_declare(request, case_id=None):
     """A member declares their own conflict: from the panel page (case known) or by typing the reference."""
     case = get_visible_case(request.user, case_id) if case_id else None
-    form = ConflictForm(request.POST or None, case=case)
+    form = ConflictForm(request.POST or None, case=case, user=request.user)
     if saved := handle_form(request, form,
                             save=lambda data: services.conflict_declare(
                                 case=form.case, user=request.user, nature=data["nature"],

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AuditConfig(AppConfig):
@@ -14,3 +15,13 @@ class AuditConfig(AppConfig):
 
         register_nav("Audit", "audit:log", roles=(Role.BUSINESS_UNIT,), order=95)
         register_case_section("audit/case_section.html", case_audit_section, order=99)
+        post_migrate.connect(_protect_after_migrate, dispatch_uid="audit-protect-tables")
+
+
+def _protect_after_migrate(sender, using="default", **kwargs):
+    """Signature and history tables created by any migration get their append-only trigger (PostgreSQL)."""
+    from django.db import connections
+
+    from .protection import protect_tables
+
+    protect_tables(connections[using])

@@ -41,6 +41,7 @@ def access_log_list(request):
     filterset = AccessLogFilter(request.GET or None, queryset=access_log_rows())
     logs = filterset.qs if filterset.is_bound and filterset.is_valid() else access_log_rows()
     form = filterset.form
+    access_log(request)  # reading the log is itself logged (issue 21, finding 12); before counting the page
     page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

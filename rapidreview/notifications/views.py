@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
+from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_action
 
 from .selectors import FILTERS, get_notification
@@ -31,7 +32,9 @@ def outbox(request):
 @role_required(Role.BUSINESS_UNIT)
 @require_GET
 def detail(request, notification_id):
-    return render(request, "notifications/detail.html", {"row": get_notification(notification_id)})
+    row = get_notification(notification_id)
+    access_log(request, obj=row)  # an e-mail's body can name people: who read it is kept (issue 21, finding 12)
+    return render(request, "notifications/detail.html", {"row": row})
 
 
 @role_required(Role.BUSINESS_UNIT)

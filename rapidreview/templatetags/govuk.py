@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeData, mark_safe
 
+from rapidreview import links
+
 register = template.Library()
 
 
@@ -54,3 +56,9 @@ def numeric_cells(values) -> str:
 def fast_escape(value) -> str:
     """Django's conditional_escape without its per-call overhead (which dominates when writing thousands of cells)."""
     return str(value) if isinstance(value, SafeData) else html.escape(str(value))
+
+
+@register.filter
+def can_open(user, path: str) -> bool:
+    """``{% if user|can_open:url %}``: link only to pages the reader may open (rapidreview/links.py)."""
+    return links.can_open(user, path)

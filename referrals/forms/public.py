@@ -21,24 +21,24 @@ class PublicReferralForm(GovUKFormMixin, forms.Form):
                                       error_messages={"invalid": "Enter an e-mail address in the correct format, "
                                                                  "like name@example.com"})
     referrer_phone = text("Your phone number (optional)", max_length=40)
-    referrer_address = area("Your address (optional)", rows=3,
+    referrer_address = area("Your address (optional)", rows=3, max_length=1000,
                             help_text="So we can write to you with what we decide")
     child_first_name = text("Child's first name", required=True, max_length=100,
                             error_messages={"required": "Enter the child's first name"})
     child_last_name = text("Child's last name", max_length=100)
     child_dob = DateField(label="Child's date of birth", required=False)
     child_age = text("Child's age, if you do not know their date of birth", max_length=40)
-    child_address = area("Where does the child live?", rows=3)
+    child_address = area("Where does the child live?", rows=3, max_length=1000)
     harm = radios(Harm.choices, "Did the child die or were they seriously hurt?", required=True,
                   error_messages={"required": "Select whether the child died or was seriously hurt"})
     incident_date = DateField(label="When did it happen?", name="the date it happened")
-    description = area("What happened?", required=True, rows=8,
+    description = area("What happened?", required=True, rows=8, max_length=10000,
                        error_messages={"required": "Tell us what happened"})
-    criteria_reasons = area("What worries you about how services worked together?", rows=6)
+    criteria_reasons = area("What worries you about how services worked together?", rows=6, max_length=5000)
     other_agencies = text("Which services knew the child or family?", max_length=500,
                           help_text="For example: school, GP, social worker, police")
     # A field people never see: bots fill it in.
-    website = forms.CharField(label="Leave this empty", required=False)
+    website = forms.CharField(label="Leave this empty", required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,11 +19,20 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.audit.services import access_log
 from rapidreview.clocks.models import Clock, ClockState
+from rapidreview.links import openable
 from rapidreview.registry import case_sections_for, case_tasks_for
 
 from ..filters import CaseFilter
 from ..models import Referral
-from ..selectors import can_answer_assurance, case_events, case_list, case_sees_full, get_visible_case, one_to_one
+from ..selectors import (
+    FULL_PAGE_ROLES,
+    can_answer_assurance,
+    case_events,
+    case_list,
+    case_sees_full,
+    get_visible_case,
+    one_to_one,
+)
 from ..tasks_list import own_tasks
 
 LIST_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.THRESHOLD, Role.EXECUTIVE)
@@ -50,6 +59,7 @@ def _load_case(request, case_id):
     return case
 
 
+@role_required(*FULL_PAGE_ROLES, Role.AGENCY_LEAD)
 @require_GET
 def case_detail(request, case_id):
     """The whole story of one case: summary, clocks and other stages' sections, task list and timeline."""
@@ -59,7 +69,8 @@ def case_detail(request, case_id):
     referral = Referral.objects.select_related("referrer_agency", "submitted_by", "possible_duplicate_of").filter(
         case=case).first()
     household = list(referral.household.all()) if referral else []
-    tasks = own_tasks(case, request.user) + case_tasks_for(case)
+    # Every stage adds its tasks; each is a link only for a reader who may open it (issue 21, finding 16).
+    tasks = openable(request.user, own_tasks(case, request.user) + case_tasks_for(case))
     return render(request, "referrals/case_detail.html", {
         "case": case, "referral": referral, "household": household,
         "agencies": list(case.involved_agencies.all()),
@@ -71,6 +82,7 @@ def case_detail(request, case_id):
         "can_act": request.user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)})
 
 
+@role_required(*FULL_PAGE_ROLES, Role.AGENCY_LEAD)
 @require_GET
 def case_summary(request, case_id):
     """The minimal summary an agency needs; visible to anyone who can see the case."""

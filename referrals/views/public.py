@@ -7,7 +7,6 @@ them; it is flagged on the case for the business unit instead.
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rapidreview.audit.services import client_ip
 from rapidreview.db import DomainError
+from rapidreview.ratelimit import hit
 
 from ..forms import PublicReferralForm
 from ..models import Source
@@ -24,16 +24,23 @@ SESSION_KEY = "public_referral"
 DONE_KEY = "public_referral_done"
 
 
-def _rate_limited(request) -> bool:
-    """Count this submission against the address; True when it is over the hourly limit."""
-    key = f"public-referral-rate:{client_ip(request) or 'unknown'}"
-    cache.add(key, 0, 60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 60 * 60)
-        count = 1
-    return count > settings.PUBLIC_REFERRAL_RATE_LIMIT
+def _rate_limited(request, what: str, limit: int) -> bool:
+    """Count this request against the client's address; True when it is over the hourly ``limit``."""
+    return hit(f"public-referral-{what}:{client_ip(request) or 'unknown'}", limit=limit, window=60 * 60)
+
+
+def _own_fields(form, data) -> dict:
+    """Only what the form itself reads from ``data`` (the date boxes are three keys each), never other keys."""
+    stored = {}
+    for name, field in form.fields.items():
+        html_name = form.add_prefix(name)
+        widget = field.widget
+        keys = [f"{html_name}{suffix}" for suffix in widget.widgets_names] if hasattr(widget, "widgets_names") \
+            else [html_name]
+        for key in keys:
+            if key in data:
+                stored[key] = data.getlist(key)[:1]
+    return stored
 
 
 @login_not_required
@@ -47,12 +54,16 @@ def public_start(request):
 def public_referral(request):
     stored = request.session.get(SESSION_KEY)
     if request.method == "POST":
+        # Before anything is kept: every accepted post writes a session row (finding 7).
+        if _rate_limited(request, "draft", settings.PUBLIC_REFERRAL_DRAFT_RATE_LIMIT):
+            return render(request, "referrals/public_rate_limited.html", {"kept": False}, status=429)
         form = PublicReferralForm(request.POST)
         if form.is_spam():
             form.add_error(None, "We could not accept this form. Contact the business unit by e-mail instead.")
             return render(request, "referrals/public_form.html", {"form": form}, status=400)
         if form.is_valid():
-            request.session[SESSION_KEY] = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
+            # The form's own fields only, each within its maximum length (the form refuses longer values).
+            request.session[SESSION_KEY] = _own_fields(form, request.POST)
             return redirect("referrals:public_check")
     else:
         form = PublicReferralForm(MultiValueDict(stored)) if stored else PublicReferralForm()
@@ -69,8 +80,8 @@ def public_check(request):
     if not form.is_valid() or form.is_spam():
         return redirect("referrals:public_referral")
     if request.method == "POST":
-        if _rate_limited(request):
-            return render(request, "referrals/public_rate_limited.html", status=429)
+        if _rate_limited(request, "submit", settings.PUBLIC_REFERRAL_RATE_LIMIT):
+            return render(request, "referrals/public_rate_limited.html", {"kept": True}, status=429)
         data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
         data["child_last_name"] = data.get("child_last_name") or ""
         try:

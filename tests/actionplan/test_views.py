@@ -15,11 +15,12 @@ from rapidreview.audit.models import AccessLog
 from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
 from tests.actionplan.factories import make_action
 from tests.factories import make_user
+from tests.files import minimal_pdf
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
-PDF = b"%PDF-1.4\n%minimal\n"
+PDF = minimal_pdf()
 
 
 def test_list_shows_the_working_group_every_action_and_an_agency_lead_only_theirs(

@@ -160,7 +160,7 @@ def test_a_member_declares_a_conflict_by_case_reference(client, scheduled, membe
     client.force_login(members["health"])
     response = client.post(reverse("panels:conflict_declare"), {"reference": "nope", "nature": "x",
                                                                 "implications": "y"})
-    assert "There is no case with a panel under that reference" in response.content.decode()
+    assert "Enter the reference of a case whose panel you sit on" in response.content.decode()
     response = client.post(reverse("panels:conflict_declare"), {
         "reference": scheduled.case.reference.lower(), "nature": "x", "implications": "y"})
     assert response.status_code == 302

@@ -257,3 +257,20 @@ def test_recent_auth_required_is_the_guard_decisions_can_use(rf):
     assert sign(request).status_code == 302
     request.session = {AUTH_AT_SESSION_KEY: time.time() - 60}
     assert sign(request).content == b"signed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("password", ["Sam Okafor 2026", "okafor.sam.2026", "SamOkafor2026!"])
+def test_a_password_made_of_the_persons_own_name_is_refused_when_they_change_it(client, password):
+    """Issue 21, finding 11: similarity is checked against the full name, not Django's absent first/last names."""
+    from .pageforms import fill
+
+    user = make_user(Role.AGENCY_LEAD, full_name="Sam Okafor", email="s.o@example.test")
+    client.force_login(user)
+    page = client.get(reverse("accounts:password_change"))
+    response = client.post(reverse("accounts:password_change"), fill(page.content, {
+        "old_password": PASSWORD, "new_password1": password, "new_password2": password}))
+    assert response.status_code == 200
+    assert "too similar to the full name" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_form
 
 from ..decorators import recent_auth_required, role_required
@@ -17,6 +18,7 @@ from ..services import person_save, role_assign, role_end
 @role_required(Role.BUSINESS_UNIT)
 @require_GET
 def people(request):
+    access_log(request)  # the list of everyone and their roles (issue 21, finding 12)
     return render(request, "accounts/people.html", {"people": people_list(), "roles": Role})
 
 
@@ -38,6 +40,7 @@ def person_edit(request, person_id=None):
 @require_GET
 def person_detail(request, person_id):
     person = get_object_or_404(people_list(), public_id=person_id)
+    access_log(request, obj=person)
     return render(request, "accounts/person.html", {"person": person})
 
 

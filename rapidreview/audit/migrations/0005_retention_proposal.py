@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0003_append_only_trigger'),
+        ('audit', '0004_protect_signatures_and_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

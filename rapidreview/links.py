@@ -1,0 +1,34 @@
+"""Whether a reader may open an address, so that pages link only to what answers them (issue 21, finding 16).
+
+A link to a page that answers 403 misleads the reader and adds a "denied" line to the access log at each visit.
+The guard a view carries (``role_required`` marks it with ``required_roles``) is read here without calling the
+view; object-level rules stay in each app's selectors and decide what a page offers in the first place.
+"""
+
+from django.urls import Resolver404, resolve
+
+
+def _required_roles(view) -> tuple[str, ...] | None:
+    while view is not None:
+        roles = getattr(view, "required_roles", None)
+        if roles is not None:
+            return roles
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def can_open(user, path: str) -> bool:
+    """False when the view at ``path`` needs a role ``user`` does not hold today (or the path resolves nowhere)."""
+    if not path:
+        return False
+    try:
+        match = resolve(path.split("?", 1)[0])
+    except Resolver404:
+        return False
+    roles = _required_roles(match.func)
+    return roles is None or (user.is_authenticated and user.has_role(*roles))
+
+
+def openable(user, rows: list[dict], key: str = "url") -> list[dict]:
+    """``rows`` (tasks, links) with ``key`` blanked where ``user`` could not open it: shown, but not as a link."""
+    return [{**row, key: row[key] if row.get(key) and can_open(user, row[key]) else None} for row in rows]
