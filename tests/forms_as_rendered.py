@@ -9,11 +9,14 @@ test cannot pass by posting a field the user never sees. Fields keep the default
 checked boxes, selected options), and only the controls a browser would send are posted.
 """
 
+import contextlib
 import datetime
+import functools
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 TEXT_TYPES = {"text", "email", "password", "number", "date", "time", "url", "tel", "search", "hidden",
@@ -121,6 +124,9 @@ class _FormParser(HTMLParser):
 
     def _add(self, control):
         if control.name in self._form.controls:
+            twin = self._form.controls[control.name]
+            if control.input_type == twin.input_type == "hidden" and control.value == twin.value:
+                return twin  # the same hidden value twice (the CSRF token from the page and from crispy) posts once
             raise FormError(f"The page renders the field {control.name!r} twice in one form")
         self._form.controls[control.name] = control
         return control
@@ -281,9 +287,63 @@ class RenderedForm:
     def submit(self, button=None, follow=False, **extra):
         """Send the form as a browser would, pressing ``button`` (its label or name) or else the first one."""
         data = self.data(button)
-        if self.parsed.method == "post":
-            return self.client.post(self.url, data, follow=follow, **extra)
-        return self.client.get(self.url, data, follow=follow, **extra)
+        with _submitting():
+            if self.parsed.method == "post":
+                return self.client.post(self.url, data, follow=follow, **extra)
+            return self.client.get(self.url, data, follow=follow, **extra)
+
+
+# ---- which form classes a test really submitted ----------------------------------------------------------------------
+
+SUBMITTED: dict[str, str] = {}  # dotted form class name -> the test that submits it through a page
+_valid_in_submit: list[set] = []  # one set per running @submits test: form classes that validated during submit()
+_in_submit = [False]
+
+
+@contextlib.contextmanager
+def _submitting():
+    _in_submit[0] = True
+    try:
+        yield
+    finally:
+        _in_submit[0] = False
+
+
+_original_full_clean = forms.BaseForm.full_clean
+
+
+def _recording_full_clean(self):
+    _original_full_clean(self)
+    if _in_submit[0] and _valid_in_submit and self.is_bound and not self._errors:
+        _valid_in_submit[-1].add(type(self))
+
+
+def submits(*form_classes):
+    """Mark a test as the one that submits ``form_classes`` through their pages; it fails unless each of them was
+    bound to the posted data and valid during a ``RenderedForm.submit()`` in the test."""
+
+    def decorate(test):
+        for cls in form_classes:
+            SUBMITTED.setdefault(f"{cls.__module__}.{cls.__qualname__}", f"{test.__module__}.{test.__name__}")
+
+        @functools.wraps(test)
+        def run(*args, **kwargs):
+            _valid_in_submit.append(set())
+            forms.BaseForm.full_clean = _recording_full_clean
+            try:
+                result = test(*args, **kwargs)
+                valid = _valid_in_submit[-1]
+            finally:
+                _valid_in_submit.pop()
+                if not _valid_in_submit:
+                    forms.BaseForm.full_clean = _original_full_clean
+            missing = [cls.__qualname__ for cls in form_classes if cls not in valid]
+            assert not missing, f"No valid submission through the page of: {', '.join(missing)}"
+            return result
+
+        return run
+
+    return decorate
 
 
 def page_form(client, url: str, *, containing: str | None = None, action: str | None = None,
