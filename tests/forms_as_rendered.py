@@ -72,8 +72,13 @@ class _FormParser(HTMLParser):
         self._label_for = None
         self._label_text = []
         self._pending_labels = []  # (control, option value, input id) waiting for their <label for=...>
+        self._in_template = 0
 
     def handle_starttag(self, tag, attrs):
+        if tag == "template":
+            self._in_template += 1  # a template's content is inert: a browser neither shows nor submits it
+        if self._in_template:
+            return
         a = {k: (v if v is not None else "") for k, v in attrs}
         if tag == "form":
             self._form = ParsedForm(method=a.get("method", "get").lower(), action=a.get("action", ""), attrs=a)
@@ -132,6 +137,8 @@ class _FormParser(HTMLParser):
         return control
 
     def handle_data(self, data):
+        if self._in_template:
+            return
         if self._option is not None:
             self._option["text"].append(data)
         elif self._textarea is not None or self._button is not None:
@@ -140,6 +147,11 @@ class _FormParser(HTMLParser):
             self._label_text.append(data)
 
     def handle_endtag(self, tag):
+        if tag == "template":
+            self._in_template -= 1
+            return
+        if self._in_template:
+            return
         if tag == "form":
             self._form = None
         elif tag == "textarea" and self._textarea is not None:
@@ -392,3 +404,27 @@ def _text(value) -> str:
 def _many(value):
     return value if isinstance(value, list | tuple | set) or hasattr(value, "__iter__") and not isinstance(
         value, str) and not hasattr(value, "pk") else [value]
+
+
+def accepted(response, to: str | None = None):
+    """Assert the submission was accepted (a redirect, to ``to`` if given); else fail with the page's errors."""
+    if response.status_code != 302:
+        html = response.content.decode()
+        start = html.find("govuk-error-summary")
+        shown = " ".join(_strip_tags(html[start:start + 3000]).split()) if start != -1 else html[:500]
+        raise AssertionError(f"{response.wsgi_request.method} {response.wsgi_request.path} answered "
+                             f"{response.status_code}: {shown}")
+    if to is not None:
+        assert response["Location"].startswith(to), f"redirected to {response['Location']}, not {to}"
+    return response
+
+
+def _strip_tags(html: str) -> str:
+    parts = []
+
+    class Text(HTMLParser):
+        def handle_data(self, data):
+            parts.append(data)
+
+    Text().feed(html)
+    return " ".join(parts)
