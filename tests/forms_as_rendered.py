@@ -12,6 +12,7 @@ checked boxes, selected options), and only the controls a browser would send are
 import contextlib
 import datetime
 import functools
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -205,9 +206,10 @@ def parse_forms(html: str) -> list[ParsedForm]:
 class RenderedForm:
     """One form of a page, as rendered; fill it by name and submit it with the Django test client."""
 
-    def __init__(self, client, page_url: str, parsed: ParsedForm):
+    def __init__(self, client, page_url: str, parsed: ParsedForm, html: str = ""):
         self.client = client
         self.page_url = page_url
+        self.html = html
         self.parsed = parsed
         self.controls = parsed.controls
         self.url = urljoin(page_url, parsed.action) if parsed.action else page_url
@@ -268,6 +270,27 @@ class RenderedForm:
         if len(matches) == 1:
             return matches[0]
         raise FormError(f"{control.name!r} offers no option {wanted!r}. It offers: {control.option_labels()}")
+
+    def add_another(self, prefix: str) -> int:
+        """Press the page's "Add another" button for formset ``prefix``, as static/src/app.js does: copy the
+        ``<template id="{prefix}-empty-form">`` rows in with the next index and raise the formset's total.
+        Returns the new row's index."""
+        if f'data-add-another="{prefix}"' not in self.html:
+            raise FormError(f"The page has no 'Add another' button for {prefix!r}")
+        found = re.search(rf'<template id="{re.escape(prefix)}-empty-form">(.*?)</template>', self.html, re.S)
+        if found is None:
+            raise FormError(f"The page has no empty {prefix!r} row to copy")
+        total = self._control(f"{prefix}-TOTAL_FORMS")
+        index = int(total.value)
+        [row] = parse_forms(f"<form>{found.group(1).replace('__prefix__', str(index))}</form>")
+        for name, control in row.controls.items():
+            if name == "csrfmiddlewaretoken":
+                continue  # crispy renders a token inside the row too; a browser posts the same value
+            if name in self.controls:
+                raise FormError(f"Adding a row would duplicate the field {name!r}")
+            self.controls[name] = control
+        total.value = str(index + 1)
+        return index
 
     def options(self, name) -> list[tuple[str, str]]:
         return list(self._control(name).options)
@@ -385,7 +408,7 @@ def page_form(client, url: str, *, containing: str | None = None, action: str | 
                               for f in forms)
         raise FormError(f"{len(chosen)} forms on {url} match (containing={containing!r}, action={action!r}). "
                         f"The page has: {described or 'no forms'}")
-    return RenderedForm(client, page_url, chosen[0])
+    return RenderedForm(client, page_url, chosen[0], html=response.content.decode())
 
 
 def rendered_field_names(html: str) -> set[str]:
