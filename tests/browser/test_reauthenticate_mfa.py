@@ -53,18 +53,23 @@ def _let_the_sign_in_lapse(page, minutes=20):
     session.save()
 
 
-def test_with_mfa_an_executive_signs_a_sheet_after_confirming_with_password_and_security_code(page, settings):
-    settings.MFA_REQUIRED = True
+def _signed_in_long_ago_with_a_code(page):
+    """The health executive, with an authenticator app, signed in with a code more than 15 minutes ago; they open
+    the sheet's signing page."""
     case, executive = _sheet_out_for_signature()
     device = TOTPDevice.objects.create(user=executive, name="Authenticator app", confirmed=True)
-
     sign_in(page, executive.email, PASSWORD)
     page.get_by_label("Security code").fill(_code(device))
     page.get_by_role("button", name="Continue").click()
     assert page.get_by_role("heading", level=1).inner_text() == "What needs me now"
-
     _let_the_sign_in_lapse(page)
     page.goto(f"/decisions/case/{case.pk}/sheet/sign/")
+    return case, executive, device
+
+
+def test_with_mfa_an_executive_signs_a_sheet_after_confirming_with_password_and_security_code(page, settings):
+    settings.MFA_REQUIRED = True
+    case, executive, device = _signed_in_long_ago_with_a_code(page)
     assert page.get_by_role("heading", level=1).inner_text() == "Confirm it's you"
     assert page.get_by_label("Security code").is_visible(), "the page asks for a code and shows where to type it"
     page.screenshot(path=str(artifacts_dir() / "confirm-its-you-mfa.png"), full_page=True)
@@ -82,14 +87,7 @@ def test_with_mfa_an_executive_signs_a_sheet_after_confirming_with_password_and_
 
 def test_with_mfa_confirm_its_you_refuses_the_password_alone(page, settings):
     settings.MFA_REQUIRED = True
-    case, executive = _sheet_out_for_signature()
-    device = TOTPDevice.objects.create(user=executive, name="Authenticator app", confirmed=True)
-    sign_in(page, executive.email, PASSWORD)
-    page.get_by_label("Security code").fill(_code(device))
-    page.get_by_role("button", name="Continue").click()
-
-    _let_the_sign_in_lapse(page)
-    page.goto(f"/decisions/case/{case.pk}/sheet/sign/")
+    case, _executive, _device = _signed_in_long_ago_with_a_code(page)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm it's you").click()
     assert "Enter the security code" in page.locator(".govuk-error-summary").inner_text()
