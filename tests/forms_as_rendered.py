@@ -352,9 +352,11 @@ _original_full_clean = forms.BaseForm.full_clean
 def _recording_full_clean(self):
     _original_full_clean(self)
     if _in_submit[0] and _valid_in_submit and self.is_bound and not self._errors:
-        # A class made on the fly (django-filter's form for a FilterSet) counts as the project form it extends.
-        project = next((c for c in type(self).__mro__ if c.__module__.split(".")[0] in PROJECT_PACKAGES), None)
-        _valid_in_submit[-1].add(project or type(self))
+        cls = type(self)
+        _valid_in_submit[-1].add(cls)
+        if cls.__module__.split(".")[0] not in (*PROJECT_PACKAGES, "tests"):
+            # A class made on the fly (django-filter's form for a FilterSet) counts as the project form it extends.
+            _valid_in_submit[-1].update(c for c in cls.__mro__[1:2] if issubclass(c, forms.BaseForm))
 
 
 def submits(*form_classes):
