@@ -31,4 +31,5 @@ def test_every_form_class_is_submitted_through_its_page_by_a_test():
 def test_the_guard_names_only_forms_that_exist():
     _load_every_form_modules()
     names = {dotted_name(cls) for cls in project_form_classes()}
-    assert set(SUBMITTED) - names == set() and names >= ABSTRACT
+    project_names = {name for name in SUBMITTED if not name.startswith("tests.")}  # the helper's self-tests
+    assert project_names - names == set() and names >= ABSTRACT
