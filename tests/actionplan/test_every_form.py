@@ -4,9 +4,8 @@ import datetime
 import io
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import load_workbook
 
-from actionplan.exports import IMPORT_COLUMNS
 from actionplan.forms import ActionForm, EvidenceForm, FilterForm, ImportForm, MeetingForm, ProgressForm, SendBackForm
 from actionplan.models import Action, ActionEvidence, ActionStatus, WorkingGroupMeeting
 from tests.actionplan.factories import LedgerCaseFactory, make_action
@@ -58,15 +57,16 @@ def test_the_working_group_records_a_meeting(client, working_group):
 
 
 @submits(ImportForm)
-def test_the_working_group_uploads_an_action_plan_spreadsheet(client, working_group, police):
+def test_the_working_group_fills_in_the_template_and_uploads_it(client, working_group, police):
     LedgerCaseFactory(reference="RR-2025-001")
-    book = Workbook()
-    book.active.append(IMPORT_COLUMNS)
+    client.force_login(working_group)
+    template = client.get("/action-plan/import/template.xlsx")
+    assert template.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(template.streaming_content) if template.streaming else template.content))
     book.active.append(["RR-2025-001", "Rapid review", "Fathers unseen", "Think family training", "Test Police", "",
                         "31/03/2099", "Not started"])
     content = io.BytesIO()
     book.save(content)
-    client.force_login(working_group)
     form = page_form(client, "/action-plan/import/")
     form.fill(file=upload("plan.xlsx", content.getvalue(),
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
