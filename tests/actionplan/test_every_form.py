@@ -70,4 +70,4 @@ def test_the_working_group_fills_in_the_template_and_uploads_it(client, working_
     form = page_form(client, "/action-plan/import/")
     form.fill(file=upload("plan.xlsx", content.getvalue(),
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    accepted(form.submit(), "/action-plan/import/check/")
+    accepted(form.submit(), "/action-plan/import/")  # on to checking the rows
