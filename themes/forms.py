@@ -82,6 +82,7 @@ class LearningForm(GovUKFormMixin, forms.Form):
                 help_text="Key learning from reviews. Never include a child's or family member's name.")
             self.fields["date"].label = "Issue date"
             del self.fields["attendance"]
+            self.order_fields(["title", "date", "body"])
         self.fields["publication_override"] = self.fields.pop("publication_override")
 
     def clean_date(self):

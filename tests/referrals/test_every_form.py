@@ -1,0 +1,121 @@
+"""Every form of the referrals app, submitted as its page rendered it (tests/forms_as_rendered.py)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from referrals.forms.intake import (
+    AgenciesForm,
+    ChildForm,
+    CriteriaForm,
+    HouseholdMemberForm,
+    IncidentForm,
+    KindForm,
+    ReferrerForm,
+)
+from referrals.forms.not_met import (
+    AssuranceAnswerForm,
+    AssuranceRequestForm,
+    CloseForm,
+    LetterForm,
+    LetterManualSendForm,
+)
+from referrals.forms.public import PublicReferralForm
+from referrals.forms.sin import SinForm
+from referrals.forms.threshold import ThresholdForm
+from referrals.models import Case, Source, Stage
+from tests.factories import AgencyFactory
+from tests.forms_as_rendered import accepted, page_form, submits
+
+from .factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+@submits(PublicReferralForm)
+def test_a_member_of_the_public_refers_a_child(client):
+    form = page_form(client, "/refer/form/")
+    form.fill(referrer_name="Mo Parent", referrer_email="mo@example.test", child_first_name="Ada",
+              child_last_name="Brightwater", harm="serious_harm", description="She was hurt.",
+              incident_date=TODAY - datetime.timedelta(days=3))
+    accepted(form.submit(), "/refer/check/")
+    accepted(page_form(client, "/refer/check/", action="").submit(), "/refer/done/")
+    assert Case.objects.get().source == Source.PUBLIC
+
+
+@submits(KindForm, ReferrerForm, ChildForm, HouseholdMemberForm, IncidentForm, AgenciesForm, CriteriaForm)
+def test_the_business_unit_records_a_cdop_referral_through_every_step_of_the_wizard(bu_client):
+    AgencyFactory(name="Barts Health")
+    accepted(page_form(bu_client, "/referrals/new/").fill(source=Source.CDOP_JAR).submit())
+    steps = {
+        "referrer": {"referrer_name": "Dr Lee", "referrer_role": "Paediatrician", "cdop_forum": "cdop",
+                     "cdop_discussed_on": TODAY - datetime.timedelta(days=2)},
+        "child": {"child_first_name": "Ada", "child_last_name": "Brightwater",
+                  "child_dob": datetime.date(2015, 1, 2)},
+        "household": {"household-0-name": "Dad"},
+        "incident": {"harm": "died", "description": "Died.", "incident_date": TODAY - datetime.timedelta(days=10),
+                     "la_aware_on": TODAY - datetime.timedelta(days=9)},
+        "agencies": {"agencies": ["Barts Health"]},
+        "criteria": {"criteria_reasons": "Neglect suspected."},
+    }
+    for step, values in steps.items():
+        form = page_form(bu_client, f"/referrals/new/{step}/")
+        if step == "household":
+            form.add_another("household")
+        accepted(form.fill(**values).submit())
+    accepted(page_form(bu_client, "/referrals/new/check/", action="").submit(), "/referrals/new/sent/")
+    case = Case.objects.get()
+    assert case.source == Source.CDOP_JAR and case.referral.household.get().name == "Dad"
+    assert [a.name for a in case.involved_agencies.all()] == ["Barts Health"]
+
+
+@submits(ThresholdForm, SinForm)
+def test_the_threshold_is_met_and_the_business_unit_records_the_notification(client, business_unit,
+                                                                           threshold_makers):
+    case = CaseFactory(stage=Stage.THRESHOLD)
+    client.force_login(threshold_makers["local_authority"])
+    form = page_form(client, f"/cases/{case.pk}/threshold/")
+    form.fill(discussed_on=TODAY, la_participant=threshold_makers["local_authority"],
+              health_participant=threshold_makers["health"], police_participant=threshold_makers["police"],
+              outcome="met", rationale="Neglect suspected and serious harm.")
+    accepted(form.submit())
+    client.force_login(business_unit)
+    form = page_form(client, f"/cases/{case.pk}/sin/")
+    accepted(form.fill(notified_on=TODAY, notification_reference="SIN-123", late_reason="Waiting for police")
+             .submit())
+    case.refresh_from_db()
+    assert case.sin_notified_on == TODAY
+
+
+@submits(LetterForm, LetterManualSendForm, AssuranceRequestForm, AssuranceAnswerForm, CloseForm)
+def test_a_case_not_met_gets_its_letter_an_assurance_request_and_is_closed(client, business_unit, threshold_makers):
+    case = CaseFactory(stage=Stage.THRESHOLD)
+    client.force_login(threshold_makers["local_authority"])
+    form = page_form(client, f"/cases/{case.pk}/threshold/")
+    form.fill(discussed_on=TODAY, la_participant=threshold_makers["local_authority"], outcome="not_met",
+              absence_reason="Health and police on leave", rationale="No abuse or neglect suspected.")
+    accepted(form.submit())
+
+    client.force_login(business_unit)
+    bu_client = client
+    accepted(page_form(bu_client, f"/cases/{case.pk}/letter/").fill(next_steps="Talk to us.").submit("Continue"))
+    form = page_form(bu_client, f"/cases/{case.pk}/letter/send/", containing="sent_by")
+    form.fill(sent_by=form.options("sent_by")[0][0], sent_to="12 Example Street", sent_on=TODAY)
+    accepted(form.submit())
+    agency = AgencyFactory(name="Assured Trust")
+    form = page_form(bu_client, f"/cases/{case.pk}/assurance/")
+    form.fill(agency=agency, request="How do you follow up missed appointments?",
+              due_on=TODAY + datetime.timedelta(days=14))
+    accepted(form.submit())
+    item = case.assurance_requests.get()
+    accepted(page_form(bu_client, f"/cases/{case.pk}/assurance/{item.pk}/").fill(
+        response="We phone the family.", responded_on=TODAY).submit())
+    form = page_form(bu_client, f"/cases/{case.pk}/close/")
+    if "themes" in form:
+        form.fill(themes=[form.options("themes")[0][0]])
+    accepted(form.fill(note="Learning shared").submit())
+    case.refresh_from_db()
+    assert case.stage == Stage.CLOSED
