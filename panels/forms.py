@@ -9,6 +9,7 @@ from django.utils import timezone
 from rapidreview.accounts.models import StatutoryPartner, User
 from rapidreview.forms import DateInputField, GovUKFormMixin
 from referrals.models import Case, Stage
+from referrals.selectors import visible_cases
 
 from .models import Attendance, InvitationResponse
 from .services.common import LONDON
@@ -213,7 +214,7 @@ class ConflictForm(GovUKFormMixin, forms.Form):
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip().upper()
-        case = (Case.objects.visible_to(self.user).filter(reference__iexact=reference)
+        case = (visible_cases(self.user).filter(reference__iexact=reference)
                 .exclude(stage__in=[Stage.RECEIVED, Stage.THRESHOLD, Stage.NOT_MET, Stage.CLOSED]).first())
         if case is None:
             raise forms.ValidationError(self.NOT_YOURS)

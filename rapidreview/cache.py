@@ -3,7 +3,7 @@
 Everything kept in the cache can be worked out again from the database (partnership settings, non-working days,
 report results, rate-limit counters), and sessions live in the database. So while Redis does not answer, reads
 miss, writes and deletes are skipped, and every page is served from the database, a little slower (issue 21,
-finding 3). Only e-mail waits: the outbox rows stay queued until the broker is back (``requeue_stale``).
+finding 3). Only e-mail waits: the outbox rows stay queued until the broker is back (``requeue_due``).
 
 A write skipped during the outage may have been an invalidation (a report's new version, changed settings), so
 whatever the cache held from before could now be out of date. The first time this process reaches Redis again

@@ -105,7 +105,7 @@ def _close(connection) -> None:
 
 def _mark_sent(note: Notification, token: uuid.UUID) -> None:
     changes = {"status": NotificationStatus.SENT, "sent_at": timezone.now(), "last_error": "", "leased_until": None,
-               "lease_token": None, "failing_since": None, "next_attempt_at": None}
+               "lease_token": None, "failing_since": None, "next_attempt_at": None}  # nosec B105 - a lease, no secret
     if note.sensitive:
         changes.update(body_text="(Not kept: this e-mail held a sign-in link.)", body_html="")
     if not Notification.objects.filter(pk=note.pk, lease_token=token).update(**changes):
@@ -117,7 +117,8 @@ def _mark_failed(note: Notification, token: uuid.UUID, exc: Exception) -> tuple[
     now = timezone.now()
     failing_since = note.failing_since or now
     error = f"{type(exc).__name__}: {exc}"[:2000]
-    common = {"last_error": error, "leased_until": None, "lease_token": None, "failing_since": failing_since}
+    common = {"last_error": error, "leased_until": None, "lease_token": None,  # nosec B105 - a lease, no secret
+              "failing_since": failing_since}
     if now - failing_since >= RETRY_FOR:
         Notification.objects.filter(pk=note.pk, lease_token=token).update(
             status=NotificationStatus.FAILED, next_attempt_at=None, **common)

@@ -15,17 +15,20 @@ from decisions.forms.outcome import (
     CsprUpdateForm,
     DateNotesForm,
     MilestoneForm,
+    NationalPanelCorrectForm,
     NationalPanelResponseForm,
     NationalPanelSendForm,
     NoCsprForm,
     ParallelProcessForm,
     ParticipationForm,
+    PublicationCorrectionForm,
     PublishForm,
     ReportSentForm,
 )
 from decisions.forms.sheets import DisputeMeetingForm, EscalateForm, ResolveForm, SheetForm, SignForm, WithdrawForm
 from decisions.models import Cspr, Dispute, SheetStatus, Signature, Vote
 from rapidreview.accounts.forms import ReauthenticateForm
+from rapidreview.accounts.selectors import executive_chair
 from referrals.models import Stage
 from tests.factories import PASSWORD, AgencyFactory, RoleAssignmentFactory
 from tests.forms_as_rendered import accepted as _ok
@@ -118,12 +121,16 @@ def test_a_dispute_is_met_escalated_and_resolved_through_its_pages(client, out_f
     assert dispute.resolution == "Sheet stands"
 
 
-@submits(NationalPanelSendForm, NationalPanelResponseForm, NoCsprForm, ActionRowForm)
+@submits(NationalPanelSendForm, NationalPanelCorrectForm, NationalPanelResponseForm, NoCsprForm, ActionRowForm)
 def test_the_decision_goes_to_the_national_panel_and_the_case_ends_without_a_review(client, signed, bu):
     case = signed.case
     client.force_login(bu)
     _ok(page_form(client, f"/decisions/case/{case.pk}/national-panel/send/").fill(
         sent_on=datetime.date(2026, 3, 10)).submit())
+    form = page_form(client, f"/decisions/case/{case.pk}/national-panel/correct/")
+    chair = str(executive_chair().pk)
+    other = next(value for value, _label in form.options("sent_for") if value and value != chair)
+    _ok(form.fill(sent_for=other, reason="It was sent for the health executive, not the chair.").submit())
     _ok(page_form(client, f"/decisions/case/{case.pk}/national-panel/response/").fill(
         response_on=datetime.date(2026, 3, 10), response="agree", text="Agreed").submit())
     form = page_form(client, f"/decisions/case/{case.pk}/no-review/")
@@ -136,12 +143,13 @@ def test_the_decision_goes_to_the_national_panel_and_the_case_ends_without_a_rev
 
 
 @submits(CsprCommissionForm, CsprUpdateForm, MilestoneForm, ParticipationForm, ParallelProcessForm, ReportSentForm,
-         PublishForm, DateNotesForm)
+         PublishForm, PublicationCorrectionForm, DateNotesForm)
 def test_a_practice_review_is_commissioned_run_and_published_through_its_pages(client, signed, bu, _today):
     from decisions import services
 
     case = signed.case
-    services.national_panel_send(case=case, actor=bu, sent_on=datetime.date(2026, 3, 10), late_reason="")
+    services.national_panel_send(case=case, actor=bu, sent_on=datetime.date(2026, 3, 10), late_reason="",
+                                 sent_for=executive_chair())
     client.force_login(bu)
     form = page_form(client, f"/decisions/case/{case.pk}/review/commission/")
     form.fill(methodology=form.options("methodology")[0][0], reviewers="R Reviewer", terms_of_reference="Terms",
@@ -173,3 +181,7 @@ def test_a_practice_review_is_commissioned_run_and_published_through_its_pages(c
         held_on=datetime.date(2026, 9, 30)).submit())
     cspr.refresh_from_db()
     assert cspr.published_on == datetime.date(2026, 9, 30)
+    _ok(page_form(client, f"/decisions/case/{case.pk}/review/publish/correct/").fill(
+        pseudonym="Child R", reason="The report was published as Child R.").submit())
+    case.refresh_from_db()
+    assert case.pseudonym == "Child R"

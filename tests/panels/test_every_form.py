@@ -11,6 +11,7 @@ from panels.forms import (
     ConflictForm,
     HandlingForm,
     HeldForm,
+    InvitationReplyForm,
     LiaisonForm,
     MembershipForm,
     ScheduleForm,
@@ -109,3 +110,11 @@ def test_the_business_unit_records_liaison_with_the_national_panel(client, bu, c
     form.fill(cases=[case, other], liaised_on=datetime.date(2026, 3, 2), contact="Bea with the Panel secretariat",
               timelines_agreed="Panel on 16 March")
     accepted(form.submit())
+
+
+@submits(InvitationReplyForm)
+def test_an_invitee_replies_to_the_invitation_in_the_service(client, scheduled, members):
+    client.force_login(members["police"])
+    form = page_form(client, f"/panels/case/{scheduled.case_id}/reply/")
+    accepted(form.fill(response="not_attending", note="On leave; DI Shah is my agreed substitute.").submit())
+    assert scheduled.invitations.get(user=members["police"]).response == "not_attending"

@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from rapidreview.accounts.models import Role
+from referrals.forms.cdop import CdopDiscussionForm, NoReferralForm
 from referrals.forms.intake import (
     AgenciesForm,
     ChildForm,
@@ -16,6 +18,7 @@ from referrals.forms.intake import (
 )
 from referrals.forms.not_met import (
     AssuranceAnswerForm,
+    AssuranceReplyForm,
     AssuranceRequestForm,
     CloseForm,
     LetterForm,
@@ -24,8 +27,8 @@ from referrals.forms.not_met import (
 from referrals.forms.public import PublicReferralForm
 from referrals.forms.sin import SinForm
 from referrals.forms.threshold import ThresholdForm
-from referrals.models import Case, Source, Stage
-from tests.factories import AgencyFactory
+from referrals.models import Case, CdopDiscussion, Source, Stage
+from tests.factories import AgencyFactory, make_user
 from tests.forms_as_rendered import accepted, page_form, submits
 
 from .factories import CaseFactory
@@ -119,3 +122,33 @@ def test_a_case_not_met_gets_its_letter_an_assurance_request_and_is_closed(clien
     accepted(form.fill(note="Learning shared").submit())
     case.refresh_from_db()
     assert case.stage == Stage.CLOSED
+
+
+@submits(AssuranceReplyForm)
+def test_an_agencys_safeguarding_lead_answers_an_assurance_request_on_its_page(client, business_unit,
+                                                                               threshold_makers):
+    case = CaseFactory(stage=Stage.NOT_MET)
+    agency = AgencyFactory(name="Answering Trust")
+    lead = make_user(Role.AGENCY_LEAD, agency=agency)
+    client.force_login(business_unit)
+    form = page_form(client, f"/cases/{case.pk}/assurance/")
+    accepted(form.fill(agency=agency, request="How do you follow up missed appointments?",
+                       due_on=TODAY + datetime.timedelta(days=14)).submit())
+    item = case.assurance_requests.get()
+    client.force_login(lead)
+    accepted(page_form(client, f"/assurance/{item.pk}/").fill(response="We phone the family the same day.").submit())
+    item.refresh_from_db()
+    assert item.is_answered and item.response == "We phone the family the same day."
+
+
+@submits(CdopDiscussionForm, NoReferralForm)
+def test_the_business_unit_records_a_cdop_discussion_and_that_no_referral_is_needed(bu_client):
+    form = page_form(bu_client, "/referrals/cdop/new/")
+    form.fill(forum=form.options("forum")[0][0], discussed_on=TODAY - datetime.timedelta(days=1),
+              forum_reference="CDOP/2026/041")
+    accepted(form.submit())
+    discussion = CdopDiscussion.objects.get()
+    accepted(page_form(bu_client, f"/referrals/cdop/{discussion.pk}/").fill(
+        reason="The death was expected; no safeguarding concerns.").submit())
+    discussion.refresh_from_db()
+    assert not discussion.is_open

@@ -28,7 +28,7 @@ import rapidreview
 from rapidreview.accounts.models import Role
 from rapidreview.celery import app as celery_app
 from rapidreview.notifications.models import Notification, NotificationStatus
-from rapidreview.notifications.services import requeue_stale
+from rapidreview.notifications.services import requeue_due
 from referrals.models import Case
 from tests.factories import make_user
 
@@ -170,7 +170,7 @@ def test_with_redis_stopped_sign_in_the_public_form_and_a_case_page_answer_and_m
     # Redis back: the cache forgets what it held before, and a real worker delivers the waiting e-mail.
     assert cache.get("outage-probe") is None
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        assert requeue_stale(now=timezone.now() + timedelta(minutes=10)) >= 1
+        assert requeue_due(now=timezone.now() + timedelta(minutes=10)) >= 1
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             acknowledgement.refresh_from_db()
