@@ -40,6 +40,7 @@ SEES_CHILD_NAME = {
     "disputed": {"bu", "chair", "threshold", "panel", "lead", "exec", "other_exec"},
     "escalated": {"bu", "chair", "threshold", "panel", "lead", "exec", "other_exec"},
     "draft": {"bu", "chair", "threshold", "panel", "lead", "exec", "other_exec"},
+    "cdop": set(),  # a CDOP or JAR discussion names no child: its own reference only
 }
 
 ACCESS: dict[str, tuple[str, ...]] = {
@@ -114,9 +115,9 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "audit:log": ("bu", "nobody"),
     "audit:retention": ("bu", "nobody"),
     "audit:retention_rule": ("bu", "bu"),
-    "audit:retention_propose": ("-", "bu"),
-    "audit:retention_confirm": ("-", "bu"),
-    "audit:retention_withdraw": ("-", "bu"),
+    "audit:retention_propose": ("-", "bu -> audit:retention"),
+    "audit:retention_confirm": ("-", "bu -> audit:retention"),
+    "audit:retention_withdraw": ("-", "bu -> audit:retention"),
     "audit:subject_access": ("bu", "bu"),
     # clocks
     "clocks:all": ("bu", "nobody"),
@@ -195,7 +196,7 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "referrals:assurance_answer": ("bu chair", "bu chair", "not_met"),
     "referrals:assurance_new": ("bu chair", "bu chair", "not_met"),
     # An assurance request's own page: the agency's leads answer it there without seeing the case.
-    "referrals:assurance_reply": ("bu chair lead other_lead", "lead other_lead", "not_met"),
+    "referrals:assurance_reply": ("bu chair lead", "lead", "not_met"),
     "referrals:cdop_discussion": ("bu", "bu", "cdop"),
     "referrals:cdop_list": ("bu", "-"),
     "referrals:cdop_new": ("bu", "bu"),

@@ -50,15 +50,17 @@ from decisions.services import (
 from panels.models import Panel, PanelInvitation, PanelState
 from panels.services import conflict_declare
 from rapidreview.accounts.models import AgencyType, Role, RoleAssignment, StatutoryPartner
-from rapidreview.audit.models import RecordType, RetentionRule
+from rapidreview.accounts.selectors import executive_chair
+from rapidreview.audit.models import RecordType, RetentionProposal, RetentionRule
 from rapidreview.clocks.models import Clock
 from rapidreview.clocks.services import non_working_day_add
 from rapidreview.notifications.delivery import deliver
 from rapidreview.notifications.models import Notification, NotificationStatus
-from referrals.models import Case, Referral, Source, Stage, ThresholdOutcome
+from referrals.models import Case, CdopForum, Referral, Source, Stage, ThresholdOutcome
 from referrals.services import (
     assurance_request_create,
     case_send_to_threshold,
+    cdop_discussion_record,
     letter_save,
     referral_record_threshold,
     referral_submit,
@@ -66,6 +68,7 @@ from referrals.services import (
 from tests.agencychecks.factories import complete_form
 from tests.decisions.factories import FULL_SHEET
 from tests.factories import AgencyFactory, make_user
+from tests.files import minimal_pdf
 from themes.learning import learning_create
 from themes.models import LearningKind
 from themes.services import theme_create
@@ -78,10 +81,10 @@ LA, HEALTH, POLICE = StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, 
 PERSONAS = ("anon", "bu", "chair", "threshold", "panel", "lead", "exec", "wg", "other_lead", "conflicted",
             "other_exec")
 CASE_DEPENDENT = ("panel", "lead")  # whose access to a case comes from being involved in it
-SCENES = ("A", "B", "not_met", "cspr", "disputed", "escalated", "draft")
+SCENES = ("A", "B", "not_met", "cspr", "disputed", "escalated", "draft", "cdop")
 CHILD_NAMES = {"A": "Araminta", "B": "Bartholomew", "not_met": "Clementine", "cspr": "Dorothea",
-               "disputed": "Evander", "escalated": "Florizel", "draft": "Gwendolyn"}
-PDF = b"%PDF-1.4\n%evidence\n"
+               "disputed": "Evander", "escalated": "Florizel", "draft": "Gwendolyn",
+               "cdop": "Hephzibah"}  # a CDOP or JAR discussion holds no child's name: this one appears nowhere
 
 
 @dataclass
@@ -182,7 +185,7 @@ def build_world() -> World:
                            due_on=_today(30), actor=bu)
     a["action_id"] = action.pk
     evidence = action_add_evidence(action=action, actor=u["lead"], text="The audit report.",
-                                   upload=SimpleUploadedFile("audit.pdf", PDF))
+                                   upload=SimpleUploadedFile("audit.pdf", minimal_pdf()))
     a["evidence_id"] = evidence.pk
     world.objects["A"] = a
 
@@ -205,6 +208,9 @@ def build_world() -> World:
     dispute_escalate(dispute=dispute, actor=bu, reason="No agreement after the meeting.")
     world.objects["escalated"] = escalated
     world.objects["draft"] = _draft(world, agency)
+    discussion = cdop_discussion_record(forum=CdopForum.CDOP, discussed_on=_today(-2), forum_reference="CDOP/MATRIX/1",
+                                        actor=bu)
+    world.objects["cdop"] = {"discussion_id": discussion.pk}
     _add_shared(world)
     return world
 
@@ -248,7 +254,7 @@ def _cspr(world, agency):
     form_accept(form=form, actor=bu, note="Clear and complete.")
     sheet = _sent_sheet(case, bu)
     _sign(sheet, world)
-    national_panel_send(case=case, actor=bu, sent_on=_today())
+    national_panel_send(case=case, actor=bu, sent_on=_today(), sent_for=executive_chair())
     cspr = cspr_commission(case=case, actor=bu, methodology="systems", methodology_detail="",
                            reviewers="An independent reviewer", terms_of_reference="How agencies shared concerns.",
                            started_on=_today())
@@ -320,6 +326,11 @@ def _add_shared(world):
         "clock_id": Clock.objects.filter(case_id=world.objects["A"]["case_id"]).order_by("pk").first().pk,
         "notification_id": _failed_notification(),
         "day_id": non_working_day_add(date=_today(400), reason="Partnership closure day", actor=bu).pk,
+        # A proposal to anonymise, made by another member of the business unit (the service checks the case is
+        # due when it is confirmed, so the world's cases are never anonymised).
+        "proposal_id": RetentionProposal.objects.create(
+            case_id=world.objects["B"]["case_id"], reference=world.objects["B"]["case"].reference,
+            proposed_by=make_user(Role.BUSINESS_UNIT, full_name="Second Unit"), note="Past retention.").pk,
     }
     for scene in SCENES:
         world.objects[scene] = {**shared, **world.objects[scene]}
