@@ -278,7 +278,7 @@ def test_the_action_page_links_to_the_case_only_for_readers_who_may_open_it(clie
     client.force_login(working_group)
     page = client.get(action.get_absolute_url()).content.decode()
     assert action.case.reference in page and f'href="{case_url}"' not in page
-    assert client.get(case_url).status_code == 404  # the link would have been a dead end
+    assert client.get(case_url).status_code in (403, 404)  # the link would have been a dead end
     client.force_login(make_user(Role.BUSINESS_UNIT))
     page = client.get(action.get_absolute_url()).content.decode()
     assert f'href="{case_url}"' in page

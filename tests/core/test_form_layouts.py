@@ -37,7 +37,6 @@ def _variants(cls) -> list[dict]:
     user = make_user(Role.BUSINESS_UNIT, full_name="Layout Person")
     today = datetime.date(2026, 3, 2)
     from referrals.models import Case
-    from themes.models import Theme
 
     return {
         "actionplan.forms.ProgressForm": [{"statuses": ["in_progress", "completed"], "current": "in_progress"}],
@@ -51,14 +50,14 @@ def _variants(cls) -> list[dict]:
         "panels.forms.LiaisonForm": [{"cases": Case.objects.filter(pk=RapidReviewCaseFactory().pk)}],
         "panels.forms.MembershipForm": [{}, {"person": user}],
         "panels.forms.SetUpForm": [{"choices": [{"user": user, "seat": "Designated nurse", "voting": True}]}],
-        "panels.forms.ScheduleForm": [{"show_confirm": True}, {}],
+        "panels.forms.ScheduleForm": [{"deadline": datetime.date(2026, 3, 20)}, {}],
         "panels.forms.SubstituteForm": [{"people": people}],
         "rapidreview.accounts.forms.GovUKPasswordChangeForm": [{"user": user}],
         "rapidreview.accounts.forms.GovUKSetPasswordForm": [{"user": user}],
         "rapidreview.accounts.forms.ReauthenticateForm": [{"user": user, "devices": [_Device()]}, {"user": user}],
         "referrals.forms.intake.ReferrerForm": [{"source": Source.CDOP_JAR, "on_behalf": True}, {},
                                                 {"source": Source.PUBLIC, "on_behalf": True}],
-        "referrals.forms.not_met.CloseForm": [{"theme_queryset": Theme.objects.all()}, {}],
+        "referrals.forms.not_met.CloseForm": [{}],
         "themes.forms.LearningForm": [{"kind": "bulletin"}, {"kind": "workshop"}],
     }.get(dotted_name(cls), [{}])
 

@@ -82,7 +82,11 @@ def contexts(case) -> dict[str, dict]:
                                     "update": False, "papers_url": "", "panel_url": "https://rr.example.org/p/1/",
                                     "local_start": start},
         "panels/email/substitute_required": {"case": case, "conflicts": [conflict], "url": "https://rr.example.org/"},
-        "referrals/email/assurance_request": {"case": case, "item": SimpleNamespace(due_on=datetime.date(2026, 4, 1))},
+        "referrals/email/assurance_answered": {"case": case, "item": SimpleNamespace(agency="Barts Health & Co")},
+        "referrals/email/assurance_request": {"case": case, "item": SimpleNamespace(
+            due_on=datetime.date(2026, 4, 1), agency="Barts Health & Co",
+            request="What's your policy on 'was not brought'?",
+            get_absolute_url="/assurance/1/")},
         "referrals/email/letter": {"reference": case.reference},
         "referrals/email/public_acknowledgement": {"reference": case.reference},
         "referrals/email/referral_received": {"case": case, "source": "Professional", "late": True},

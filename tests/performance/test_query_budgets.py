@@ -57,6 +57,7 @@ MEASURED = [
     ("my deadlines", "clocks:mine", (), "", Role.AGENCY_LEAD),
     ("all deadlines", "clocks:all", (), "", Role.BUSINESS_UNIT),
     ("non-working days", "clocks:closures", (), "", Role.BUSINESS_UNIT),
+    ("CDOP and JAR discussions", "referrals:cdop_list", (), "", Role.BUSINESS_UNIT),
     ("outbox", "notifications:outbox", (), "", Role.BUSINESS_UNIT),
     ("agency checks, business unit", "agencychecks:index", (), "", Role.BUSINESS_UNIT),
     ("my forms, agency lead", "agencychecks:index", (), "", Role.AGENCY_LEAD),
@@ -104,7 +105,7 @@ NOT_A_LIST = {
     "panels:member_add", "panels:conflict_declare",
     "agencychecks:glossary_add",
     "actionplan:create", "actionplan:import", "actionplan:import_columns", "actionplan:import_preview",
-    "actionplan:import_template", "themes:statistics_pdf",
+    "actionplan:import_template", "themes:statistics_pdf", "referrals:cdop_new",
     "actionplan:meeting_create",
     "themes:index", "themes:create", "themes:learning_create",
 }
