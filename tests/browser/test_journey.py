@@ -404,6 +404,13 @@ def run_journey(people, journey: Journey, today: datetime.date, traveller) -> No
     manager.locator("input[name=criteria_met][value=yes]").check()
     manager.locator("input[name=national_issues][value=no]").check()
     manager.locator("input[name=recommendation][value=cspr]").check()
+    # The national template's questions: child in need, regulation 11 (a) to (d), the review's method and reviewer.
+    manager.locator("input[name=child_in_need][value=no]").check()
+    for letter in "abcd":
+        manager.locator(f"input[name=reg11_{letter}]:not([value=''])").first.check()
+    manager.locator("input[name=cspr_methodology]:not([value=''])").first.check()
+    manager.locator("input[name=cspr_reviewer]").fill("An independent reviewer, to be commissioned")
+    manager.locator("input[name=cspr_timescale]").fill("Six months from commissioning")
     manager.get_by_role("button", name="Save draft").click()
     expect(success(manager)).to_contain_text("Draft saved")
     manager.get_by_role("button", name="Send for signature").click()

@@ -86,5 +86,5 @@ def test_the_seated_substitute_votes_and_the_business_unit_votes_for_a_member(pe
         expect(success(manager)).to_contain_text("Vote recorded for Sam Standin for Lucy Brown")
         votes = manager.get_by_role("table", name=re.compile("Voting members present"))
         expect(votes).to_contain_text("Joy Adebayo for Rachel Green")
-        expect(votes).to_contain_text("Sam Standin for Lucy Brown")
+        expect(votes).to_contain_text("Lucy Brown (represented by Sam Standin)")
         capture(manager, "vote-with-substitutes")
