@@ -24,15 +24,6 @@ NOT_FOLLOWED = ("/static/", "/django-admin/", "/accounts/logout/")
 # owner's page to ask the linked page's selector before linking. Listed so that no new one can appear unnoticed;
 # remove a line when it is fixed (the test then keeps it fixed).
 KNOWN_BROKEN = {
-    ("actionplan:detail", "wg", "referrals:case_detail"),  # the working group sees actions, not cases
-    ("decisions:meeting", "exec", "decisions:vote"),
-    ("decisions:meeting", "other_exec", "decisions:vote"),
-    ("decisions:meeting", "panel", "decisions:sheet"),
-    ("decisions:meeting", "bu", "decisions:cspr"),  # practice review pages answer 404 on a closed case
-    ("decisions:meeting", "chair", "decisions:cspr"),
-    ("decisions:meeting", "exec", "decisions:cspr"),
-    ("decisions:meeting", "other_exec", "decisions:cspr"),
-    ("decisions:meeting", "panel", "decisions:cspr"),
     ("referrals:case_detail", "threshold", "decisions:meeting"),  # decided inside the view, not by its guard
 }
 
