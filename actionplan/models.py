@@ -49,6 +49,8 @@ class Action(TimeStampedModel):
     change the status.
     """
 
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.PROTECT, related_name="actions",
+                                    help_text="The partnership whose plan this is (the case's leading partnership).")
     case = models.ForeignKey("referrals.Case", on_delete=models.PROTECT, related_name="actions", null=True, blank=True)
     historic_reference = models.CharField(
         "review held before Rapid Review", max_length=100, blank=True,
@@ -192,7 +194,8 @@ class ActionEvidence(models.Model):
 class WorkingGroupMeeting(TimeStampedModel):
     """A meeting of the Rapid Review Working Group; the next meeting reviews what changed since this one."""
 
-    held_on = models.DateField(unique=True)
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField()
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
@@ -200,6 +203,7 @@ class WorkingGroupMeeting(TimeStampedModel):
 
     class Meta:
         ordering = ["-held_on"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "held_on"], name="one_wg_meeting_a_day")]
 
     def __str__(self):
         return f"Working group meeting {self.held_on:%d %B %Y}"
@@ -211,11 +215,15 @@ class WorkingGroupMeeting(TimeStampedModel):
 class ImportColumnMapping(models.Model):
     """What a partnership's own spreadsheet heading means, remembered from the last import that mapped it."""
 
-    heading = models.CharField(max_length=200, unique=True, help_text="The heading, folded to lower case.")
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.CASCADE, related_name="+")
+    heading = models.CharField(max_length=200, help_text="The heading, folded to lower case.")
     field = models.CharField(max_length=30, help_text="The import field it maps to, or “ignore”.")
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership", "heading"], name="one_mapping_per_heading")]
 
     def __str__(self):
         return f"{self.heading} → {self.field}"

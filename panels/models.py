@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from rapidreview.accounts.models import Agency, StatutoryPartner
+from rapidreview.accounts.models import Agency, Partnership, StatutoryPartner
 from rapidreview.db import TimeStampedModel
 from referrals.models import Case
 
@@ -202,6 +202,7 @@ class ConflictOfInterest(TimeStampedModel):
 class NationalPanelLiaison(TimeStampedModel):
     """The business unit's record of liaising with the National Panel about timelines for clustered notifications."""
 
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     cases = models.ManyToManyField(Case, related_name="national_panel_liaisons")
     liaised_on = models.DateField()
     contact = models.CharField("who", max_length=300, help_text="Who liaised, and with whom at the National Panel.")

@@ -14,7 +14,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from rapidreview.accounts.models import Partnership
 
 # Liberation Sans has Arial's metrics and ships with Debian (fonts-liberation, in the Dockerfile and .ci/run);
 # WeasyPrint embeds the subset it uses. Margin boxes do not inherit the body's font, so @page names it too.
@@ -63,13 +62,14 @@ def _page_css(page: PdfPage) -> str:
     return "@page { size: A4; margin: 22mm 18mm 22mm; " + " ".join(boxes) + " }"
 
 
-def render_pdf(template: str, context: dict, *, title: str, marking: str, status: str = "", footer: str = "",
-               base_url: str | None = None) -> bytes:
-    """Render ``template`` (which extends ``pdf/base_pdf.html``) as a tagged PDF/UA-1 document."""
+def render_pdf(template: str, context: dict, *, title: str, marking: str, partnership, status: str = "",
+               footer: str = "", base_url: str | None = None) -> bytes:
+    """Render ``template`` (which extends ``pdf/base_pdf.html``) as a tagged PDF/UA-1 document of ``partnership``
+    (the case's leading partnership: its name heads the document)."""
     from weasyprint import HTML  # loading Pango costs time on every other page, so only when a PDF is made
 
     page = PdfPage(title=title, marking=marking, status=status, footer=footer)
-    html = render_to_string(template, {"partnership": Partnership.load(), "generated_at": timezone.localtime(),
+    html = render_to_string(template, {"partnership": partnership, "generated_at": timezone.localtime(),
                                        **context, "pdf": page, "font_stack": FONT_STACK})
     return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
 

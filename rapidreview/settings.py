@@ -44,6 +44,8 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# What the installation calls itself where no partnership speaks (sign-in e-mails, the public start page).
+INSTALLATION_NAME = env.str("INSTALLATION_NAME", default="Rapid Review")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "rapidreview.accounts.middleware.PartnershipMiddleware",
     "rapidreview.accounts.middleware.MFARequiredMiddleware",
     "rapidreview.accounts.middleware.NoCurrentRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -61,6 +61,10 @@ class Case(TimeStampedModel):
     """A referral and everything that follows it. Details of the referral itself live on ``Referral``."""
 
     reference = models.CharField(max_length=20, unique=True)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="cases",
+        help_text="The leading partnership: where the incident happened (Working Together 2023). Others may take "
+                  "part (CaseParticipation).")
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.RECEIVED, db_index=True)
     source = models.CharField(max_length=20, choices=Source.choices, db_index=True)
     child_first_name = models.CharField("child's first name", max_length=100)
@@ -98,6 +102,29 @@ class Case(TimeStampedModel):
     def reminder_reference(self) -> str:
         """What reminders call the case: its reference, never the child's name."""
         return self.reference
+
+
+class CaseParticipation(models.Model):
+    """Another partnership taking part in a case the case's partnership leads (a joint cross-border review).
+
+    Its business unit sees the case, and its agencies may be sent check forms; sign-off stays with the leading
+    partnership. The case counts in the leading partnership's statistics and as "taking part" in this one's.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participations")
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="participations")
+    reason = models.TextField(help_text="Why this partnership takes part, for example where the child lives.")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["added_at"]
+        constraints = [models.UniqueConstraint(fields=["case", "partnership"], name="one_participation_per_case")]
+
+    def __str__(self):
+        return f"{self.partnership} in {self.case}"
 
 
 class CaseEvent(models.Model):
@@ -152,13 +179,17 @@ class CdopForum(models.TextChoices):
 
 
 class ReferenceCounter(models.Model):
-    """The last case number used in a year. Locked while the next reference is taken, so two never collide."""
+    """A partnership's last case number in a year. Locked while the next reference is taken, so two never collide."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership", "year"], name="one_counter_per_year")]
+
     def __str__(self):
-        return f"{self.year}: {self.last}"
+        return f"{self.partnership_id} {self.year}: {self.last}"
 
 
 class Referral(TimeStampedModel):
@@ -353,6 +384,7 @@ class CdopDiscussion(TimeStampedModel):
     JAR's own, never the child's name.
     """
 
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="cdop_discussions")
     forum = models.CharField(max_length=10, choices=CdopForum.choices)
     discussed_on = models.DateField(db_index=True)
     forum_reference = models.CharField("CDOP or JAR reference", max_length=100)
@@ -379,7 +411,7 @@ class CdopDiscussion(TimeStampedModel):
     @property
     def referral_due_on(self):
         """The last day a referral is on time (the partnership's CDOP/JAR days after the discussion)."""
-        return self.discussed_on + datetime.timedelta(days=Partnership.load().cdop_referral_days)
+        return self.discussed_on + datetime.timedelta(days=self.partnership.cdop_referral_days)
 
     def get_absolute_url(self) -> str:
         return reverse("referrals:cdop_discussion", args=[self.pk])

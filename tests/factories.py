@@ -2,10 +2,24 @@
 
 import factory
 from django.utils import timezone
+from django.utils.text import slugify
 
-from rapidreview.accounts.models import Agency, AgencyType, Role, RoleAssignment, StatutoryPartner, User
+from rapidreview.accounts.models import Agency, AgencyType, Partnership, Role, RoleAssignment, StatutoryPartner, User
 
 PASSWORD = "correct-horse-battery"
+
+
+def default_partnership() -> Partnership:
+    """The partnership tests work in unless they say otherwise: the one the migrations make (they seed its themes)."""
+    partnership, _ = Partnership.objects.get_or_create(
+        slug="partnership", defaults={"name": "Safeguarding Children Partnership", "short_name": "SCP"})
+    return partnership
+
+
+def make_partnership(name: str, *, slug: str = "", short_name: str = "", **fields) -> Partnership:
+    """Another partnership on the same installation."""
+    return Partnership.objects.create(name=name, slug=slug or slugify(name)[:60],
+                                      short_name=short_name or name[:40], **fields)
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -30,8 +44,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
+        partnership = kwargs.get("partnership") or default_partnership()
         for role in extracted or []:
-            RoleAssignment.objects.create(user=self, role=role, starts_on=timezone.localdate().replace(day=1))
+            RoleAssignment.objects.create(user=self, partnership=partnership, role=role,
+                                          starts_on=timezone.localdate().replace(day=1))
 
 
 class RoleAssignmentFactory(factory.django.DjangoModelFactory):
@@ -39,18 +55,21 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
         model = RoleAssignment
 
     user = factory.SubFactory(UserFactory)
+    partnership = factory.LazyFunction(default_partnership)
     role = Role.PANEL_MEMBER
     starts_on = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
 
 
-def make_user(*roles, agency=None, **fields) -> User:
-    """A person holding ``roles`` today; ``fields`` go on the user."""
+def make_user(*roles, agency=None, partnership=None, **fields) -> User:
+    """A person holding ``roles`` today in ``partnership`` (default: ``default_partnership()``); ``fields`` go on
+    the user."""
     if agency is not None:
         fields["agency"] = agency
-    return UserFactory(roles=list(roles), **fields)
+    return UserFactory(roles=list(roles), roles__partnership=partnership, **fields)
 
 
-def make_executive(partner: StatutoryPartner, chair: bool = False) -> User:
+def make_executive(partner: StatutoryPartner, chair: bool = False, partnership=None) -> User:
     user = UserFactory()
-    RoleAssignmentFactory(user=user, role=Role.EXECUTIVE, statutory_partner=partner, is_chair=chair)
+    RoleAssignmentFactory(user=user, role=Role.EXECUTIVE, statutory_partner=partner, is_chair=chair,
+                          partnership=partnership or default_partnership())
     return user

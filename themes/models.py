@@ -21,14 +21,19 @@ from rapidreview.db import TimeStampedModel
 class Theme(TimeStampedModel):
     """One practice theme. States: active (offered when logging themes) or inactive (kept for old logs)."""
 
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=140, unique=True)
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.PROTECT, related_name="themes")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140)
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True, db_index=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="one_theme_name_per_partnership"),
+            models.UniqueConstraint(fields=["partnership", "slug"], name="one_theme_slug_per_partnership"),
+        ]
 
     def __str__(self):
         return self.name
@@ -81,6 +86,7 @@ class LearningItem(TimeStampedModel):
     agencies' distribution addresses once each and sets ``sent_at``; a sent bulletin is archived, never edited).
     """
 
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.PROTECT, related_name="learning_items")
     kind = models.CharField(max_length=30, choices=LearningKind.choices, db_index=True)
     title = models.CharField(max_length=200)
     date = models.DateField(db_index=True, help_text="When it happens or happened; for a bulletin, its issue date.")

@@ -8,6 +8,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
+from .models import Partnership
+
+PARTNERSHIP_SESSION_KEY = "partnership_id"
+# A link may name the partnership it belongs to (e-mails do): ?partnership=<slug> switches to it when the reader
+# holds a role there, and is ignored otherwise.
+PARTNERSHIP_PARAM = "partnership"
+
 
 class MFARequiredMiddleware:
     """Send a signed-in but unverified person to enter their code, or to set up an authenticator app.
@@ -82,3 +89,44 @@ class NoCurrentRoleMiddleware:
         if name == "home":
             return redirect("accounts:account")
         raise PermissionDenied
+
+
+class PartnershipMiddleware:
+    """Choose the partnership a signed-in person acts in for this request (ADR 0015).
+
+    The choice lives in the session: the person picks it with the switcher (``accounts:switch_partnership``) or
+    follows a link carrying ``?partnership=<slug>``. Without a choice, or when the chosen partnership is no
+    longer theirs, it is the first of their partnerships by name. ``request.partnership`` is that partnership
+    (None for the public and for people with no current role), and ``request.user`` reads its roles there.
+    Must come after authentication and before anything reads roles.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.partnership = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            request.partnership = self.choose(request, user)
+            user.act_in(request.partnership)
+        return self.get_response(request)
+
+    @staticmethod
+    def choose(request, user) -> Partnership | None:
+        mine = user.partnership_ids
+        if not mine:
+            return None
+        wanted = request.GET.get(PARTNERSHIP_PARAM)
+        chosen = None
+        if wanted:
+            chosen = Partnership.objects.filter(slug=wanted, pk__in=mine, is_active=True).first()
+        if chosen is None:
+            stored = request.session.get(PARTNERSHIP_SESSION_KEY)
+            if stored in mine:
+                chosen = Partnership.objects.filter(pk=stored, is_active=True).first()
+        if chosen is None:
+            chosen = Partnership.objects.filter(pk__in=mine, is_active=True).order_by("name").first()
+        if chosen is not None and request.session.get(PARTNERSHIP_SESSION_KEY) != chosen.pk:
+            request.session[PARTNERSHIP_SESSION_KEY] = chosen.pk
+        return chosen

@@ -3,7 +3,6 @@
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -107,74 +106,78 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    # Roles are read in one partnership at a time: the one the person is acting in (set for each request by
+    # rapidreview.accounts.middleware.PartnershipMiddleware, or by ``act_in``), else their only partnership.
+    # Someone with roles in several partnerships who is not acting in one holds no role at all (ADR 0015).
+    _acting_partnership: "Partnership | None" = None
+
     @cached_property
-    def active_roles(self) -> list["RoleAssignment"]:
+    def current_assignments(self) -> list["RoleAssignment"]:
+        """Every role held today, in every partnership."""
         today = timezone.localdate()
         return [r for r in self.role_assignments.all() if r.is_current(today)]
+
+    @property
+    def partnership_ids(self) -> frozenset[int]:
+        """The partnerships in which this person holds a role today."""
+        return frozenset(r.partnership_id for r in self.current_assignments)
+
+    @property
+    def partnership(self) -> "Partnership | None":
+        """The partnership whose roles apply now."""
+        if self._acting_partnership is not None:
+            return self._acting_partnership
+        ids = self.partnership_ids
+        if len(ids) == 1:
+            assignment = self.current_assignments[0]
+            return assignment.partnership
+        return None
+
+    def act_in(self, partnership: "Partnership | None") -> None:
+        """Read roles in ``partnership`` from now on (None: back to the person's only partnership, if one)."""
+        self._acting_partnership = partnership
+        for name in ("active_roles", "role_names"):
+            self.__dict__.pop(name, None)
+
+    @cached_property
+    def active_roles(self) -> list["RoleAssignment"]:
+        partnership = self.partnership
+        if partnership is None:
+            return []
+        return [r for r in self.current_assignments if r.partnership_id == partnership.pk]
 
     @cached_property
     def role_names(self) -> frozenset[str]:
         return frozenset(r.role for r in self.active_roles)
 
     def has_role(self, *roles: str) -> bool:
+        """Whether the person holds one of ``roles`` today in the partnership they are acting in."""
         return bool(self.role_names.intersection(roles))
 
-
-class Role(models.TextChoices):
-    """The roles of DESIGN.md §4. A person can hold several."""
-
-    BUSINESS_UNIT = "business_unit", "Business unit"
-    RR_CHAIR = "rr_chair", "Rapid review chair"
-    THRESHOLD = "threshold", "Threshold decision maker"
-    PANEL_MEMBER = "panel_member", "Panel member"
-    AGENCY_LEAD = "agency_lead", "Agency safeguarding lead"
-    EXECUTIVE = "executive", "Executive member"
-    WORKING_GROUP = "working_group", "Working group member"
-
-
-class RoleAssignment(TimeStampedModel):
-    """One role held by one person, with the attributes that role carries.
-
-    Panel members: ``voting``, ``core`` (core member or case-by-case), ``title`` (their seat, for example
-    "Designated Doctor for Safeguarding"), ``substitute``. Executive members: ``statutory_partner`` they sign for
-    and ``is_chair`` for the chair of the Executive. Threshold decision makers: ``statutory_partner`` they speak
-    for. ``starts_on``/``ends_on`` bound the membership.
-    """
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
-    role = models.CharField(max_length=30, choices=Role.choices)
-    title = models.CharField(max_length=200, blank=True, help_text="For example: Designated Nurse for Safeguarding.")
-    statutory_partner = models.CharField(max_length=30, choices=StatutoryPartner.choices, blank=True)
-    voting = models.BooleanField(default=False)
-    core = models.BooleanField(default=True, help_text="A core panel member rather than a case-by-case invitee.")
-    is_chair = models.BooleanField(default=False)
-    substitute = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="substitute_for"
-    )
-    starts_on = models.DateField(default=timezone.localdate)
-    ends_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["role", "user__full_name"]
-        indexes = [models.Index(fields=["role", "ends_on"])]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "role", "starts_on"], name="one_role_start_per_user"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} – {self.get_role_display()}"
-
-    def is_current(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+    def has_role_in(self, partnership, *roles: str) -> bool:
+        """Whether the person holds one of ``roles`` today in ``partnership`` (whatever they are acting in)."""
+        pk = getattr(partnership, "pk", partnership)
+        return any(r.partnership_id == pk and r.role in roles for r in self.current_assignments)
 
 
 class Partnership(models.Model):
-    """The partnership's own settings: one row. Durations are read when a clock starts."""
+    """A safeguarding children partnership hosted on this installation, with its own settings (DESIGN.md §7).
 
-    name = models.CharField(max_length=200, default="Safeguarding Children Partnership")
-    short_name = models.CharField(max_length=40, default="SCP")
+    Durations are read from the case's partnership when a clock starts. ``agencies`` are the agencies in its
+    arrangements (agencies themselves are shared by the installation). ``shares_benchmarks`` opts in to showing
+    its aggregate figures, anonymised, to the other partnerships that also opt in.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40)
+    slug = models.SlugField(max_length=60, unique=True, help_text="Used in addresses, for example tower-hamlets.")
+    is_active = models.BooleanField(default=True)
+    agencies = models.ManyToManyField(Agency, blank=True, related_name="partnerships",
+                                      help_text="The agencies in this partnership's arrangements.")
+    shares_benchmarks = models.BooleanField(
+        "share aggregate figures with the other partnerships", default=False,
+        help_text="Timeliness, decisions and themes only, never case details, shown anonymised to partnerships "
+                  "that also share theirs.")
     contact_email = models.EmailField(default="partnership@example.org")
     postal_address = models.TextField(blank=True)
     local_authority_name = models.CharField(max_length=200, blank=True)
@@ -208,26 +211,63 @@ class Partnership(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(36)])
 
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
-
-    CACHE_KEY = "partnership-settings"
+    history = HistoricalRecords(m2m_fields=[agencies])
 
     class Meta:
-        verbose_name = "partnership settings"
-        verbose_name_plural = "partnership settings"
+        ordering = ["name"]
 
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
 
-    @classmethod
-    def load(cls) -> "Partnership":
-        obj = cache.get(cls.CACHE_KEY)
-        if obj is None:
-            obj, _ = cls.objects.get_or_create(pk=1)
-            cache.set(cls.CACHE_KEY, obj, 300)
-        return obj
+class Role(models.TextChoices):
+    """The roles of DESIGN.md §4. A person can hold several."""
+
+    BUSINESS_UNIT = "business_unit", "Business unit"
+    RR_CHAIR = "rr_chair", "Rapid review chair"
+    THRESHOLD = "threshold", "Threshold decision maker"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    AGENCY_LEAD = "agency_lead", "Agency safeguarding lead"
+    EXECUTIVE = "executive", "Executive member"
+    WORKING_GROUP = "working_group", "Working group member"
+
+
+class RoleAssignment(TimeStampedModel):
+    """One role held by one person, with the attributes that role carries.
+
+    Every role is held in one partnership: someone who works for two partnerships has assignments in each.
+    Panel members: ``voting``, ``core`` (core member or case-by-case), ``title`` (their seat, for example
+    "Designated Doctor for Safeguarding"), ``substitute``. Executive members: ``statutory_partner`` they sign for
+    and ``is_chair`` for the chair of the Executive. Threshold decision makers: ``statutory_partner`` they speak
+    for. ``starts_on``/``ends_on`` bound the membership.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="role_assignments")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    title = models.CharField(max_length=200, blank=True, help_text="For example: Designated Nurse for Safeguarding.")
+    statutory_partner = models.CharField(max_length=30, choices=StatutoryPartner.choices, blank=True)
+    voting = models.BooleanField(default=False)
+    core = models.BooleanField(default=True, help_text="A core panel member rather than a case-by-case invitee.")
+    is_chair = models.BooleanField(default=False)
+    substitute = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="substitute_for"
+    )
+    starts_on = models.DateField(default=timezone.localdate)
+    ends_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "user__full_name"]
+        indexes = [models.Index(fields=["partnership", "role", "ends_on"], name="role_partnership_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership", "role", "starts_on"],
+                                    name="one_role_start_per_user_partnership"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()}"
+
+    def is_current(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)

@@ -36,6 +36,9 @@ class AccessLog(models.Model):
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True, db_index=True)
     case_id = models.UUIDField(null=True, blank=True, db_index=True)
+    partnership = models.ForeignKey(
+        "accounts.Partnership", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The partnership the reader was acting in. Empty on entries written before partnerships.")
     path = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 

@@ -50,6 +50,8 @@ class Clock(TimeStampedModel):
     - ``cancelled``: ``clock_cancel``, the clock no longer applies; pending reminders are cancelled.
     """
 
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.PROTECT, related_name="+",
+                                    help_text="Whose deadline: its durations, non-working days and reminders.")
     kind = models.CharField(max_length=30, choices=ClockKind.choices)
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     subject_id = models.UUIDField()
@@ -121,20 +123,22 @@ class ClockChange(models.Model):
 class NonWorkingDay(models.Model):
     """A day the partnership does not count as a working day, beyond weekends and bank holidays."""
 
-    date = models.DateField(unique=True)
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.CASCADE, related_name="non_working_days")
+    date = models.DateField()
     reason = models.CharField(max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     history = HistoricalRecords()
 
-    CACHE_KEY = "non-working-days"
+    CACHE_KEY = "non-working-days-by-partnership"
     # Working-day arithmetic asks for the closures many times a request; a shared-cache read each time costs more
     # than the page's queries. Each process keeps them for a few seconds: a closure entered in one process reaches
     # the others within LOCAL_SECONDS (and this one at once).
     LOCAL_SECONDS = 10
-    _local: tuple[float, frozenset] | None = None
+    _local: tuple[float, dict] | None = None
 
     class Meta:
         ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "date"], name="one_closure_a_day")]
 
     def __str__(self):
         return f"{self.date:%d %B %Y}: {self.reason}"
@@ -154,16 +158,23 @@ class NonWorkingDay(models.Model):
         cls._local = None
 
     @classmethod
-    def cached_dates(cls) -> frozenset:
+    def cached_dates(cls, partnership_id: int | None) -> frozenset:
+        """The closures of one partnership (None: no partnership, England's calendar alone)."""
+        if partnership_id is None:
+            return frozenset()
         now = time.monotonic()
         if cls._local is not None and cls._local[0] > now:
-            return cls._local[1]
-        dates = cache.get(cls.CACHE_KEY)
-        if dates is None:
-            dates = frozenset(cls.objects.values_list("date", flat=True))
-            cache.set(cls.CACHE_KEY, dates, 300)
-        cls._local = (now + cls.LOCAL_SECONDS, dates)
-        return dates
+            by_partnership = cls._local[1]
+        else:
+            by_partnership = cache.get(cls.CACHE_KEY)
+            if by_partnership is None:
+                by_partnership = {}
+                for pid, date in cls.objects.values_list("partnership_id", "date"):
+                    by_partnership.setdefault(pid, set()).add(date)
+                by_partnership = {pid: frozenset(dates) for pid, dates in by_partnership.items()}
+                cache.set(cls.CACHE_KEY, by_partnership, 300)
+            cls._local = (now + cls.LOCAL_SECONDS, by_partnership)
+        return by_partnership.get(partnership_id, frozenset())
 
 
 class Reminder(models.Model):

@@ -39,13 +39,14 @@ DURATIONS = {
 CALENDAR_KINDS = {ClockKind.ACTION, ClockKind.LEARNING_EVENT}
 
 
-def due_date_for(kind: str, start: datetime.date) -> datetime.date:
+def due_date_for(kind: str, start: datetime.date, *, partnership: Partnership) -> datetime.date:
+    """The due date of a ``kind`` clock started on ``start``, by ``partnership``'s durations and calendar."""
     if kind not in DURATIONS:
         raise DomainError("This kind of deadline needs a due date.")
     field, unit = DURATIONS[kind]
-    amount = getattr(Partnership.load(), field)
+    amount = getattr(partnership, field)
     if unit == "working_days":
-        return add_working_days(start, amount)
+        return add_working_days(start, amount, partnership=partnership)
     if unit == "months":
         return start + relativedelta(months=amount)
     return start + datetime.timedelta(days=amount)
@@ -72,9 +73,10 @@ def _subject_url(subject) -> str:
 
 
 @transaction.atomic
-def clock_start(*, kind: str, subject, start: datetime.date, case_id=None, due: datetime.date | None = None,
-                label: str = "", owner_agency=None, owner_user=None) -> Clock:
-    """Start a clock on ``subject``. ``due`` defaults to the partnership's duration for ``kind``.
+def clock_start(*, kind: str, subject, start: datetime.date, partnership: Partnership, case_id=None,
+                due: datetime.date | None = None, label: str = "", owner_agency=None, owner_user=None) -> Clock:
+    """Start a clock on ``subject`` for ``partnership`` (a case's leading partnership). ``due`` defaults to that
+    partnership's duration for ``kind``; its calendar, reminders and dashboards follow the partnership.
 
     Starting a kind that is already running on the subject returns the running clock unchanged. The owner (whose
     "My deadlines" list shows the clock) is ``owner_agency``/``owner_user``, else the subject's optional
@@ -83,11 +85,11 @@ def clock_start(*, kind: str, subject, start: datetime.date, case_id=None, due: 
     running = Clock.objects.filter(**_subject_filter(subject, kind), state__in=ACTIVE_STATES).first()
     if running:
         return running
-    due = due or due_date_for(kind, start)
+    due = due or due_date_for(kind, start, partnership=partnership)
     if due < start:
         raise DomainError("The due date must not be before the start date.")
     clock = Clock(
-        kind=kind, subject=subject, case_id=case_id, label=label[:200], started_on=start, due_on=due,
+        partnership=partnership, kind=kind, subject=subject, case_id=case_id, label=label[:200], started_on=start, due_on=due,
         working_days=_counts_working_days(kind),
         reference=str(getattr(subject, "reminder_reference", "") or "")[:60],
         url=_subject_url(subject),

@@ -21,7 +21,6 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
-from rapidreview.accounts.models import Partnership
 
 from .models import Notification, NotificationStatus
 
@@ -136,12 +135,13 @@ def _mark_failed(note: Notification, token: uuid.UUID, exc: Exception) -> tuple[
 def message_for(note: Notification) -> EmailMultiAlternatives:
     """The e-mail as it leaves: from the partnership by name, replies to its business unit, and a Message-ID fixed
     per row, so that a mail system that sees the same row twice can tell it is the same message."""
-    partnership = Partnership.load()
+    partnership = note.partnership
     _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     domain = address.rpartition("@")[2] or "rapidreview.local"
+    sender = partnership.name if partnership else settings.INSTALLATION_NAME
     message = EmailMultiAlternatives(
-        note.subject, note.body_text, formataddr((partnership.name, address)), [note.to_email],
-        reply_to=[partnership.contact_email] if partnership.contact_email else None,
+        note.subject, note.body_text, formataddr((sender, address)), [note.to_email],
+        reply_to=[partnership.contact_email] if partnership and partnership.contact_email else None,
         headers={"Message-ID": f"<outbox.{note.pk}.{note.created_at:%Y%m%d%H%M%S}@{domain}>"},
     )
     if note.body_html:

@@ -43,6 +43,9 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="notifications")
     to_email = models.EmailField()
+    partnership = models.ForeignKey(
+        "accounts.Partnership", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The partnership the e-mail comes from; empty for the installation's own (a sign-in link).")
     subject = models.CharField(max_length=250)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)

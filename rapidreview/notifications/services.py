@@ -16,7 +16,6 @@ from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
-from rapidreview.accounts.models import Partnership
 from rapidreview.db import DomainError
 
 from .delivery import due_q
@@ -48,12 +47,13 @@ def render_text(name: str, context: dict) -> str:
     return get_template(name).template.render(Context(context, autoescape=False))
 
 
-def render_email(*, template: str, context: dict, recipient=None) -> tuple[str, str]:
+def render_email(*, template: str, context: dict, partnership, recipient=None) -> tuple[str, str]:
     """The text and (when ``<template>.html`` exists) HTML bodies, inside the shared greeting and sign-off.
 
     A missing HTML template means a text-only e-mail; an HTML template that exists but is broken raises.
     """
-    full = {"site_url": settings.SITE_URL, "partnership": Partnership.load(), "recipient": recipient, **context}
+    full = {"site_url": settings.SITE_URL, "partnership": partnership, "installation_name": settings.INSTALLATION_NAME,
+            "recipient": recipient, **context}
     text = render_text("notifications/email/layout.txt", {**full, "body": render_text(f"{template}.txt", full).strip()})
     try:
         html_template = get_template(f"{template}.html")
@@ -66,10 +66,13 @@ def render_email(*, template: str, context: dict, recipient=None) -> tuple[str, 
     return text, html
 
 
-def notify(*, to, subject: str, template: str, context: dict, kind: str, key: str, related=None,
+def notify(*, to, subject: str, template: str, context: dict, kind: str, key: str, partnership, related=None,
            attachments=(), priority: int = Priority.NORMAL, sensitive: bool = False) -> Notification | None:
     """Queue one e-mail to ``to`` (a User, or an address for someone without an account). Returns None when ``key``
     was used already.
+
+    ``partnership`` is the partnership the e-mail comes from (a case's leading partnership): it signs the e-mail,
+    is its sender's name and takes replies. ``None`` only for the installation's own e-mails (a sign-in link).
 
     ``template`` names ``<template>.txt`` and an optional ``<template>.html``; both get ``context`` plus
     ``site_url``, ``partnership`` and ``recipient``. Keep e-mails free of child-identifying detail: the case
@@ -78,11 +81,11 @@ def notify(*, to, subject: str, template: str, context: dict, kind: str, key: st
     """
     user = to if hasattr(to, "email") else None
     email = user.email if user else str(to)
-    text, html = render_email(template=template, context=context, recipient=user)
+    text, html = render_email(template=template, context=context, partnership=partnership, recipient=user)
     try:
         with transaction.atomic():
             note = Notification.objects.create(
-                recipient=user, to_email=email, subject=subject_line(subject), body_text=text, body_html=html,
+                recipient=user, to_email=email, partnership=partnership, subject=subject_line(subject), body_text=text, body_html=html,
                 kind=kind, related_type=ContentType.objects.get_for_model(related) if related is not None else None,
                 related_id=related.pk if related is not None else None, idempotency_key=key[:250],
                 priority=priority, sensitive=sensitive, next_attempt_at=timezone.now(),
