@@ -62,3 +62,12 @@ def fast_escape(value) -> str:
 def can_open(user, path: str) -> bool:
     """``{% if user|can_open:url %}``: link only to pages the reader may open (rapidreview/links.py)."""
     return links.can_open(user, path)
+
+
+@register.filter
+def in_partnership(url: str, partnership) -> str:
+    """``url`` with ``?partnership=<slug>``, so that a link in an e-mail opens in the partnership it belongs to
+    (rapidreview.accounts.middleware.PartnershipMiddleware switches to it when the reader holds a role there)."""
+    if not partnership or not url:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}partnership={partnership.slug}"
