@@ -158,6 +158,8 @@ NEIGHBOUR_PEOPLE = [
         DemoRole(Role.EXECUTIVE, partner=HEALTH)]),
     ("ch.exec.police", "Laura Kemp", "Metropolitan Police", "Detective Chief Superintendent, Central East", [
         DemoRole(Role.EXECUTIVE, partner=POLICE)]),
+    ("ch.workinggroup", "Rosa Mendes", "City & Hackney Children's Social Care",
+     "Chair, Learning and Improvement Group", [DemoRole(Role.WORKING_GROUP)]),
 ]
 # The shared leads' roles in City & Hackney.
 NEIGHBOUR_ROLES_OF_SHARED_LEADS = {local: [DemoRole(Role.AGENCY_LEAD)] for local in SERVE_BOTH}
