@@ -127,7 +127,7 @@ def form_reminder_owners(form: AgencyCheckForm, clock) -> list:
 
 # --- forms ---------------------------------------------------------------------------------------------------
 def _with_related(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("agency", "case")
+    return queryset.select_related("agency", "case", "case__partnership")
 
 
 def forms_visible_to(user) -> QuerySet[AgencyCheckForm]:
