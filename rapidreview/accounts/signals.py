@@ -3,12 +3,16 @@
 import time
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 
 from .decorators import AUTH_AT_SESSION_KEY, LOGIN_AT_SESSION_KEY
+
+# Sent once a new partnership row exists: ``partnership_created.send(sender=Partnership, partnership=p, actor=user)``.
+# The ledgers give it its starting lists (themes: the standard themes list).
+partnership_created = Signal()
 
 
 @receiver(user_logged_in, dispatch_uid="accounts-stamp-session")
