@@ -9,15 +9,15 @@ app that offers the command, and it imports every stage app, which the core (``r
 Rows are written in batches (PostgreSQL: ``COPY``; elsewhere ``bulk_create``) and everything is deterministic
 for a given ``--seed`` (primary keys too).
 
-Partnerships are real rows (issue 18), like England's: 140 of them, about 350 Serious Incident Notifications a
-year between them. Each has its own people for every role, its own children's social care, schools, early help,
-housing, adult services, youth justice, GP practices and voluntary sector, and shares the rest as England does: a
-police force covers about four partnerships, an integrated care board three, a mental health trust four and an
-acute trust two, so their safeguarding leads hold the agency lead role in each partnership they serve. The first
-partnership (``MEASURED``) is the one the benchmark signs in to: it holds ``own`` cases in every profile (the
-newest case at every open stage among them), so its pages show the same rows at national scale as on the small
-data set, and only the rest of the country around it grows. About one case in twenty is a joint review, a
-neighbouring partnership taking part.
+Partnerships are real rows (issue 18), like England's: 140 of them, with about 1,000 Serious Incident Notifications
+a year between them (England has about 350: the rest is headroom). Each has its own people for every role, its own
+children's social care, schools, early help, housing, adult services, youth justice, GP practices and voluntary
+sector, and shares the rest as England does: a police force covers about four partnerships, an integrated care board
+three, a mental health trust four and an acute trust two, so their safeguarding leads hold the agency lead role in
+each partnership they serve. The first partnership (``MEASURED``) is the one the benchmark signs in to: it holds
+``own`` cases in every profile (the newest case at every open stage among them), so its pages show the same rows at
+national scale as on the small data set, and only the rest of the country around it grows. About one case in twenty
+is a joint review, a neighbouring partnership taking part.
 
 The shape follows the process: most cases of past years are closed; recent ones sit at every stage; about half of
 the referrals meet the threshold for a Serious Incident Notification and a fifth of those lead to a practice
@@ -84,11 +84,13 @@ from referrals.models import (
 from referrals.services.intake import reference_prefixes
 from themes.models import CaseTheme, LearningItem, LearningKind, Theme, ThemeLog
 
-# England: about 350 notifications a year over 140 partnerships (issue 18). Half the referrals meet the threshold,
-# so ten years are about 7,000 cases. Forms, actions and clocks per case are the same in both profiles, and so is
-# ``own``: the cases of the partnership the benchmark measures.
-NATIONAL = {"cases": 7_000, "years": 10, "partnerships": 140, "own": 180, "forms": 52_500, "chronology": 3.0,
-            "actions": 70_000, "clocks": 105_000}
+# England has about 350 notifications a year over 140 partnerships (issue 18). Half the referrals meet the
+# threshold, so ten years of England are about 7,000 cases; the national profile holds 20,000 (about 1,000
+# notifications a year), three times as many, for headroom. ``--cases 7000 --forms 52500 --actions 70000
+# --clocks 105000`` is England as it is. Forms, actions and clocks per case are the same in both profiles, and so
+# is ``own``: the cases of the partnership the benchmark measures.
+NATIONAL = {"cases": 20_000, "years": 10, "partnerships": 140, "own": 180, "forms": 150_000, "chronology": 3.0,
+            "actions": 200_000, "clocks": 300_000}
 SMALL = {"cases": 200, "years": 10, "partnerships": 2, "own": 180, "forms": 1_500, "chronology": 3.0,
          "actions": 2_000, "clocks": 3_000}
 MEASURED = "northshire"  # the slug of the partnership the benchmark signs in to: the first
