@@ -25,9 +25,9 @@ class InvitePartnershipForm(GovUKFormMixin, forms.Form):
 
     def __init__(self, *args, partnerships, **kwargs):
         """``partnerships``: those that may be invited (``referrals.selectors.partnerships_to_invite``)."""
+        self.use_radios = partnerships.count() <= RADIO_LIMIT
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = partnerships
-        self.use_radios = partnerships.count() <= RADIO_LIMIT
         if self.use_radios:
             self.fields["partnership"].widget = forms.RadioSelect()
             self.fields["partnership"].widget.choices = self.fields["partnership"].choices
