@@ -47,8 +47,9 @@ def both_bu(ours, neighbour):
 
 
 def _closed_case(partnership, reference, **fields):
+    fields.setdefault("child_first_name", "Old")
     return Case.objects.create(reference=reference, source="professional", stage=Stage.CLOSED,
-                               partnership=partnership, child_first_name="Old", child_last_name="Case",
+                               partnership=partnership, child_last_name="Case",
                                closed_at=timezone.make_aware(datetime.datetime(2010, 1, 10, 12)), **fields)
 
 
@@ -74,7 +75,7 @@ def test_someone_in_two_partnerships_sees_each_partnerships_access_log_only_whil
     page = _log_page(client)
     assert "/theirs-was-refused/" in page and "/ours-was-read/" not in page
     assert "/theirs-was-refused/" in _log_page(client, action="denied")
-    assert "/theirs-was-refused/" not in _log_page(client, user=reader_here.pk)
+    assert "/theirs-was-refused/" not in _log_page(client, user=both_bu.pk)
 
 
 def test_each_line_records_the_partnership_the_reader_was_acting_in(client, both_bu, neighbour):
@@ -165,3 +166,14 @@ def test_the_weekly_retention_review_tells_each_business_unit_about_its_own_case
     assert by_address["bu@theirs.test"].subject.startswith("NSCP: 1 case(s)")
     assert by_address["bu@theirs.test"].partnership == neighbour
     assert "Neighbouring Safeguarding Children Partnership business unit" in by_address["bu@theirs.test"].body_text
+
+
+def test_a_partnership_taking_part_in_a_case_cannot_place_a_legal_hold_on_it(client, ours, neighbour):
+    from referrals.models import CaseParticipation
+
+    joint = _closed_case(neighbour, "THEIRS-0003")
+    our_bu = make_user(Role.BUSINESS_UNIT, partnership=ours)
+    CaseParticipation.objects.create(case=joint, partnership=ours, reason="The child lives here", added_by=our_bu)
+    client.force_login(our_bu)
+    assert client.post(reverse("audit:legal_hold", args=[joint.pk]), {"reason": "Ours"}).status_code == 403
+    assert not LegalHold.objects.exists()
