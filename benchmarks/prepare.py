@@ -121,7 +121,7 @@ def scenarios(clients: int) -> dict:
     for role in ROLE_ORDER:
         user = police_lead if role == Role.AGENCY_LEAD and police_lead else user_with_role(role)
         add(f"dashboard {role}", user, url("home"))
-    add("what needs me, every partnership", police_lead, url("accounts:needs_me") or url("needs_me"),
+    add("what needs me, every partnership", police_lead, url("what_needs_me"),
         "the combined dashboard of a lead who serves several partnerships")
     last_year = timezone.localdate().year - 1
     add("case list", business_unit, url("referrals:case_list"))
