@@ -372,6 +372,7 @@ def markdown(results: dict, budgets: list[dict], profiles: list[str]) -> str:
 
 
 def main() -> None:  # noqa: C901 - one linear script, easier to follow in one place
+    global DATABASE_PREFIX  # one setting for the whole run, read by the helpers above
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", default="national,small", help="comma-separated; the first is checked")
     parser.add_argument("--reuse", action="store_true", help="keep databases that already hold generated data")
@@ -387,10 +388,9 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
     parser.add_argument("--skip-inprocess", action="store_true", help="no sweep and PDF measurements")
     parser.add_argument("--generate-args", default="", help="extra generator flags for every profile")
     parser.add_argument("--quick", action="store_true", help="few requests, concurrency 1 and 4")
-    parser.add_argument("--database-prefix", default=DATABASE_PREFIX,
+    parser.add_argument("--database-prefix", default="rapidreview_bench",
                         help="scratch databases are <prefix>_<profile>, so that two runs need not share them")
     args = parser.parse_args()
-    global DATABASE_PREFIX  # one setting for the whole run, read by the helpers above
     DATABASE_PREFIX = args.database_prefix
     if args.quick:
         args.requests, args.requests_concurrent, args.warmup, args.concurrency = 15, 20, 3, "1,4"
