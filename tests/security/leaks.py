@@ -2,6 +2,7 @@
 say: another partnership's children, references, texts and object ids (issue 18 §2)."""
 
 import io
+import re
 import zipfile
 
 from openpyxl import load_workbook
@@ -43,5 +44,6 @@ def _is_xlsx(content: bytes) -> bool:
 
 
 def found(text: str, markers) -> list[str]:
-    """The markers ``text`` holds."""
-    return [marker for marker in markers if marker in text]
+    """The markers ``text`` holds, each starting a word: "SCP-2026-0001" is not found in "WSCP-2026-0001"."""
+    return [marker for marker in markers
+            if marker in text and re.search(rf"(?<![A-Za-z0-9]){re.escape(marker)}", text)]

@@ -103,6 +103,9 @@ FOREIGN_WORD = "Xylophone"
 # Objects the installation shares between partnerships: the same in both worlds (agencies' acronyms). A page about
 # only these is not another partnership's.
 SHARED_KWARGS = frozenset({"term_id"})
+# Installation-wide objects each world has its own of: a partnership's page may name any agency (to add it to its
+# arrangements), so their ids are no marker.
+NOT_MARKERS = frozenset({"agency_id"})
 
 
 @dataclass
@@ -406,8 +409,10 @@ def _build_other(world, third):
     """The second partnership, its people, its copy of every scene, the joint case and the person in both."""
     world.other = make_partnership("Wessex Safeguarding Children Partnership", slug="wessex", short_name="WSCP")
     side = _Side(world.other, world.foreign_users, FOREIGN_CHILD_NAMES, "XYL", word=FOREIGN_WORD)
+    # Agencies belong to the installation (every partnership may add one to its arrangements): their names are
+    # no partnership's secret, so they carry no marker.
     world.foreign = _build_side(side, third, agency_names=(
-        f"{FOREIGN_WORD} Health Trust", f"{FOREIGN_WORD} Housing", f"{FOREIGN_WORD} School"))
+        "Wessex Health Trust", "Wessex Housing", "Wessex School"))
     world.joint = _joint(world, third)
     # Someone both partnerships know: the business unit and the lead of an agency both use, in each.
     shared_agency = AgencyFactory(name="Matrix and Wessex Police", type=AgencyType.POLICE, statutory_partner=POLICE)
@@ -450,7 +455,7 @@ def _markers(world, side) -> list[str]:
         markers |= {case.reference, case.pseudonym, str(case.pk)}
     for objects in world.foreign.values():
         for name, value in objects.items():
-            if isinstance(value, uuid.UUID) and name not in SHARED_KWARGS:
+            if isinstance(value, uuid.UUID) and name not in SHARED_KWARGS | NOT_MARKERS:
                 markers.add(str(value))
     markers.discard("")
     return sorted(markers)
