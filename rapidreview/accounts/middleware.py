@@ -86,6 +86,8 @@ class NoCurrentRoleMiddleware:
         name = match.view_name if match else ""
         if name in NO_ROLE_PAGES or (user.is_staff and match and match.app_name == "admin"):
             return None
+        if user.is_staff and getattr(view_func, "installation_admin", False):  # the installation's own pages
+            return None
         if name == "home":
             return redirect("accounts:account")
         raise PermissionDenied
