@@ -290,9 +290,9 @@ class Loader:
     def _soft(self, model, ref, value, fields):
         if ref.kind in ("own", "case"):
             target = ref.target
-        elif ref.kind == "generic":
-            natural = fields.get(ref.type_field)
-            target = ContentType.objects.get_by_natural_key(*natural).model_class() if natural else None
+        elif ref.kind == "generic":  # its content type column is already mapped to this installation's id
+            type_id = fields.get(ref.type_field)
+            target = ContentType.objects.get_for_id(type_id).model_class() if type_id else None
         else:
             try:
                 target = apps.get_model(fields.get(ref.type_field) or "")
@@ -330,9 +330,6 @@ class Loader:
                 fields[ref.name] = self._foreign_key(model, ref, value, row)
             else:
                 fields[ref.name] = self._soft(model, ref, value, fields)
-        for ref in refs:
-            if ref.kind == "generic" and fields.get(ref.type_field):
-                fields[ref.type_field] = ContentType.objects.get_by_natural_key(*fields[ref.type_field]).pk
         skip = {ref.name for ref in refs} | {ref.type_field for ref in refs if ref.type_field}
         m2m = {f.name for f in many_to_many(model)}
         for name in file_fields(model):

@@ -137,6 +137,21 @@ class Plan:
                 return name
         return "unclassified"
 
+    def classify(self, model) -> tuple[str, str]:
+        """(kind, why) for any model; a history table of a shared or excluded model goes with its model."""
+        label = label_of(model)
+        kind = self.kind(label)
+        if kind in ("shared", "excluded"):
+            return kind, {**self.shared, **self.excluded}[label]
+        if kind != "unclassified" or not is_history(model):
+            return kind, self.owned.get(label, self.history.get(label)).rule if kind != "unclassified" else ""
+        base = model.instance_type
+        base = base._meta.auto_created or base  # a many-to-many history table records its model's links
+        base_kind = self.kind(label_of(base))
+        if base_kind in ("shared", "excluded"):
+            return f"history of {base_kind}", f"The change history of {label_of(base)}, which is {base_kind}."
+        return "unclassified", ""
+
     def exported(self) -> dict[str, Scope]:
         """Every scoped model, owned first, then history tables."""
         return {**self.owned, **self.history}

@@ -163,8 +163,7 @@ def import_confirm(request, import_id):
     })
     if saved := handle_form(
             request, form,
-            save=lambda data: _logged(request, AccessAction.CHANGE, import_run(record=record, actor=request.user,
-                                                                               **data)),
+            save=lambda data: _import(request, record, data),
             success=lambda partnership: f"{partnership.name} was imported.",
             next_url=reverse("partnership_export:import_done", args=[record.pk])):
         return saved
@@ -172,6 +171,12 @@ def import_confirm(request, import_id):
     return render(request, "partnership_export/import_confirm.html", {
         "record": record, "preview": preview, "form": form,
     })
+
+
+def _import(request, record, data):
+    partnership = import_run(record=record, actor=request.user, **data)
+    access_log(request, action=AccessAction.CHANGE, obj=record)
+    return partnership
 
 
 @installation_admin_required
