@@ -105,7 +105,8 @@ def test_the_member_who_asked_cannot_confirm_their_own_export(client, world):
     assert "you asked for this export" in response.content.decode()
 
 
-def test_someone_of_another_partnership_cannot_see_confirm_or_download_an_export_and_nothing_changes(client, world, confirm):
+def test_someone_of_another_partnership_cannot_see_confirm_or_download_an_export_and_nothing_changes(
+        client, world, confirm):
     _ask(client, world.ours.manager)
     export = PartnershipExport.objects.get()
     confirm(world.ours.coordinator, export)
