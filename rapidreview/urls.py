@@ -11,6 +11,7 @@ handler500 = "rapidreview.views.error_500"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("what-needs-me/", views.what_needs_me, name="what_needs_me"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),

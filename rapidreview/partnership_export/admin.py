@@ -1,6 +1,4 @@
 from django.contrib import admin
-from django.urls import reverse
-from django.utils.html import format_html
 
 from .models import PartnershipExport, PartnershipImport
 
@@ -29,8 +27,3 @@ class PartnershipExportAdmin(_ReadOnly):
 class PartnershipImportAdmin(_ReadOnly):
     list_display = ["__str__", "status", "uploaded_by", "partnership", "created_at"]
     list_filter = ["status"]
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "title": format_html(
-            'Partnership imports (<a href="{}">import a partnership</a>)', reverse("partnership_export:import_start"))}
-        return super().changelist_view(request, extra_context)

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from rapidreview.accounts.decorators import is_installation_admin
 from rapidreview.accounts.models import Role
 
 from .models import ExportStatus, ImportStatus, PartnershipExport, PartnershipImport
@@ -43,11 +44,6 @@ def export_actions(export: PartnershipExport, user) -> list[str]:
     if can_download(export):
         actions.append("download")
     return actions
-
-
-def is_installation_admin(user) -> bool:
-    """The installation's administrator: a staff account (it needs no role in any partnership)."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 def imports_for(user) -> QuerySet[PartnershipImport]:

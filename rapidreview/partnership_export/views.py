@@ -1,9 +1,6 @@
 """Pages: the business unit's exports (ask, confirm, withdraw, download) and the installation administrator's
 import (upload, check, confirm). Every step is written to the access log."""
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -11,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rapidreview.accounts.decorators import recent_auth_required, role_required
+from rapidreview.accounts.decorators import installation_admin_required, recent_auth_required, role_required
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
@@ -27,25 +24,11 @@ from .selectors import (
     get_export,
     get_import,
     imports_for,
-    is_installation_admin,
     open_export,
 )
 from .services import export_confirm, export_request, export_withdraw, import_cancel, import_check, import_run
 
 EXPORT_ROLES = (Role.BUSINESS_UNIT,)
-
-
-def installation_admin_required(view):
-    """Only the installation's administrator (a staff account, with or without a role in any partnership)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_installation_admin(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.installation_admin = True  # read by NoCurrentRoleMiddleware: staff need no role here
-    return wrapped
 
 
 def _logged(request, action, obj):
