@@ -60,7 +60,7 @@ def form_detail(request, form_id):
             "form": form, "tasks": tasks, "summary": selectors.case_summary(form.case),
             "review": _latest_return(form), "done": sum(t["status"] == "done" for t in tasks),
             "versions": form.versions.count()})
-    can_qa = request.user.has_role(Role.BUSINESS_UNIT) and form.status == FormStatus.SUBMITTED
+    can_qa = selectors.may_review(request.user, form)
     theme_recurrence = recurrence(case=form.case, user=request.user,
                                   themes=Theme.objects.filter(name__in=form.themes or [])) if can_qa else None
     return render(request, "agencychecks/form_read.html", {
