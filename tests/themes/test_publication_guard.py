@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from rapidreview.notifications.models import Notification
 from referrals.publication import PublicationRefused
-from tests.factories import AgencyFactory
-from tests.referrals.factories import CaseFactory
+from tests.factories import AgencyFactory, default_partnership
+from tests.themes.factories import CaseFactory
 from themes.learning import learning_bulletin_send, learning_create
 from themes.models import LearningItem, LearningKind
 
@@ -49,8 +49,9 @@ def test_the_business_unit_may_publish_anyway_with_a_reason_kept_in_the_history(
 
 
 def test_a_bulletin_is_checked_again_when_it_is_sent(business_unit, child):
-    AgencyFactory(distribution_email="partners@example.org")
-    item = learning_create(kind=LearningKind.BULLETIN, actor=business_unit, title="Safe sleep",
+    default_partnership().agencies.add(AgencyFactory(distribution_email="partners@example.org"))
+    item = learning_create(kind=LearningKind.BULLETIN, actor=business_unit, partnership=default_partnership(),
+                           title="Safe sleep",
                            date=timezone.localdate(), body="Talk to every family about safe sleep.")
     LearningItem.objects.filter(pk=item.pk).update(body="Keziah was born on 1 September 2017.")
     item.refresh_from_db()
