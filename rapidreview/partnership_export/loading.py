@@ -79,7 +79,7 @@ def unique_text_fields(model) -> list[models.Field]:
 
 
 def clashes(archive: zipfile.ZipFile, labels) -> dict[str, int]:
-    """{"model.field": how many} unique text values of the archive already taken on this installation."""
+    """{"case reference": how many} unique text values of the archive already taken on this installation."""
     found = {}
     for label in labels:
         model = apps.get_model(label)
@@ -87,7 +87,7 @@ def clashes(archive: zipfile.ZipFile, labels) -> dict[str, int]:
             values = {row["fields"].get(f.name) for row in read_rows(archive, label)} - {None, ""}
             taken = _existing(model, values, f.name)
             if taken:
-                found[f"{label}.{f.name}"] = len(taken)
+                found[f"{model._meta.verbose_name} {f.verbose_name}"] = len(taken)
     return found
 
 
@@ -210,7 +210,7 @@ class Loader:
                                              "prefix")
                     self.renamed[value] = new
                 if taken:
-                    self.summary.renamed[f"{label}.{f.name}"] = len(taken)
+                    self.summary.renamed[f"{model._meta.verbose_name} {f.verbose_name}"] = len(taken)
 
     def _order(self) -> list[str]:
         """Models in an order where every integer key a row refers to is already given."""

@@ -5,16 +5,31 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.files.storage import default_storage
+from django.utils.dateparse import parse_datetime
 
 from .loading import clashes
 from .reading import open_archive, read_rows
 from .references import references
 from .scope import AGENCY, PARTNERSHIP, USER, export_plan, label_of
 
+# Kinds of record whose own names read badly in a list of what an archive holds.
+NAMES = {"audit.accesslog": "Access log entries", "accounts.user": "People", "actionplan.actionevidence":
+         "Action plan evidence", "actionplan.actionupdate": "Action plan updates"}
+
+
+def record_name(label: str) -> str:
+    if label in NAMES:
+        return NAMES[label]
+    try:
+        return str(apps.get_model(label)._meta.verbose_name_plural).capitalize()
+    except LookupError:
+        return label
+
 
 @dataclass
 class Preview:
     source: dict
+    created_at: object = None
     counts: list[tuple[str, int]] = field(default_factory=list)
     history_rows: int = 0
     existing_people: list[dict] = field(default_factory=list)
@@ -40,14 +55,14 @@ def import_preview(record) -> Preview:
     plan = export_plan()
     preview = Preview(source=manifest["partnership"])
     for entry in manifest["files"]:
-        if entry.get("model") and plan.kind(entry["model"]) == "owned" and entry.get("rows"):
-            model = apps.get_model(entry["model"])
-            preview.counts.append((str(model._meta.verbose_name_plural).capitalize(), entry["rows"]))
+        if entry.get("model") in plan.owned and entry["model"] != PARTNERSHIP and entry.get("rows"):
+            preview.counts.append((record_name(entry["model"]), entry["rows"]))
         elif entry.get("model") and plan.kind(entry["model"]) == "history":
             preview.history_rows += entry.get("rows", 0)
         elif entry["path"].startswith("files/"):
             preview.files += 1
     preview.counts.sort()
+    preview.created_at = parse_datetime(manifest.get("created_at") or "")
     partnership = apps.get_model(PARTNERSHIP)
     preview.slug_taken = partnership._base_manager.filter(slug=manifest["partnership"].get("slug")).exists()
     with default_storage.open(record.archive.name, "rb") as file, open_archive(file) as archive:
@@ -66,7 +81,7 @@ def import_preview(record) -> Preview:
             else:
                 preview.new_agencies.append(row["fields"].get("name", ""))
         labels = [entry["model"] for entry in manifest["files"]
-                  if entry.get("model") and plan.kind(entry["model"]) == "owned"]
+                  if entry.get("model") in plan.owned and entry["model"] != PARTNERSHIP]
         preview.clashes = clashes(archive, labels)
         slugs = set()
         for label in labels:
@@ -82,11 +97,5 @@ def import_preview(record) -> Preview:
 def named_counts(counts: dict[str, int], kinds=("owned", "shared")) -> list[tuple[str, int]]:
     """Rows per kind of record, named as people read them ("Cases", "Decision sheets"), for the pages."""
     plan = export_plan()
-    named = []
-    for label, rows in counts.items():
-        if rows and plan.kind(label) in kinds:
-            try:
-                named.append((str(apps.get_model(label)._meta.verbose_name_plural).capitalize(), rows))
-            except LookupError:
-                named.append((label, rows))
-    return sorted(named)
+    return sorted((record_name(label), rows) for label, rows in counts.items()
+                  if rows and plan.kind(label) in kinds and label != PARTNERSHIP)

@@ -92,7 +92,8 @@ def _step(request, export_id, service, success):
 def export_confirm_view(request, export_id):
     """Second step, by a different member of the business unit: the archive is then prepared."""
     return _step(request, export_id, export_confirm,
-                 "Export confirmed. The archive is being prepared: you will both be e-mailed when it is ready.")
+                 "Export confirmed. The archive is prepared in the background: you will both be e-mailed when it "
+                 "can be downloaded.")
 
 
 @role_required(*EXPORT_ROLES)
@@ -180,4 +181,5 @@ def import_done(request, import_id):
         raise Http404
     return render(request, "partnership_export/import_done.html", {
         "record": record, "rows": named_counts(record.summary.get("rows", {})),
+        "left_out": named_counts(record.summary.get("left_out", {}), kinds=("owned",)),
     })
