@@ -158,6 +158,8 @@ NEIGHBOUR_PEOPLE = [
         DemoRole(Role.EXECUTIVE, partner=HEALTH)]),
     ("ch.exec.police", "Laura Kemp", "Metropolitan Police", "Detective Chief Superintendent, Central East", [
         DemoRole(Role.EXECUTIVE, partner=POLICE)]),
+    ("ch.workinggroup", "Rosa Mendes", "City & Hackney Children's Social Care",
+     "Chair, Learning and Improvement Group", [DemoRole(Role.WORKING_GROUP)]),
 ]
 # The shared leads' roles in City & Hackney.
 NEIGHBOUR_ROLES_OF_SHARED_LEADS = {local: [DemoRole(Role.AGENCY_LEAD)] for local in SERVE_BOTH}
@@ -248,6 +250,11 @@ def load() -> dict:
     for local, roles in NEIGHBOUR_ROLES_OF_SHARED_LEADS.items():
         _roles(users[local], city_and_hackney, roles, start)
         neighbour_users[local] = users[local]
-    return {"agencies": by_name, "agency_list": agencies, "users": users, "partnership": tower_hamlets,
+    # The installation's administrator: adds partnerships, holds no role in any, sees no case.
+    installation_admin = _person("admin", "Morgan Reid", None, "Installation administrator")
+    if not installation_admin.is_staff:
+        installation_admin.is_staff = True
+        installation_admin.save(update_fields=["is_staff"])
+    return {"installation_admin": installation_admin,"agencies": by_name, "agency_list": agencies, "users": users, "partnership": tower_hamlets,
             "partnerships": {"tower-hamlets": tower_hamlets, "city-and-hackney": city_and_hackney},
             "neighbour_users": neighbour_users, "neighbour_agency_list": neighbour_agencies}

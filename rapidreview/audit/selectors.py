@@ -14,6 +14,7 @@ from functools import lru_cache
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, FieldError, PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -196,12 +197,17 @@ def case_access_lines(user, case) -> QuerySet[AccessLog]:
 
 
 def get_led_case(user, case_id):
-    """A case ``user`` may see (404 otherwise) that their acting partnership leads (403 when it only takes part):
-    legal holds and retention belong to the leading partnership."""
+    """A case ``user`` may see that their acting partnership leads: legal holds and retention belong to the leading
+    partnership. Another partnership's case is a 404; one the acting partnership only takes part in, a 403."""
     case = visible_case(user, case_id)
-    if user.partnership is None or case.partnership_id != user.partnership.pk:
+    partnership = user.partnership
+    if partnership is not None and case.partnership_id == partnership.pk:
+        return case
+    participation = apps.get_model("referrals", "CaseParticipation")
+    if partnership is not None and participation.objects.filter(case_id=case.pk, partnership=partnership,
+                                                                ended_at__isnull=True).exists():
         raise PermissionDenied
-    return case
+    raise Http404
 
 
 def led_case_ids(partnership):
