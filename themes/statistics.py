@@ -182,8 +182,7 @@ def _annual_statistics(year: int, *, partnership) -> dict:
     rows.append(_row(published["label"] if published else "Practice reviews published",
                      published["value"] if published else None,
                      None if published else "Not recorded", note=(published or {}).get("note", "")))
-    sections.append({"key": "funnel", "title": "Referrals to reviews", "rows": rows,
-                     "note": f"The cases {partnership.name} leads."})
+    sections.append({"key": "funnel", "title": "Referrals to reviews", "rows": rows, "note": ""})
 
     # The children: those whose Serious Incident Notification was made in the year.
     referrals = {r.case_id: r for r in Referral.objects.filter(case__in=[c.pk for c in sin_cases])
