@@ -11,7 +11,6 @@ from django.utils import timezone
 from decisions import services
 from decisions.models import NationalPanelSubmission
 from panels.models import Panel
-from rapidreview.accounts.selectors import executive_chair
 from rapidreview.clocks.models import ClockKind, ClockState
 from rapidreview.clocks.services import clock_start
 from rapidreview.db import DomainError
@@ -20,7 +19,7 @@ from tests.pageform import page_form
 from tests.referrals.factories import CaseFactory
 
 from .conftest import LONDON
-from .factories import HEALTH, LA
+from .factories import HEALTH, LA, the_chair
 
 SIN = datetime.date(2026, 3, 2)
 SIGNED_ON = datetime.date(2026, 3, 10)  # the conftest signs on Tuesday 10 March 2026
@@ -28,7 +27,8 @@ SIGNED_ON = datetime.date(2026, 3, 10)  # the conftest signs on Tuesday 10 March
 
 @pytest.fixture
 def np_clock(signed):
-    return clock_start(kind=ClockKind.NATIONAL_PANEL, subject=signed.case, start=SIN, case_id=signed.case_id)
+    return clock_start(kind=ClockKind.NATIONAL_PANEL, subject=signed.case, start=SIN, case_id=signed.case_id,
+                       partnership=signed.case.partnership)
 
 
 def _send_page(client, case):
@@ -53,7 +53,7 @@ def test_a_date_sent_before_the_sheet_was_signed_is_refused(client, signed, bu, 
 def test_a_date_sent_in_the_future_is_refused(signed, bu, executives):
     with pytest.raises(DomainError, match="today or in the past"):
         services.national_panel_send(case=signed.case, actor=bu, sent_on=SIGNED_ON + datetime.timedelta(days=1),
-                                     sent_for=executive_chair())
+                                     sent_for=the_chair())
     assert not NationalPanelSubmission.objects.exists()
 
 
@@ -62,7 +62,7 @@ def test_the_send_page_records_who_sent_it_for_the_executive_and_the_clock_is_me
     _today.move_to(datetime.datetime(2026, 3, 13, 10, 0, tzinfo=LONDON))
     client.force_login(bu)
     url, form = _send_page(client, signed.case)
-    assert form.fields["sent_for"] == str(executive_chair().pk)  # the Executive chair is proposed
+    assert form.fields["sent_for"] == str(the_chair().pk)  # the Executive chair is proposed
     assert {e.full_name for e in executives.values()} <= {label.split(",")[0] for label in form.labels("sent_for")}
     police = executives["police"]
     response = client.post(url, form.data(sent_for=police.pk, **_date("sent_on", datetime.date(2026, 3, 11))))
@@ -79,7 +79,7 @@ def test_the_send_page_records_who_sent_it_for_the_executive_and_the_clock_is_me
 
 def test_the_business_unit_corrects_the_date_sent_after_the_stage_moved_on_with_a_reason(
         client, signed, bu, executives, np_clock, _today):
-    services.national_panel_send(case=signed.case, actor=bu, sent_on=SIGNED_ON, sent_for=executive_chair())
+    services.national_panel_send(case=signed.case, actor=bu, sent_on=SIGNED_ON, sent_for=the_chair())
     _today.move_to(datetime.datetime(2026, 3, 16, 10, 0, tzinfo=LONDON))
     client.force_login(bu)
     sheet_page = client.get(reverse("decisions:sheet", args=[signed.case_id])).content.decode()
@@ -110,7 +110,7 @@ def test_the_business_unit_corrects_the_date_sent_after_the_stage_moved_on_with_
 
 
 def test_only_the_business_unit_corrects_the_date_sent(client, signed, bu, executives):
-    services.national_panel_send(case=signed.case, actor=bu, sent_on=SIGNED_ON, sent_for=executive_chair())
+    services.national_panel_send(case=signed.case, actor=bu, sent_on=SIGNED_ON, sent_for=the_chair())
     client.force_login(executives["police"])
     url = reverse("decisions:national_panel_correct", args=[signed.case_id])
     assert client.get(url).status_code == 403
@@ -145,7 +145,7 @@ def test_a_closed_not_met_case_lists_no_rapid_review_tasks(client, bu):
 def test_a_closed_case_after_a_rapid_review_shows_only_what_was_done(signed, bu):
     from decisions.registrations import case_tasks
 
-    services.national_panel_send(case=signed.case, actor=bu, sent_on=SIGNED_ON, sent_for=executive_chair())
+    services.national_panel_send(case=signed.case, actor=bu, sent_on=SIGNED_ON, sent_for=the_chair())
     case = signed.case
     case.stage = Stage.CLOSED
     case.save()

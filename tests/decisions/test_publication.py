@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 
 from decisions import services
-from rapidreview.accounts.selectors import executive_chair
 from referrals.models import CaseEvent
 from referrals.publication import PublicationRefused
+
+from .factories import the_chair
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def ready(signed, bu, _today):
     """A practice review whose report went to the National Panel, ready to publish."""
     services.national_panel_send(case=signed.case, actor=bu, sent_on=datetime.date(2026, 3, 10), late_reason="",
-                                 sent_for=executive_chair())
+                                 sent_for=the_chair())
     cspr = services.cspr_commission(case=signed.case, actor=bu, methodology="systems", methodology_detail="",
                                     reviewers="Independent reviewer", terms_of_reference="Scope",
                                     started_on=datetime.date(2026, 3, 10))
