@@ -100,9 +100,9 @@ FOREIGN_CHILD_NAMES = {"A": "Ottoline", "B": "Peregrine", "not_met": "Quintessa"
                        "disputed": "Sebastiana", "escalated": "Tarquinius", "draft": "Ulrica", "cdop": "Valentina"}
 JOINT_CHILD_NAME = "Wilhelmina"  # the child of the case a third partnership leads and the main one takes part in
 FOREIGN_WORD = "Xylophone"
-# Objects the installation shares between partnerships: the same in both worlds (agencies' acronyms, the retention
-# schedule set in law). A page about only these is not another partnership's.
-SHARED_KWARGS = frozenset({"term_id", "rule_id"})
+# Objects the installation shares between partnerships: the same in both worlds (agencies' acronyms). A page about
+# only these is not another partnership's.
+SHARED_KWARGS = frozenset({"term_id"})
 
 
 @dataclass
@@ -379,7 +379,7 @@ def _add_shared(side, objects):
         "person_id": u["lead"].public_id,
         "assignment_id": u["panel"].role_assignments.get().pk,
         "agency_id": u["lead"].agency_id,
-        "rule_id": RetentionRule.for_type(RecordType.NOT_MET).pk,
+        "rule_id": RetentionRule.for_type(RecordType.NOT_MET, partnership=p).pk,
         "term_id": GlossaryTerm.objects.get_or_create(term="MXQ", defaults={"expansion": "Matrix"})[0].pk,
         "theme_id": theme_create(name=f"{word} theme", description="Bruising in non-mobile babies", actor=bu,
                                  partnership=p).pk,
