@@ -196,6 +196,19 @@ class RowSerializer(JSONSerializer):
         return data
 
 
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds (as JavaScript reads them); an archive keeps every digit, so that
+    a signature's time and the order of history rows survive the journey."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 class _HashingWriter:
     """A file-like object that writes bytes to ``raw`` and keeps their SHA-256 and length."""
 
@@ -244,7 +257,8 @@ def _write_model(zip_file, resolver: Resolver, label: str, queryset, kind: str, 
     counter = [0]
 
     def write(stream):
-        RowSerializer(resolver).serialize(_rows(resolver, queryset, counter), stream=stream, fields=fields)
+        RowSerializer(resolver).serialize(_rows(resolver, queryset, counter), stream=stream, fields=fields,
+                                          cls=ExactJSONEncoder)
         return {"model": label, "kind": kind}
 
     entry = _entry(zip_file, data_path(label), write)

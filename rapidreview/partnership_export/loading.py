@@ -73,9 +73,49 @@ def _existing(model, values, field_name="pk") -> set[str]:
     return found
 
 
-def unique_text_fields(model) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields
-            if f.unique and not f.primary_key and isinstance(f, models.CharField) and not f.is_relation]
+def unique_text_sets(model) -> list[tuple[models.Field, ...]]:
+    """Sets of plain columns that must be unique together and hold text (a case reference; a reference counter's
+    prefix and year). Sets with a foreign key are not: an import's rows point to its own new rows."""
+    names = [(f.name,) for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+    names += [tuple(together) for together in model._meta.unique_together]
+    names += [tuple(c.fields) for c in model._meta.constraints
+              if isinstance(c, models.UniqueConstraint) and c.fields and c.condition is None]
+    sets = []
+    for group in names:
+        fields = tuple(model._meta.get_field(name) for name in group)
+        if not any(f.is_relation or f.primary_key for f in fields) and any(_text_field(f) for f in fields):
+            sets.append(fields)
+    return sets
+
+
+def _text_field(f) -> bool:
+    return isinstance(f, models.CharField) and not isinstance(f, models.SlugField | models.EmailField)
+
+
+@dataclass
+class Clash:
+    """A row whose unique text is already taken here; ``field`` gets the prefix."""
+
+    row: dict
+    field: models.Field
+    value: str
+    alone: bool  # the field is unique by itself (its value is then replaced wherever it appears exactly)
+
+
+def find_clashes(model, rows) -> list[Clash]:
+    found = []
+    for fields in unique_text_sets(model):
+        text = next(f for f in fields if _text_field(f))
+        if len(fields) == 1:
+            taken = _existing(model, {row["fields"].get(text.name) for row in rows} - {None, ""}, text.name)
+            found += [Clash(row, text, row["fields"][text.name], True) for row in rows
+                      if row["fields"].get(text.name) in taken]
+            continue
+        for row in rows:
+            values = {f.attname: f.to_python(row["fields"].get(f.name)) for f in fields}
+            if model._base_manager.filter(**values).exists():
+                found.append(Clash(row, text, row["fields"].get(text.name) or "", False))
+    return found
 
 
 def clashes(archive: zipfile.ZipFile, labels) -> dict[str, int]:
@@ -83,11 +123,9 @@ def clashes(archive: zipfile.ZipFile, labels) -> dict[str, int]:
     found = {}
     for label in labels:
         model = apps.get_model(label)
-        for f in unique_text_fields(model):
-            values = {row["fields"].get(f.name) for row in read_rows(archive, label)} - {None, ""}
-            taken = _existing(model, values, f.name)
-            if taken:
-                found[f"{model._meta.verbose_name} {f.verbose_name}"] = len(taken)
+        for clash in find_clashes(model, read_rows(archive, label)):
+            name = f"{model._meta.verbose_name} {clash.field.verbose_name}"
+            found[name] = found.get(name, 0) + 1
     return found
 
 
@@ -107,6 +145,7 @@ class Loader:
         self.maps: dict[str, dict[str, object]] = defaultdict(dict)
         self.new_uuids: dict[str, str] = {}  # old UUID text -> new, for every UUID that changed
         self.renamed: dict[str, str] = {}  # a unique text value that was taken -> the prefixed value
+        self.row_renames: dict[tuple[str, str], tuple[str, str]] = {}  # (label, pk) -> (field, prefixed value)
         self.stored: dict[str, str] = {}  # stored file name in the archive -> name here
         self.written: list[str] = []
         self.summary = Summary(missing_files=list(manifest.get("missing_files", [])))
@@ -196,21 +235,23 @@ class Loader:
     def _plan_renames(self):
         for label in self._generic_labels():
             model = apps.get_model(label)
-            for f in unique_text_fields(model):
-                values = {row["fields"].get(f.name) for row in self.rows[label]} - {None, ""}
-                taken = _existing(model, values, f.name)
-                if taken and not self.prefix:
-                    raise ArchiveInvalid(f"{len(taken)} {model._meta.verbose_name} {f.verbose_name} value(s) are "
-                                         "already taken on this installation: give a prefix for them.", "prefix")
-                for value in taken:
-                    new = f"{self.prefix}{value}"
-                    if len(new) > f.max_length or new in values or _existing(model, [new], f.name):
-                        raise ArchiveInvalid(f"The prefix does not make {model._meta.verbose_name} {f.verbose_name} "
-                                             f"{value} unique within {f.max_length} characters: choose another.",
-                                             "prefix")
-                    self.renamed[value] = new
-                if taken:
-                    self.summary.renamed[f"{model._meta.verbose_name} {f.verbose_name}"] = len(taken)
+            found = find_clashes(model, self.rows[label])
+            if found and not self.prefix:
+                raise ArchiveInvalid(f"{len(found)} {model._meta.verbose_name} {found[0].field.verbose_name} "
+                                     "value(s) are already taken on this installation: give a prefix for them.",
+                                     "prefix")
+            for clash in found:
+                new = f"{self.prefix}{clash.value}"
+                if len(new) > clash.field.max_length or _existing(model, [new], clash.field.name):
+                    raise ArchiveInvalid(f"The prefix does not make {model._meta.verbose_name} "
+                                         f"{clash.field.verbose_name} {clash.value} unique within "
+                                         f"{clash.field.max_length} characters: choose another.", "prefix")
+                if clash.alone:
+                    self.renamed[clash.value] = new
+                else:
+                    self.row_renames[(label, str(clash.row["pk"]))] = (clash.field.name, new)
+                name = f"{model._meta.verbose_name} {clash.field.verbose_name}"
+                self.summary.renamed[name] = self.summary.renamed.get(name, 0) + 1
 
     def _order(self) -> list[str]:
         """Models in an order where every integer key a row refers to is already given."""
@@ -339,6 +380,9 @@ class Loader:
         for name, value in fields.items():
             if name not in skip and name not in m2m:
                 fields[name] = self._text(value)
+        renamed = self.row_renames.get((label_of(model), str(row["pk"])))
+        if renamed:
+            fields[renamed[0]] = renamed[1]
         return fields
 
     def _file(self, name: str, *, restore: bool) -> str:
