@@ -503,6 +503,7 @@ def complete_with_no_involvement(lead, link: str, today) -> None:
 
 def distribute(manager, journey=None) -> None:
     manager.get_by_role("link", name="Distribute the pack").click()
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Distribute the pack to the panel")
     if journey:
         journey.check(manager, "agency-checks-distribute")
     reason = manager.locator("[name=reason]")
@@ -517,6 +518,7 @@ def set_up_the_second_panel(people, manager, case: Referral, day: datetime.date)
     panel_url = schedule_panel(manager, case, day)
     manager.goto(case.url)
     manager.get_by_role("link", name="Issue agency check forms").click()
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Issue agency check forms")
     confirm = manager.get_by_label("I understand the forms will be due less than one working day before the panel")
     if confirm.count():
         confirm.check()
@@ -536,6 +538,7 @@ def set_up_the_second_panel(people, manager, case: Referral, day: datetime.date)
 def all_present(manager, panel_url: str) -> None:
     manager.goto(panel_url)
     manager.get_by_role("link", name="Record attendance").click()
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Record attendance")
     for radio in manager.locator("input[type=radio][value=present]").all():
         radio.check()
 
