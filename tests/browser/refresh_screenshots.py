@@ -32,11 +32,12 @@ SELECTION = [
     ("vote-chair", "vote-substitute-and-on-behalf.png", 1100),
 ]
 # The pages issue 16 added or changed: each at 1280 px and on a 375 px phone.
-for page, height in [("invitation-reply", 900), ("panel-replies", 1400), ("agency-check-versions", 1400),
+for page, height in [("invitation-reply", 900), ("panel-replies-focus", 1400), ("agency-check-versions", 1400),
                      ("publication-guard-error", 1000), ("publication-correct", 1000),
                      ("action-plan-import-columns", 1400), ("action-plan-import-preview", 1100),
                      ("assurance-reply", 1100), ("retention-review", 1400), ("cdop-discussion", 1000)]:
-    SELECTION += [(page, f"{page}.png", height), (f"{page}-mobile", f"{page}-mobile.png", 1600)]
+    name = page.removesuffix("-focus")
+    SELECTION += [(page, f"{name}.png", height), (f"{page}-mobile", f"{name}-mobile.png", 1600)]
 
 
 def find(folder: Path, step: str) -> Path:
