@@ -27,12 +27,12 @@ SELECTION = [
     ("decision-sheet-edit", "decision-sheet-edit.png", 1100),
     ("decision-sheet-signed", "decision-sheet-signed.png", 1100),
     ("dashboard-agency-lead-action-mobile", "dashboard-agency-lead-mobile.png", 1400),
-    ("dashboard-chair-disputes", "dashboard-chair-disputes.png", 1100),
-    ("panel-attendance", "attendance-conflict-and-substitute.png", 1100),
-    ("vote-chair", "vote-substitute-and-on-behalf.png", 1100),
+    ("dashboard-chair-disputes-focus", "dashboard-chair-disputes.png", 1100),
+    ("panel-attendance-focus", "attendance-conflict-and-substitute.png", 1600),
+    ("vote-chair-focus", "vote-substitute-and-on-behalf.png", 1100),
 ]
 # The pages issue 16 added or changed: each at 1280 px and on a 375 px phone.
-for page, height in [("invitation-reply", 900), ("panel-replies-focus", 1400), ("agency-check-versions", 1400),
+for page, height in [("invitation-reply", 900), ("panel-replies-focus", 1400), ("agency-check-versions", 1900),
                      ("publication-guard-error", 1000), ("publication-correct", 1000),
                      ("action-plan-import-columns", 1400), ("action-plan-import-preview", 1100),
                      ("assurance-reply", 1100), ("retention-review", 1400), ("cdop-discussion", 1000)]:

@@ -604,7 +604,7 @@ def first_meeting_and_vote(people, journey, manager, chair, case: Referral, pane
     expect(conflicted.locator("input[value=present]")).to_have_count(0)
     expect(conflicted).to_contain_text("Joy Adebayo (agreed substitute")
     conflicted.locator("input[value=substitute]").check()
-    journey.check(manager, "panel-attendance")
+    journey.check(manager, "panel-attendance", focus="#attendance-table")
     manager.get_by_role("button", name=re.compile("Save")).click()
     expect(success(manager)).to_contain_text("Attendance saved")
     manager.get_by_role("link", name="Record the meeting as held").click()
@@ -644,7 +644,7 @@ def first_meeting_and_vote(people, journey, manager, chair, case: Referral, pane
     votes = chair.get_by_role("table", name=re.compile("Voting members present"))
     expect(votes).to_contain_text("Joy Adebayo for Rachel Green")
     expect(votes.locator("tr", has_text="Amir Hussain")).to_contain_text("Sam Okafor on their behalf")
-    journey.check(chair, "vote-chair")
+    journey.check(chair, "vote-chair", focus="[aria-label='Voting members present']")
     close_vote(chair)
 
 
@@ -731,7 +731,8 @@ def disputed_sheet_signed(people, journey, manager, chair, case: Referral, trave
     # The rapid review chair sees the dispute on her dashboard and records the meeting about it.
     chair.goto("/")
     expect(chair.locator("main")).to_contain_text("Disputed decisions waiting for your meeting")
-    journey.check(chair, "dashboard-chair-disputes")
+    journey.check(chair, "dashboard-chair-disputes",
+                  focus=".govuk-summary-card:has-text('Disputed decisions waiting for your meeting')")
     chair.locator("main a[href*='/decisions/disputes/']").first.click()
     journey.check(chair, "dispute-meeting")
     fill_date(chair, "meeting_on", traveller_today())
