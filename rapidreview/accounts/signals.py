@@ -17,6 +17,10 @@ from .middleware import PartnershipMiddleware
 # standard themes list). A receiver that fails undoes the partnership.
 partnership_created = Signal()
 
+# Sent once a new partnership row exists: ``partnership_created.send(sender=Partnership, partnership=p, actor=user)``.
+# The ledgers give it its starting lists (themes: the standard themes list).
+partnership_created = Signal()
+
 
 @receiver(user_logged_in, dispatch_uid="accounts-stamp-session")
 def stamp_session(sender, request, user, **kwargs):

@@ -78,6 +78,7 @@ MEASURED = [
     ("annual statistics CSV", "themes:statistics_csv", (), "", Role.BUSINESS_UNIT),
     ("annual statistics spreadsheet", "themes:statistics_xlsx", (), "", Role.BUSINESS_UNIT),
     ("learning list", "themes:learning", (), "", Role.BUSINESS_UNIT),
+    ("benchmarking", "themes:benchmarking", (), "", Role.BUSINESS_UNIT),
     ("panel calendar", "panels:calendar", (), "", Role.BUSINESS_UNIT),
     ("panel members", "panels:members", (), "", Role.BUSINESS_UNIT),
     ("conflicts of interest", "panels:conflicts", (), "", Role.BUSINESS_UNIT),
