@@ -1,4 +1,8 @@
-"""What agency check forms add to the shell: dashboard cards, the case-page section and task-list rows."""
+"""What agency check forms add to the shell: dashboard cards, the case-page section and task-list rows.
+
+The cards read only ``request.user`` and the partnership it acts in, so that a page across several partnerships can
+build each one's cards by making the user act in it (ADR 0015); that page makes their links open there.
+"""
 
 from django.urls import reverse
 
@@ -12,19 +16,21 @@ LATER_STAGES = (Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR, Stage.CLOSED)
 
 
 def forms_due_card(request):
-    """Agency lead: the forms their agency still has to complete or fix."""
+    """Agency lead: the forms their agency still has to complete or fix, on the cases of the partnership they act in
+    (led or taking part)."""
     forms = list(selectors.forms_due_for(request.user)[:10])
     if not forms:
         return None
-    return {"forms": forms}
+    return {"forms": forms, "partnership": request.user.partnership}
 
 
 def awaiting_qa_card(request):
-    """Business unit: submitted forms waiting to be quality-assured."""
-    forms = list(selectors.forms_awaiting_qa()[:10])
+    """Business unit: submitted forms on the cases its partnership leads, waiting to be quality-assured."""
+    awaiting = selectors.forms_awaiting_qa(request.user)
+    forms = list(awaiting[:10])
     if not forms:
         return None
-    return {"forms": forms, "total": selectors.forms_awaiting_qa().count()}
+    return {"forms": forms, "total": awaiting.count(), "partnership": request.user.partnership}
 
 
 def case_section(request, case):

@@ -1,5 +1,8 @@
 """Demo agency check forms: a glossary, forms at every status on the case whose forms are in progress, and
-accepted forms with a distributed pack on the cases that have moved past the panel.
+accepted forms with a distributed pack on the cases that have moved past the panel, all Tower Hamlets'
+(``context["partnership"]``); and the joint cross-border case (led by Tower Hamlets, City & Hackney taking part),
+whose forms go to the police and the NHS trust that serve both partnerships and to City & Hackney's children's
+social care.
 
 Keyed on (case, agency) and on glossary terms, so loading twice changes nothing. The chronologies are invented.
 """
@@ -8,12 +11,11 @@ import datetime
 
 from django.utils import timezone
 
-from rapidreview.accounts.selectors import agency_leads
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_start
 from rapidreview.workdays import add_working_days
 
-from . import services
+from . import selectors, services
 from .models import AgencyCheckForm, ChronologyEntry, ContactType, FormStatus, GlossaryTerm, Pack
 
 GLOSSARY = [
@@ -35,6 +37,10 @@ BARTS = "Barts Health NHS Trust"
 ELFT = "East London NHS Foundation Trust"
 GP = "Tower Hamlets GP Care Group"
 EDUCATION = "Tower Hamlets Education Safeguarding Service"
+NEIGHBOUR_CSC = "City & Hackney Children's Social Care"
+CROSS_BORDER = "cross-border"
+# On the cross-border case: the police lead (who serves both partnerships) has started; the others have not.
+CROSS_BORDER_AGENCIES = (POLICE, ELFT, NEIGHBOUR_CSC)
 
 CHRONOLOGY = {
     POLICE: [
@@ -92,8 +98,10 @@ ANSWERS = {
 }
 
 
-def _lead(agency):
-    return agency_leads(agency).first()
+def _lead(form):
+    """The first of the form's agency's leads in the case's partnerships."""
+    leads = selectors.form_leads(form)
+    return leads[0][0] if leads else None
 
 
 def _form(case, agency, *, actor, due_on, issued_on) -> tuple[AgencyCheckForm, bool]:
@@ -103,7 +111,7 @@ def _form(case, agency, *, actor, due_on, issued_on) -> tuple[AgencyCheckForm, b
     form = AgencyCheckForm.objects.create(case=case, agency=agency, due_on=due_on, issued_on=issued_on,
                                           issued_by=actor)
     clock_start(kind=ClockKind.AGENCY_FORM, subject=form, start=issued_on, due=due_on, case_id=case.pk,
-                label=agency.name)
+                partnership=case.partnership, label=agency.name)
     return form, True
 
 
@@ -146,22 +154,26 @@ def load(context):
     cases = context.get("cases") or {}
     agencies = context["agencies"]
     manager = context["users"]["manager"]
+    partnership = context["partnership"]
     today = timezone.localdate()
+
+    def working_days(day, n):
+        return add_working_days(day, n, partnership=partnership)
 
     case = cases.get("forms_in_progress")
     if case is not None:
-        issued_on = add_working_days(today, -3)
-        due_on = add_working_days(issued_on, 8)
+        issued_on = working_days(today, -3)
+        due_on = working_days(issued_on, 8)
         plan = [(POLICE, FormStatus.ACCEPTED), (BARTS, FormStatus.SUBMITTED), (CSC, FormStatus.RETURNED),
                 (GP, FormStatus.DRAFT), (ELFT, FormStatus.ISSUED), (EDUCATION, "overdue")]
         for name, status in plan:
             agency = agencies[name]
             overdue = status == "overdue"
-            form, created = _form(case, agency, actor=manager, issued_on=add_working_days(today, -10) if overdue
-                                  else issued_on, due_on=add_working_days(today, -2) if overdue else due_on)
+            form, created = _form(case, agency, actor=manager, issued_on=working_days(today, -10) if overdue
+                                  else issued_on, due_on=working_days(today, -2) if overdue else due_on)
             if not created:
                 continue
-            lead = _lead(agency)
+            lead = _lead(form)
             if status in (FormStatus.ACCEPTED, FormStatus.SUBMITTED, FormStatus.RETURNED):
                 _fill(form, lead)
                 _submit(form, lead, manager, status if status != FormStatus.SUBMITTED else None,
@@ -176,9 +188,31 @@ def load(context):
         issued_on = (case.sin_notified_on or today - datetime.timedelta(days=30))
         for name in (POLICE, CSC, BARTS, GP):
             form, created = _form(case, agencies[name], actor=manager, issued_on=issued_on,
-                                  due_on=add_working_days(issued_on, 6))
+                                  due_on=working_days(issued_on, 6))
             if created:
-                lead = _lead(agencies[name])
+                lead = _lead(form)
                 _fill(form, lead)
                 _submit(form, lead, manager, FormStatus.ACCEPTED)
         Pack.objects.create(case=case, distributed_by=manager)
+
+    _cross_border(cases, agencies, manager)
+
+
+def _cross_border(cases, agencies, manager) -> None:
+    """Forms on the joint case, issued by Tower Hamlets' business unit through the service (so the checks that the
+    agencies belong to a partnership in the case apply), the police lead's started as a draft."""
+    case = cases.get(CROSS_BORDER)
+    missing = [name for name in CROSS_BORDER_AGENCIES if name not in agencies]
+    if case is None or missing:
+        raise RuntimeError(
+            "The agency checks demo needs the cross-border case (context['cases']['cross-border'], made by the "
+            f"referrals demo) and the agencies {', '.join(CROSS_BORDER_AGENCIES)} (made by the core demo); missing: "
+            f"{', '.join(([CROSS_BORDER] if case is None else []) + missing)}.")
+    have = set(AgencyCheckForm.objects.filter(case=case).values_list("agency__name", flat=True))
+    wanted = [agencies[name] for name in CROSS_BORDER_AGENCIES if name not in have]
+    if not wanted:
+        return
+    _, latest = services.due_date_bounds(partnership=case.partnership)
+    for form in services.forms_issue(case=case, agencies=wanted, due_on=latest, actor=manager):
+        if form.agency.name == POLICE:
+            _fill(form, _lead(form), partial=True)

@@ -1,9 +1,20 @@
 """Who may see which agency check form, and the reads the pages and other stages share.
 
-Access is decided here and only here: an agency lead sees their own agency's forms; the business unit and the
-rapid review chair see every form; a panel member sees a case's accepted forms once the pack was distributed and
-only while they sit on that case's panel without a conflict of interest.
+Access is decided here and only here, in the partnership the person acts in (ADR 0015):
+
+- an agency lead sees their own agency's forms on the cases that partnership leads or takes part in: the lead of
+  an agency serving two partnerships sees each partnership's forms when acting in it, and the forms of a joint
+  cross-border case in either;
+- the business unit and the rapid review chair see the forms of the cases they may see; only the leading
+  partnership's business unit issues, quality-assures and distributes them;
+- a panel member sees a case's accepted forms once the pack was distributed and only while they sit on that case's
+  panel without a conflict of interest.
+
+A case's forms go to the agencies of its leading partnership and of every partnership taking part in it; each
+form's e-mails go to the agency's safeguarding leads in those partnerships.
 """
+
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -11,9 +22,10 @@ from django.utils import timezone
 
 # Panels is the stage before this one, so it is imported directly: no lazy look-up that could fail open.
 from panels.selectors import case_panel_members, invited_agencies, is_conflicted, panel_for_case  # noqa: F401 - re-exported
-from rapidreview.accounts.models import Role
-from rapidreview.accounts.selectors import agency_leads, users_with_role
-from referrals.models import Referral
+from rapidreview.accounts.models import Agency, Partnership, Role, User
+from rapidreview.accounts.selectors import agency_leads
+from referrals.models import Case, CaseParticipation, Referral
+from referrals.selectors import partnership_cases_q, visible_cases
 
 from .models import OPEN_STATUSES, AgencyCheckForm, FormStatus, GlossaryTerm, Pack
 
@@ -23,12 +35,70 @@ SEES_ALL = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
 # --- what this app reads from panels (an earlier stage: imported directly, never looked up lazily) -----------
 
 
-def agencies_without_leads(agencies) -> list:
-    """Those of ``agencies`` with no active safeguarding lead: their forms' e-mails and reminders would reach
-    nobody at the agency (the business unit gets them instead)."""
-    with_leads = set(users_with_role(Role.AGENCY_LEAD).filter(agency__in=[a.pk for a in agencies])
-                     .values_list("agency_id", flat=True))
-    return [a for a in agencies if a.pk not in with_leads]
+# --- partnerships of a case, and the agencies and leads its forms go to --------------------------------------
+def case_partnerships(case) -> list[Partnership]:
+    """The partnership leading ``case``, then those taking part in it (participation not ended), by name."""
+    taking_part = Partnership.objects.filter(
+        pk__in=CaseParticipation.objects.filter(case_id=case.pk, ended_at__isnull=True).values("partnership_id"))
+    return [case.partnership, *taking_part.exclude(pk=case.partnership_id).order_by("name")]
+
+
+def partnership_case_ids(partnership) -> QuerySet:
+    """The ids of the cases ``partnership`` leads or takes part in (a subquery)."""
+    return Case.objects.filter(partnership_cases_q(partnership)).values("pk")
+
+
+@dataclass
+class IssuableAgency:
+    """An agency a case's forms may go to, the case's partnerships it serves, and its leads there."""
+
+    agency: Agency
+    partnerships: list[Partnership]
+    leads: list[User]
+
+    @property
+    def has_lead(self) -> bool:
+        return bool(self.leads)
+
+
+def issuable_agencies(case) -> list[IssuableAgency]:
+    """The active agencies in the arrangements of the case's leading partnership or of a partnership taking part,
+    by name, each with the partnerships it serves in the case and its safeguarding leads there."""
+    partnerships = case_partnerships(case)
+    serving: dict = {}
+    for partnership in partnerships:
+        for agency in partnership.agencies.filter(is_active=True):
+            serving.setdefault(agency.pk, (agency, []))[1].append(partnership)
+    rows = []
+    for agency, served in sorted(serving.values(), key=lambda pair: pair[0].name):
+        rows.append(IssuableAgency(agency=agency, partnerships=served, leads=_leads_in(agency, served)))
+    return rows
+
+
+def _leads_in(agency, partnerships) -> list[User]:
+    leads: list[User] = []
+    for partnership in partnerships:
+        leads += [lead for lead in agency_leads(agency, partnership=partnership) if lead not in leads]
+    return leads
+
+
+def form_leads(form) -> list[tuple[User, Partnership]]:
+    """Whom a form's e-mails and reminders go to: the agency's safeguarding leads in the case's partnerships that
+    the agency serves (the leading partnership first), each with the partnership their link opens in."""
+    recipients: list[tuple[User, Partnership]] = []
+    for partnership in case_partnerships(form.case):
+        if not partnership.agencies.filter(pk=form.agency_id).exists():
+            continue
+        for lead in agency_leads(form.agency, partnership=partnership):
+            if all(lead != seen for seen, _ in recipients):
+                recipients.append((lead, partnership))
+    return recipients
+
+
+def agencies_without_leads(rows: list[IssuableAgency]) -> list[IssuableAgency]:
+    """Those of ``rows`` with no safeguarding lead in the partnerships they serve in the case: their forms' e-mails
+    and reminders would reach nobody at the agency (the business unit gets them instead)."""
+    return [row for row in rows if not row.has_lead]
 
 
 def panel_meeting_date(case):
@@ -46,7 +116,7 @@ def agency_panel_members(form) -> list:
 
 def form_reminder_owners(form: AgencyCheckForm, clock) -> list:
     """The agency's leads; once the form is overdue, also that agency's panel member (the chair comes by role)."""
-    people = list(agency_leads(form.agency))
+    people = [lead for lead, _ in form_leads(form)]
     if timezone.localdate() > clock.due_on:
         people += [p for p in agency_panel_members(form) if p not in people]
     return people
@@ -54,19 +124,26 @@ def form_reminder_owners(form: AgencyCheckForm, clock) -> list:
 
 # --- forms ---------------------------------------------------------------------------------------------------
 def _with_related(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("agency", "case")
+    return queryset.select_related("agency", "case", "case__partnership")
 
 
 def forms_visible_to(user) -> QuerySet[AgencyCheckForm]:
-    """Every form ``user`` may open. Panel members' access to accepted forms comes through ``pack_forms``."""
+    """Every form ``user`` may open in the partnership they act in. Panel members' access to accepted forms comes
+    through the pack."""
     forms = _with_related(AgencyCheckForm.objects.all())
-    if not user or not user.is_authenticated or not user.is_active:
+    if not user or not user.is_authenticated or not user.is_active or user.partnership is None:
         return forms.none()
     if user.has_role(*SEES_ALL):
-        return forms
-    if user.has_role(Role.AGENCY_LEAD) and user.agency_id:
-        return forms.filter(agency_id=user.agency_id)
-    return forms.none()
+        return forms.filter(case__in=visible_cases(user))
+    return _agency_forms(user, forms)
+
+
+def _agency_forms(user, forms: QuerySet) -> QuerySet[AgencyCheckForm]:
+    """The forms of the user's agency on the cases their acting partnership leads or takes part in, while they are
+    a safeguarding lead there."""
+    if not user.agency_id or user.partnership is None or not user.has_role(Role.AGENCY_LEAD):
+        return forms.none()
+    return forms.filter(agency_id=user.agency_id, case_id__in=partnership_case_ids(user.partnership))
 
 
 def get_visible_form(user, form_id) -> AgencyCheckForm:
@@ -78,7 +155,24 @@ def get_visible_form(user, form_id) -> AgencyCheckForm:
 
 
 def is_agency_lead_for(user, form) -> bool:
-    return user.has_role(Role.AGENCY_LEAD) and user.agency_id == form.agency_id
+    """Whether ``user`` completes ``form``: a safeguarding lead of its agency, acting in a partnership that leads
+    or takes part in its case."""
+    return (user.agency_id == form.agency_id
+            and _agency_forms(user, AgencyCheckForm.objects.all()).filter(pk=form.pk).exists())
+
+
+def issues_forms(user, case) -> bool:
+    """Whether ``user`` acts in the partnership leading ``case`` and is its business unit there: only they issue,
+    quality-assure and distribute its forms (a partnership taking part reads them)."""
+    partnership = user.partnership
+    return (partnership is not None and partnership.pk == case.partnership_id
+            and user.has_role(Role.BUSINESS_UNIT))
+
+
+def may_review(user, form) -> bool:
+    """Whether ``user`` may return or accept ``form`` now: the leading partnership's business unit, once it is
+    submitted."""
+    return form.status == FormStatus.SUBMITTED and issues_forms(user, form.case)
 
 
 def accepted_forms(case) -> QuerySet[AgencyCheckForm]:
@@ -96,8 +190,13 @@ def my_forms(user) -> QuerySet[AgencyCheckForm]:
     return forms_visible_to(user).order_by("status", "due_on")
 
 
-def forms_awaiting_qa() -> QuerySet[AgencyCheckForm]:
-    return _with_related(AgencyCheckForm.objects.filter(status=FormStatus.SUBMITTED)).order_by("submitted_at")
+def forms_awaiting_qa(user) -> QuerySet[AgencyCheckForm]:
+    """Submitted forms on the cases the user's acting partnership leads (its business unit quality-assures them)."""
+    partnership = user.partnership
+    if partnership is None:
+        return AgencyCheckForm.objects.none()
+    return (forms_visible_to(user).filter(status=FormStatus.SUBMITTED, case__partnership=partnership)
+            .order_by("submitted_at"))
 
 
 def forms_due_for(user) -> QuerySet[AgencyCheckForm]:

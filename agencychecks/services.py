@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapidreview.accounts.models import Partnership, Role
-from rapidreview.accounts.selectors import agency_leads, users_with_role
+from rapidreview.accounts.selectors import users_with_role
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
@@ -25,23 +25,25 @@ RETURN_WORKING_DAYS = 2
 
 
 # --- due dates -----------------------------------------------------------------------------------------------
-def due_date_bounds(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
-    """The earliest and the latest (default) due date a form issued ``today`` may have."""
+def due_date_bounds(*, partnership: Partnership, today: datetime.date | None = None) -> tuple[datetime.date,
+                                                                                              datetime.date]:
+    """The earliest and the latest (default) due date a form issued ``today`` may have, by the durations and
+    calendar of ``partnership`` (the case's leading partnership)."""
     today = today or timezone.localdate()
-    partnership = Partnership.load()
     shortest = min(partnership.agency_form_min_working_days, partnership.agency_form_working_days)
-    return add_working_days(today, shortest), add_working_days(today, partnership.agency_form_working_days)
+    return (add_working_days(today, shortest, partnership=partnership),
+            add_working_days(today, partnership.agency_form_working_days, partnership=partnership))
 
 
 def latest_date_before_panel(case) -> datetime.date | None:
     """One working day before the panel meeting: a form due later than this leaves no time to read it."""
     meeting = selectors.panel_meeting_date(case)
-    return add_working_days(meeting, -1) if meeting else None
+    return add_working_days(meeting, -1, partnership=case.partnership_id) if meeting else None
 
 
-def check_due_date(due_on: datetime.date, today: datetime.date | None = None) -> None:
-    earliest, latest = due_date_bounds(today)
-    if not is_working_day(due_on):
+def check_due_date(due_on: datetime.date, *, partnership: Partnership, today: datetime.date | None = None) -> None:
+    earliest, latest = due_date_bounds(partnership=partnership, today=today)
+    if not is_working_day(due_on, partnership=partnership):
         raise DomainError("The due date must be a working day.")
     if not earliest <= due_on <= latest:
         raise DomainError(f"The due date must be between {earliest.day} {earliest:%B %Y} and "
@@ -53,31 +55,44 @@ def _form_url(form) -> str:
 
 
 def _notify_leads(form, *, subject: str, template: str, kind: str, key: str, context: dict | None = None):
-    for lead in agency_leads(form.agency):
+    """E-mail the form's agency's leads in the case's partnerships; each link opens in the partnership where the
+    lead holds that role (the e-mail itself comes from the case's leading partnership)."""
+    for lead, link_partnership in selectors.form_leads(form):
         notify(to=lead, subject=subject, template=template, kind=kind, key=f"{key}:{lead.pk}", related=form,
+               partnership=form.case.partnership,
                context={"form": form, "reference": form.case.reference, "agency": form.agency.name,
-                        "url": _form_url(form), "due_on": form.due_on, **(context or {})})
+                        "url": _form_url(form), "due_on": form.due_on, "link_partnership": link_partnership,
+                        **(context or {})})
 
 
 # --- issuing -------------------------------------------------------------------------------------------------
 @transaction.atomic
-def forms_issue(*, case: Case, due_on: datetime.date, actor) -> list[AgencyCheckForm]:
-    """Issue a form to every invited agency that does not have one yet; start a clock and e-mail the leads."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+def forms_issue(*, case: Case, agencies, due_on: datetime.date, actor) -> list[AgencyCheckForm]:
+    """Issue a form to each of ``agencies``; start a clock and e-mail the agency's leads.
+
+    Each must be an agency of the case's leading partnership or of a partnership taking part in it, without a
+    form on the case yet.
+    """
+    locked = Case.objects.select_for_update().select_related("partnership").get(pk=case.pk)
     if locked.stage != Stage.RAPID_REVIEW:
         raise DomainError("Agency check forms can only be issued while the case is at rapid review.")
-    check_due_date(due_on)
-    have = set(AgencyCheckForm.objects.filter(case=locked).values_list("agency_id", flat=True))
-    agencies = [a for a in selectors.invited_agencies(locked) if a.pk not in have]
+    check_due_date(due_on, partnership=locked.partnership)
+    agencies = list(agencies)
     if not agencies:
-        raise DomainError("Every invited agency already has a form. Invite agencies to the panel first.")
+        raise DomainError("Choose the agencies to send a form to.")
+    allowed = {row.agency.pk for row in selectors.issuable_agencies(locked)}
+    if any(a.pk not in allowed for a in agencies):
+        raise DomainError("Forms go only to the agencies of the partnerships leading or taking part in the case.")
+    have = set(AgencyCheckForm.objects.filter(case=locked).values_list("agency_id", flat=True))
+    if any(a.pk in have for a in agencies):
+        raise DomainError("An agency chosen already has a form on this case.")
     today = timezone.localdate()
     issued = []
-    for agency in agencies:
+    for agency in sorted(agencies, key=lambda a: a.name):
         form = AgencyCheckForm.objects.create(case=locked, agency=agency, due_on=due_on, issued_on=today,
                                               issued_by=actor)
         clock_start(kind=ClockKind.AGENCY_FORM, subject=form, start=today, due=due_on, case_id=locked.pk,
-                    label=agency.name)
+                    partnership=locked.partnership, label=agency.name)
         _notify_leads(form, subject=f"Agency check form for {locked.reference}: due {due_on.day} {due_on:%B %Y}",
                       template="agencychecks/email/issued", kind="agencychecks.issued", key=f"form-issued:{form.pk}")
         issued.append(form)
@@ -165,10 +180,11 @@ def form_submit(*, form: AgencyCheckForm, actor) -> FormVersion:
     again = " again" if number > 1 else ""
     case_record_event(case=locked.case, kind="agency_form_submitted", actor=actor,
                       summary=f"{locked.agency.name} submitted its agency check form{again}")
-    for person in users_with_role(Role.BUSINESS_UNIT):
+    for person in users_with_role(Role.BUSINESS_UNIT, partnership=locked.case.partnership):
         notify(to=person, subject=f"Agency check form submitted for {locked.case.reference}",
                template="agencychecks/email/submitted", kind="agencychecks.submitted",
                key=f"form-submitted:{locked.pk}:{number}:{person.pk}", related=locked,
+               partnership=locked.case.partnership,
                context={"reference": locked.case.reference, "agency": locked.agency.name,
                         "url": reverse("agencychecks:form", args=[locked.pk])})
     form.status = locked.status
@@ -193,12 +209,13 @@ def form_return(*, form: AgencyCheckForm, actor, comments: dict[str, str], note:
     review = FormReview.objects.create(form=locked, version=version, outcome=FormStatus.RETURNED, reviewer=actor,
                                        comments=comments, note=note)
     today = timezone.localdate()
-    locked.due_on = max(locked.due_on, add_working_days(today, RETURN_WORKING_DAYS))
+    locked.due_on = max(locked.due_on, add_working_days(today, RETURN_WORKING_DAYS,
+                                                        partnership=locked.case.partnership_id))
     locked.status = FormStatus.RETURNED
     locked._history_user = actor
     locked.save()
     clock_start(kind=ClockKind.AGENCY_FORM, subject=locked, start=today, due=locked.due_on, case_id=locked.case_id,
-                label=locked.agency.name)
+                partnership=locked.case.partnership, label=locked.agency.name)
     case_record_event(case=locked.case, kind="agency_form_returned", actor=actor,
                       summary=f"{locked.agency.name}'s agency check form returned for changes")
     _notify_leads(locked, subject=f"Agency check form for {locked.case.reference} returned: please update it",
@@ -265,7 +282,8 @@ def pack_distribute(*, case: Case, actor, reason: str = "") -> Pack:
 def _send_pack(pack: Pack, member, *, url: str, count: int) -> None:
     notify(to=member, subject=f"Agency check forms for {pack.case.reference} are ready to read",
            template="agencychecks/email/pack", kind="agencychecks.pack", key=f"pack:{pack.pk}:{member.pk}",
-           related=pack, context={"reference": pack.case.reference, "url": url, "count": count})
+           partnership=pack.case.partnership, related=pack,
+           context={"reference": pack.case.reference, "url": url, "count": count})
 
 
 def pack_send_to_seated_substitute(sender, *, invitation, **kwargs) -> None:

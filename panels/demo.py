@@ -1,6 +1,7 @@
 """Demo panels: a scheduled panel with its invitations in the outbox, the clustered pair with its alert, and held,
 quorate panels for the cases at later stages. Keyed on the case (one panel per case), so loading twice changes
-nothing. Cases come from ``context["cases"]`` (the referrals demo); a missing key is skipped."""
+nothing. Cases come from ``context["cases"]`` (the referrals demo); a missing key is skipped. Everything here is
+Tower Hamlets' (``context["partnership"]``): its register, its calendar, its panels."""
 
 import datetime
 import uuid
@@ -36,9 +37,10 @@ def _case_by_case(users, *names) -> list:
 
 def load(context: dict) -> None:
     users, cases = context["users"], context.get("cases", {})
+    partnership = context["partnership"]
     manager = users["manager"]
     today = timezone.localdate()
-    _register_substitutes(users)
+    _register_substitutes(users, partnership)
 
     case = cases.get("panel_scheduled")
     if case is not None and not Panel.objects.filter(case=case).exists() and case.sin_notified_on:
@@ -46,7 +48,8 @@ def load(context: dict) -> None:
         case.involved_agencies.add(*[a for a in involved if a])
         panel = services.panel_set_up(case=case, invitee_ids=_case_by_case(users, "housing", "earlyhelp"),
                                       actor=manager)
-        services.panel_schedule(panel=panel, meeting_at=_at(add_working_days(today, 4)), actor=manager,
+        services.panel_schedule(panel=panel, meeting_at=_at(add_working_days(today, 4, partnership=partnership)),
+                                actor=manager,
                                 venue="Tower Hamlets Town Hall, 160 Whitechapel Road, Committee Room 2",
                                 online_link="https://meet.example.org/thscp-rapid-review")
         services.panel_agenda_save(panel=panel, agenda=AGENDA, actor=manager)
@@ -63,7 +66,8 @@ def load(context: dict) -> None:
     case = cases.get("forms_in_progress")
     if case is not None and not Panel.objects.filter(case=case).exists() and case.sin_notified_on:
         panel = services.panel_set_up(case=case, invitee_ids=_case_by_case(users, "school"), actor=manager)
-        services.panel_schedule(panel=panel, meeting_at=_at(add_working_days(today, 6), 14), actor=manager,
+        services.panel_schedule(panel=panel, meeting_at=_at(add_working_days(today, 6, partnership=partnership), 14),
+                                actor=manager,
                                 venue="", online_link="https://meet.example.org/thscp-rapid-review")
         services.panel_send_invitations(panel=panel, actor=manager)
 
@@ -75,11 +79,12 @@ def load(context: dict) -> None:
         case = cases.get(key)
         if case is None or case.sin_notified_on is None or Panel.objects.filter(case=case).exists():
             continue
-        meeting_day = add_working_days(case.sin_notified_on, day)
-        for _ in range(day):  # never on the day of, or next to, another panel (process rule 23)
-            if not (selectors.panels_on(meeting_day).exists() or selectors.panels_next_to(meeting_day).exists()):
+        meeting_day = add_working_days(case.sin_notified_on, day, partnership=partnership)
+        for _ in range(day):  # never on the day of, or next to, another of the partnership's panels (rule 23)
+            if not (selectors.panels_on(meeting_day, partnership=partnership).exists()
+                    or selectors.panels_next_to(meeting_day, partnership=partnership).exists()):
                 break
-            meeting_day = add_working_days(meeting_day, -1)
+            meeting_day = add_working_days(meeting_day, -1, partnership=partnership)
         else:
             continue
         if meeting_day >= today:
@@ -101,12 +106,12 @@ def _conflict(case, member, manager, nature: str, implications: str, handling: s
     return services.conflict_record_handling(conflict=conflict, actor=manager, handling=handling)
 
 
-def _register_substitutes(users) -> None:
-    """Agreed substitutes in the membership register (the process asks for one per member)."""
+def _register_substitutes(users, partnership) -> None:
+    """Agreed substitutes in the partnership's membership register (the process asks for one per member)."""
     for member, substitute in (("police.panel", "police.lead"), ("nurse", "doctor"), ("chair", "csc.lead")):
         if member in users and substitute in users:
-            RoleAssignment.objects.filter(user=users[member], role=Role.PANEL_MEMBER, substitute__isnull=True).update(
-                substitute=users[substitute])
+            RoleAssignment.objects.filter(user=users[member], partnership=partnership, role=Role.PANEL_MEMBER,
+                                          substitute__isnull=True).update(substitute=users[substitute])
 
 
 def _held_panel(case, meeting_day, users, manager) -> None:

@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from rapidreview.accounts.models import StatutoryPartner, User
 from rapidreview.forms import DateInputField, GovUKFormMixin
-from referrals.models import Case, Stage
-from referrals.selectors import visible_cases
+from referrals.models import Case
 
 from .models import Attendance, InvitationResponse
 from .services.common import LONDON
@@ -45,10 +44,9 @@ class MembershipForm(GovUKFormMixin, forms.Form):
     starts_on = _date_field("Membership starts")
     ends_on = _date_field("Membership ends (optional)", required=False, help_text="Leave empty if open-ended")
 
-    def __init__(self, *args, person=None, **kwargs):
+    def __init__(self, *args, people, person=None, **kwargs):
         self.person = person
         super().__init__(*args, **kwargs)
-        people = User.objects.filter(is_active=True).select_related("agency")
         self.fields["user"].queryset = people
         self.fields["user"].label_from_instance = lambda u: f"{u.full_name} – {u.agency or 'no agency'}"
         self.fields["substitute"].queryset = people
@@ -199,9 +197,10 @@ class ConflictForm(GovUKFormMixin, forms.Form):
     # whether they exist, their stage, or a conflict already declared (issue 21, finding 8).
     NOT_YOURS = "Enter the reference of a case whose panel you sit on"
 
-    def __init__(self, *args, case=None, on_behalf=False, members=None, user=None, **kwargs):
+    def __init__(self, *args, case=None, on_behalf=False, members=None, user=None, cases=None, **kwargs):
         self.case = case
         self.user = user
+        self.cases = cases if cases is not None else Case.objects.none()
         super().__init__(*args, **kwargs)
         if case is not None:
             del self.fields["reference"]
@@ -214,8 +213,7 @@ class ConflictForm(GovUKFormMixin, forms.Form):
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip().upper()
-        case = (visible_cases(self.user).filter(reference__iexact=reference)
-                .exclude(stage__in=[Stage.RECEIVED, Stage.THRESHOLD, Stage.NOT_MET, Stage.CLOSED]).first())
+        case = self.cases.filter(reference__iexact=reference).first()
         if case is None:
             raise forms.ValidationError(self.NOT_YOURS)
         self.case = case

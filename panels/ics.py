@@ -2,7 +2,8 @@
 
 One UID per panel for its whole life; every change or cancellation carries the next SEQUENCE, so Outlook and other
 calendars update or remove the meeting they already hold instead of adding a second one. Only the case reference
-goes in: never a child's name.
+goes in: never a child's name. The organiser, the description and the links are the case's leading partnership's
+(the one that runs its panel), and the links open in that partnership.
 """
 
 import datetime
@@ -12,7 +13,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
-from rapidreview.accounts.models import Partnership
+from rapidreview.templatetags.govuk import in_partnership
 
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Rapid Review//Panel meetings//EN"
@@ -46,7 +47,7 @@ def panel_ics(panel, *, attendees, method: str = "REQUEST", sequence: int | None
     ``method``: REQUEST (an invitation or update, answered with Accept or Decline), CANCEL (with ``removed``, only
     these attendees are taken off and the meeting itself stands), or PUBLISH (an "Add to calendar" download).
     """
-    partnership = Partnership.load()
+    partnership = panel.case.partnership
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -67,10 +68,11 @@ def panel_ics(panel, *, attendees, method: str = "REQUEST", sequence: int | None
     lines = [f"{partnership.name} rapid review panel for case {panel.case.reference}."]
     if panel.online_link:
         lines.append(f"Join online: {panel.online_link}")
-    panel_url = settings.SITE_URL + panel.get_absolute_url()
+    panel_url = in_partnership(settings.SITE_URL + panel.get_absolute_url(), partnership)
     lines.append(f"Agenda and details: {panel_url}")
     if papers_url:
-        lines.append(f"Papers (quality-assured agency check pack): {papers_url}")
+        lines.append(f"Papers (quality-assured agency check pack): {in_partnership(papers_url, partnership)}")
+    lines.append(f"Questions: {partnership.name} business unit, {partnership.contact_email}")
     event.add("description", "\n".join(lines))
     event.add("url", panel_url)
     event.add("status", "CANCELLED" if method == "CANCEL" and not removed else "CONFIRMED")

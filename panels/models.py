@@ -41,10 +41,14 @@ class Panel(TimeStampedModel):
     - ``cancelled``: ``panel_cancel`` called the meeting off; ``panel_schedule`` can give it a new date.
 
     ``meeting_date`` is the meeting's day in Europe/London, kept beside ``meeting_at`` so that a unique constraint
-    can refuse two panels on the same day even when two people schedule at the same moment.
+    can refuse two panels of one partnership on the same day even when two people schedule at the same moment.
+    ``partnership`` is the case's leading partnership, copied here (on save) only so that the constraint can name
+    it: two partnerships may meet on the same day (ADR 0015).
     """
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="panel")
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+", editable=False,
+                                    help_text="The case's leading partnership, whose one-panel-a-day rule applies.")
     state = models.CharField(max_length=20, choices=PanelState.choices, default=PanelState.SETTING_UP, db_index=True)
     meeting_at = models.DateTimeField(null=True, blank=True, db_index=True)
     meeting_date = models.DateField(null=True, blank=True)
@@ -71,12 +75,19 @@ class Panel(TimeStampedModel):
         ordering = ["meeting_at"]
         indexes = [models.Index(fields=["state", "meeting_date"], name="panel_state_day_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["meeting_date"], condition=models.Q(state__in=DAY_TAKEN_STATES),
-                                    name="one_panel_per_day"),
+            models.UniqueConstraint(fields=["partnership", "meeting_date"],
+                                    condition=models.Q(state__in=DAY_TAKEN_STATES),
+                                    name="one_panel_per_partnership_day"),
         ]
 
     def __str__(self):
         return f"Panel for {self.case.reference}"
+
+    def save(self, *args, **kwargs):
+        # The panel is the leading partnership's, whoever writes it: copied from the case, never chosen.
+        if self.partnership_id is None and self.case_id is not None:
+            self.partnership_id = self.case.partnership_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("panels:panel", args=[self.case_id])

@@ -1,4 +1,8 @@
-"""What panels adds to the shared shell: navigation, dashboard cards, the case-page section and task-list rows."""
+"""What panels adds to the shared shell: navigation, dashboard cards, the case-page section and task-list rows.
+
+The cards read only ``request.user`` and the partnership it acts in (``user.partnership``), so that a page showing
+several partnerships at once can build each partnership's cards by making the user act in it (ADR 0015).
+"""
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -8,30 +12,33 @@ from rapidreview.accounts.models import Role
 from referrals.models import Stage
 
 from . import selectors
-from .models import ConflictOfInterest, PanelState
+from .models import PanelState
 
 PANEL_STAGES = (Stage.RAPID_REVIEW, Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR, Stage.CLOSED)
 SECTION_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.THRESHOLD, Role.EXECUTIVE)
 
 
 def business_unit_card(request) -> dict | None:
+    partnership = request.user.partnership
+    if partnership is None:
+        return None
     today = timezone.localdate()
-    awaiting = selectors.awaiting_with_deadlines(limit=10)
-    clusters = [c for c in selectors.active_clusters() if c["liaison"] is None]
-    upcoming = selectors.upcoming_panels(today)[:5]
-    conflicts = ConflictOfInterest.objects.aggregate(
+    awaiting = selectors.awaiting_with_deadlines(partnership=partnership, limit=10)
+    clusters = [c for c in selectors.active_clusters(partnership=partnership) if c["liaison"] is None]
+    upcoming = selectors.upcoming_panels(partnership=partnership, today=today)[:5]
+    conflicts = selectors.conflicts_visible_to(request.user).aggregate(
         unhandled=Count("id", filter=Q(handled_at__isnull=True)),
         substitutes=Count("id", filter=Q(substitute_required_at__isnull=False, substitute__isnull=True)))
     unhandled, substitutes = conflicts["unhandled"], conflicts["substitutes"]
     if not (awaiting or clusters or upcoming or unhandled or substitutes):
         return None
     return {"awaiting": awaiting, "clusters": clusters, "upcoming": upcoming, "unhandled": unhandled,
-            "substitutes": substitutes, "today": today}
+            "substitutes": substitutes, "today": today, "partnership": partnership}
 
 
 def member_card(request) -> dict | None:
     invitations = list(selectors.my_panels(request.user)[:10])
-    return {"invitations": invitations}
+    return {"invitations": invitations, "partnership": request.user.partnership}
 
 
 def case_section(request, case) -> dict | None:
@@ -44,15 +51,15 @@ def case_section(request, case) -> dict | None:
     invited = panel is not None and panel.invitations.filter(user_id=user.pk).exists()
     if not (user.has_role(*SECTION_ROLES) or invited):
         return None
-    is_bu = user.has_role(Role.BUSINESS_UNIT)
+    is_bu = selectors.runs_panel(user, case)
     invitations = list(selectors.invitations_for(panel)) if panel else []
     return {
         "case": case, "panel": panel, "is_bu": is_bu, "invitations": invitations,
         "today": timezone.localdate(),
         "quorum": selectors.quorum_status(panel) if any(i.attendance for i in invitations) else None,
         "deadline": selectors.meeting_deadline(case) if case.stage == Stage.RAPID_REVIEW else None,
-        "cluster": selectors.cluster_for(case) if case.stage == Stage.RAPID_REVIEW and user.has_role(
-            Role.BUSINESS_UNIT, Role.RR_CHAIR) else [],
+        "cluster": selectors.cluster_for(case) if case.stage == Stage.RAPID_REVIEW and selectors.runs_panel(
+            user, case, Role.BUSINESS_UNIT, Role.RR_CHAIR) else [],
         "liaison": selectors.liaison_for(case),
     }
 

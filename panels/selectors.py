@@ -3,6 +3,10 @@
 Contracts other apps rely on (keep their signatures stable): ``panel_for_case``, ``invited_agencies``,
 ``case_panel_members``, ``is_conflicted``, ``quorum_status``, ``voting_members_present``, ``can_vote``,
 ``voting_seat``.
+
+Partnerships (ADR 0015): a case's panel is its leading partnership's. The register it draws on (core members,
+case-by-case invitees, substitutes), the one-panel-a-day rule, the calendar and the clustered-notification alerts
+are that partnership's; the readers below take the ``partnership`` (or read it from the case) and never another's.
 """
 
 import datetime
@@ -13,10 +17,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapidreview.accounts.models import Agency, Partnership, Role, RoleAssignment, StatutoryPartner, User
-from rapidreview.accounts.selectors import current_assignments
+from rapidreview.accounts.selectors import agency_leads, current_assignments, people_list
 from rapidreview.clocks.models import Clock, ClockKind
 from rapidreview.workdays import add_working_days, is_working_day
 from referrals.models import Case, Stage
+from referrals.selectors import visible_cases
 
 from .models import (
     DAY_TAKEN_STATES,
@@ -132,11 +137,13 @@ INVITEE_ROLES = (Role.PANEL_MEMBER, Role.AGENCY_LEAD)
 
 
 def panel_member_case_grant(user) -> Q | None:
-    """Invited people see the cases whose panel they sit on, while they hold a role that can be invited: an
-    invitation outlives the role, the access does not."""
-    if not user.has_role(*INVITEE_ROLES):
+    """Invited people see the cases whose panel they sit on, while they hold a role that can be invited in the
+    partnership running that panel and act in it: an invitation outlives the role, the access does not."""
+    partnership = user.partnership
+    if partnership is None or not user.has_role(*INVITEE_ROLES):
         return None
-    case_ids = PanelInvitation.objects.filter(user_id=user.pk).values("panel__case_id")
+    case_ids = PanelInvitation.objects.filter(user_id=user.pk, panel__partnership=partnership).values(
+        "panel__case_id")
     return Q(pk__in=case_ids)
 
 
@@ -184,11 +191,19 @@ class PanelActions:
     cancel: bool = False
 
 
+def runs_panel(user, case, *roles: str) -> bool:
+    """Whether ``user`` holds one of ``roles`` (default: business unit) in the partnership leading ``case`` and acts
+    in it: only the leading partnership runs a case's panel; one taking part sees it and changes nothing."""
+    partnership = user.partnership
+    return (partnership is not None and partnership.pk == case.partnership_id
+            and user.has_role(*(roles or (Role.BUSINESS_UNIT,))))
+
+
 def panel_actions(user, case, panel: Panel | None) -> PanelActions:
-    """The business unit runs the panel while the case is at rapid review; what it can do follows the panel's
-    state: anything but a held panel can be rescheduled and its agenda changed; only a scheduled one is sent out,
-    attended, held or cancelled."""
-    if not user.has_role(Role.BUSINESS_UNIT) or case.stage != Stage.RAPID_REVIEW:
+    """The business unit of the leading partnership runs the panel while the case is at rapid review; what it can
+    do follows the panel's state: anything but a held panel can be rescheduled and its agenda changed; only a
+    scheduled one is sent out, attended, held or cancelled."""
+    if not runs_panel(user, case) or case.stage != Stage.RAPID_REVIEW:
         return PanelActions()
     if panel is None:
         return PanelActions(set_up=True)
@@ -210,27 +225,36 @@ def can_see_panel_page(user, panel: Panel | None, case) -> bool:
     return panel is not None and panel.invitations.filter(user_id=user.pk).exists()
 
 
-def panel_members_register(include_past: bool = False) -> QuerySet[RoleAssignment]:
-    """The membership register: panel-member role assignments with person, agency and substitute."""
+def panel_members_register(*, partnership: Partnership, include_past: bool = False) -> QuerySet[RoleAssignment]:
+    """``partnership``'s membership register: its panel-member role assignments with person, agency and
+    substitute."""
     if include_past:
-        qs = RoleAssignment.objects.filter(role=Role.PANEL_MEMBER).select_related("user", "user__agency",
-                                                                                   "substitute")
+        qs = RoleAssignment.objects.filter(role=Role.PANEL_MEMBER, partnership=partnership).select_related(
+            "user", "user__agency", "substitute")
     else:
-        qs = current_assignments(Role.PANEL_MEMBER)
+        qs = current_assignments(Role.PANEL_MEMBER, partnership=partnership)
     return qs.order_by("-core", "-is_chair", "-voting", "user__full_name")
 
 
-def get_membership(assignment_id) -> RoleAssignment:
+def get_membership(assignment_id, *, partnership: Partnership) -> RoleAssignment:
+    """One seat on ``partnership``'s register (404 for another partnership's)."""
     return get_object_or_404(RoleAssignment.objects.select_related("user", "user__agency", "substitute"),
-                             pk=assignment_id, role=Role.PANEL_MEMBER)
+                             pk=assignment_id, role=Role.PANEL_MEMBER, partnership=partnership)
 
 
-def core_assignments() -> QuerySet[RoleAssignment]:
-    return current_assignments(Role.PANEL_MEMBER).filter(core=True)
+def core_assignments(*, partnership: Partnership) -> QuerySet[RoleAssignment]:
+    return current_assignments(Role.PANEL_MEMBER, partnership=partnership).filter(core=True)
 
 
-def case_by_case_assignments() -> QuerySet[RoleAssignment]:
-    return current_assignments(Role.PANEL_MEMBER).filter(core=False)
+def case_by_case_assignments(*, partnership: Partnership) -> QuerySet[RoleAssignment]:
+    return current_assignments(Role.PANEL_MEMBER, partnership=partnership).filter(core=False)
+
+
+def involved_agency_leads(case) -> list[tuple[Agency, User]]:
+    """(agency, lead) for the safeguarding leads, in the case's leading partnership, of the agencies the referral
+    lists as involved: who may be invited case by case besides the register."""
+    return [(agency, lead) for agency in case.involved_agencies.all()
+            for lead in agency_leads(agency, partnership=case.partnership)]
 
 
 def meeting_deadline(case) -> datetime.date | None:
@@ -242,90 +266,116 @@ def meeting_deadline(case) -> datetime.date | None:
         return clock
     if case.sin_notified_on is None:
         return None
-    return add_working_days(case.sin_notified_on, Partnership.load().panel_meeting_working_days)
+    return add_working_days(case.sin_notified_on, case.partnership.panel_meeting_working_days,
+                            partnership=case.partnership_id)
 
 
-def awaiting_with_deadlines(limit: int | None = None) -> list[dict]:
-    """Cases waiting for a panel date, each with its deadline, in a constant number of queries."""
-    cases = list(cases_awaiting_schedule().select_related("panel")[:limit] if limit else
-                 cases_awaiting_schedule().select_related("panel"))
+def awaiting_with_deadlines(*, partnership: Partnership, limit: int | None = None) -> list[dict]:
+    """``partnership``'s cases waiting for a panel date, each with its deadline, in a constant number of queries."""
+    awaiting = cases_awaiting_schedule(partnership=partnership).select_related("panel")
+    cases = list(awaiting[:limit] if limit else awaiting)
     dues = dict(Clock.objects.filter(case_id__in=[c.pk for c in cases], kind=ClockKind.PANEL_MEETING)
                 .order_by("started_on").values_list("case_id", "due_on"))
-    limit_days = Partnership.load().panel_meeting_working_days
+    limit_days = partnership.panel_meeting_working_days
     return [{"case": c, "deadline": dues.get(c.pk) or (
-        add_working_days(c.sin_notified_on, limit_days) if c.sin_notified_on else None)} for c in cases]
+        add_working_days(c.sin_notified_on, limit_days, partnership=partnership) if c.sin_notified_on else None)}
+        for c in cases]
 
 
-def panels_on(day: datetime.date, exclude_case=None) -> QuerySet[Panel]:
-    qs = Panel.objects.filter(meeting_date=day, state__in=DAY_TAKEN_STATES).select_related("case")
+def _day_taken(partnership) -> QuerySet[Panel]:
+    """Panels of ``partnership`` (a Partnership or its id) that occupy their meeting day."""
+    return Panel.objects.filter(partnership_id=getattr(partnership, "pk", partnership), state__in=DAY_TAKEN_STATES)
+
+
+def panels_on(day: datetime.date, *, partnership, exclude_case=None) -> QuerySet[Panel]:
+    """``partnership``'s panels on ``day``: another partnership's panel that day is no clash."""
+    qs = _day_taken(partnership).filter(meeting_date=day).select_related("case")
     if exclude_case is not None:
         qs = qs.exclude(case_id=exclude_case.pk)
     return qs
 
 
-def neighbouring_working_days(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    return add_working_days(day, -1), add_working_days(day, 1)
+def neighbouring_working_days(day: datetime.date, *, partnership) -> tuple[datetime.date, datetime.date]:
+    """The working days before and after ``day`` on ``partnership``'s calendar."""
+    return add_working_days(day, -1, partnership=partnership), add_working_days(day, 1, partnership=partnership)
 
 
-def panels_next_to(day: datetime.date, exclude_case=None) -> QuerySet[Panel]:
-    """Panels for other cases on the working day before or after ``day`` (the spacing warning)."""
-    before, after = neighbouring_working_days(day)
-    qs = Panel.objects.filter(meeting_date__in=[before, after], state__in=DAY_TAKEN_STATES).select_related("case")
+def panels_next_to(day: datetime.date, *, partnership, exclude_case=None) -> QuerySet[Panel]:
+    """``partnership``'s panels for other cases on the working day before or after ``day`` (back-to-back)."""
+    before, after = neighbouring_working_days(day, partnership=partnership)
+    qs = _day_taken(partnership).filter(meeting_date__in=[before, after]).select_related("case")
     if exclude_case is not None:
         qs = qs.exclude(case_id=exclude_case.pk)
     return qs
 
 
-def upcoming_panels(today: datetime.date | None = None) -> list[Panel]:
-    """Scheduled panels from today on, each marked with the spacing problems it has (constant queries)."""
+def upcoming_panels(*, partnership: Partnership, today: datetime.date | None = None) -> list[Panel]:
+    """``partnership``'s scheduled panels from today on, each marked with the spacing problems it has (constant
+    queries)."""
     today = today or timezone.localdate()
-    panels = list(Panel.objects.filter(state=PanelState.SCHEDULED, meeting_date__gte=today)
+    panels = list(Panel.objects.filter(partnership=partnership, state=PanelState.SCHEDULED, meeting_date__gte=today)
                   .select_related("case").order_by("meeting_at"))
-    held_recent = set(Panel.objects.filter(state__in=DAY_TAKEN_STATES, meeting_date__gte=add_working_days(today, -1))
-                      .values_list("meeting_date", flat=True))
+    held_recent = set(_day_taken(partnership).filter(
+        meeting_date__gte=add_working_days(today, -1, partnership=partnership))
+        .values_list("meeting_date", flat=True))
     by_day: dict[datetime.date, int] = {}
     for p in panels:
         by_day[p.meeting_date] = by_day.get(p.meeting_date, 0) + 1
     for p in panels:
-        before, after = neighbouring_working_days(p.meeting_date)
+        before, after = neighbouring_working_days(p.meeting_date, partnership=partnership)
         p.same_day_clash = by_day.get(p.meeting_date, 0) > 1
         p.next_to = [d for d in (before, after) if d in held_recent]
-        p.is_working_day = is_working_day(p.meeting_date)
+        p.is_working_day = is_working_day(p.meeting_date, partnership=partnership)
     return panels
 
 
-def cases_awaiting_schedule() -> QuerySet[Case]:
-    """Cases at rapid review whose panel has no date yet (no panel, being set up, or cancelled)."""
-    return (Case.objects.filter(stage=Stage.RAPID_REVIEW)
+def recently_held(*, partnership: Partnership, limit: int = 10) -> QuerySet[Panel]:
+    return (Panel.objects.filter(partnership=partnership, state=PanelState.HELD).select_related("case")
+            .order_by("-meeting_at")[:limit])
+
+
+def cases_awaiting_schedule(*, partnership: Partnership) -> QuerySet[Case]:
+    """The cases ``partnership`` leads at rapid review whose panel has no date yet (no panel, being set up, or
+    cancelled)."""
+    return (Case.objects.filter(partnership=partnership, stage=Stage.RAPID_REVIEW)
             .exclude(panel__state__in=DAY_TAKEN_STATES).order_by("sin_notified_on"))
 
 
 # ---- clustered notifications ----------------------------------------------------------------------------------
 
 def cluster_for(case) -> list[Case]:
-    """Other cases whose notification was within the cluster window of this one's (empty when none)."""
+    """Other cases of the case's leading partnership whose notification was within the cluster window of this
+    one's (empty when none)."""
     if case.sin_notified_on is None:
         return []
-    start = add_working_days(case.sin_notified_on, -CLUSTER_WORKING_DAYS)
-    end = add_working_days(case.sin_notified_on, CLUSTER_WORKING_DAYS)
-    return list(Case.objects.filter(sin_notified_on__range=(start, end)).exclude(pk=case.pk)
-                .exclude(stage=Stage.CLOSED).order_by("sin_notified_on"))
+    start = add_working_days(case.sin_notified_on, -CLUSTER_WORKING_DAYS, partnership=case.partnership_id)
+    end = add_working_days(case.sin_notified_on, CLUSTER_WORKING_DAYS, partnership=case.partnership_id)
+    return list(Case.objects.filter(partnership_id=case.partnership_id, sin_notified_on__range=(start, end))
+                .exclude(pk=case.pk).exclude(stage=Stage.CLOSED).order_by("sin_notified_on"))
 
 
 def liaison_for(case) -> NationalPanelLiaison | None:
-    return case.national_panel_liaisons.select_related("recorded_by").order_by("-liaised_on").first()
+    """The latest liaison the case's leading partnership recorded about it."""
+    return (case.national_panel_liaisons.filter(partnership_id=case.partnership_id).select_related("recorded_by")
+            .order_by("-liaised_on").first())
 
 
-def active_clusters() -> list[dict]:
-    """Groups of cases at rapid review whose notifications fall within the window of each other.
+def liaison_candidates(*, partnership: Partnership) -> QuerySet[Case]:
+    """The cases a liaison of ``partnership`` may be about: those it leads at rapid review, notified."""
+    return (Case.objects.filter(partnership=partnership, stage=Stage.RAPID_REVIEW, sin_notified_on__isnull=False)
+            .order_by("sin_notified_on"))
+
+
+def active_clusters(*, partnership: Partnership) -> list[dict]:
+    """Groups of ``partnership``'s cases at rapid review whose notifications fall within the window of each other.
 
     Each: {"cases": [...], "liaison": NationalPanelLiaison | None}. The groups chain: A–B and B–C make one group.
     """
-    cases = list(Case.objects.filter(stage=Stage.RAPID_REVIEW, sin_notified_on__isnull=False)
-                 .order_by("sin_notified_on").prefetch_related("national_panel_liaisons__cases"))
+    cases = list(liaison_candidates(partnership=partnership).prefetch_related("national_panel_liaisons__cases"))
     groups: list[list[Case]] = []
     for case in cases:
-        if groups and add_working_days(groups[-1][-1].sin_notified_on, CLUSTER_WORKING_DAYS) >= case.sin_notified_on:
+        if groups and add_working_days(groups[-1][-1].sin_notified_on, CLUSTER_WORKING_DAYS,
+                                       partnership=partnership) >= case.sin_notified_on:
             groups[-1].append(case)
         else:
             groups.append([case])
@@ -333,39 +383,93 @@ def active_clusters() -> list[dict]:
     for group in groups:
         if len(group) < 2:
             continue
-        liaisons = {li for c in group for li in c.national_panel_liaisons.all()}
+        liaisons = {li for c in group for li in c.national_panel_liaisons.all() if li.partnership_id == partnership.pk}
         covering = [li for li in liaisons if all(c in li.cases.all() for c in group)]
         result.append({"cases": group, "liaison": max(covering, key=lambda li: li.liaised_on) if covering else None})
     return result
 
 
-def conflicts_list() -> QuerySet[ConflictOfInterest]:
+def _conflicts() -> QuerySet[ConflictOfInterest]:
     return ConflictOfInterest.objects.select_related("case", "user", "user__agency", "declared_by", "handled_by",
                                                      "substitute")
 
 
+def _led_visible_cases(user) -> QuerySet[Case]:
+    """The cases ``user`` may see that the partnership they act in leads (where its panel is run)."""
+    partnership = user.partnership
+    if partnership is None:
+        return Case.objects.none()
+    return visible_cases(user).filter(partnership=partnership)
+
+
+def conflicts_visible_to(user) -> QuerySet[ConflictOfInterest]:
+    """The conflicts on the cases the user's partnership leads and the user may see: its business unit handles them
+    and agrees substitutes. A partnership taking part in a case does not."""
+    return _conflicts().filter(case__in=_led_visible_cases(user))
+
+
+def get_visible_conflict(user, conflict_id) -> ConflictOfInterest:
+    """One of ``conflicts_visible_to(user)`` (404 for any other)."""
+    return get_object_or_404(conflicts_visible_to(user), pk=conflict_id)
+
+
+def declarable_cases(user) -> QuerySet[Case]:
+    """The cases on which ``user`` may declare a conflict by typing the reference: cases they may see, led by the
+    partnership they act in, that have (or may have) a panel."""
+    return _led_visible_cases(user).exclude(stage__in=[Stage.RECEIVED, Stage.THRESHOLD, Stage.NOT_MET,
+                                                       Stage.CLOSED])
+
+
+def register_candidates(*, partnership: Partnership) -> QuerySet[User]:
+    """Whom the business unit may put on ``partnership``'s panel register, or name as a substitute there: active
+    people of that partnership."""
+    return people_list(partnership=partnership).filter(is_active=True).order_by("full_name")
+
+
+def panel_register_people(*, partnership: Partnership) -> QuerySet[User]:
+    """Active people on ``partnership``'s panel register today."""
+    return User.objects.filter(
+        is_active=True, pk__in=current_assignments(Role.PANEL_MEMBER, partnership=partnership).values("user_id"))
+
+
 def substitute_candidates(conflict: ConflictOfInterest) -> QuerySet[User]:
-    """Who may be agreed as ``conflict``'s substitute: current panel members who are not conflicted on the case and
-    do not already sit on its panel (the current substitute stays in the list)."""
+    """Who may be agreed as ``conflict``'s substitute: current members of the case's partnership's panel register
+    who are not conflicted on the case and do not already sit on its panel (the current substitute stays in the
+    list)."""
     sitting = PanelInvitation.objects.filter(panel__case_id=conflict.case_id).exclude(
         user_id=conflict.substitute_id).values("user_id")
-    return (User.objects.filter(is_active=True, pk__in=current_assignments(Role.PANEL_MEMBER).values("user_id"))
+    return (panel_register_people(partnership=conflict.case.partnership_id)
             .exclude(pk__in=conflicted_user_ids(conflict.case)).exclude(pk__in=sitting)
             .select_related("agency").order_by("full_name"))
 
 
-def registered_substitute(member: User) -> User | None:
-    """The substitute the membership register names for ``member``, if any."""
-    assignment = current_assignments(Role.PANEL_MEMBER).filter(user=member, substitute__isnull=False).first()
+def registered_substitute(member: User, *, partnership) -> User | None:
+    """The substitute ``partnership``'s membership register names for ``member``, if any."""
+    assignment = current_assignments(Role.PANEL_MEMBER, partnership=partnership).filter(
+        user=member, substitute__isnull=False).first()
     return assignment.substitute if assignment else None
 
 
 def conflicts_for_case(case) -> QuerySet[ConflictOfInterest]:
-    return conflicts_list().filter(case_id=case.pk)
+    return _conflicts().filter(case_id=case.pk)
+
+
+def conflict_members(case) -> QuerySet[User]:
+    """Whom the business unit may record a conflict for on ``case``: its partnership's panel register and anyone
+    invited to its panel, less those who already declared one."""
+    return (User.objects.filter(
+        Q(pk__in=panel_register_people(partnership=case.partnership_id).values("pk"))
+        | Q(pk__in=PanelInvitation.objects.filter(panel__case=case).values("user_id")))
+        .exclude(pk__in=conflicted_user_ids(case)).select_related("agency"))
 
 
 def my_panels(user) -> QuerySet[PanelInvitation]:
-    """Upcoming panels ``user`` is invited to, excluding cases they are conflicted on."""
-    return (PanelInvitation.objects.filter(user_id=user.pk, panel__state=PanelState.SCHEDULED)
+    """Upcoming panels ``user`` is invited to in the partnership they act in, excluding cases they are conflicted
+    on."""
+    partnership = user.partnership
+    if partnership is None:
+        return PanelInvitation.objects.none()
+    return (PanelInvitation.objects.filter(user_id=user.pk, panel__state=PanelState.SCHEDULED,
+                                           panel__partnership=partnership)
             .exclude(panel__case_id__in=ConflictOfInterest.objects.filter(user_id=user.pk).values("case_id"))
             .select_related("panel", "panel__case", "substitute_for").order_by("panel__meeting_at"))

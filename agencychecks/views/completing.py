@@ -58,9 +58,10 @@ def form_detail(request, form_id):
             tasks.append({"section": section, "status": section_status(form, section.key, count), "notes": notes})
         return render(request, "agencychecks/form_tasks.html", {
             "form": form, "tasks": tasks, "summary": selectors.case_summary(form.case),
+            "taking_part": selectors.case_partnerships(form.case)[1:],
             "review": _latest_return(form), "done": sum(t["status"] == "done" for t in tasks),
             "versions": form.versions.count()})
-    can_qa = request.user.has_role(Role.BUSINESS_UNIT) and form.status == FormStatus.SUBMITTED
+    can_qa = selectors.may_review(request.user, form)
     theme_recurrence = recurrence(case=form.case, user=request.user,
                                   themes=Theme.objects.filter(name__in=form.themes or [])) if can_qa else None
     return render(request, "agencychecks/form_read.html", {

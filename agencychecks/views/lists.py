@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from rapidreview.accounts.decorators import role_required
-from rapidreview.accounts.models import Role
 from rapidreview.audit.services import access_log
 from referrals.models import Stage
 from referrals.selectors import get_visible_case
@@ -30,7 +29,7 @@ def index(request):
     page = Paginator(forms, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    awaiting = selectors.forms_awaiting_qa() if is_staff and not status else None
+    awaiting = selectors.forms_awaiting_qa(request.user) if is_staff and not status else None
     context = {"forms": page.object_list, "page": page, "query": query.urlencode(), "is_staff": is_staff,
                "status": status, "statuses": FormStatus.choices,
                "awaiting": list(awaiting[:AWAITING_SHOWN]) if awaiting is not None else [],
@@ -52,7 +51,8 @@ def board(request, case_id):
     return render(request, "agencychecks/board.html", {
         "case": case, "forms": forms, "columns": columns, "pack": selectors.pack_for(case),
         "not_issued": [a for a in invited if a.pk not in have],
-        "can_issue": case.stage == Stage.RAPID_REVIEW and request.user.has_role(Role.BUSINESS_UNIT),
+        "can_issue": case.stage == Stage.RAPID_REVIEW and selectors.issues_forms(request.user, case),
+        "leads": selectors.issues_forms(request.user, case),
         "all_accepted": bool(forms) and all(f.status == FormStatus.ACCEPTED for f in forms),
         "any_accepted": any(f.status == FormStatus.ACCEPTED for f in forms),
     })

@@ -12,7 +12,7 @@ from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_form
 from rapidreview.pdf import Marking, pdf_response, render_pdf
-from referrals.selectors import get_visible_case
+from referrals.selectors import get_led_case, get_visible_case
 
 from .. import selectors, services
 from ..forms import DistributeForm
@@ -23,7 +23,7 @@ from ..sections import snapshot
 @role_required(Role.BUSINESS_UNIT)
 @require_http_methods(["GET", "POST"])
 def distribute(request, case_id):
-    case = get_visible_case(request.user, case_id)
+    case = get_led_case(request.user, case_id)
     forms = list(selectors.case_forms(case))
     left_out = [f for f in forms if f.status != FormStatus.ACCEPTED]
     form = DistributeForm(request.POST or None, needs_reason=bool(left_out))
@@ -75,4 +75,4 @@ def pack_pdf_bytes(case, forms, *, base_url: str | None) -> bytes:
                       {"case": case, "pack": selectors.pack_for(case), "entries": [(f, snapshot(f)) for f in forms]},
                       title=f"Agency check forms for the rapid review panel, case {case.reference}",
                       marking=Marking.OFFICIAL_SENSITIVE, footer=f"Panel pack, case {case.reference}",
-                      base_url=base_url)
+                      partnership=case.partnership, base_url=base_url)

@@ -11,6 +11,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.services import access_log
 from rapidreview.db import DomainError
 from rapidreview.formviews import handle_form
+from referrals.selectors import get_led_case
 
 from .. import selectors, services
 from ..compare import compare_snapshots
@@ -21,7 +22,10 @@ from .common import FORM_ROLES
 
 
 def _submitted_form_for_qa(request, form_id):
+    """A form the user may see, on a case their partnership leads (403 when it only takes part: the leading
+    partnership's business unit quality-assures), with a redirect when it is not waiting for that."""
     form = selectors.get_visible_form(request.user, form_id)
+    get_led_case(request.user, form.case_id)
     if form.status != FormStatus.SUBMITTED:
         messages.info(request, "Only a submitted form can be returned or accepted.")
         return form, redirect(form.get_absolute_url())

@@ -51,7 +51,7 @@ def panel_agenda_send(*, panel: Panel, actor: User) -> int:
                       context={"panel": panel, "papers_url": papers, "local_start": local,
                                "panel_url": settings.SITE_URL + panel.get_absolute_url()},
                       kind="panels.agenda", key=f"panels:agenda:{panel.pk}:{user.pk}:{panel.agenda_version}",
-                      related=panel)
+                      partnership=panel.case.partnership, related=panel)
         sent += 1 if note else 0
     panel.agenda_sent_version = panel.agenda_version
     panel.agenda_sent_at = timezone.now()

@@ -21,7 +21,7 @@ def conflict_declare(*, case: Case, user: User, nature: str, implications: str, 
     """Record ``user``'s conflict on ``case``. From now on they cannot see the case or vote on it."""
     if case.stage in (Stage.RECEIVED, Stage.THRESHOLD, Stage.NOT_MET, Stage.CLOSED):
         raise DomainError(f"Conflicts are declared for cases with a panel, not at “{case.get_stage_display()}”.")
-    if not user.has_role(Role.PANEL_MEMBER) and not PanelInvitation.objects.filter(
+    if not user.has_role_in(case.partnership_id, Role.PANEL_MEMBER) and not PanelInvitation.objects.filter(
             panel__case=case, user=user).exists():
         raise DomainError(f"{user.full_name} is not a panel member.")
     if not nature.strip() or not implications.strip():
@@ -34,12 +34,13 @@ def conflict_declare(*, case: Case, user: User, nature: str, implications: str, 
     conflict.save()
     case_record_event(case=case, kind="conflict", actor=actor,
                       summary=f"Conflict of interest declared by {user.full_name}")
-    for person in users_with_role(Role.BUSINESS_UNIT):
+    for person in users_with_role(Role.BUSINESS_UNIT, partnership=case.partnership):
         notify(to=person, subject=f"Conflict of interest declared on case {case.reference}",
                template="panels/email/conflict_declared",
                context={"conflict": conflict, "case": case,
                         "url": settings.SITE_URL + reverse("panels:conflict_handle", args=[conflict.pk])},
-               kind="panels.conflict", key=f"panels:conflict:{conflict.pk}:{person.pk}", related=conflict)
+               kind="panels.conflict", key=f"panels:conflict:{conflict.pk}:{person.pk}",
+               partnership=case.partnership, related=conflict)
     return conflict
 
 
@@ -74,12 +75,13 @@ def conflict_require_substitutes(case: Case, *, actor: User | None = None) -> li
             conflict._history_user = actor
             conflict.save()
     if pending:
-        for person in users_with_role(Role.BUSINESS_UNIT):
+        for person in users_with_role(Role.BUSINESS_UNIT, partnership=case.partnership):
             notify(to=person, subject=f"Agree substitutes for conflicted panel members on case {case.reference}",
                    template="panels/email/substitute_required",
                    context={"case": case, "conflicts": pending,
                             "url": settings.SITE_URL + reverse("panels:conflicts")},
-                   kind="panels.substitute_required", key=f"panels:substitutes:{case.pk}:{person.pk}", related=case)
+                   kind="panels.substitute_required", key=f"panels:substitutes:{case.pk}:{person.pk}",
+                   partnership=case.partnership, related=case)
         case_record_event(case=case, kind="conflict", actor=actor,
                           summary="A substitute must be agreed for each conflicted panel member")
     return pending
@@ -99,9 +101,10 @@ def conflict_agree_substitute(*, conflict: ConflictOfInterest, substitute: User,
         raise DomainError("The substitute must be someone other than the conflicted member.")
     if ConflictOfInterest.objects.filter(case_id=conflict.case_id, user=substitute).exists():
         raise DomainError(f"{substitute.full_name} also has a conflict of interest on this case.")
-    if not substitute.is_active or not substitute.has_role(Role.PANEL_MEMBER):
-        raise DomainError(f"{substitute.full_name} is not on the panel membership register. Add them as a "
-                          "case-by-case member first, so they can open the case and its papers.")
+    if not substitute.is_active or not substitute.has_role_in(conflict.case.partnership_id, Role.PANEL_MEMBER):
+        raise DomainError(f"{substitute.full_name} is not on the panel membership register of "
+                          f"{conflict.case.partnership.name}. Add them as a case-by-case member first, so they can "
+                          "open the case and its papers.")
     if conflict.substitute_id == substitute.pk:
         return conflict
     # After the panel has met the substitute serves the practice review group; the meeting record stays as it was.

@@ -10,7 +10,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from rapidreview.accounts.models import User
-from rapidreview.accounts.selectors import agency_leads
 from rapidreview.db import DomainError
 from rapidreview.notifications.services import notify
 from rapidreview.templatetags.govuk import govuk_time
@@ -35,24 +34,25 @@ def papers_url(case: Case) -> str:
 # ---- who is invited ------------------------------------------------------------------------------------------------
 
 def invitee_choices(case: Case) -> list[dict]:
-    """Case-by-case people the business unit may tick: case-by-case panel members, then the safeguarding leads of
-    the agencies involved. ``involved`` marks those the referral's list of agencies pre-selects."""
+    """Case-by-case people the business unit may tick, all from the register and people of the case's leading
+    partnership: its case-by-case panel members, then its safeguarding leads of the agencies involved. ``involved``
+    marks those the referral's list of agencies pre-selects."""
+    partnership = case.partnership
     involved = set(case.involved_agencies.values_list("pk", flat=True))
-    core_ids = set(selectors.core_assignments().values_list("user_id", flat=True))
+    core_ids = set(selectors.core_assignments(partnership=partnership).values_list("user_id", flat=True))
     rows, seen = [], set()
-    for a in selectors.case_by_case_assignments():
+    for a in selectors.case_by_case_assignments(partnership=partnership):
         if a.user_id in seen or a.user_id in core_ids:
             continue
         seen.add(a.user_id)
         rows.append({"user": a.user, "agency": a.user.agency, "seat": a.title or a.user.job_title,
                      "voting": a.voting, "involved": a.user.agency_id in involved, "member": True})
-    for agency in case.involved_agencies.all():
-        for lead in agency_leads(agency):
-            if lead.pk in seen or lead.pk in core_ids:
-                continue
-            seen.add(lead.pk)
-            rows.append({"user": lead, "agency": agency, "seat": f"Safeguarding lead, {agency.name}",
-                         "voting": False, "involved": True, "member": False})
+    for agency, lead in selectors.involved_agency_leads(case):
+        if lead.pk in seen or lead.pk in core_ids:
+            continue
+        seen.add(lead.pk)
+        rows.append({"user": lead, "agency": agency, "seat": f"Safeguarding lead, {agency.name}",
+                     "voting": False, "involved": True, "member": False})
     return rows
 
 
@@ -92,14 +92,14 @@ def invitations_sync(*, panel: Panel, invitee_ids: Iterable) -> None:
 
     existing = {str(inv.user_id): inv for inv in panel.invitations.select_related("user")}
     wanted: dict[str, dict] = {}
-    for a in selectors.core_assignments():
+    for a in selectors.core_assignments(partnership=case.partnership_id):
         if str(a.user_id) in conflicted or str(a.user_id) in wanted:
             continue
         wanted[str(a.user_id)] = {"user": a.user, "agency": a.user.agency, "seat": a.title or a.user.job_title,
                                   "statutory_partner": a.statutory_partner or (a.user.agency.statutory_partner
                                                                                if a.user.agency else ""),
                                   "voting": a.voting, "core": True, "is_chair": a.is_chair}
-    assignments = {str(a.user_id): a for a in selectors.case_by_case_assignments()}
+    assignments = {str(a.user_id): a for a in selectors.case_by_case_assignments(partnership=case.partnership_id)}
     for uid in chosen:
         if uid in wanted or uid in conflicted:
             continue
@@ -181,7 +181,7 @@ def _seat_of(panel: Panel, member: User) -> dict:
     if invitation is not None:
         return {"core": invitation.core, "agency": invitation.agency, "seat": invitation.seat,
                 "voting": invitation.voting, "statutory_partner": invitation.statutory_partner}
-    membership = selectors.panel_members_register().filter(user=member).first()
+    membership = selectors.panel_members_register(partnership=panel.partnership_id).filter(user=member).first()
     agency = member.agency
     return {"core": membership.core if membership else False, "agency": agency,
             "seat": (membership.title if membership else "") or member.job_title,
@@ -235,7 +235,8 @@ def send_invitations(panel: Panel) -> int:
                                "changes": what_changed(inv.sent_details, details) if update else [],
                                "reply_url": settings.SITE_URL + reverse("panels:reply", args=[panel.case_id])},
                       kind="panels.invitation", key=f"panels:invite:{panel.pk}:{inv.user_id}:{panel.sequence}",
-                      related=panel, attachments=[("invite.ics", ics, "text/calendar; method=REQUEST")])
+                      partnership=panel.case.partnership, related=panel,
+                      attachments=[("invite.ics", ics, "text/calendar; method=REQUEST")])
         inv.sent_sequence = panel.sequence
         inv.sent_details = details
         inv.save(update_fields=["sent_sequence", "sent_details", "updated_at"])
@@ -304,5 +305,6 @@ def send_cancellation(panel: Panel, user: User, sequence: int, reason: str = "",
                                    f"{long_date(local.date())}",
                   template="panels/email/cancellation",
                   context={"panel": panel, "reason": reason, "local_start": local},
-                  kind="panels.cancellation", key=f"panels:cancel:{panel.pk}:{user.pk}:{sequence}", related=panel,
+                  kind="panels.cancellation", key=f"panels:cancel:{panel.pk}:{user.pk}:{sequence}",
+                  partnership=panel.case.partnership, related=panel,
                   attachments=[("invite.ics", ics, "text/calendar; method=CANCEL")])

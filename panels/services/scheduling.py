@@ -4,10 +4,14 @@ Scheduling rules (process rules 8, 22 and 23):
 
 - the meeting is on or before working day N after the notification (N is a partnership setting); later needs an
   override with a recorded reason;
-- never two panels for different cases on the same day (also a unique constraint on ``Panel.meeting_date``);
-- never two panels for different cases on consecutive working days ("back-to-back"): refused like the same day.
-  Scheduling locks the partnership's settings row first, so two people scheduling at once are served one after the
-  other and cannot both take neighbouring days (ADR 0011).
+- never two panels of one partnership for different cases on the same day (also a unique constraint on
+  ``Panel.partnership`` and ``Panel.meeting_date``);
+- never two panels of one partnership for different cases on consecutive working days ("back-to-back"): refused
+  like the same day.
+
+The rules are the case's leading partnership's, on its calendar: two partnerships may meet on the same day
+(ADR 0015). Scheduling locks that partnership's row first, so two people scheduling its panels at once are served
+one after the other and cannot both take neighbouring days (ADR 0011), while other partnerships schedule freely.
 """
 
 import datetime
@@ -31,8 +35,9 @@ from .invitations import send_cancellation, send_invitations
 def panel_schedule(*, panel: Panel, meeting_at: datetime.datetime, actor: User, duration_minutes: int = 120,
                    venue: str = "", online_link: str = "", override_reason: str = "") -> Panel:
     """Give the panel its date, time and place, or move it. Applies the partnership's scheduling rules."""
-    # One scheduler at a time: the day checks below read other panels, which a row lock on this one cannot guard.
-    Partnership.objects.select_for_update().filter(pk=Partnership.load().pk).first()
+    # One scheduler a partnership at a time: the day checks below read the partnership's other panels, which a row
+    # lock on this one cannot guard.
+    partnership = Partnership.objects.select_for_update().get(pk=panel.case.partnership_id)
     panel = lock(panel)
     case = panel.case
     require_stage(case)
@@ -45,19 +50,20 @@ def panel_schedule(*, panel: Panel, meeting_at: datetime.datetime, actor: User, 
     if not (venue or online_link):
         raise DomainError("Enter a venue or an online meeting link.")
     day = meeting_at.astimezone(LONDON).date()
-    if not is_working_day(day):
+    if not is_working_day(day, partnership=partnership):
         raise DomainError(f"{long_date(day)} is not a working day. Choose a weekday that is not a bank holiday or "
                           "a closure day.")
     deadline = selectors.meeting_deadline(case)
     override_reason = override_reason.strip()
     if deadline and day > deadline and not override_reason:
         raise DomainError(f"The panel must meet on or before {long_date(deadline)}, working day "
-                          f"{_limit()} after the notification. To meet later, give the reason for the override.")
-    same_day = list(selectors.panels_on(day, exclude_case=case))
+                          f"{partnership.panel_meeting_working_days} after the notification. To meet later, give "
+                          "the reason for the override.")
+    same_day = list(selectors.panels_on(day, partnership=partnership, exclude_case=case))
     if same_day:
         raise DomainError(f"The panel for case {same_day[0].case.reference} is already on {long_date(day)}. Rapid "
                           "reviews for different cases are never held on the same day.")
-    neighbours = list(selectors.panels_next_to(day, exclude_case=case))
+    neighbours = list(selectors.panels_next_to(day, partnership=partnership, exclude_case=case))
     if neighbours:
         listed = "; ".join(f"case {p.case.reference} on {long_date(p.meeting_date)}" for p in neighbours)
         raise DomainError(f"Another case's panel is on the working day next to {long_date(day)} ({listed}). Rapid "
@@ -78,6 +84,7 @@ def panel_schedule(*, panel: Panel, meeting_at: datetime.datetime, actor: User, 
     if resend:
         panel.sequence += 1
     panel.state = PanelState.SCHEDULED
+    panel.partnership = partnership
     panel._history_user = actor
     try:
         with transaction.atomic():
@@ -88,15 +95,12 @@ def panel_schedule(*, panel: Panel, meeting_at: datetime.datetime, actor: User, 
     local = meeting_at.astimezone(LONDON)
     summary = (f"Panel moved to {long_date(day)} at {govuk_time(local)}" if was else
                f"Panel scheduled for {long_date(day)} at {govuk_time(local)}")
-    note = f"Override of the {_limit()}-working-day limit: {override_reason}" if panel.deadline_override_reason else ""
+    note = (f"Override of the {partnership.panel_meeting_working_days}-working-day limit: {override_reason}"
+            if panel.deadline_override_reason else "")
     case_record_event(case=case, kind="panel", actor=actor, summary=summary, note=note)
     if resend:
         send_invitations(panel)
     return panel
-
-
-def _limit() -> int:
-    return Partnership.load().panel_meeting_working_days
 
 
 @transaction.atomic

@@ -8,24 +8,21 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.formviews import handle_form
-from referrals.models import Case, Stage
 
 from .. import selectors, services
 from ..forms import LiaisonForm
-from ..models import PanelState
 from .common import BU
 
 
 @role_required(BU, Role.RR_CHAIR)
 @require_GET
 def calendar(request):
-    today = timezone.localdate()
+    today, partnership = timezone.localdate(), request.partnership
     return render(request, "panels/calendar.html", {
-        "panels": selectors.upcoming_panels(today),
-        "awaiting": selectors.awaiting_with_deadlines(),
-        "recent": (selectors.Panel.objects.filter(state=PanelState.HELD).select_related("case")
-                   .order_by("-meeting_at")[:10]),
-        "clusters": selectors.active_clusters(),
+        "panels": selectors.upcoming_panels(partnership=partnership, today=today),
+        "awaiting": selectors.awaiting_with_deadlines(partnership=partnership),
+        "recent": selectors.recently_held(partnership=partnership),
+        "clusters": selectors.active_clusters(partnership=partnership),
         "today": today,
     })
 
@@ -33,14 +30,14 @@ def calendar(request):
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def liaison_record(request):
-    candidates = (Case.objects.filter(stage=Stage.RAPID_REVIEW, sin_notified_on__isnull=False)
-                  .order_by("sin_notified_on"))
+    candidates = selectors.liaison_candidates(partnership=request.partnership)
     preselect = request.GET.getlist("case")
     form = LiaisonForm(request.POST or None, cases=candidates, initial={"cases": preselect})
     if saved := handle_form(request, form,
                             save=lambda data: services.liaison_record(
-                                cases=data["cases"], liaised_on=data["liaised_on"], contact=data["contact"],
-                                timelines_agreed=data["timelines_agreed"], actor=request.user),
+                                partnership=request.partnership, cases=data["cases"], liaised_on=data["liaised_on"],
+                                contact=data["contact"], timelines_agreed=data["timelines_agreed"],
+                                actor=request.user),
                             success="Liaison with the National Panel recorded.", next_url="panels:calendar"):
         return saved
     return render(request, "form_page.html", {

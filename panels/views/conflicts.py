@@ -1,16 +1,14 @@
 """Conflicts of interest: declaring one, the business unit's list, how each is handled and its substitute."""
 
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapidreview.accounts.decorators import role_required
-from rapidreview.accounts.models import User
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_form
-from referrals.selectors import get_visible_case, visible_cases
+from referrals.selectors import get_led_case
 
 from .. import selectors, services
 from ..forms import ConflictForm, HandlingForm, SubstituteForm
@@ -22,8 +20,9 @@ from .common import BU, PANEL_ROLES
 @require_http_methods(["GET", "POST"])
 def conflict_declare(request, case_id=None):
     """A member declares their own conflict: from the panel page (case known) or by typing the reference."""
-    case = get_visible_case(request.user, case_id) if case_id else None
-    form = ConflictForm(request.POST or None, case=case, user=request.user)
+    case = get_led_case(request.user, case_id) if case_id else None
+    form = ConflictForm(request.POST or None, case=case, user=request.user,
+                        cases=selectors.declarable_cases(request.user))
     if saved := handle_form(request, form,
                             save=lambda data: services.conflict_declare(
                                 case=form.case, user=request.user, nature=data["nature"],
@@ -43,11 +42,8 @@ def conflict_declare(request, case_id=None):
 @require_http_methods(["GET", "POST"])
 def conflict_record(request, case_id):
     """The business unit records a conflict on a member's behalf."""
-    case = get_visible_case(request.user, case_id)
-    members = User.objects.filter(
-        Q(pk__in=selectors.panel_members_register().values("user_id"))
-        | Q(pk__in=selectors.PanelInvitation.objects.filter(panel__case=case).values("user_id"))
-    ).exclude(pk__in=selectors.conflicted_user_ids(case)).select_related("agency")
+    case = get_led_case(request.user, case_id)
+    members = selectors.conflict_members(case)
     form = ConflictForm(request.POST or None, case=case, on_behalf=True, members=members)
     if saved := handle_form(request, form,
                             save=lambda data: services.conflict_declare(
@@ -63,13 +59,13 @@ def conflict_record(request, case_id):
 @role_required(BU)
 @require_GET
 def conflicts(request):
-    rows = selectors.conflicts_list().filter(case__in=visible_cases(request.user))
+    rows = selectors.conflicts_visible_to(request.user)
     return render(request, "panels/conflicts.html", {"conflicts": rows})
 
 
 def _get_conflict(request, conflict_id) -> ConflictOfInterest:
-    return get_object_or_404(selectors.conflicts_list().filter(case__in=visible_cases(request.user)),
-                             pk=conflict_id)
+    """A conflict on a case the user's partnership leads and the user may see (404 for any other)."""
+    return selectors.get_visible_conflict(request.user, conflict_id)
 
 
 @role_required(BU)
@@ -93,7 +89,7 @@ def conflict_handle(request, conflict_id):
 def conflict_substitute(request, conflict_id):
     conflict = _get_conflict(request, conflict_id)
     people = selectors.substitute_candidates(conflict)
-    registered = selectors.registered_substitute(conflict.user)
+    registered = selectors.registered_substitute(conflict.user, partnership=conflict.case.partnership_id)
     chosen = conflict.substitute_id or (registered.pk if registered and people.filter(pk=registered.pk).exists()
                                         else None)
     form = SubstituteForm(request.POST or None, people=people, initial={"substitute": chosen})

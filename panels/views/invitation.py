@@ -10,7 +10,7 @@ from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_form
 from rapidreview.templatetags.govuk import govuk_time
-from referrals.selectors import get_visible_case
+from referrals.selectors import get_led_case, get_visible_case
 
 from .. import selectors, services
 from ..forms import InvitationReplyForm
@@ -19,10 +19,11 @@ from ..models import PanelState
 from ..services.common import LONDON, long_date
 
 
-def _mine(request, case_id):
+def _mine(request, case_id, *, change: bool = False):
     """The user's own invitation (404 for anyone not invited), and a redirect to the panel page when the meeting is
-    no longer ahead (an old e-mail's link)."""
-    invitation = selectors.my_invitation(request.user, get_visible_case(request.user, case_id))
+    no longer ahead (an old e-mail's link). A reply (``change``) is made in the partnership leading the case."""
+    case = get_led_case(request.user, case_id) if change else get_visible_case(request.user, case_id)
+    invitation = selectors.my_invitation(request.user, case)
     if invitation is None:
         raise Http404
     if invitation.panel.state != PanelState.SCHEDULED:
@@ -34,7 +35,7 @@ def _mine(request, case_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation_reply(request, case_id):
-    invitation, gone = _mine(request, case_id)
+    invitation, gone = _mine(request, case_id, change=True)
     if gone:
         return gone
     panel = invitation.panel

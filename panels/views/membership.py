@@ -18,7 +18,8 @@ from .common import BU
 @require_GET
 def members(request):
     include_past = request.GET.get("show") == "all"
-    assignments = list(selectors.panel_members_register(include_past=include_past))
+    assignments = list(selectors.panel_members_register(partnership=request.partnership,
+                                                        include_past=include_past))
     today = timezone.localdate()
     return render(request, "panels/members.html", {
         "core": [a for a in assignments if a.core], "case_by_case": [a for a in assignments if not a.core],
@@ -32,9 +33,11 @@ def _membership_data(form) -> dict:
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def member_add(request):
-    form = MembershipForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    form = MembershipForm(request.POST or None, people=selectors.register_candidates(partnership=request.partnership),
+                          initial={"starts_on": timezone.localdate()})
     if saved := handle_form(request, form,
-                            save=lambda data: services.membership_add(user=data["user"], actor=request.user,
+                            save=lambda data: services.membership_add(partnership=request.partnership,
+                                                                      user=data["user"], actor=request.user,
                                                                       **_membership_data(form)),
                             success=lambda _: f"{form.cleaned_data['user'].full_name} added to the panel register.",
                             next_url="panels:members"):
@@ -47,11 +50,12 @@ def member_add(request):
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def member_edit(request, assignment_id):
-    assignment = selectors.get_membership(assignment_id)
+    assignment = selectors.get_membership(assignment_id, partnership=request.partnership)
     initial = {k: getattr(assignment, k) for k in services.MEMBERSHIP_FIELDS}
     initial["core"] = "yes" if assignment.core else "no"
     initial["voting"] = "yes" if assignment.voting else "no"
-    form = MembershipForm(request.POST or None, person=assignment.user, initial=initial)
+    form = MembershipForm(request.POST or None, person=assignment.user,
+                          people=selectors.register_candidates(partnership=request.partnership), initial=initial)
     if saved := handle_form(request, form,
                             save=lambda data: services.membership_update(assignment=assignment, actor=request.user,
                                                                          **_membership_data(form)),
@@ -66,7 +70,7 @@ def member_edit(request, assignment_id):
 @role_required(BU)
 @require_POST
 def member_end(request, assignment_id):
-    assignment = selectors.get_membership(assignment_id)
+    assignment = selectors.get_membership(assignment_id, partnership=request.partnership)
     return handle_action(request, lambda: services.membership_end(assignment=assignment, actor=request.user),
                          success=lambda _: f"{assignment.user.full_name}'s panel membership ended today.",
                          next_url="panels:members", refused_url="panels:members")

@@ -32,15 +32,15 @@ def panel_detail(request, case_id):
     if not selectors.can_see_panel_page(request.user, panel, case):
         raise Http404
     access_log(request, action=AccessAction.VIEW, obj=panel or case, case_id=case.pk)
-    is_bu = request.user.has_role(BU)
+    is_bu = selectors.runs_panel(request.user, case)
     invitations = list(selectors.invitations_for(panel)) if panel else []
     return render(request, "panels/panel.html", {
         "case": case, "panel": panel, "invitations": invitations, "is_bu": is_bu,
         "quorum": selectors.quorum_status(panel) if panel else None,
         "deadline": selectors.meeting_deadline(case),
         "conflicts": list(selectors.conflicts_for_case(case)) if is_bu else [],
-        "cluster": selectors.cluster_for(case) if case.stage == Stage.RAPID_REVIEW and request.user.has_role(
-            BU, Role.RR_CHAIR) else [],
+        "cluster": selectors.cluster_for(case) if case.stage == Stage.RAPID_REVIEW and selectors.runs_panel(
+            request.user, case, BU, Role.RR_CHAIR) else [],
         "liaison": selectors.liaison_for(case),
         "papers_url": services.papers_url(case),
         "actions": selectors.panel_actions(request.user, case, panel),
@@ -67,7 +67,7 @@ def panel_set_up(request, case_id):
                             success="Panel invitees saved.", next_url=_panel_url(case)):
         return saved
     return render(request, "panels/set_up.html", {
-        "form": form, "case": case, "core": list(selectors.core_assignments()),
+        "form": form, "case": case, "core": list(selectors.core_assignments(partnership=case.partnership)),
         "involved": list(case.involved_agencies.all()),
         "title": "Set up the panel", "caption": f"Case {case.reference}", "submit_label": "Save invitees",
         "back_url": _panel_url(case)})

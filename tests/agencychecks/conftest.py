@@ -1,7 +1,7 @@
 import pytest
 
 from rapidreview.accounts.models import Role
-from tests.factories import AgencyFactory, make_user
+from tests.factories import AgencyFactory, default_partnership, make_user
 
 from .factories import AgencyCheckCaseFactory as CaseFactory
 from .factories import make_lead, make_panel, make_referral
@@ -9,12 +9,17 @@ from .factories import make_lead, make_panel, make_referral
 
 @pytest.fixture
 def health(db):
-    return AgencyFactory(name="Example Health Trust")
+    """An agency in the default partnership's arrangements (so the case's forms may go to it)."""
+    agency = AgencyFactory(name="Example Health Trust")
+    default_partnership().agencies.add(agency)
+    return agency
 
 
 @pytest.fixture
 def school(db):
-    return AgencyFactory(name="Example Primary School")
+    agency = AgencyFactory(name="Example Primary School")
+    default_partnership().agencies.add(agency)
+    return agency
 
 
 @pytest.fixture

@@ -6,16 +6,20 @@ import uuid
 import factory
 from django.utils import timezone
 
+from agencychecks import selectors
 from agencychecks.models import AgencyCheckForm, ChronologyEntry, ContactType, GlossaryTerm
 from panels.models import ConflictOfInterest, Panel, PanelInvitation
 from rapidreview.accounts.models import Role
 from referrals.models import HouseholdMember
-from tests.factories import AgencyFactory, make_user
+from tests.factories import AgencyFactory, default_partnership, make_user
 from tests.referrals.factories import RapidReviewCaseFactory, ReferralFactory
 
 
 class AgencyCheckCaseFactory(RapidReviewCaseFactory):
-    """A case at rapid review, its SIN made two days ago; the lead's summary shows the birth date and incident."""
+    """A case at rapid review, its SIN made two days ago, led by the default partnership unless told; the lead's
+    summary shows the birth date and incident."""
+
+    partnership = factory.LazyFunction(default_partnership)
 
     child_dob = datetime.date(2019, 6, 14)
     incident_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=9))
@@ -41,8 +45,15 @@ def declare_conflict(case, user):
                                              implications="Cannot take part")
 
 
-def make_lead(agency, **fields):
-    return make_user(Role.AGENCY_LEAD, agency=agency, **fields)
+def make_lead(agency, partnership=None, **fields):
+    """A safeguarding lead of ``agency`` in ``partnership`` (default: ``default_partnership()``)."""
+    return make_user(Role.AGENCY_LEAD, agency=agency, partnership=partnership, **fields)
+
+
+def issuable(case) -> list:
+    """Every agency the case's forms may go to that has none yet, as the issue page offers them."""
+    have = set(AgencyCheckForm.objects.filter(case=case).values_list("agency_id", flat=True))
+    return [row.agency for row in selectors.issuable_agencies(case) if row.agency.pk not in have]
 
 
 class AgencyCheckFormFactory(factory.django.DjangoModelFactory):

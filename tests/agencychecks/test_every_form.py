@@ -20,7 +20,7 @@ from agencychecks.forms.review import AcceptForm, ReturnForm
 from agencychecks.models import AgencyCheckForm, FormStatus, GlossaryTerm
 from tests.forms_as_rendered import accepted, page_form, submits
 
-from .factories import complete_form
+from .factories import complete_form, issuable
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 @submits(IssueForm, InvolvementForm, ChronologyEntryForm, AnalysisForm, ThemesForm, LearningForm, SignoffForm)
 def test_the_business_unit_issues_forms_and_a_lead_completes_every_section(client, bu_client, case, health_lead,
                                                                            school_lead):
-    _, latest = services.due_date_bounds()
+    _, latest = services.due_date_bounds(partnership=case.partnership)
     form = page_form(bu_client, f"/agency-checks/cases/{case.pk}/issue/")
     assert (form["due_on_0"], form["due_on_1"], form["due_on_2"]) == (str(latest.day), str(latest.month),
                                                                       str(latest.year))
@@ -67,8 +67,8 @@ def test_the_business_unit_issues_forms_and_a_lead_completes_every_section(clien
 @submits(ReturnForm, AcceptForm, DistributeForm)
 def test_the_business_unit_returns_one_form_accepts_another_and_distributes_the_pack(
         bu_client, business_unit, case, health_lead, school_lead, panel):
-    _, latest = services.due_date_bounds()
-    for check in services.forms_issue(case=case, due_on=latest, actor=business_unit):
+    _, latest = services.due_date_bounds(partnership=case.partnership)
+    for check in services.forms_issue(case=case, agencies=issuable(case), due_on=latest, actor=business_unit):
         complete_form(check)
         services.form_submit(form=check, actor=health_lead if check.agency == health_lead.agency else school_lead)
     health = AgencyCheckForm.objects.get(case=case, agency=health_lead.agency)

@@ -15,14 +15,15 @@ from rapidreview.notifications.models import Notification
 from rapidreview.workdays import add_working_days
 from referrals.models import Stage
 
-from .factories import complete_form, declare_conflict, glossary_term
+from .factories import complete_form, declare_conflict, glossary_term, issuable
 
 TODAY = "2027-03-01 09:00"  # a Monday after the fixtures are made (roles start this month)
 
 
-def _issue(case, business_unit, due=None):
-    _, latest = services.due_date_bounds()
-    return services.forms_issue(case=case, due_on=due or latest, actor=business_unit)
+def _issue(case, business_unit, due=None, agencies=None):
+    _, latest = services.due_date_bounds(partnership=case.partnership)
+    return services.forms_issue(case=case, agencies=issuable(case) if agencies is None else agencies,
+                                due_on=due or latest, actor=business_unit)
 
 
 @pytest.fixture
@@ -37,7 +38,9 @@ def test_issuing_sends_one_form_to_each_invited_agency_with_a_clock(case, busine
     assert {f.agency.name for f in forms} == {"Example Health Trust", "Example Primary School"}
     clocks = Clock.objects.filter(kind=ClockKind.AGENCY_FORM, case_id=case.pk)
     assert clocks.count() == 2
-    assert {c.due_on for c in clocks} == {add_working_days(datetime.date(2027, 3, 1), 8)}
+    assert {c.due_on for c in clocks} == {add_working_days(datetime.date(2027, 3, 1), 8,
+                                                           partnership=case.partnership)}
+    assert {c.partnership_id for c in clocks} == {case.partnership_id}
     assert {c.label for c in clocks} == {"Example Health Trust", "Example Primary School"}
 
 
@@ -56,19 +59,20 @@ def test_each_agency_lead_gets_exactly_one_email_without_the_childs_name(case, b
 
 @time_machine.travel(TODAY, tick=False)
 def test_issuing_twice_only_issues_to_agencies_without_a_form(case, business_unit, health_lead, school_lead):
+    agencies = issuable(case)
     _issue(case, business_unit)
     with pytest.raises(DomainError, match="already has a form"):
-        _issue(case, business_unit)
+        _issue(case, business_unit, agencies=agencies)
     assert AgencyCheckForm.objects.filter(case=case).count() == 2
 
 
 @time_machine.travel(TODAY, tick=False)
 def test_due_date_must_be_within_the_allowed_working_days(case, business_unit):
-    earliest, latest = services.due_date_bounds()
-    assert earliest == add_working_days(datetime.date(2027, 3, 1), 5)
+    earliest, latest = services.due_date_bounds(partnership=case.partnership)
+    assert earliest == add_working_days(datetime.date(2027, 3, 1), 5, partnership=case.partnership)
     for bad in (earliest - datetime.timedelta(days=1), latest + datetime.timedelta(days=1)):
         with pytest.raises(DomainError):
-            services.forms_issue(case=case, due_on=bad, actor=business_unit)
+            services.forms_issue(case=case, agencies=issuable(case), due_on=bad, actor=business_unit)
     assert not AgencyCheckForm.objects.exists()
 
 

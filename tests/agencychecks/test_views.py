@@ -21,15 +21,16 @@ from rapidreview.pdf import Marking
 from tests.factories import AgencyFactory, make_user
 from tests.pdfs import assert_pdf_of_record, pdf_text
 
-from .factories import AgencyCheckFormFactory, complete_form, declare_conflict, glossary_term, make_lead
+from .factories import AgencyCheckFormFactory, complete_form, declare_conflict, glossary_term, issuable, make_lead
 
 FORM_URLS = ["agencychecks:form", "agencychecks:check", "agencychecks:versions", "agencychecks:return"]
 
 
 @pytest.fixture
 def forms(case, business_unit, health_lead, school_lead):
-    _, latest = services.due_date_bounds()
-    return {f.agency.name: f for f in services.forms_issue(case=case, due_on=latest, actor=business_unit)}
+    _, latest = services.due_date_bounds(partnership=case.partnership)
+    return {f.agency.name: f for f in services.forms_issue(case=case, agencies=issuable(case), due_on=latest,
+                                                            actor=business_unit)}
 
 
 @pytest.fixture
@@ -107,20 +108,21 @@ def test_wrong_methods_are_refused(bu_client, health_form):
 # --- issuing -------------------------------------------------------------------------------------------------
 def test_business_unit_issues_forms_from_the_page_with_the_default_due_date(bu_client, case, health_lead,
                                                                            school_lead):
-    _, latest = services.due_date_bounds()
+    _, latest = services.due_date_bounds(partnership=case.partnership)
     response = bu_client.post(reverse("agencychecks:issue", args=[case.pk]),
-                              {"due_on_0": latest.day, "due_on_1": latest.month, "due_on_2": latest.year})
+                              {"agencies": [str(a.pk) for a in issuable(case)],
+                               "due_on_0": latest.day, "due_on_1": latest.month, "due_on_2": latest.year})
     assert response.status_code == 302
     assert AgencyCheckForm.objects.filter(case=case, due_on=latest).count() == 2
 
 
 def test_the_issue_page_warns_about_an_agency_with_no_safeguarding_lead(bu_client, case, health_lead):
     page = " ".join(bu_client.get(reverse("agencychecks:issue", args=[case.pk])).content.decode().split())
-    assert "Example Primary School has no safeguarding lead in the app" in page
+    assert "Example Primary School has no safeguarding lead in the partnerships of this case" in page
     assert "Example Health Trust has no" not in page and "Example Health Trust and" not in page
     make_lead(case.involved_agencies.get(name="Example Primary School"))
     page = bu_client.get(reverse("agencychecks:issue", args=[case.pk])).content.decode()
-    assert "no safeguarding lead in the app" not in page
+    assert "no safeguarding lead in the partnerships" not in page
 
 
 def test_a_due_date_out_of_range_on_the_issue_page_gives_an_error_and_keeps_it(bu_client, case):
@@ -138,10 +140,11 @@ def test_a_due_date_after_the_day_before_the_panel_needs_confirming(bu_client, c
     from rapidreview.workdays import add_working_days
 
     panel.meeting_at = timezone.make_aware(datetime.datetime.combine(
-        add_working_days(timezone.localdate(), 6), datetime.time(10)))
+        add_working_days(timezone.localdate(), 6, partnership=case.partnership), datetime.time(10)))
     panel.save()
-    _, latest = services.due_date_bounds()
-    data = {"due_on_0": latest.day, "due_on_1": latest.month, "due_on_2": latest.year}
+    _, latest = services.due_date_bounds(partnership=case.partnership)
+    data = {"agencies": [str(a.pk) for a in issuable(case)],
+            "due_on_0": latest.day, "due_on_1": latest.month, "due_on_2": latest.year}
     response = bu_client.post(reverse("agencychecks:issue", args=[case.pk]), data)
     assert "confirm the forms will arrive late" in response.content.decode()
     response = bu_client.post(reverse("agencychecks:issue", args=[case.pk]), {**data, "confirm_late": "on"})
@@ -451,6 +454,7 @@ def test_the_lead_list_makes_the_same_number_of_queries_at_two_forms_and_at_many
 def test_the_business_unit_list_and_board_make_the_same_number_of_queries_at_two_forms_and_at_many(
         bu_client, business_unit, case):
     counts = {"index": [], "board": []}
+    bu_client.get(reverse("agencychecks:index"))  # the first request of a session chooses its partnership
     for total in (2, 12):
         i = AgencyCheckForm.objects.filter(case=case).count()
         while i < total:
@@ -474,7 +478,8 @@ def test_each_reminder_is_sent_exactly_once_and_overdue_ones_reach_the_agencys_p
                                   issued_by=business_unit, due_on=datetime.date(2027, 3, 10))
     AgencyCheckFormFactory(case=case, agency=school, issued_by=business_unit)
     clock_start(kind=ClockKind.AGENCY_FORM, subject=form, start=datetime.date(2027, 3, 1),
-                due=datetime.date(2027, 3, 10), case_id=case.pk, label="Example Health Trust")
+                due=datetime.date(2027, 3, 10), case_id=case.pk, partnership=case.partnership,
+                label="Example Health Trust")
     make_user(Role.RR_CHAIR, email="chair@rr.test")
     day = datetime.date(2027, 3, 1)
     while day <= datetime.date(2027, 3, 31):
@@ -529,9 +534,10 @@ def test_saving_the_chronology_with_its_blank_first_row_saves_nothing_and_moves_
 
 def test_quality_assurance_shows_how_often_the_forms_themes_recur_in_other_cases(client, health_lead, health_form):
     from referrals.models import Stage
-    from tests.referrals.factories import CaseFactory
     from themes.models import Theme, ThemeLog
     from themes.services import case_log_themes
+
+    from .factories import AgencyCheckCaseFactory as CaseFactory
 
     neglect = Theme.objects.get(name__iexact="Neglect")
     bu = make_user(Role.BUSINESS_UNIT)

@@ -53,7 +53,8 @@ def members(db):
 @pytest.fixture
 def case(db, traveller):
     case = CaseFactory(sin_notified_on=MONDAY.date())
-    clock_start(kind=ClockKind.PANEL_MEETING, subject=case, start=case.sin_notified_on, case_id=case.pk)
+    clock_start(kind=ClockKind.PANEL_MEETING, subject=case, start=case.sin_notified_on, case_id=case.pk,
+                partnership=case.partnership)
     return case
 
 

@@ -16,7 +16,7 @@ def test_the_demo_has_a_scheduled_panel_quorate_held_panels_and_a_cluster_and_lo
     assert Panel.objects.filter(state=PanelState.HELD).count() == 4
     for panel in Panel.objects.filter(state=PanelState.HELD):
         assert selectors.quorum_status(panel).met, panel.case.reference
-    assert selectors.active_clusters()
+    assert selectors.active_clusters(partnership=Panel.objects.first().case.partnership)
     call_command("load_demo")
     assert counts == (Panel.objects.count(), PanelInvitation.objects.count(), Notification.objects.count(),
                       ConflictOfInterest.objects.count())

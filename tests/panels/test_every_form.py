@@ -90,7 +90,7 @@ def test_conflicts_are_declared_recorded_handled_and_given_a_substitute(client, 
 
 @submits(MembershipForm)
 def test_the_business_unit_adds_and_changes_a_panel_membership(client, bu, members):
-    person = make_user(full_name="Nina Newmember")
+    person = make_user(Role.AGENCY_LEAD, full_name="Nina Newmember")  # a person of the partnership
     client.force_login(bu)
     form = page_form(client, "/panels/members/add/")
     form.fill(user=person, title="Designated Doctor", core="yes", voting="no", starts_on=datetime.date(2026, 3, 2))

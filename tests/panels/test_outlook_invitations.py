@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from panels import services
 from panels.models import InvitationResponse, PanelInvitation
-from rapidreview.accounts.models import Partnership
 from rapidreview.notifications.models import Notification
 
 from .conftest import LONDON, at
@@ -42,7 +41,7 @@ def test_an_invitation_is_text_html_and_an_inline_meeting_request(scheduled, mem
     assert calendar_part.get_param("method") == "REQUEST"
     assert calendar_part.get_filename() is None and not calendar_part.get("Content-Disposition")
     event = _calendar(message).walk("VEVENT")[0]
-    partnership = Partnership.load()
+    partnership = scheduled.case.partnership
     assert str(event["organizer"]) == f"mailto:{partnership.contact_email}"
     assert message.reply_to == [partnership.contact_email]
     attendee = event["attendee"]

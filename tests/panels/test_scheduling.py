@@ -11,6 +11,7 @@ from panels.models import Panel, PanelState
 from rapidreview.clocks.models import NonWorkingDay
 from rapidreview.db import DomainError
 from referrals.models import Stage
+from tests.factories import default_partnership
 
 from .conftest import LONDON, at
 from .factories import PanelCaseFactory as CaseFactory
@@ -60,7 +61,7 @@ def test_the_limit_skips_easter_bank_holidays(members, bu):
 
 
 def test_a_closure_day_entered_by_the_business_unit_moves_the_limit(traveller, members, bu):
-    NonWorkingDay.objects.create(date=D(2026, 3, 10), reason="Office move")
+    NonWorkingDay.objects.create(partnership=default_partnership(), date=D(2026, 3, 10), reason="Office move")
     case = CaseFactory(sin_notified_on=D(2026, 3, 2))
     services.panel_set_up(case=case, invitee_ids=[], actor=bu)
     assert selectors.meeting_deadline(case) == D(2026, 3, 17)

@@ -175,7 +175,7 @@ def test_the_membership_register_lists_core_and_case_by_case_members(bu_client, 
 
 
 def test_the_business_unit_adds_changes_and_ends_a_membership(bu_client, db, members):
-    person = make_user(full_name="Nadia New")
+    person = make_user(Role.AGENCY_LEAD, full_name="Nadia New")  # a person of the partnership
     response = bu_client.post(reverse("panels:member_add"), {
         "user": str(person.pk), "title": "Named GP", "statutory_partner": "health", "core": "yes", "voting": "yes",
         "starts_on_0": "1", "starts_on_1": "3", "starts_on_2": "2026"})
