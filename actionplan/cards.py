@@ -28,5 +28,4 @@ def case_section(request, case):
     actions = list(selectors.case_actions(request.user, case))
     if not actions and not request.user.has_role(Role.WORKING_GROUP, Role.BUSINESS_UNIT):
         return None
-    return {"case": case, "actions": actions,
-            "may_add": request.user.has_role(Role.WORKING_GROUP, Role.BUSINESS_UNIT)}
+    return {"case": case, "actions": actions, "may_add": selectors.may_add_action(request.user, case)}

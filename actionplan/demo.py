@@ -1,7 +1,9 @@
 """A year of demo actions in every status, with progress, evidence and working group meetings.
 
 Runs after ``themes`` (which adds the historical cases). Keyed on the case and the action's text, so loading twice
-changes nothing. Dates are back-dated so the plan reads like a year of work.
+changes nothing. Dates are back-dated so the plan reads like a year of work. Everything is on Tower Hamlets' plan
+(``context["partnership"]``), the partnership leading those cases; City & Hackney gets one action of its own, on
+its own plan, which none of Tower Hamlets' people see.
 """
 
 import datetime
@@ -110,7 +112,26 @@ def load(context: dict) -> None:
         if end == IP and due < today:
             action_set_status(action=action, status="", actor=lead,
                               note="Delayed: waiting for the new recording system to go live.")
+    partnership = context["partnership"]
     for days_ago, notes in ((63, "Reviewed overdue actions; agreed to escalate two to agency leads."),
                             (21, "Confirmed three completions; one sent back for evidence.")):
         held = today - datetime.timedelta(days=days_ago)
-        WorkingGroupMeeting.objects.get_or_create(held_on=held, defaults={"notes": notes, "recorded_by": wg})
+        WorkingGroupMeeting.objects.get_or_create(partnership=partnership, held_on=held,
+                                                  defaults={"notes": notes, "recorded_by": wg})
+    _neighbour(context, today)
+
+
+def _neighbour(context: dict, today: datetime.date) -> None:
+    """One action on City & Hackney's own plan, from its own history (themes demo)."""
+    history = context.get("neighbour_history_cases") or []
+    neighbour_users = context.get("neighbour_users") or {}
+    if not history or "manager" not in neighbour_users:
+        return
+    case = history[1] if len(history) > 1 else history[0]
+    description = "Map the exploitation pathway with the Youth Justice Service and the Metropolitan Police."
+    agency = case.partnership.agencies.order_by("name").first()
+    if agency is None or Action.objects.filter(case=case, description=description).exists():
+        return
+    action_create(case=case, source=CSPR, learning="Information about exploitation risk stayed with one agency.",
+                  description=description, agency=agency, owner=None, due_on=today + datetime.timedelta(days=60),
+                  actor=neighbour_users["manager"])

@@ -5,21 +5,23 @@ from django import forms
 
 from rapidreview.accounts.models import Agency, User
 from rapidreview.forms import DateInputField, GovUKFormMixin
-from referrals.models import Case
 
 from .importer import FIELDS, IGNORE
 from .models import Action, ActionSource, ActionStatus
-from .selectors import overdue_q
+from .selectors import led_case_by_reference, overdue_q, owning_agencies, possible_owners
 
 
 class CaseReferenceField(forms.CharField):
-    """A case chosen by its reference. The working group manages actions without seeing case records."""
+    """A case chosen by its reference among those the partnership leads. The working group manages actions without
+    seeing case records."""
+
+    partnership = None
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
-        case = Case.objects.filter(reference__iexact=value.strip()).first()
+        case = led_case_by_reference(value, partnership=self.partnership)
         if case is None:
             raise forms.ValidationError("There is no case with that reference. Check it and try again.")
         return case
@@ -36,19 +38,23 @@ class ActionForm(GovUKFormMixin, forms.Form):
                                error_messages={"required": "Enter the learning the action addresses."})
     description = forms.CharField(label="The action", widget=forms.Textarea(attrs={"rows": 3}),
                                   error_messages={"required": "Enter the action."})
-    agency = forms.ModelChoiceField(label="Owning agency", queryset=Agency.objects.filter(is_active=True),
+    agency = forms.ModelChoiceField(label="Owning agency", queryset=Agency.objects.none(),
                                     error_messages={"required": "Choose the agency that owns the action."})
-    owner = forms.ModelChoiceField(label="Owner (optional)", required=False,
-                                   queryset=User.objects.filter(is_active=True).select_related("agency"),
+    owner = forms.ModelChoiceField(label="Owner (optional)", required=False, queryset=User.objects.none(),
                                    help_text="The person responsible in the owning agency.")
     due_on = DateInputField(label="Due date", help_text="For example, 31 3 2026.", require_all_fields=False)
 
-    def __init__(self, *args, action: Action | None = None, **kwargs):
+    def __init__(self, *args, partnership, action: Action | None = None, **kwargs):
+        """``partnership``: the plan's (the action's, or the acting one for a new action): its cases, agencies and
+        people are the choices."""
         if action is not None and "initial" not in kwargs:
             kwargs["initial"] = {"source": action.source, "learning": action.learning,
                                  "description": action.description, "agency": action.agency_id,
                                  "owner": action.owner_id, "due_on": action.due_on}
         super().__init__(*args, **kwargs)
+        self.fields["case"].partnership = partnership
+        self.fields["agency"].queryset = owning_agencies(partnership=partnership, keep=action and action.agency_id)
+        self.fields["owner"].queryset = possible_owners(partnership=partnership, keep=action and action.owner_id)
         self.fields["owner"].label_from_instance = lambda u: f"{u.full_name} ({u.agency})" if u.agency else u.full_name
         if action is not None:
             # The review an action belongs to never changes; an action of a review held before Rapid Review has no
@@ -130,7 +136,9 @@ OVERDUE_CHOICES = [("", "Any"), ("yes", "Overdue only"), ("no", "Not overdue")]
 
 
 class ActionFilter(django_filters.FilterSet):
-    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all(), empty_label="All agencies")
+    """The plan's filters; ``agencies`` are the agency choices (the acting partnership's, or the lead's own)."""
+
+    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.none(), empty_label="All agencies")
     status = django_filters.ChoiceFilter(choices=ActionStatus.choices, empty_label="Any status")
     source = django_filters.ChoiceFilter(choices=ActionSource.choices, empty_label="Any source")
     case = django_filters.CharFilter(field_name="case__reference", lookup_expr="iexact", label="Case reference")
@@ -141,6 +149,10 @@ class ActionFilter(django_filters.FilterSet):
         model = Action
         fields = ["agency", "status", "source", "case", "overdue"]
         form = FilterForm
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["agency"].queryset = agencies
 
     def filter_overdue(self, queryset, name, value):
         if value == "yes":

@@ -6,10 +6,14 @@ Three steps, nothing written until the last:
    stops at the first long run of blank rows whatever size the sheet declares, and gives up with a clear answer on a
    file that is too big, too slow or broken. It finds the heading row below any title rows.
 2. ``suggest_mapping`` maps each heading to an import field, from the last mapping the partnership saved or from the
-   usual names; the user confirms or changes it (``remember_mapping``).
+   usual names; the user confirms or changes it (``remember_mapping``). Each partnership keeps its own mappings.
 3. ``check_rows`` checks every row against the mapping and says, row by row, what will happen: a new action, a
    change to an action already on the plan, or nothing (so importing the same file twice creates nothing).
    ``import_save`` then saves all rows or none.
+
+Everything is read and written in the importer's partnership (ADR 0015): its cases (references are unique within a
+partnership only), the agencies in its arrangements, its people, and the actions on its plan. An action ID of
+another partnership's action is not on this plan, so its row is added as a new action and never changes that one.
 
 docs/action-plan-import.md describes the columns and what each row does.
 """
@@ -24,16 +28,20 @@ from dataclasses import dataclass, field
 from defusedxml import DefusedXmlException
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import Upper
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
-from rapidreview.accounts.models import Agency, User
 from rapidreview.db import DomainError
-from referrals.models import Case
 
 from .models import Action, ActionSource, ActionStatus, ActionUpdate, ImportColumnMapping
+from .selectors import (
+    led_cases_by_reference,
+    owning_agencies,
+    plan_actions,
+    possible_owners,
+    remembered_mapping,
+)
 from .services import action_create, action_edit, action_note_add, action_set_status, is_working_group, may_manage
 
 MAX_ROWS = 2000
@@ -141,6 +149,7 @@ class ImportRow:
 @dataclass
 class ImportResult:
     rows: list[ImportRow]
+    partnership: object = None
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -279,10 +288,9 @@ def _fill_merged(rows: list[tuple[int, list]], merged: list[tuple[int, int, int,
                     values[column - 1] = value
 
 
-def suggest_mapping(headings: list[str]) -> dict[int, str]:
-    """Column index → field: remembered mappings first, then the usual names; the rest ignored."""
-    remembered = dict(ImportColumnMapping.objects.filter(heading__in=[fold(h) for h in headings if h])
-                      .values_list("heading", "field"))
+def suggest_mapping(headings: list[str], *, partnership) -> dict[int, str]:
+    """Column index → field: ``partnership``'s remembered mappings first, then the usual names; the rest ignored."""
+    remembered = remembered_mapping([fold(h) for h in headings if h], partnership=partnership)
     mapping, taken = {}, set()
     for index, heading in enumerate(headings):
         key = remembered.get(fold(heading)) or _known(heading) or IGNORE
@@ -303,10 +311,11 @@ def mapping_problems(mapping: dict[int, str]) -> list[str]:
 
 
 @transaction.atomic
-def remember_mapping(*, headings: list[str], mapping: dict[int, str], actor) -> None:
+def remember_mapping(*, partnership, headings: list[str], mapping: dict[int, str], actor) -> None:
+    """Remember what ``partnership``'s headings mean, for its next import."""
     for index, key in mapping.items():
         if index < len(headings) and headings[index]:
-            ImportColumnMapping.objects.update_or_create(heading=fold(headings[index])[:200],
+            ImportColumnMapping.objects.update_or_create(partnership=partnership, heading=fold(headings[index])[:200],
                                                          defaults={"field": key, "updated_by": actor})
 
 
@@ -329,11 +338,12 @@ def _parse_date(value) -> tuple[datetime.date | None, str]:
     return None, f"“{text}” is not a date. Enter it as a date, for example 31/03/2027."
 
 
-def check_rows(workbook: Spreadsheet, mapping: dict[int, str], *, actor) -> ImportResult:
-    """Check every row under ``mapping``, with a fixed number of queries; nothing is written."""
+def check_rows(workbook: Spreadsheet, mapping: dict[int, str], *, actor, partnership) -> ImportResult:
+    """Check every row under ``mapping`` against ``partnership``'s plan, with a fixed number of queries; nothing is
+    written."""
     sheet = workbook.sheet
     columns = {key: index for index, key in mapping.items() if key != IGNORE}
-    result = ImportResult(rows=[])
+    result = ImportResult(rows=[], partnership=partnership)
     if problems := mapping_problems(mapping):
         result.problems = problems
         return result
@@ -368,7 +378,7 @@ def check_rows(workbook: Spreadsheet, mapping: dict[int, str], *, actor) -> Impo
     if not result.rows:
         result.problems.append("The spreadsheet has no actions under the headings.")
         return result
-    _check(result.rows, actor=actor, has_source="source" in columns)
+    _check(result.rows, actor=actor, partnership=partnership, has_source="source" in columns)
     return result
 
 
@@ -383,24 +393,24 @@ def _heading_key(raw: dict) -> str:
     return "case" if OUR_REFERENCE.match(text) else "learning"
 
 
-def _check(rows: list[ImportRow], *, actor, has_source: bool) -> None:
-    """Check all rows with a fixed number of queries."""
+def _check(rows: list[ImportRow], *, actor, partnership, has_source: bool) -> None:
+    """Check all rows with a fixed number of queries, in ``partnership``."""
     refs = {cell_text(r.raw.get("case")) for r in rows if cell_text(r.raw.get("case"))}
-    cases = {c.reference.upper(): c for c in Case.objects.annotate(ref_upper=Upper("reference"))
-             .filter(ref_upper__in=[r.upper() for r in refs])} if refs else {}
-    agencies = {a.name.lower(): a for a in Agency.objects.filter(is_active=True)}
+    cases = led_cases_by_reference(refs, partnership=partnership)
+    agencies = {a.name.lower(): a for a in owning_agencies(partnership=partnership)}
     emails = {cell_text(r.raw.get("owner")).lower() for r in rows if cell_text(r.raw.get("owner"))}
-    owners = {u.email.lower(): u for u in User.objects.filter(email__in=emails, is_active=True)} if emails else {}
+    owners = ({u.email.lower(): u for u in possible_owners(partnership=partnership).filter(email__in=emails)}
+              if emails else {})
     ids = {cell_text(r.raw.get("action_id")) for r in rows if cell_text(r.raw.get("action_id"))}
-    by_id = {str(a.pk): a for a in Action.objects.filter(pk__in=[i for i in ids if _is_uuid(i)])} if ids else {}
+    plan = plan_actions(partnership=partnership)
+    by_id = {str(a.pk): a for a in plan.filter(pk__in=[i for i in ids if _is_uuid(i)])} if ids else {}
     existing = {_natural_key(a.case.reference if a.case_id else a.historic_reference, a.agency_id, a.description): a
-                for a in Action.objects.select_related("case").filter(
-                    _on_these_reviews(cases.values(), refs))}
+                for a in plan.select_related("case").filter(_on_these_reviews(cases.values(), refs))}
     latest_notes = {}
     for update in ActionUpdate.objects.filter(action__in=list(existing.values()) + list(by_id.values())) \
             .exclude(note="").order_by("action_id", "-at"):
         latest_notes.setdefault(update.action_id, set()).add(update.note.strip())
-    working_group = is_working_group(actor)
+    working_group = is_working_group(actor, partnership)
     for row in rows:
         _check_row(row, cases=cases, agencies=agencies, owners=owners, by_id=by_id, existing=existing,
                    latest_notes=latest_notes, working_group=working_group, has_source=has_source)
@@ -450,13 +460,14 @@ def _check_row(row, *, cases, agencies, owners, by_id, existing, latest_notes, w
         close = difflib.get_close_matches(agency_text.lower(), list(agencies), n=1, cutoff=0.6)
         contains = [name for name in agencies if agency_text.lower() in name or name in agency_text.lower()]
         suggestion = (close or contains or [None])[0]
-        errors.append(f"No agency is called “{agency_text}”." +
+        errors.append(f"No agency in the partnership's arrangements is called “{agency_text}”." +
                       (f" Did you mean “{agencies[suggestion].name}”?" if suggestion else ""))
     data["owner"] = None
     if owner_text := cell_text(raw.get("owner")):
         data["owner"] = owners.get(owner_text.lower())
         if data["owner"] is None:
-            warnings.append(f"No active account has the e-mail address “{owner_text}”: the action has no owner.")
+            warnings.append(f"No one in the partnership has the e-mail address “{owner_text}”: the action has no "
+                            "owner.")
     data["due_on"], date_error = _parse_date(raw.get("due_on"))
     if date_error:
         errors.append(date_error)
@@ -507,7 +518,8 @@ def _changes(action: Action, data: dict, notes: set[str], working_group: bool) -
 def import_save(*, result: ImportResult, actor) -> tuple[int, int]:
     """Save every row, or nothing if any row fails; returns (added, changed). Imported completions count as
     confirmed when the working group imports, since the spreadsheet is the plan it already monitors."""
-    if not may_manage(actor):
+    partnership = result.partnership
+    if not may_manage(actor, partnership):
         raise DomainError("Only the Rapid Review Working Group or the business unit can import actions.")
     if not result.ok:
         raise DomainError("Fix the errors in the spreadsheet and upload it again.")
@@ -515,7 +527,7 @@ def import_save(*, result: ImportResult, actor) -> tuple[int, int]:
     for row in result.rows:
         try:
             if row.existing is None:
-                _add(row.data, actor)
+                _add(row.data, actor, partnership)
                 added += 1
             elif row.changes:
                 _change(row.existing, row.data, row.changes, actor)
@@ -525,10 +537,11 @@ def import_save(*, result: ImportResult, actor) -> tuple[int, int]:
     return added, changed
 
 
-def _add(d: dict, actor) -> None:
+def _add(d: dict, actor, partnership) -> None:
     action = action_create(case=d["case"], historic_reference=d["historic_reference"], source=d["source"],
                            learning=d["learning"], description=d["description"], agency=d["agency"],
-                           owner=d["owner"], due_on=d["due_on"], actor=actor)
+                           owner=d["owner"], due_on=d["due_on"], actor=actor,
+                           partnership=partnership)
     _record_progress(action, d, actor, imported=True)
 
 
@@ -543,7 +556,7 @@ def _record_progress(action: Action, d: dict, actor, *, imported: bool, note_cha
     """The spreadsheet's status and progress note, through the same service as a person recording progress."""
     note = d["note"] if note_changed else ""
     status = d["status"]
-    if not is_working_group(actor):
+    if not is_working_group(actor, action.partnership_id):
         if note:
             action_note_add(action=action, actor=actor, note=note)
         return

@@ -1,16 +1,23 @@
-"""Who may see which actions, and the reads the action plan pages share."""
+"""Who may see which actions, and the reads the action plan pages share.
+
+Every read is one partnership's plan (ADR 0015): the acting partnership's (``user.partnership``) for people, or the
+one named. An action belongs to the partnership leading its case, so a partnership taking part in a joint review
+does not see the leading partnership's actions.
+"""
 
 import datetime
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Upper
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from rapidreview.accounts.models import Role
-from rapidreview.accounts.selectors import agency_leads
+from rapidreview.accounts.models import Agency, Role, User
+from rapidreview.accounts.selectors import agency_leads, partnership_agencies
+from referrals.models import Case
 from referrals.selectors import may_open_case
 
-from .models import OPEN_STATUSES, Action, ActionUpdate, WorkingGroupMeeting
+from .models import OPEN_STATUSES, Action, ActionUpdate, ImportColumnMapping, WorkingGroupMeeting
 
 
 def _is_executive_chair(user) -> bool:
@@ -18,17 +25,20 @@ def _is_executive_chair(user) -> bool:
 
 
 def actions_visible_to(user) -> QuerySet[Action]:
-    """Working group and business unit: every action. Agency leads: their own agency's. Everyone else: none.
+    """The acting partnership's plan. Working group and business unit: every action on it. Agency leads: their own
+    agency's. Everyone else: none.
 
     The rapid review chair and the chair of the Executive also see every action (read only; the services decide who
-    may change one), because overdue actions escalate to them and the reminder links here.
+    may change one), because overdue actions escalate to them and the reminder links here. An agency lead who
+    serves several partnerships sees their agency's actions on the plan of the partnership they act in.
     """
-    if not user or not user.is_authenticated or not user.is_active:
+    if not user or not user.is_authenticated or not user.is_active or user.partnership is None:
         return Action.objects.none()
+    plan = Action.objects.filter(partnership=user.partnership)
     if user.has_role(Role.WORKING_GROUP, Role.BUSINESS_UNIT, Role.RR_CHAIR) or _is_executive_chair(user):
-        return Action.objects.all()
+        return plan
     if user.has_role(Role.AGENCY_LEAD) and user.agency_id:
-        return Action.objects.filter(agency_id=user.agency_id)
+        return plan.filter(agency_id=user.agency_id)
     return Action.objects.none()
 
 
@@ -37,6 +47,13 @@ def action_list(user) -> QuerySet[Action]:
     return (actions_visible_to(user).select_related("case", "agency", "owner")
             .annotate(update_count=Count("updates", distinct=True))
             .order_by("due_on", "created_at"))
+
+
+def filter_agencies(user) -> QuerySet[Agency]:
+    """The agencies the plan's filter offers: the acting partnership's, or an agency lead's own agency."""
+    if user.has_role(Role.WORKING_GROUP, Role.BUSINESS_UNIT):
+        return owning_agencies(partnership=user.partnership)
+    return Agency.objects.filter(pk=user.agency_id)
 
 
 def get_visible_action(user, action_id) -> Action:
@@ -66,13 +83,20 @@ def actions_due_soon(user, days: int = 30) -> QuerySet[Action]:
             .select_related("case", "agency").order_by("due_on"))
 
 
+def may_add_action(user, case) -> bool:
+    """The working group and business unit of the partnership leading ``case`` add its actions (to their plan)."""
+    acting = user.partnership
+    return bool(acting and case.partnership_id == acting.pk and user.has_role(Role.WORKING_GROUP,
+                                                                               Role.BUSINESS_UNIT))
+
+
 def case_actions(user, case) -> QuerySet[Action]:
     return actions_visible_to(user).filter(case=case).select_related("agency", "owner").order_by("due_on")
 
 
-def changes_since(*, since: datetime.date, until: datetime.date | None = None) -> dict:
-    """What changed on the plan after ``since`` (and up to ``until``, inclusive): new actions, status changes,
-    progress updates. For the working group's meeting view; the working group sees every action."""
+def changes_since(*, partnership, since: datetime.date, until: datetime.date | None = None) -> dict:
+    """What changed on ``partnership``'s plan after ``since`` (and up to ``until``, inclusive): new actions, status
+    changes, progress updates. For the working group's meeting view; the working group sees its whole plan."""
     start = timezone.make_aware(datetime.datetime.combine(since + datetime.timedelta(days=1), datetime.time.min))
     window = Q(at__gte=start)
     created = Q(created_at__gte=start)
@@ -80,29 +104,80 @@ def changes_since(*, since: datetime.date, until: datetime.date | None = None) -
         end = timezone.make_aware(datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min))
         window &= Q(at__lt=end)
         created &= Q(created_at__lt=end)
-    new_actions = list(Action.objects.filter(created).select_related("case", "agency").order_by("created_at"))
+    new_actions = list(Action.objects.filter(created, partnership=partnership).select_related("case", "agency")
+                       .order_by("created_at"))
     new_ids = {a.pk for a in new_actions}
-    updates = list(ActionUpdate.objects.filter(window).exclude(action_id__in=new_ids)
+    updates = list(ActionUpdate.objects.filter(window, action__partnership=partnership).exclude(action_id__in=new_ids)
                    .select_related("action", "action__case", "action__agency", "author").order_by("at"))
     status_changes = [u for u in updates if u.status_changed]
     progress = [u for u in updates if not u.status_changed]
     return {"new_actions": new_actions, "status_changes": status_changes, "progress": progress}
 
 
-def meetings() -> QuerySet[WorkingGroupMeeting]:
-    return WorkingGroupMeeting.objects.select_related("recorded_by").order_by("-held_on")
+def meetings(*, partnership) -> QuerySet[WorkingGroupMeeting]:
+    """``partnership``'s working group meetings, the latest first."""
+    return WorkingGroupMeeting.objects.filter(partnership=partnership).select_related("recorded_by") \
+        .order_by("-held_on")
 
 
-def meeting_with_previous(meeting_id) -> tuple[WorkingGroupMeeting, WorkingGroupMeeting | None]:
-    """A working group meeting (404 when there is none) and the one held before it, if any."""
-    meeting = get_object_or_404(WorkingGroupMeeting, pk=meeting_id)
-    previous = WorkingGroupMeeting.objects.filter(held_on__lt=meeting.held_on).order_by("-held_on").first()
+def meeting_with_previous(meeting_id, *, partnership) -> tuple[WorkingGroupMeeting, WorkingGroupMeeting | None]:
+    """One of ``partnership``'s working group meetings (404 when there is none, or it is another partnership's)
+    and the one held before it, if any."""
+    meeting = get_object_or_404(meetings(partnership=partnership), pk=meeting_id)
+    previous = meetings(partnership=partnership).filter(held_on__lt=meeting.held_on).first()
     return meeting, previous
 
 
+def led_case_by_reference(reference: str, *, partnership) -> Case | None:
+    """The case ``partnership`` leads with ``reference`` (references are unique within a partnership only)."""
+    return Case.objects.filter(partnership=partnership, reference__iexact=(reference or "").strip()).first()
+
+
+def led_cases_by_reference(references, *, partnership) -> dict[str, Case]:
+    """{REFERENCE IN CAPITALS: case} for the cases ``partnership`` leads among ``references``, in one query."""
+    wanted = [r.upper() for r in references]
+    if not wanted:
+        return {}
+    return {c.reference.upper(): c for c in Case.objects.annotate(ref_upper=Upper("reference"))
+            .filter(partnership=partnership, ref_upper__in=wanted)}
+
+
+def owning_agencies(*, partnership, keep=None) -> QuerySet[Agency]:
+    """The agencies that may own ``partnership``'s actions: the active ones in its arrangements (and ``keep``, the
+    id of an action's agency, so that changing an action never drops it)."""
+    agencies = Agency.objects.filter(pk__in=partnership_agencies(partnership).values("pk"))
+    if keep:
+        agencies = Agency.objects.filter(Q(pk__in=agencies.values("pk")) | Q(pk=keep))
+    return agencies.order_by("name")
+
+
+def possible_owners(*, partnership, keep=None) -> QuerySet[User]:
+    """The people who may own one of ``partnership``'s actions: anyone holding a role in it today (and ``keep``,
+    the id of an action's owner)."""
+    today = timezone.localdate()
+    current = (Q(role_assignments__partnership=partnership, role_assignments__starts_on__lte=today)
+               & (Q(role_assignments__ends_on__isnull=True) | Q(role_assignments__ends_on__gte=today)))
+    members = Q(pk__in=User.objects.filter(current).values("pk"), is_active=True)
+    if keep:
+        members |= Q(pk=keep)
+    return User.objects.filter(members).select_related("agency").order_by("full_name")
+
+
+def plan_actions(*, partnership) -> QuerySet[Action]:
+    """Every action on ``partnership``'s plan (for the import, which the working group and business unit run)."""
+    return Action.objects.filter(partnership=partnership)
+
+
+def remembered_mapping(headings, *, partnership) -> dict[str, str]:
+    """{folded heading: import field} that ``partnership`` chose in earlier imports."""
+    return dict(ImportColumnMapping.objects.filter(partnership=partnership, heading__in=list(headings))
+                .values_list("heading", "field"))
+
+
 def action_reminder_owners(action: Action, clock) -> list:
-    """The owning agency's leads and the owner (registered with the clocks in ``ActionPlanConfig.ready``)."""
-    people = list(agency_leads(action.agency))
+    """The owning agency's leads in the action's partnership, and the owner (registered with the clocks in
+    ``ActionPlanConfig.ready``)."""
+    people = list(agency_leads(action.agency, partnership=action.partnership))
     if action.owner_id and action.owner.is_active and all(p.pk != action.owner_id for p in people):
         people.append(action.owner)
     return people

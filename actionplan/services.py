@@ -1,4 +1,8 @@
-"""Writes on the action plan. Every stage adds actions through ``action_create``; the rules live here."""
+"""Writes on the action plan. Every stage adds actions through ``action_create``; the rules live here.
+
+Each action is on one partnership's plan: the partnership leading its case (ADR 0015). Who may change it is read
+in that partnership (``User.has_role_in``), whichever partnership the person is acting in.
+"""
 
 import datetime
 import mimetypes
@@ -19,20 +23,32 @@ MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = ("pdf", "docx", "xlsx", "png", "jpg", "jpeg")
 
 
-def is_working_group(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_role(Role.WORKING_GROUP))
+def _partnership_of(user, partnership):
+    """The partnership a rule is read in: the one named (an action's), else the one ``user`` acts in."""
+    return partnership if partnership is not None else getattr(user, "partnership", None)
 
 
-def may_manage(user) -> bool:
-    """Create actions and change their details: the working group and the business unit."""
-    return bool(user and user.is_authenticated and user.has_role(Role.WORKING_GROUP, Role.BUSINESS_UNIT))
+def is_working_group(user, partnership=None) -> bool:
+    """Whether ``user`` is on the working group of ``partnership`` (default: the one they act in)."""
+    partnership = _partnership_of(user, partnership)
+    return bool(user and user.is_authenticated and partnership is not None
+                and user.has_role_in(partnership, Role.WORKING_GROUP))
+
+
+def may_manage(user, partnership=None) -> bool:
+    """Create actions and change their details: the working group and the business unit of ``partnership``
+    (default: the one ``user`` acts in)."""
+    partnership = _partnership_of(user, partnership)
+    return bool(user and user.is_authenticated and partnership is not None
+                and user.has_role_in(partnership, Role.WORKING_GROUP, Role.BUSINESS_UNIT))
 
 
 def may_update(user, action: Action) -> bool:
-    """Record progress, evidence and status: the working group, or a lead of the owning agency."""
-    if is_working_group(user):
+    """Record progress, evidence and status: the action's partnership's working group, or a lead of the owning
+    agency in that partnership."""
+    if is_working_group(user, action.partnership_id):
         return True
-    return bool(user and user.is_authenticated and user.has_role(Role.AGENCY_LEAD)
+    return bool(user and user.is_authenticated and user.has_role_in(action.partnership_id, Role.AGENCY_LEAD)
                 and user.agency_id == action.agency_id)
 
 
@@ -41,10 +57,10 @@ def _start_clock(action: Action) -> None:
     # it starts); it is overdue at once, as it should be.
     clock_start(kind=ClockKind.ACTION, subject=action, start=min(timezone.localdate(), action.due_on),
                 due=action.due_on, case_id=action.case_id, label=action.agency.name, owner_agency=action.agency,
-                owner_user=action.owner)
+                owner_user=action.owner, partnership=action.partnership)
 
 
-def _validate(*, source, learning, description, agency, owner, due_on):
+def _validate(*, source, learning, description, agency, owner, due_on, partnership):
     if source not in ActionSource.values:
         raise DomainError("Choose where the action comes from: rapid review, practice review or SIN learning.")
     if not (learning or "").strip():
@@ -55,22 +71,32 @@ def _validate(*, source, learning, description, agency, owner, due_on):
         raise DomainError("Choose the agency that owns the action.")
     if not isinstance(due_on, datetime.date):
         raise DomainError("Enter the due date.")
-    if owner is not None and owner.agency_id and owner.agency_id != agency.pk and not owner.has_role(
-            Role.WORKING_GROUP, Role.BUSINESS_UNIT):
+    if owner is not None and owner.agency_id and owner.agency_id != agency.pk and not owner.has_role_in(
+            partnership, Role.WORKING_GROUP, Role.BUSINESS_UNIT):
         raise DomainError(f"{owner} does not work for {agency}. Choose an owner from the owning agency.")
 
 
 @transaction.atomic
 def action_create(*, case, source: str, learning: str, description: str, agency, owner=None,
-                  due_on: datetime.date, actor, historic_reference: str = "") -> Action:
+                  due_on: datetime.date, actor, historic_reference: str = "", partnership=None) -> Action:
     """Add an action to the plan (not started) and start its due-date clock.
 
-    ``case`` is empty only for an imported action of a review held before Rapid Review (``historic_reference``).
+    The action is on the plan of the partnership leading ``case``. ``case`` is empty only for an imported action of
+    a review held before Rapid Review (``historic_reference``): ``partnership`` then names the plan (the one the
+    importer acts in). Naming a partnership that does not lead the case is refused.
     """
-    _validate(source=source, learning=learning, description=description, agency=agency, owner=owner, due_on=due_on)
+    if case is not None:
+        if partnership is not None and getattr(partnership, "pk", partnership) != case.partnership_id:
+            raise DomainError("That case is led by another partnership: its actions go on that partnership's plan.")
+        partnership = case.partnership
+    elif partnership is None:
+        raise DomainError("Say which partnership's plan the action goes on.")
+    _validate(source=source, learning=learning, description=description, agency=agency, owner=owner, due_on=due_on,
+              partnership=partnership)
     if case is None and not historic_reference.strip():
         raise DomainError("Enter the case the action comes from.")
-    action = Action(case=case, historic_reference="" if case else historic_reference.strip()[:100], source=source,
+    action = Action(partnership=partnership, case=case,
+                    historic_reference="" if case else historic_reference.strip()[:100], source=source,
                     learning=learning.strip(), description=description.strip(),
                     agency=agency, owner=owner, due_on=due_on, created_by=actor)
     action._history_user = actor
@@ -85,10 +111,11 @@ def action_create(*, case, source: str, learning: str, description: str, agency,
 def action_edit(*, action: Action, learning: str, description: str, agency, owner, due_on: datetime.date,
                 source: str, actor) -> Action:
     """Change an action's details (working group and business unit). A new due date moves the clock."""
-    if not may_manage(actor):
-        raise DomainError("Only the working group or the business unit can change an action's details.")
     locked = Action.objects.select_for_update().get(pk=action.pk)
-    _validate(source=source, learning=learning, description=description, agency=agency, owner=owner, due_on=due_on)
+    if not may_manage(actor, locked.partnership_id):
+        raise DomainError("Only the working group or the business unit can change an action's details.")
+    _validate(source=source, learning=learning, description=description, agency=agency, owner=owner, due_on=due_on,
+              partnership=locked.partnership_id)
     moved = locked.due_on != due_on or locked.agency_id != agency.pk
     locked.learning, locked.description = learning.strip(), description.strip()
     locked.agency, locked.owner, locked.due_on, locked.source = agency, owner, due_on, source
@@ -103,7 +130,7 @@ def action_edit(*, action: Action, learning: str, description: str, agency, owne
 @transaction.atomic
 def action_note_add(*, action: Action, actor, note: str) -> ActionUpdate:
     """A progress note with no status change, by anyone who manages the plan or may update this action."""
-    if not (may_manage(actor) or may_update(actor, action)):
+    if not (may_manage(actor, action.partnership_id) or may_update(actor, action)):
         raise DomainError("You can only add notes to your own agency's actions.")
     if not note.strip():
         raise DomainError("Enter the note.")
@@ -112,7 +139,7 @@ def action_note_add(*, action: Action, actor, note: str) -> ActionUpdate:
 
 def _allowed_statuses(user, action: Action) -> set[str]:
     """Which statuses ``user`` may move ``action`` to from where it is now."""
-    if is_working_group(user):
+    if is_working_group(user, action.partnership_id):
         allowed = {ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED}
         if action.status in (ActionStatus.COMPLETED, ActionStatus.EMBEDDED) and action.completion_confirmed_at:
             allowed.add(ActionStatus.EMBEDDED)
@@ -138,7 +165,8 @@ def action_set_status(*, action: Action, status: str, actor, note: str = "",
         raise DomainError("You can only update your own agency's actions.")
     status = status or locked.status
     note = (note or "").strip()
-    if status == locked.status and not note and not (status == ActionStatus.COMPLETED and is_working_group(actor)
+    working_group = is_working_group(actor, locked.partnership_id)
+    if status == locked.status and not note and not (status == ActionStatus.COMPLETED and working_group
                                                      and locked.completion_confirmed_at is None):
         raise DomainError("Enter a progress update or choose a new status.")
     if status != locked.status and status not in _allowed_statuses(actor, locked):
@@ -152,7 +180,7 @@ def action_set_status(*, action: Action, status: str, actor, note: str = "",
     if status == ActionStatus.COMPLETED and old not in (ActionStatus.COMPLETED, ActionStatus.EMBEDDED):
         locked.completed_on = today
         clock_meet(subject=locked, kind=ClockKind.ACTION)
-    if status == ActionStatus.COMPLETED and is_working_group(actor) and locked.completion_confirmed_at is None:
+    if status == ActionStatus.COMPLETED and working_group and locked.completion_confirmed_at is None:
         locked.completion_confirmed_at, locked.completion_confirmed_by = timezone.now(), actor
     if status == ActionStatus.EMBEDDED and old != ActionStatus.EMBEDDED:
         locked.embedded_on = today
@@ -179,9 +207,9 @@ def _copy_state(source: Action, target: Action) -> None:
 @transaction.atomic
 def action_confirm_completion(*, action: Action, actor, note: str = "") -> Action:
     """The working group confirms a completion an agency lead claimed."""
-    if not is_working_group(actor):
-        raise DomainError("Only the Rapid Review Working Group can confirm an action is completed.")
     locked = Action.objects.select_for_update().get(pk=action.pk)
+    if not is_working_group(actor, locked.partnership_id):
+        raise DomainError("Only the Rapid Review Working Group can confirm an action is completed.")
     if not locked.awaiting_confirmation:
         raise DomainError("This action is not waiting for its completion to be confirmed.")
     locked.completion_confirmed_at, locked.completion_confirmed_by = timezone.now(), actor
@@ -196,11 +224,11 @@ def action_confirm_completion(*, action: Action, actor, note: str = "") -> Actio
 @transaction.atomic
 def action_reject_completion(*, action: Action, actor, note: str) -> Action:
     """The working group is not satisfied the action is complete: back to in progress, with the reason."""
-    if not is_working_group(actor):
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    if not is_working_group(actor, locked.partnership_id):
         raise DomainError("Only the Rapid Review Working Group can send an action back.")
     if not (note or "").strip():
         raise DomainError("Say why the action is not yet complete.")
-    locked = Action.objects.select_for_update().get(pk=action.pk)
     if not locked.awaiting_confirmation:
         raise DomainError("This action is not waiting for its completion to be confirmed.")
     locked = action_set_status(action=locked, status=ActionStatus.IN_PROGRESS, actor=actor, note=note)
@@ -239,12 +267,13 @@ def check_evidence_file(upload) -> str:
 
 
 @transaction.atomic
-def meeting_record(*, held_on: datetime.date, notes: str, actor) -> WorkingGroupMeeting:
-    if not is_working_group(actor):
+def meeting_record(*, partnership, held_on: datetime.date, notes: str, actor) -> WorkingGroupMeeting:
+    """Record a meeting of ``partnership``'s working group (one a day)."""
+    if not is_working_group(actor, partnership):
         raise DomainError("Only the working group can record its meetings.")
-    if WorkingGroupMeeting.objects.filter(held_on=held_on).exists():
+    if WorkingGroupMeeting.objects.filter(partnership=partnership, held_on=held_on).exists():
         raise DomainError("A meeting on that date is already recorded.")
-    meeting = WorkingGroupMeeting(held_on=held_on, notes=notes.strip(), recorded_by=actor)
+    meeting = WorkingGroupMeeting(partnership=partnership, held_on=held_on, notes=notes.strip(), recorded_by=actor)
     meeting._history_user = actor
     meeting.save()
     return meeting

@@ -3,6 +3,10 @@
 Run by ``benchmarks/run.py`` (same environment as gunicorn, so the same SECRET_KEY signs the sessions). Prints
 JSON: the scenarios (name, path, one session cookie per client) and one user per role for the sign-in check.
 URLs are resolved with ``reverse`` so that a renamed path does not break the benchmark.
+
+Every page is measured as the people of one partnership, the generator's ``MEASURED`` one, acting in it: at
+national scale, what one partnership's users see beside 139 others; on the small data set, the same partnership
+almost alone. Its agency lead is the lead of a police force that serves several partnerships.
 """
 
 import argparse
@@ -29,18 +33,25 @@ from django.utils import timezone  # noqa: E402
 
 from actionplan.models import Action  # noqa: E402
 from agencychecks.models import AgencyCheckForm, FormStatus  # noqa: E402
-from rapidreview.accounts.models import Role, User  # noqa: E402
+from benchmarks.generator import MEASURED  # noqa: E402
+from rapidreview.accounts.middleware import PARTNERSHIP_SESSION_KEY  # noqa: E402
+from rapidreview.accounts.models import AgencyType, Partnership, Role, RoleAssignment, User  # noqa: E402
 from referrals.models import Case, Stage  # noqa: E402
 
 ROLE_ORDER = [Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.THRESHOLD, Role.PANEL_MEMBER, Role.AGENCY_LEAD,
               Role.EXECUTIVE, Role.WORKING_GROUP]
 
 
+def measured() -> Partnership:
+    return Partnership.objects.filter(slug=MEASURED).first() or Partnership.objects.order_by("pk").first()
+
+
 def user_with_role(role: str, **extra) -> User | None:
+    """The first person (by e-mail) who holds ``role`` today in the measured partnership."""
     today = timezone.localdate()
-    return (User.objects.filter(is_active=True, role_assignments__role=role, role_assignments__starts_on__lte=today,
-                                **extra)
-            .exclude(role_assignments__ends_on__lt=today).order_by("email").first())
+    holders = (RoleAssignment.objects.filter(partnership=measured(), role=role, starts_on__lte=today)
+               .exclude(ends_on__lt=today).values("user_id"))
+    return User.objects.filter(is_active=True, pk__in=holders, **extra).order_by("email").first()
 
 
 def sessions_for(user: User, count: int) -> list[str]:
@@ -55,6 +66,7 @@ def sessions_for(user: User, count: int) -> list[str]:
         store["login_at"] = now
         store["auth_at"] = now
         store["last_seen"] = int(now)
+        store[PARTNERSHIP_SESSION_KEY] = measured().pk  # acting in the measured partnership, as the switcher sets
         store.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
     return cookies
@@ -72,8 +84,9 @@ def the_case():
     """The case page and pack everyone measures: the rapid review with the most accepted agency forms (the
     generator makes one with twelve)."""
     accepted = Count("agency_forms", filter=Q(agency_forms__status=FormStatus.ACCEPTED))
-    qs = Case.objects.filter(stage=Stage.RAPID_REVIEW).annotate(n=accepted).order_by("-n", "-created_at")
-    return qs.first() or Case.objects.order_by("-created_at").first()
+    cases = Case.objects.filter(partnership=measured())
+    qs = cases.filter(stage=Stage.RAPID_REVIEW).annotate(n=accepted).order_by("-n", "-created_at")
+    return qs.first() or cases.order_by("-created_at").first()
 
 
 def scenarios(clients: int) -> dict:
@@ -103,24 +116,51 @@ def scenarios(clients: int) -> dict:
                 break
 
     add("floor", None, url("healthz"), "health check: database and broker, through the same stack")
+    # The lead of a police force: one agency, several partnerships (the combined dashboard shows them all).
+    police_lead = user_with_role(Role.AGENCY_LEAD, agency__type=AgencyType.POLICE) or lead
     for role in ROLE_ORDER:
-        user = lead if role == Role.AGENCY_LEAD and lead else user_with_role(role)
+        user = police_lead if role == Role.AGENCY_LEAD and police_lead else user_with_role(role)
         add(f"dashboard {role}", user, url("home"))
+    add("what needs me, every partnership", police_lead, url("what_needs_me"),
+        "the combined dashboard of a lead who serves several partnerships")
     last_year = timezone.localdate().year - 1
+    add("case list", business_unit, url("referrals:case_list"))
     add("case list, filtered", business_unit, url("referrals:case_list", query=f"stage=closed&year={last_year}"),
         f"closed cases received in {last_year}")
     add("case page", business_unit, url("referrals:case_detail", case.pk) if case else None,
         f"{case.reference}, the rapid review with twelve agency forms" if case else "")
     add("agency check form (its lead)", lead, url("agencychecks:form", form.pk) if form else None,
         f"{form.agency.name} on {case.reference}" if form else "")
-    busiest = Action.objects.values("agency").annotate(n=Count("id")).order_by("-n", "agency").first()
+    add("agency checks, business unit", business_unit, url("agencychecks:index"))
+    add("agency checks, agency lead", police_lead, url("agencychecks:index"))
+    busiest = (Action.objects.filter(partnership=measured()).values("agency").annotate(n=Count("id"))
+               .order_by("-n", "agency").first())
     agency = busiest["agency"] if busiest else None
     working_group = user_with_role(Role.WORKING_GROUP)
+    add("action plan", working_group, url("actionplan:list"))
     add("action plan, filtered", working_group,
         url("actionplan:list", query=f"status=in_progress&agency={agency}" if agency else "status=in_progress"),
         "in progress, the agency with most actions")
+    add("action plan CSV", working_group, url("actionplan:export_csv"))
+    add("working group meetings", working_group, url("actionplan:meetings"))
+    add("themes", business_unit, url("themes:list"))
     add("themes report", business_unit, url("themes:report"))
     add("annual statistics", business_unit, url("themes:statistics"))
+    add("learning", business_unit, url("themes:learning"))
+    add("CDOP and JAR discussions", business_unit, url("referrals:cdop_list"))
+    add("all deadlines", business_unit, url("clocks:all"))
+    add("my deadlines, agency lead", police_lead, url("clocks:mine"))
+    add("non-working days", business_unit, url("clocks:closures"))
+    add("outbox", business_unit, url("notifications:outbox"))
+    add("panel calendar", business_unit, url("panels:calendar"))
+    add("panel members", business_unit, url("panels:members"))
+    add("conflicts of interest", business_unit, url("panels:conflicts"))
+    add("decisions", business_unit, url("decisions:index"))
+    add("decisions awaiting signature", user_with_role(Role.EXECUTIVE), url("decisions:awaiting"))
+    add("people", business_unit, url("accounts:people"))
+    add("agencies", business_unit, url("accounts:agencies"))
+    add("access log", business_unit, url("audit:log"))
+    add("retention", business_unit, url("audit:retention"))
     superuser = User.objects.filter(is_superuser=True, is_active=True).order_by("email").first()
     add("admin case changelist", superuser, "/django-admin/referrals/case/", "Django admin, 100 rows a page")
     return {"scenarios": out}
@@ -132,6 +172,8 @@ def main() -> None:
     args = parser.parse_args()
     data = scenarios(args.clients)
     data["counts"] = {"cases": Case.objects.count(), "users": User.objects.count(),
+                      "partnerships": Partnership.objects.count(), "measured": MEASURED,
+                      "measured_cases": Case.objects.filter(partnership=measured()).count(),
                       "prepared_at": datetime.datetime.now(datetime.UTC).isoformat()}
     print(json.dumps(data))
 

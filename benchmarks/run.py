@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/run.py --reuse            # keep databases that already hold generated data
     .venv/bin/python benchmarks/run.py --quick            # a short smoke run while changing the harness
 
-For each profile it creates and migrates a scratch database (rapidreview_bench_<profile> on the local
+For each profile it creates and migrates a scratch database (<--database-prefix>_<profile>, by default
+rapidreview_bench_<profile>, on the local
 PostgreSQL), runs ``manage.py generate_national_data``, collects static files into a temporary folder, starts
 gunicorn with production settings (HTTPS redirects and secure cookies off: this is plain HTTP on 127.0.0.1) and
 signs in one user per role through the real sign-in form. The clients then use sessions made beforehand, one per
@@ -86,8 +87,15 @@ def base_env(static_root: str, secret: str) -> dict:
     return env
 
 
+DATABASE_PREFIX = "rapidreview_bench"  # set by --database-prefix
+
+
+def database_name(profile: str) -> str:
+    return f"{DATABASE_PREFIX}_{profile}"
+
+
 def database_url(profile: str) -> str:
-    return f"{PG}/rapidreview_bench_{profile}"
+    return f"{PG}/{database_name(profile)}"
 
 
 def psql(sql: str, db: str = "postgres") -> str:
@@ -105,7 +113,7 @@ def manage(env: dict, *args: str, timeout: float = 900) -> str:
 
 
 def prepare_database(profile: str, env: dict, *, reuse: bool, seed: int, extra: list[str]) -> dict:
-    name = f"rapidreview_bench_{profile}"
+    name = database_name(profile)
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"  # noqa: S608 - our own name
     populated = exists and psql("SELECT to_regclass('referrals_case') IS NOT NULL", name) == "t" and \
         int(psql("SELECT count(*) FROM referrals_case", name) or 0) > 0  # noqa: S608 - our own table names
@@ -131,9 +139,10 @@ def prepare_database(profile: str, env: dict, *, reuse: bool, seed: int, extra: 
 
 
 def table_counts(name: str) -> dict:
-    tables = ["referrals_case", "referrals_referral", "clocks_clock", "accounts_user", "agencychecks_agencycheckform",
-              "agencychecks_chronologyentry", "actionplan_action", "themes_casetheme", "panels_panel",
-              "decisions_decisionsheet"]
+    tables = ["accounts_partnership", "referrals_case", "referrals_caseparticipation", "referrals_referral",
+              "clocks_clock", "accounts_user", "agencychecks_agencycheckform", "agencychecks_chronologyentry",
+              "actionplan_action", "actionplan_actionupdate", "themes_casetheme", "panels_panel",
+              "panels_conflictofinterest", "decisions_decisionsheet"]
     counts = {}
     for table in tables:
         if psql(f"SELECT to_regclass('{table}') IS NOT NULL", name) == "t":
@@ -363,6 +372,7 @@ def markdown(results: dict, budgets: list[dict], profiles: list[str]) -> str:
 
 
 def main() -> None:  # noqa: C901 - one linear script, easier to follow in one place
+    global DATABASE_PREFIX  # one setting for the whole run, read by the helpers above
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", default="national,small", help="comma-separated; the first is checked")
     parser.add_argument("--reuse", action="store_true", help="keep databases that already hold generated data")
@@ -378,7 +388,10 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
     parser.add_argument("--skip-inprocess", action="store_true", help="no sweep and PDF measurements")
     parser.add_argument("--generate-args", default="", help="extra generator flags for every profile")
     parser.add_argument("--quick", action="store_true", help="few requests, concurrency 1 and 4")
+    parser.add_argument("--database-prefix", default="rapidreview_bench",
+                        help="scratch databases are <prefix>_<profile>, so that two runs need not share them")
     args = parser.parse_args()
+    DATABASE_PREFIX = args.database_prefix
     if args.quick:
         args.requests, args.requests_concurrent, args.warmup, args.concurrency = 15, 20, 3, "1,4"
     profiles = [p for p in args.profiles.split(",") if p]
@@ -410,7 +423,7 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
                              "CACHE_URL": f"rediscache://127.0.0.1:6379/{cache_db}"}
             results["profiles"][profile] = prepare_database(profile, envs[profile], reuse=args.reuse, seed=args.seed,
                                                             extra=extra)
-            results["profiles"][profile]["counts"] = table_counts(f"rapidreview_bench_{profile}")
+            results["profiles"][profile]["counts"] = table_counts(database_name(profile))
         log("collecting static files")
         manage(envs[profiles[0]], "collectstatic", "--noinput", "-v0")
         scenarios = {}

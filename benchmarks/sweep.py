@@ -30,7 +30,7 @@ from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from rapidreview.accounts.models import Agency, Role, RoleAssignment, User  # noqa: E402
+from rapidreview.accounts.models import Agency, Partnership, Role, RoleAssignment, User  # noqa: E402
 from rapidreview.clocks.ladders import first_reminder_on  # noqa: E402
 from rapidreview.clocks.models import Clock, ClockKind, ClockState  # noqa: E402
 from rapidreview.clocks.tasks import run_sweep  # noqa: E402
@@ -48,9 +48,11 @@ def setup(total: int, due: int, today: datetime.date) -> None:
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE clocks_clock, clocks_historicalclock, clocks_clockchange")
     agency, _ = Agency.objects.get_or_create(name="Benchmark agency", defaults={"type": "other"})
+    partnership = Partnership.objects.order_by("pk").first()  # the one the migrations made
     for email, role in (("bench.bu@example.test", Role.BUSINESS_UNIT), ("bench.chair@example.test", Role.RR_CHAIR)):
         user, _ = User.objects.get_or_create(email=email, defaults={"full_name": email})
-        RoleAssignment.objects.get_or_create(user=user, role=role, starts_on=datetime.date(2020, 1, 1))
+        RoleAssignment.objects.get_or_create(user=user, role=role, partnership=partnership,
+                                             starts_on=datetime.date(2020, 1, 1))
     agency_type = ContentType.objects.get_for_model(Agency)
     # Clocks due across the next year (none owes a reminder today) plus ``due`` clocks whose first step is today.
     later = [add_working_days(today, 10 + n) for n in range(250)]
@@ -59,8 +61,9 @@ def setup(total: int, due: int, today: datetime.date) -> None:
     for n in range(total):
         is_due = n < due
         clock = Clock(kind=ClockKind.AGENCY_FORM, subject_type=agency_type, subject_id=agency.pk,
-                      started_on=today - datetime.timedelta(days=5), due_on=soon if is_due else later[n % 250],
-                      state=ClockState.RUNNING, reference=f"RR-BENCH-{n:06d}")
+                      partnership=partnership, started_on=today - datetime.timedelta(days=5),
+                      due_on=soon if is_due else later[n % 250], state=ClockState.RUNNING,
+                      reference=f"RR-BENCH-{n:06d}")
         clock.next_reminder_on = first_reminder_on(clock)
         batch.append(clock)
         if len(batch) == 5000:

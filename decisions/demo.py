@@ -16,7 +16,6 @@ from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_meet, clock_start
 from rapidreview.workdays import add_working_days
 from referrals.models import Stage
-from themes.models import Theme
 
 from . import services
 from .models import (
@@ -35,6 +34,7 @@ from .models import (
     Signature,
     Vote,
 )
+from .selectors import meeting_themes
 from .services.cspr import involved_agencies
 
 LA, HEALTH, POLICE = StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE
@@ -86,13 +86,14 @@ def _meeting(case, manager, themes=()):
         "chair_overview": SHEET["case_summary"], "areas_for_learning": SHEET["learning"],
         "cspr_criteria_met": "yes", "cspr_criteria_reasons": SHEET["criteria_reasons"], "national_issues": "no",
         "recorded_by": manager, "vote_closed_at": timezone.now(), "vote_closed_by": manager,
-        "meeting_date": add_working_days(case.sin_notified_on, 9) if case.sin_notified_on else None})
+        "meeting_date": add_working_days(case.sin_notified_on, 9, partnership=case.partnership)
+        if case.sin_notified_on else None})
     if created:
         panel = panel_for_case(case)
         if panel is not None:
             for member in voting_members_present(panel):
                 Vote.objects.create(meeting=meeting, member=member, choice="yes", recorded_by=manager)
-        meeting.themes.set(themes or Theme.objects.filter(is_active=True).order_by("name")[:3])
+        meeting.themes.set(themes or meeting_themes(case).order_by("name")[:3])
     return meeting
 
 
@@ -122,8 +123,14 @@ def _publish(cspr, manager, today) -> None:
 
 
 def load(context: dict) -> None:
+    """Tower Hamlets' decisions (``context["partnership"]``): every demo case here is one it leads."""
     cases = context.get("cases") or {}
     users = context["users"]
+    partnership = context["partnership"]
+
+    def workdays(start: datetime.date, n: int) -> datetime.date:
+        return add_working_days(start, n, partnership=partnership)
+
     manager, chair = users["manager"], users["chair"]
     executives = {LA: users["exec.la"], HEALTH: users["exec.health"], POLICE: users["exec.police"]}
     today = timezone.localdate()
@@ -157,21 +164,21 @@ def load(context: dict) -> None:
         if case is None or DecisionSheet.objects.filter(case=case).exists() or case.sin_notified_on is None:
             continue
         _meeting(case, manager)
-        sent_on = min(add_working_days(case.sin_notified_on, 14), today)
-        _frozen_sheet(case, manager, SheetStatus.SENT, executives, add_working_days(sent_on, -1))
+        sent_on = min(workdays(case.sin_notified_on, 14), today)
+        _frozen_sheet(case, manager, SheetStatus.SENT, executives, workdays(sent_on, -1))
         submission = NationalPanelSubmission.objects.create(
             case=case, sent_on=sent_on, working_day=14, sent_by=manager, sent_for=executives[LA])
         clock_meet(subject=case, kind=ClockKind.NATIONAL_PANEL,
                    met_at=datetime.datetime.combine(sent_on, datetime.time(12), tzinfo=LONDON))
         if key == "sent_to_national_panel":
             continue
-        submission.response_on = add_working_days(sent_on, 5)
+        submission.response_on = workdays(sent_on, 5)
         submission.response = "agree"
         submission.response_text = "The National Panel agrees that a local practice review should be held and " \
                                     "asks that it looks at the use of interpreters."
         submission.response_recorded_by = manager
         submission.save()
-        started = add_working_days(sent_on, 2)
+        started = workdays(sent_on, 2)
         cspr = Cspr.objects.create(
             case=case, methodology="learning_together", commissioned_by=manager, started_on=started,
             methodology_detail="Systems review with practitioner learning events.",
@@ -179,26 +186,26 @@ def load(context: dict) -> None:
             terms_of_reference="How agencies shared information about domestic abuse, and how the family's "
                                "language and immigration status shaped the help they received.")
         clock = clock_start(kind=ClockKind.CSPR_REPORT, subject=cspr, start=started, case_id=case.pk,
-                            label="Practice review final report")
+                            partnership=partnership, label="Practice review final report")
         cspr.final_report_due_on = clock.due_on
         cspr.planned_publication_on = clock.due_on + datetime.timedelta(days=60)
         pre_start = today
         if key == "cspr_published":
             cspr.planned_publication_on = today - datetime.timedelta(days=30)
-            pre_start = add_working_days(cspr.planned_publication_on, -30)
+            pre_start = workdays(cspr.planned_publication_on, -30)
         cspr.save()
         clock_start(kind=ClockKind.PRE_PUBLICATION, subject=cspr, start=pre_start, case_id=case.pk,
-                    due=add_working_days(cspr.planned_publication_on, -7),
+                    partnership=partnership, due=workdays(cspr.planned_publication_on, -7),
                     label="Report to the National Panel and the Secretary of State")
         for i, agency in enumerate(involved_agencies(case)):
             CsprParticipation.objects.create(cspr=cspr, agency=agency, status=[
                 ParticipationStatus.CONTRIBUTED, ParticipationStatus.TAKING_PART,
                 ParticipationStatus.NOT_RESPONDING][i % 3])
-        event_on = add_working_days(started, 20)
+        event_on = workdays(started, 20)
         CsprMilestone.objects.create(cspr=cspr, kind=MilestoneKind.PRACTITIONER_EVENT, planned_on=event_on,
                                      completed_on=event_on if event_on <= today else None,
                                      notes="Twenty-two practitioners from seven agencies.")
-        CsprMilestone.objects.create(cspr=cspr, kind=MilestoneKind.DRAFT_REPORT, planned_on=add_working_days(today, 15))
+        CsprMilestone.objects.create(cspr=cspr, kind=MilestoneKind.DRAFT_REPORT, planned_on=workdays(today, 15))
         CsprMilestone.objects.create(cspr=cspr, kind=MilestoneKind.FINAL_REPORT, planned_on=clock.due_on)
         ParallelProcess.objects.create(cspr=cspr, kind="criminal", description="Prosecution of the father",
                                        status="ongoing", may_delay_publication=True)

@@ -15,7 +15,7 @@ from rapidreview.pdf import Marking, render_pdf
 from referrals.models import Referral, SinNotification
 
 from .models import DecisionSheet, DecisionSheetVersion, Recommendation, SignatureOutcome
-from .selectors import meeting_for, tally
+from .selectors import joint_review, meeting_for, tally
 from .services.national_panel import national_panel_deadline
 from .services.sheets import PARTNERS
 
@@ -114,6 +114,8 @@ def sheet_document(sheet: DecisionSheet, version: DecisionSheetVersion) -> dict:
                     panel.meeting_date if panel else None)
     return {
         "sheet": sheet, "case": case, "version": version, "referral": referral, "sin": sin,
+        # Sign-off stays with the leading partnership; a joint review names each partnership taking part too.
+        "lead": case.partnership, "joint": joint_review(case),
         "status": version_status(sheet, version, signatures),
         "key_dates": [
             ("Incident", case.incident_date),
@@ -153,7 +155,7 @@ def render_sheet_pdf(sheet: DecisionSheet, version: DecisionSheetVersion, *, bas
     context = sheet_document(sheet, version)
     status = context["status"]
     reference = sheet.case.reference
-    return render_pdf("decisions/sheet_pdf.html", context,
+    return render_pdf("decisions/sheet_pdf.html", context, partnership=sheet.case.partnership,
                       title=f"Rapid review decision sheet, case {reference}, version {version.number}",
                       marking=Marking.OFFICIAL_SENSITIVE, status=status.short,
                       footer=f"Decision sheet, case {reference}, version {version.number}",

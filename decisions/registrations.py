@@ -14,6 +14,7 @@ from .selectors import (
     meeting_for,
     sheet_for,
     sheets_awaiting_signature,
+    sheets_for_business_unit,
     tally,
 )
 
@@ -30,20 +31,18 @@ def awaiting_card(request):
 def escalations_card(request):
     if not (request.user.has_role(Role.RR_CHAIR) or is_executive_chair(request.user)):
         return None
-    escalations = list(escalations_open()[:10])
+    escalations = list(escalations_open(request.user)[:10])
     return {"escalations": escalations} if escalations else None
 
 
 def chair_disputes_card(request):
     """Disputes waiting for the meeting with the rapid review chair (process step 19)."""
-    disputes = list(disputes_awaiting_chair_meeting()[:10])
+    disputes = list(disputes_awaiting_chair_meeting(request.user)[:10])
     return {"disputes": disputes} if disputes else None
 
 
 def business_unit_card(request):
-    sheets = list(DecisionSheet.objects.filter(status__in=[SheetStatus.OUT_FOR_SIGNATURE, SheetStatus.DISPUTED,
-                                                           SheetStatus.SIGNED])
-                  .select_related("case", "current").order_by("updated_at")[:10])
+    sheets = list(sheets_for_business_unit(request.user)[:10])
     return {"sheets": sheets} if sheets else None
 
 
@@ -107,8 +106,12 @@ def case_tasks(case):
     return rows
 
 
-def national_panel_agreed_figure(year: int):
+def national_panel_agreed_figure(year: int, partnership=None):
+    """Of the decisions the National Panel answered in ``year``, how many it agreed with: the cases ``partnership``
+    leads (a case counts in its leading partnership's statistics), or every case when None."""
     answered = NationalPanelSubmission.objects.filter(response_on__year=year).exclude(response="")
+    if partnership is not None:
+        answered = answered.filter(case__partnership=partnership)
     total = answered.count()
     if not total:
         return None
@@ -117,5 +120,9 @@ def national_panel_agreed_figure(year: int):
             "note": f"{round(100 * agreed / total)}%"}
 
 
-def cspr_published_figure(year: int):
-    return {"label": "Practice reviews published", "value": Cspr.objects.filter(published_on__year=year).count()}
+def cspr_published_figure(year: int, partnership=None):
+    """Practice reviews published in ``year`` on the cases ``partnership`` leads (every case when None)."""
+    published = Cspr.objects.filter(published_on__year=year)
+    if partnership is not None:
+        published = published.filter(case__partnership=partnership)
+    return {"label": "Practice reviews published", "value": published.count()}

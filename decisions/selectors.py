@@ -1,14 +1,17 @@
 """Reads for the panel's outcome: who may see and do what, and the lists on the Executive's pages."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from rapidreview.accounts.models import Role, StatutoryPartner
+from rapidreview.accounts.models import Partnership, Role, StatutoryPartner
 from rapidreview.accounts.selectors import executive_chair, users_with_role
-from referrals.models import Case, Stage
+from referrals.models import Case, CaseParticipation, Stage
 from referrals.selectors import visible_cases
+from themes.models import Theme
 
 from .models import (
     Cspr,
@@ -24,6 +27,52 @@ from .services.sheets import PARTNERS, executive_partners
 
 # Roles that may read decision sheets and practice review records (object access still goes through the case).
 SHEET_READERS = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.EXECUTIVE)
+
+
+def acts_for_lead(user, case: Case) -> bool:
+    """Whether ``user`` is acting in the partnership that leads ``case``: only then may they change it or sign for
+    it. A partnership taking part (``CaseParticipation``) reads the case; sign-off stays with the lead (ADR 0015)."""
+    partnership = user.partnership
+    return partnership is not None and partnership.pk == case.partnership_id
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@dataclass(frozen=True)
+class JointReview:
+    """The partnerships involved in a case: the one that leads it, those taking part, and any that took part for a
+    while (their participation has ended)."""
+
+    lead: Partnership
+    taking_part: tuple[Partnership, ...]
+    took_part: tuple[tuple[Partnership, datetime.date], ...] = ()
+
+    @property
+    def line(self) -> str:
+        """"Joint review: led by A with B taking part", for the sheet page and its PDF."""
+        line = f"Joint review: led by {self.lead.name}"
+        if self.taking_part:
+            line += f" with {_and([p.name for p in self.taking_part])} taking part"
+        if self.took_part:
+            line += "; " + _and([f"{p.name} took part until {ended:%-d %B %Y}" for p, ended in self.took_part])
+        return line
+
+
+def joint_review(case: Case) -> JointReview | None:
+    """The partnerships of a joint cross-border review, or None when the leading partnership reviews alone."""
+    rows = list(CaseParticipation.objects.filter(case_id=case.pk).select_related("partnership").order_by("added_at"))
+    if not rows:
+        return None
+    return JointReview(lead=case.partnership,
+                       taking_part=tuple(p.partnership for p in rows if p.ended_at is None),
+                       took_part=tuple((p.partnership, timezone.localdate(p.ended_at)) for p in rows if p.ended_at))
+
+
+def meeting_themes(case: Case):
+    """The themes the meeting record offers: the leading partnership's active themes list."""
+    return Theme.objects.filter(is_active=True, partnership_id=case.partnership_id)
 
 
 def meeting_for(case: Case) -> MeetingRecord | None:
@@ -75,12 +124,19 @@ def disputes_for(sheet: DecisionSheet) -> QuerySet[Dispute]:
                                          "escalated_by", "resolved_by", "revised_version")
 
 
+def signing_partners(user, case: Case) -> list[str]:
+    """The statutory partners ``user`` signs for on ``case``: none unless they act in the partnership leading it."""
+    return executive_partners(user) if acts_for_lead(user, case) else []
+
+
 def sheets_awaiting_signature(user) -> list[DecisionSheet]:
-    """Sheets out for signature on which a partner ``user`` signs for has not yet answered."""
+    """Sheets out for signature on which a partner ``user`` signs for has not yet answered: the cases of the
+    partnership they act in that it leads (a partnership taking part in a case does not sign it)."""
     partners = executive_partners(user)
-    if not partners:
+    if not partners or user.partnership is None:
         return []
-    sheets = list(DecisionSheet.objects.filter(status=SheetStatus.OUT_FOR_SIGNATURE)
+    sheets = list(DecisionSheet.objects.filter(status=SheetStatus.OUT_FOR_SIGNATURE,
+                                               case__partnership=user.partnership)
                   .select_related("case", "current")
                   .prefetch_related(Prefetch("signatures", queryset=Signature.objects.only("partner", "version_id",
                                                                                            "sheet_id")))
@@ -98,19 +154,41 @@ def sheets_awaiting_signature(user) -> list[DecisionSheet]:
     return waiting
 
 
-def escalations_open() -> QuerySet[Dispute]:
-    return (Dispute.objects.filter(status=DisputeStatus.ESCALATED)
+def escalations_open(user) -> QuerySet[Dispute]:
+    """Disputes escalated to the chair of the Executive, on the cases the partnership ``user`` acts in leads."""
+    if user.partnership is None:
+        return Dispute.objects.none()
+    return (Dispute.objects.filter(status=DisputeStatus.ESCALATED, sheet__case__partnership=user.partnership)
             .select_related("sheet__case", "signature__signer", "escalated_by").order_by("escalated_at"))
 
 
-def disputes_awaiting_chair_meeting() -> QuerySet[Dispute]:
-    """Disputed decisions on which the meeting with the rapid review chair has not yet been recorded, oldest first."""
-    return (Dispute.objects.filter(status=DisputeStatus.OPEN)
+def disputes_awaiting_chair_meeting(user) -> QuerySet[Dispute]:
+    """Disputed decisions on which the meeting with the rapid review chair has not yet been recorded, oldest first,
+    on the cases the partnership ``user`` acts in leads."""
+    if user.partnership is None:
+        return Dispute.objects.none()
+    return (Dispute.objects.filter(status=DisputeStatus.OPEN, sheet__case__partnership=user.partnership)
             .select_related("sheet__case", "signature__signer", "signature__version").order_by("created_at"))
 
 
-def is_executive_chair(user) -> bool:
-    chair = executive_chair()
+def sheets_for_business_unit(user) -> QuerySet[DecisionSheet]:
+    """Sheets out for signature, disputed or signed and not yet sent, on the cases the partnership ``user`` acts in
+    leads, the longest waiting first."""
+    if user.partnership is None:
+        return DecisionSheet.objects.none()
+    return (DecisionSheet.objects.filter(status__in=[SheetStatus.OUT_FOR_SIGNATURE, SheetStatus.DISPUTED,
+                                                     SheetStatus.SIGNED], case__partnership=user.partnership)
+            .select_related("case", "current").order_by("updated_at"))
+
+
+def is_executive_chair(user, partnership: Partnership | None = None) -> bool:
+    """Whether ``user`` chairs the Executive of ``partnership`` (default: the partnership they act in), and acts in
+    it now."""
+    acting = user.partnership
+    partnership = partnership or acting
+    if partnership is None or acting is None or acting.pk != partnership.pk:
+        return False
+    chair = executive_chair(partnership=partnership)
     return chair is not None and chair.pk == user.pk
 
 
@@ -139,6 +217,8 @@ def sheet_actions(user, case: Case, sheet: DecisionSheet | None, *, rows=(), dis
     """The actions the decision sheet page offers ``user``. ``rows`` are ``signature_rows(sheet)``, ``dispute`` is
     ``open_dispute(sheet)``, ``submission`` the case's National Panel submission and ``decided`` whether a practice
     review or its alternative is already recorded."""
+    if not acts_for_lead(user, case):
+        return SheetActions()  # a partnership taking part reads the sheet; the leading partnership acts on it
     bu = user.has_role(Role.BUSINESS_UNIT)
     at_decision = case.stage == Stage.DECISION
     if sheet is None:
@@ -157,7 +237,8 @@ def sheet_actions(user, case: Case, sheet: DecisionSheet | None, *, rows=(), dis
         dispute_meeting=dispute_open and user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR),
         dispute_escalate=(dispute_open and dispute.status != DisputeStatus.ESCALATED
                           and user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)),
-        dispute_resolve=dispute is not None and dispute.status == DisputeStatus.ESCALATED and is_executive_chair(user),
+        dispute_resolve=(dispute is not None and dispute.status == DisputeStatus.ESCALATED
+                         and is_executive_chair(user, case.partnership)),
         record_response=(bu and submission is not None and not submission.response_on
                          and case.stage in (Stage.NATIONAL_PANEL, Stage.CSPR)),
         # The date sent can be corrected, with a reason, at any stage after it was recorded (ADR 0011).
@@ -181,8 +262,9 @@ class CsprActions:
 
 def cspr_actions(user, cspr) -> CsprActions:
     """The review's details change until publication; the report is sent once a publication date is planned, then
-    published; the workshop and the one-year implementation review follow publication."""
-    if not user.has_role(Role.BUSINESS_UNIT):
+    published; the workshop and the one-year implementation review follow publication. Only the business unit of the
+    partnership leading the case acts on it."""
+    if not user.has_role(Role.BUSINESS_UNIT) or not acts_for_lead(user, cspr.case):
         return CsprActions()
     published = cspr.published_on is not None
     if cspr.case.stage != Stage.CSPR:
@@ -215,14 +297,17 @@ def decision_years(user) -> list[int]:
 def decisions_in_year(user, year: int):
     """Signed decisions of one year, newest first: a national installation has hundreds a year, not thousands."""
     return (_signed_visible(user).filter(signed_at__year=year)
-            .select_related("case", "current", "case__national_panel_submission").order_by("-signed_at"))
+            .select_related("case__partnership", "current", "case__national_panel_submission").order_by("-signed_at"))
 
 
 def get_visible_dispute(user, dispute_id) -> Dispute:
+    """The dispute, or Http404 when the user may not see its case. Acting on it also needs the case to be led by
+    the user's partnership: the views ask ``referrals.selectors.get_led_case`` for the dispute's case."""
     return get_object_or_404(Dispute.objects.filter(sheet__case__in=visible_cases(user))
                              .select_related("sheet__case", "signature__signer"), pk=dispute_id)
 
 
 def cspr_reminder_owners(cspr, clock) -> list:
-    """The business unit runs the practice review's clocks (registered in ``DecisionsConfig.ready``)."""
-    return list(users_with_role(Role.BUSINESS_UNIT))
+    """The business unit of the leading partnership runs the practice review's clocks (registered in
+    ``DecisionsConfig.ready``)."""
+    return list(users_with_role(Role.BUSINESS_UNIT, partnership=cspr.case.partnership))

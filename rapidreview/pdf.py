@@ -14,7 +14,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-
 # Liberation Sans has Arial's metrics and ships with Debian (fonts-liberation, in the Dockerfile and .ci/run);
 # WeasyPrint embeds the subset it uses. Margin boxes do not inherit the body's font, so @page names it too.
 FONT_STACK = '"Liberation Sans", Arial, Helvetica, sans-serif'

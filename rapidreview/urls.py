@@ -11,6 +11,7 @@ handler500 = "rapidreview.views.error_500"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("what-needs-me/", views.what_needs_me, name="what_needs_me"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("deadlines/", include("rapidreview.clocks.urls")),
     path("outbox/", include("rapidreview.notifications.urls")),
     path("audit/", include("rapidreview.audit.urls")),
+    path("partnership-export/", include("rapidreview.partnership_export.urls")),
     path("", include("referrals.urls")),
     path("panels/", include("panels.urls")),
     path("agency-checks/", include("agencychecks.urls")),

@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 from django.utils.text import slugify
 
+from rapidreview.accounts.middleware import PARTNERSHIP_SESSION_KEY
 from rapidreview.accounts.models import Agency, AgencyType, Partnership, Role, RoleAssignment, StatutoryPartner, User
 
 PASSWORD = "correct-horse-battery"
@@ -73,3 +74,20 @@ def make_executive(partner: StatutoryPartner, chair: bool = False, partnership=N
     RoleAssignmentFactory(user=user, role=Role.EXECUTIVE, statutory_partner=partner, is_chair=chair,
                           partnership=partnership or default_partnership())
     return user
+
+
+def give_role(user: User, role: str, *, partnership, **fields) -> RoleAssignment:
+    """Another role for ``user``, in ``partnership`` (someone who works for two partnerships holds roles in each)."""
+    return RoleAssignmentFactory(user=user, role=role, partnership=partnership, **fields)
+
+
+def make_installation_admin(**fields) -> User:
+    """The installation's administrator: staff, with no role in any partnership."""
+    return UserFactory(is_staff=True, full_name=fields.pop("full_name", "Ida Installation"), **fields)
+
+
+def act_in(client, partnership) -> None:
+    """Make ``client``'s session act in ``partnership`` (as the header's switcher does)."""
+    session = client.session
+    session[PARTNERSHIP_SESSION_KEY] = partnership.pk
+    session.save()

@@ -390,8 +390,8 @@ def submits(*form_classes):
 def page_form(client, url: str, *, containing: str | None = None, action: str | None = None,
               response=None) -> RenderedForm:
     """GET ``url`` (or use ``response``) and return its one form, or the one that has field ``containing`` or
-    posts to ``action``. Forms without fields of their own (such as the header's sign-out button) are skipped
-    unless ``action`` names them."""
+    posts to ``action``. Forms without fields of their own (such as the header's sign-out button) and the header's
+    forms (``data-header-form``: the partnership switcher) are skipped unless ``action`` names them."""
     if response is None:
         response = client.get(url)
     else:
@@ -404,7 +404,8 @@ def page_form(client, url: str, *, containing: str | None = None, action: str | 
     elif containing is not None:
         chosen = [f for f in forms if containing in f.controls]
     else:
-        chosen = [f for f in forms if set(f.controls) - {"csrfmiddlewaretoken"}]
+        # The page header's own forms (sign out, the partnership switcher) are not the page's form.
+        chosen = [f for f in forms if set(f.controls) - {"csrfmiddlewaretoken"} and "data-header-form" not in f.attrs]
     if len(chosen) != 1:
         described = "; ".join(f"{f.method.upper()} {f.action or '(this page)'}: {', '.join(f.controls)}"
                               for f in forms)

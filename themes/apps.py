@@ -8,30 +8,34 @@ class ThemesConfig(AppConfig):
 
     def ready(self):
         from rapidreview.accounts.models import Role
+        from rapidreview.accounts.signals import partnership_created
         from rapidreview.clocks.ladders import register_reminder_owners
         from rapidreview.registry import register_card, register_case_section, register_nav
 
-        from . import cards, selectors
+        from . import cards, receivers, selectors
 
         register_reminder_owners(self.get_model("LearningItem"), selectors.learning_reminder_owners)
+        partnership_created.connect(receivers.give_standard_themes, dispatch_uid="themes-standard-list")
 
         register_nav("Themes", "themes:list", roles=(Role.BUSINESS_UNIT, Role.RR_CHAIR), order=65)
         register_nav("Learning", "themes:learning", roles=(Role.BUSINESS_UNIT,), order=70)
         register_nav("Statistics", "themes:statistics", roles=(Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.EXECUTIVE),
                      order=75)
+        register_nav("Benchmarking", "themes:benchmarking", roles=(Role.BUSINESS_UNIT, Role.EXECUTIVE), order=76)
         register_card("themes/cards/learning.html", cards.learning_card, roles=(Role.BUSINESS_UNIT,), order=70)
         register_case_section("themes/case_section.html", cards.case_section, order=70)
         self.watch_report_data()
 
     @staticmethod
     def watch_report_data():
-        """The two reports are cached until what they count changes (rapidreview/datacache.py)."""
+        """The reports are cached until what they count changes (rapidreview/datacache.py)."""
         from django.apps import apps
 
-        from rapidreview.accounts.models import Agency
+        from rapidreview.accounts.models import Agency, Partnership
         from rapidreview.datacache import watch
         from referrals.models import Case
 
+        from .benchmarking import BENCHMARKS
         from .models import CaseTheme, Theme
         from .selectors import REPORT
         from .statistics import STATISTICS
@@ -40,4 +44,6 @@ class ThemesConfig(AppConfig):
         # The statistics read most of the process, and other stages add figures: watch every stage's tables.
         stages = {"referrals", "panels", "agencychecks", "decisions", "actionplan", "themes", "clocks"}
         watch(STATISTICS, *(model for model in apps.get_models(include_auto_created=True)
-                            if model._meta.app_label in stages))
+                            if model._meta.app_label in stages), Partnership)
+        watch(BENCHMARKS, *(model for model in apps.get_models(include_auto_created=True)
+                            if model._meta.app_label in {"referrals", "themes", "clocks"}), Partnership)

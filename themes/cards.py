@@ -1,22 +1,16 @@
 """The business unit's learning card and the case-page themes section."""
 
-import datetime
-
 from django.utils import timezone
 
 from rapidreview.accounts.models import Role
 
-from .models import LearningItem, LearningKind, ThemeLog
-from .selectors import recurrence_by_log
+from .models import ThemeLog
+from .selectors import learning_card_items, may_record_themes, recurrence_by_log
 
 
 def learning_card(request):
-    today = timezone.localdate()
-    events = (LearningItem.objects.exclude(kind=LearningKind.BULLETIN)
-              .filter(date__gte=today, date__lte=today + datetime.timedelta(days=90)).order_by("date")[:5])
-    follow_ups = LearningItem.objects.filter(follow_up_done_on__isnull=True,
-                                             follow_up_on__lte=today + datetime.timedelta(days=14)).count()
-    return {"events": list(events), "follow_ups": follow_ups}
+    """The acting partnership's learning events coming up and follow-ups due."""
+    return learning_card_items(partnership=request.partnership, today=timezone.localdate())
 
 
 def case_section(request, case):
@@ -26,4 +20,4 @@ def case_section(request, case):
     if not any(block["recurrence"] for block in logs) and not request.user.has_role(Role.BUSINESS_UNIT,
                                                                                     Role.RR_CHAIR):
         return None
-    return {"case": case, "logs": logs, "may_record": request.user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)}
+    return {"case": case, "logs": logs, "may_record": may_record_themes(request.user, case)}

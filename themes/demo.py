@@ -1,7 +1,12 @@
-"""Demo themes, learning and the history that makes recurrence and the statistics show something.
+"""Demo themes, learning and the history that makes recurrence, the statistics and benchmarking show something.
 
-Runs after ``referrals``. Adds closed historical cases of its own (invented children, references ``RR-YYYY-Hnnn``)
-spread over the last two and a half years, with their stage changes, clocks and referral details back-dated, so
+Runs after ``referrals``. Everything belongs to Tower Hamlets (``context["partnership"]``), except a short history
+of City & Hackney's own (``context["partnerships"]["city-and-hackney"]``), so that its statistics have figures and
+benchmarking compares two partnerships. Both share their figures; with only one other partnership sharing, the
+benchmarking page explains why it shows no spread (``themes.benchmarking.MIN_OTHERS``).
+
+Adds closed historical cases (invented children, references ``RR-YYYY-Hnnn`` and ``…-Cnnn``) spread over the last
+two and a half years, with their threshold decisions, stage changes, clocks and referral details back-dated, so
 that the themes report, recurrence and the annual statistics have real numbers. Keyed on natural keys (case
 reference, theme name, learning kind and title), so loading twice changes nothing.
 """
@@ -14,13 +19,14 @@ from django.utils import timezone
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.clocks.services import clock_start
 from rapidreview.workdays import add_working_days
-from referrals.models import Case, CaseEvent, Harm, Referral, Source, Stage
+from referrals.models import Case, CaseEvent, Harm, Referral, Source, Stage, ThresholdDecision, ThresholdOutcome
 
 from .learning import learning_bulletin_send, learning_create, learning_follow_up_done
 from .models import CaseTheme, LearningItem, LearningKind, Theme, ThemeLog
 from .services import case_log_themes, themes_seed
 
 SIN, RR = ThemeLog.SIN, ThemeLog.RAPID_REVIEW
+NEIGHBOUR = "city-and-hackney"
 
 # reference suffix, first, last, dob, harm, sex, abuse kinds, months ago notified, reached CSPR, themes, agencies
 HISTORY = [
@@ -48,6 +54,18 @@ HISTORY = [
      ["Non-accidental injury in infants", "Fathers and male carers", "Domestic abuse"], [1, 2, 4, 6]),
     ("H010", "Leopold", "Ashcombe", datetime.date(2013, 5, 22), Harm.SERIOUS_HARM, "male", ["neglect"], 4, False,
      ["Neglect", "Race, culture and identity", "Professional curiosity"], [1, 7, 12]),
+]
+
+# City & Hackney's own history, in the last year, for its statistics and for benchmarking (same columns).
+NEIGHBOUR_HISTORY = [
+    ("C001", "Ottoline", "Farquharson", datetime.date(2025, 2, 11), Harm.SERIOUS_HARM, "female", ["physical"], 10,
+     False, ["Non-accidental injury in infants", "Domestic abuse", "Housing"], [0, 1, 2]),
+    ("C002", "Barnaby", "Quennell", datetime.date(2010, 7, 3), Harm.SERIOUS_HARM, "male", ["criminal_exploitation"],
+     7, True, ["Criminal and sexual exploitation", "Serious youth violence", "Information sharing"], [0, 1]),
+    ("C003", "Wilhelmina", "Trask", datetime.date(2024, 12, 1), Harm.DIED, "female", ["neglect"], 5, False,
+     ["Safe sleep and sudden unexpected death in infancy", "Neglect", "Domestic abuse"], [1, 2]),
+    ("C004", "Evander", "Holloway", datetime.date(2012, 10, 9), Harm.SERIOUS_HARM, "male", ["emotional"], 2, False,
+     ["Adolescent self-harm and suicide", "Domestic abuse", "The voice of the child"], [0, 2]),
 ]
 
 # Themes for the referrals demo's cases (by their short name): SIN-stage ones go in the SIN log.
@@ -78,26 +96,32 @@ def _event(case, stage, day, summary, actor):
 
 
 def _met_clock(kind, subject, start, due, met_on, label=""):
-    clock = clock_start(kind=kind, subject=subject, start=start, due=due, case_id=subject.pk, label=label)
+    clock = clock_start(kind=kind, subject=subject, start=start, due=due, case_id=subject.pk, label=label,
+                        partnership=subject.partnership)
     Clock.objects.filter(pk=clock.pk).update(state=ClockState.MET, met_at=_aware(met_on, 15), next_reminder_on=None)
 
 
-def _history(context) -> list[Case]:
-    users, agency_list = context["users"], context["agency_list"]
-    manager = users["manager"]
+def _history(*, partnership, rows, manager, agency_list) -> list[Case]:
+    """``partnership``'s closed historical cases of ``rows``, made once each."""
     today = timezone.localdate()
     made = []
-    for i, (suffix, first, last, dob, harm, sex, kinds, months, cspr, _themes, agency_idx) in enumerate(HISTORY):
-        sin_on = add_working_days(today - relativedelta(months=months), 0)
+
+    def working_days(start, n):
+        return add_working_days(start, n, partnership=partnership)
+
+    for i, (suffix, first, last, dob, harm, sex, kinds, months, cspr, _themes, agency_idx) in enumerate(rows):
+        sin_on = working_days(today - relativedelta(months=months), 0)
         reference = f"RR-{sin_on.year}-{suffix}"
-        case = Case.objects.filter(reference__endswith=f"-{suffix}", child_first_name=first).first()
+        case = Case.objects.filter(partnership=partnership, reference__endswith=f"-{suffix}",
+                                   child_first_name=first).first()
         if case:
             made.append(case)
             continue
-        received = add_working_days(sin_on, -3)
+        received = working_days(sin_on, -3)
         case = Case.objects.create(
-            reference=reference, stage=Stage.CLOSED, source=Source.CDOP_JAR if harm == Harm.DIED else
-            Source.PROFESSIONAL, child_first_name=first, child_last_name=last, child_dob=dob, harm=harm,
+            partnership=partnership, reference=reference, stage=Stage.CLOSED,
+            source=Source.CDOP_JAR if harm == Harm.DIED else Source.PROFESSIONAL, child_first_name=first,
+            child_last_name=last, child_dob=dob, harm=harm,
             incident_date=received - datetime.timedelta(days=2), la_aware_on=received - datetime.timedelta(days=1),
             sin_notified_on=sin_on, closed_at=_aware(sin_on + relativedelta(months=4)),
             pseudonym=f"Child {chr(ord('A') + i)}")
@@ -106,14 +130,19 @@ def _history(context) -> list[Case]:
         Referral.objects.create(
             case=case, received_on=received, referrer_name="Historical referral", child_sex=sex, abuse_kinds=kinds,
             description="Historical case loaded for the demonstration (details summarised).")
-        _event(case, Stage.THRESHOLD, received + datetime.timedelta(days=1), "Sent for threshold discussion",
-               manager)
+        discussed = received + datetime.timedelta(days=1)
+        _event(case, Stage.THRESHOLD, discussed, "Sent for threshold discussion", manager)
+        ThresholdDecision.objects.create(
+            case=case, discussed_on=discussed, la_participant=manager, decision_maker=manager, recorded_by=manager,
+            outcome=ThresholdOutcome.MET, rationale="Historical decision (details summarised).")
+        sin_due = working_days(received, partnership.sin_decision_working_days)
+        _met_clock(ClockKind.SIN_DECISION, case, received, sin_due, discussed if i % 5 else working_days(sin_due, 1))
         _event(case, Stage.RAPID_REVIEW, sin_on, "Serious Incident Notification made", manager)
-        panel_due = add_working_days(sin_on, 10)
-        panel_on = panel_due if i % 3 else add_working_days(panel_due, 2)  # every third panel was late
+        panel_due = working_days(sin_on, 10)
+        panel_on = panel_due if i % 3 else working_days(panel_due, 2)  # every third panel was late
         _event(case, Stage.DECISION, panel_on, "Panel met; decision sheet being drafted", manager)
-        national_due = add_working_days(sin_on, 15)
-        national_on = add_working_days(national_due, -1 if i % 4 else 3)
+        national_due = working_days(sin_on, 15)
+        national_on = working_days(national_due, -1 if i % 4 else 3)
         _event(case, Stage.NATIONAL_PANEL, national_on, "Signed decision sent to the National Panel", manager)
         if cspr:
             _event(case, Stage.CSPR, national_on + datetime.timedelta(days=21),
@@ -121,11 +150,12 @@ def _history(context) -> list[Case]:
         _event(case, Stage.CLOSED, sin_on + relativedelta(months=4), "Case closed", manager)
         _met_clock(ClockKind.PANEL_MEETING, case, sin_on, panel_due, panel_on)
         _met_clock(ClockKind.NATIONAL_PANEL, case, sin_on, national_due, national_on)
-        form_due = add_working_days(sin_on, 8)
+        form_due = working_days(sin_on, 8)
         for n, agency in enumerate(case.involved_agencies.all()):
-            returned = add_working_days(form_due, 2 if (n + i) % 4 == 0 else -1)
+            returned = working_days(form_due, 2 if (n + i) % 4 == 0 else -1)
             # A clock per agency form; the subject is the case because these forms predate the system.
-            clock = Clock(kind=ClockKind.AGENCY_FORM, subject=case, case_id=case.pk, label=agency.name,
+            clock = Clock(partnership=partnership, kind=ClockKind.AGENCY_FORM, subject=case, case_id=case.pk,
+                          label=agency.name,
                           started_on=sin_on, due_on=form_due, state=ClockState.MET, met_at=_aware(returned, 16),
                           reference=case.reference)
             clock.save()
@@ -133,36 +163,62 @@ def _history(context) -> list[Case]:
     return made
 
 
-def load(context: dict) -> None:
-    themes_seed()
-    users = context["users"]
-    manager = users["manager"]
-    by_name = {t.name: t for t in Theme.objects.all()}
-    history = _history(context)
-    context.setdefault("history_cases", history)
-    for case, row in zip(history, HISTORY, strict=True):
+def _log_history_themes(history, rows, *, partnership, manager) -> None:
+    by_name = {t.name: t for t in Theme.objects.filter(partnership=partnership)}
+    for case, row in zip(history, rows, strict=True):
         if not CaseTheme.objects.filter(case=case).exists():
             notified = case.sin_notified_on or timezone.localdate()
             case_log_themes(case=case, themes=[by_name[n] for n in row[9]], log=RR, actor=manager,
                             source="Rapid review panel", recorded_at=_aware(notified + datetime.timedelta(days=14)))
+
+
+def load(context: dict) -> None:
+    partnership = context["partnership"]
+    themes_seed(partnership=partnership)
+    users = context["users"]
+    manager = users["manager"]
+    history = _history(partnership=partnership, rows=HISTORY, manager=manager, agency_list=context["agency_list"])
+    context.setdefault("history_cases", history)
+    _log_history_themes(history, HISTORY, partnership=partnership, manager=manager)
+    by_name = {t.name: t for t in Theme.objects.filter(partnership=partnership)}
     for key, (log, names) in CASE_THEMES.items():
         case = context.get("cases", {}).get(key)
         if case is not None and not CaseTheme.objects.filter(case=case, log=log).exists():
             case_log_themes(case=case, themes=[by_name[n] for n in names], log=log, actor=manager,
                             source="Threshold discussion" if log == SIN else "Rapid review panel")
     _learning(context)
+    _neighbour(context)
+    # Both demo partnerships share their figures, so the benchmarking page shows them beside each other's
+    # (its spread of the others is suppressed until themes.benchmarking.MIN_OTHERS share, which it explains).
+    for shared in {partnership, context.get("partnerships", {}).get(NEIGHBOUR)} - {None}:
+        if not shared.shares_benchmarks:
+            shared.shares_benchmarks = True
+            shared.save(update_fields=["shares_benchmarks", "updated_at"])
+
+
+def _neighbour(context) -> None:
+    """City & Hackney's standard themes list and a short history of its own, so its statistics have figures."""
+    neighbour = context.get("partnerships", {}).get(NEIGHBOUR)
+    if neighbour is None:
+        return
+    themes_seed(partnership=neighbour)
+    manager = context.get("neighbour_users", {}).get("manager") or context["users"]["manager"]
+    agency_list = list(neighbour.agencies.order_by("name")) or context["agency_list"]
+    history = _history(partnership=neighbour, rows=NEIGHBOUR_HISTORY, manager=manager, agency_list=agency_list)
+    context.setdefault("neighbour_history_cases", history)
+    _log_history_themes(history, NEIGHBOUR_HISTORY, partnership=neighbour, manager=manager)
 
 
 def _learning(context) -> None:
-    manager = context["users"]["manager"]
+    manager, partnership = context["users"]["manager"], context["partnership"]
     today = timezone.localdate()
     year = today.year if today.month < 11 or (today.month == 11 and today.day <= 25) else today.year + 1
     nov = datetime.date(year, 11, 18)
     last_nov = datetime.date(year - 1, 11, 19)
 
     def item(kind, title, **values):
-        existing = LearningItem.objects.filter(kind=kind, title=title).first()
-        return existing or learning_create(kind=kind, actor=manager, title=title, **values)
+        existing = LearningItem.objects.filter(partnership=partnership, kind=kind, title=title).first()
+        return existing or learning_create(kind=kind, actor=manager, partnership=partnership, title=title, **values)
 
     item(LearningKind.CONFERENCE, f"Safeguarding Month conference {nov.year}: the rapid review process and case "
          "themes", date=nov, audience="All partner agencies' practitioners and managers",

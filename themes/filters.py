@@ -9,15 +9,23 @@ from .models import CaseTheme, Theme
 
 
 class LogFilter(django_filters.FilterSet):
-    """Filters a log's rows (one per case and theme); the page then lists the cases those rows belong to."""
+    """Filters a log's rows (one per case and theme); the page then lists the cases those rows belong to.
 
-    theme = django_filters.ModelChoiceFilter(queryset=Theme.objects.order_by("name"), empty_label="All themes")
+    ``themes`` and ``agencies`` are the choices: the acting partnership's (the view gets them from selectors).
+    """
+
+    theme = django_filters.ModelChoiceFilter(queryset=Theme.objects.none(), empty_label="All themes")
     year = django_filters.ChoiceFilter(choices=year_choices, field_name="recorded_at", lookup_expr="year",
                                        empty_label="All years")
-    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.order_by("name"), empty_label="All agencies",
+    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.none(), empty_label="All agencies",
                                               label="Agency involved", field_name="case__involved_agencies")
 
     class Meta:
         model = CaseTheme
         fields = ["theme", "year", "agency"]
         form = LogFilterForm
+
+    def __init__(self, *args, themes, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["theme"].queryset = themes
+        self.filters["agency"].queryset = agencies

@@ -25,11 +25,10 @@ class CaseThemesForm(GovUKFormMixin, forms.Form):
     source = forms.CharField(label="Where were they identified? (optional)", required=False, max_length=200,
                              help_text="For example: the threshold discussion on 3 March.")
 
-    def __init__(self, *args, current=(), **kwargs):
+    def __init__(self, *args, themes, **kwargs):
+        """``themes``: the choices, from ``selectors.themes_to_record`` (the leading partnership's list)."""
         super().__init__(*args, **kwargs)
-        # Inactive themes already on the case stay ticked, so saving does not silently drop them.
-        self.fields["themes"].queryset = (Theme.objects.filter(is_active=True) | Theme.objects.filter(
-            pk__in=[t.pk for t in current])).distinct().order_by("name")
+        self.fields["themes"].queryset = themes
 
 
 def year_choices():

@@ -6,7 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from rapidreview.accounts.models import Agency, Partnership, Role
+from rapidreview.accounts.models import Role
+from rapidreview.accounts.selectors import partnership_agencies
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
@@ -27,8 +28,10 @@ def _guard(item: LearningItem) -> None:
                       override_reason=item.publication_override)
 
 
-def may_manage_learning(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_role(Role.BUSINESS_UNIT))
+def may_manage_learning(user, partnership) -> bool:
+    """The business unit of ``partnership`` (the item's) plans and sends its learning."""
+    return bool(user and user.is_authenticated and partnership is not None
+                and user.has_role_in(partnership, Role.BUSINESS_UNIT))
 
 
 def _sync_clock(item: LearningItem) -> None:
@@ -40,14 +43,16 @@ def _sync_clock(item: LearningItem) -> None:
         if running and running.due_on != item.follow_up_on:
             clock_cancel(subject=item, kind=ClockKind.LEARNING_EVENT)
         clock_start(kind=ClockKind.LEARNING_EVENT, subject=item, start=min(timezone.localdate(), item.follow_up_on),
-                    due=item.follow_up_on, case_id=item.case_id, label=item.get_kind_display())
+                    due=item.follow_up_on, case_id=item.case_id, label=item.get_kind_display(),
+                    partnership=item.partnership)
     elif not item.follow_up_on:
         clock_cancel(subject=item, kind=ClockKind.LEARNING_EVENT)
 
 
 @transaction.atomic
-def learning_create(*, kind: str, actor, **values) -> LearningItem:
-    if not may_manage_learning(actor):
+def learning_create(*, kind: str, actor, partnership, **values) -> LearningItem:
+    """Plan a learning event or write a bulletin for ``partnership`` (the one the business unit acts in)."""
+    if not may_manage_learning(actor, partnership):
         raise DomainError("Only the business unit can plan learning.")
     if kind not in LearningKind.values:
         raise DomainError("Choose what kind of learning this is.")
@@ -55,7 +60,11 @@ def learning_create(*, kind: str, actor, **values) -> LearningItem:
         raise DomainError("Enter a title.")
     if not isinstance(values.get("date"), datetime.date):
         raise DomainError("Enter the date.")
-    item = LearningItem(kind=kind, created_by=actor, **{k: v for k, v in values.items() if k in FIELDS})
+    case = values.get("case")
+    if case is not None and case.partnership_id != partnership.pk:
+        raise DomainError("The review this learning comes from is another partnership's.")
+    item = LearningItem(partnership=partnership, kind=kind, created_by=actor,
+                        **{k: v for k, v in values.items() if k in FIELDS})
     _guard(item)
     item._history_user = actor
     item.save()
@@ -65,14 +74,16 @@ def learning_create(*, kind: str, actor, **values) -> LearningItem:
 
 @transaction.atomic
 def learning_update(*, item: LearningItem, actor, **values) -> LearningItem:
-    if not may_manage_learning(actor):
+    locked = LearningItem.objects.select_for_update().select_related("partnership").get(pk=item.pk)
+    if not may_manage_learning(actor, locked.partnership):
         raise DomainError("Only the business unit can change learning items.")
-    locked = LearningItem.objects.select_for_update().get(pk=item.pk)
     if locked.is_sent:
         raise DomainError("This bulletin has been sent and is kept in the archive as it was sent.")
     for key, value in values.items():
         if key in FIELDS:
             setattr(locked, key, value)
+    if locked.case_id and locked.case.partnership_id != locked.partnership_id:
+        raise DomainError("The review this learning comes from is another partnership's.")
     _guard(locked)
     locked._history_user = actor
     locked.save()
@@ -82,9 +93,9 @@ def learning_update(*, item: LearningItem, actor, **values) -> LearningItem:
 
 @transaction.atomic
 def learning_follow_up_done(*, item: LearningItem, actor, on: datetime.date | None = None) -> LearningItem:
-    if not may_manage_learning(actor):
+    locked = LearningItem.objects.select_for_update().select_related("partnership").get(pk=item.pk)
+    if not may_manage_learning(actor, locked.partnership):
         raise DomainError("Only the business unit can record follow-ups.")
-    locked = LearningItem.objects.select_for_update().get(pk=item.pk)
     if not locked.follow_up_on:
         raise DomainError("This item has no follow-up to record.")
     if locked.follow_up_done_on:
@@ -96,10 +107,11 @@ def learning_follow_up_done(*, item: LearningItem, actor, on: datetime.date | No
     return locked
 
 
-def distribution_list() -> list[str]:
-    """The partners' distribution addresses: each active agency's, once each."""
+def distribution_list(partnership) -> list[str]:
+    """The partners' distribution addresses: those of the active agencies in ``partnership``'s arrangements, once
+    each. Agencies are shared by the installation; another partnership's partners never receive its bulletins."""
     seen, out = set(), []
-    for email in Agency.objects.filter(is_active=True).exclude(distribution_email="").order_by("name") \
+    for email in partnership_agencies(partnership).exclude(distribution_email="") \
             .values_list("distribution_email", flat=True):
         if email.lower() not in seen:
             seen.add(email.lower())
@@ -113,9 +125,9 @@ def learning_bulletin_send(*, item: LearningItem, actor) -> int:
 
     Re-running never sends a second copy: each e-mail's key is the bulletin and the address.
     """
-    if not may_manage_learning(actor):
+    locked = LearningItem.objects.select_for_update().select_related("partnership").get(pk=item.pk)
+    if not may_manage_learning(actor, locked.partnership):
         raise DomainError("Only the business unit can send bulletins.")
-    locked = LearningItem.objects.select_for_update().get(pk=item.pk)
     if locked.kind != LearningKind.BULLETIN:
         raise DomainError("Only bulletins are sent by e-mail.")
     if locked.is_sent:
@@ -123,13 +135,14 @@ def learning_bulletin_send(*, item: LearningItem, actor) -> int:
     if not locked.body.strip():
         raise DomainError("Write the bulletin before sending it.")
     _guard(locked)
-    addresses = distribution_list()
+    addresses = distribution_list(locked.partnership)
     if not addresses:
-        raise DomainError("No partner agency has a distribution e-mail address. Add them on the agencies page.")
+        raise DomainError("No agency in the partnership's arrangements has a distribution e-mail address. Add them "
+                          "on the agencies page.")
     queued = 0
     for address in addresses:
         note = notify(to=address, subject=locked.title, template="themes/email/bulletin",
-                      context={"item": locked}, kind="themes.bulletin",
+                      context={"item": locked}, kind="themes.bulletin", partnership=locked.partnership,
                       key=f"bulletin:{locked.pk}:{address.lower()}", related=locked)
         queued += note is not None
     locked.sent_at, locked.sent_by, locked.sent_to_count = timezone.now(), actor, len(addresses)
@@ -140,6 +153,6 @@ def learning_bulletin_send(*, item: LearningItem, actor) -> int:
 
 def bulletin_pdf(item: LearningItem, request=None) -> bytes:
     """The bulletin as a published PDF: no protective marking, so it must pass the publication guard first."""
-    return render_pdf("themes/bulletin_pdf.html", {"item": item}, title=item.title,
-                      marking=Marking.NONE, footer=f"{Partnership.load().short_name} learning bulletin",
+    return render_pdf("themes/bulletin_pdf.html", {"item": item}, title=item.title, partnership=item.partnership,
+                      marking=Marking.NONE, footer=f"{item.partnership.short_name} learning bulletin",
                       base_url=request.build_absolute_uri("/") if request is not None else None)

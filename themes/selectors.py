@@ -1,9 +1,14 @@
-"""Reads on themes: the active list, the logs, recurrence across cases, and the themes report."""
+"""Reads on themes: the active list, the logs, recurrence across cases, the themes report and learning.
+
+Everything here is one partnership's (ADR 0015): a list names the partnership (``partnership=``), and what hangs off
+a case counts within the partnership leading it, whose themes list the case's themes come from.
+"""
 
 import datetime
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncQuarter, TruncYear
 from django.shortcuts import get_object_or_404
@@ -13,13 +18,52 @@ from rapidreview.accounts.models import Role
 from rapidreview.accounts.selectors import users_with_role
 from rapidreview.datacache import cached
 from referrals.models import Case
-from referrals.selectors import visible_cases
+from referrals.selectors import get_visible_case, visible_cases
 
 from .models import CaseTheme, LearningItem, LearningKind, Theme, ThemeLog
 
 
-def active_themes() -> QuerySet[Theme]:
-    return Theme.objects.filter(is_active=True).order_by("name")
+def active_themes(*, partnership) -> QuerySet[Theme]:
+    """The themes ``partnership`` offers when themes are recorded."""
+    return Theme.objects.filter(partnership=partnership, is_active=True).order_by("name")
+
+
+def all_themes(*, partnership) -> QuerySet[Theme]:
+    """Every theme on ``partnership``'s list, inactive ones too (old logs use them), by name."""
+    return Theme.objects.filter(partnership=partnership).order_by("name")
+
+
+def themes_to_record(*, case, current=()) -> QuerySet[Theme]:
+    """The themes offered on ``case``: its leading partnership's active ones, plus inactive ones already recorded
+    (``current``), so saving does not silently drop them."""
+    return (Theme.objects.filter(partnership_id=case.partnership_id)
+            .filter(Q(is_active=True) | Q(pk__in=[t.pk for t in current])).order_by("name"))
+
+
+def themes_named(names, *, partnership) -> QuerySet[Theme]:
+    """``partnership``'s themes called ``names`` (for example the themes proposed on an agency check form)."""
+    return Theme.objects.filter(partnership=partnership, name__in=list(names or []))
+
+
+def may_record_themes(user, case) -> bool:
+    """The business unit and the rapid review chair of the partnership leading ``case`` record its themes; a
+    partnership taking part reads them."""
+    acting = user.partnership
+    return bool(acting and case.partnership_id == acting.pk and user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR))
+
+
+def case_to_record_themes(user, case_id) -> Case:
+    """The case whose themes ``user`` records: 404 when they may not see it, 403 when their partnership only takes
+    part in it (the leading partnership records themes; ``referrals.selectors.get_led_case`` has the same rule)."""
+    case = get_visible_case(user, case_id)
+    if not may_record_themes(user, case):
+        raise PermissionDenied
+    return case
+
+
+def get_theme(theme_id, *, partnership) -> Theme:
+    """One of ``partnership``'s themes (404 for another partnership's)."""
+    return get_object_or_404(Theme, pk=theme_id, partnership=partnership)
 
 
 def case_themes(*, case, log: str | None = None) -> QuerySet[CaseTheme]:
@@ -40,10 +84,12 @@ def recurrence(*, case, user, months: int = RECURRENCE_MONTHS, listed: int = 10,
     to someone not entitled to it, and at most ``listed`` of them, the most recent: a national installation has
     thousands of cases per theme. At most three queries whatever the number of themes or cases. ``themes`` (Theme
     objects) replaces the case's logged themes, for pages where themes are proposed before they are logged, such as
-    an agency check form under quality assurance.
+    an agency check form under quality assurance; only the case's leading partnership's themes count, so the
+    numbers are always that partnership's.
     """
     if themes is None:
         themes = [row.theme for row in CaseTheme.objects.filter(case=case).select_related("theme")]
+    themes = [theme for theme in themes if theme.partnership_id == case.partnership_id]
     return _recurrence(case=case, user=user, months=months, listed=listed,
                        groups={None: {theme.pk: theme for theme in themes}})[None]
 
@@ -106,15 +152,15 @@ def _recurring_cases(*, case, months: int, candidates: int, theme_ids: set) -> t
     return counts, dict(found)
 
 
-def log_rows(log: str) -> QuerySet[CaseTheme]:
-    """Every row of one themes log (filtered by ``filters.LogFilter``)."""
-    return CaseTheme.objects.filter(log=log)
+def log_rows(log: str, *, partnership) -> QuerySet[CaseTheme]:
+    """Every row of one of ``partnership``'s themes logs (filtered by ``filters.LogFilter``)."""
+    return CaseTheme.objects.filter(log=log, theme__partnership=partnership)
 
 
 def log_cases(*, user, log: str, rows: QuerySet[CaseTheme] | None = None) -> QuerySet[Case]:
-    """Cases with ``rows`` of ``log`` (by default all of them) that ``user`` may see, newest first, with their
-    themes prefetched."""
-    rows = log_rows(log) if rows is None else rows
+    """Cases with ``rows`` of ``log`` (by default all of the acting partnership's) that ``user`` may see, newest
+    first, with their themes prefetched."""
+    rows = log_rows(log, partnership=user.partnership) if rows is None else rows
     cases = visible_cases(user).filter(pk__in=rows.values("case_id"))
     return (cases.annotate(themes_recorded_at=Max("case_themes__recorded_at"))
             .prefetch_related(Prefetch("case_themes", queryset=CaseTheme.objects.filter(log=log)
@@ -132,16 +178,17 @@ def period_of(moment: datetime.datetime, by: str) -> str:
 REPORT = "themes-report"
 
 
-def theme_report(*, log: str | None = None, by: str = "year", start_year: int | None = None,
+def theme_report(*, partnership, log: str | None = None, by: str = "year", start_year: int | None = None,
                  end_year: int | None = None) -> dict:
-    """Counts of cases by theme over time and by agency (the cases' involved agencies), worked out again only
-    after recorded themes, cases' agencies or names have changed (``ThemesConfig.watch_report_data``).
+    """Counts of ``partnership``'s cases by theme over time and by agency (the cases' involved agencies), worked
+    out again only after recorded themes, cases' agencies or names have changed (``ThemesConfig.watch_report_data``).
     """
-    return cached(REPORT, (log, by, start_year, end_year),
-                  lambda: _theme_report(log=log, by=by, start_year=start_year, end_year=end_year))
+    return cached(REPORT, (partnership.pk, log, by, start_year, end_year),
+                  lambda: _theme_report(partnership=partnership, log=log, by=by, start_year=start_year,
+                                        end_year=end_year))
 
 
-def _theme_report(*, log: str | None, by: str, start_year: int | None, end_year: int | None) -> dict:
+def _theme_report(*, partnership, log: str | None, by: str, start_year: int | None, end_year: int | None) -> dict:
     """Counts of cases by theme over time and by agency (the cases' involved agencies).
 
     Returns {"periods": [...], "themes": [{"theme", "total", "by_period": [n...]}], "agencies": [...],
@@ -149,7 +196,7 @@ def _theme_report(*, log: str | None, by: str, start_year: int | None, end_year:
     period (and once per theme and agency). The database does the counting (a handful of GROUP BY queries), so the
     report takes the same time whether there are a hundred recorded themes or fifty thousand.
     """
-    rows = CaseTheme.objects.all()
+    rows = CaseTheme.objects.filter(theme__partnership=partnership)
     if log:
         rows = rows.filter(log=log)
     if start_year:
@@ -184,31 +231,52 @@ def _theme_report(*, log: str | None, by: str, start_year: int | None, end_year:
             "period_totals": [period_counts[p] for p in periods], "case_count": case_count}
 
 
-def themes_with_case_counts() -> QuerySet[Theme]:
-    """Every theme, active ones first, each with ``case_count``: the number of cases it was recorded on."""
-    return Theme.objects.annotate(case_count=Count("case_themes__case", distinct=True)).order_by("-is_active", "name")
+def themes_with_case_counts(*, partnership) -> QuerySet[Theme]:
+    """``partnership``'s themes, active ones first, each with ``case_count``: the number of cases it was recorded
+    on."""
+    return (Theme.objects.filter(partnership=partnership)
+            .annotate(case_count=Count("case_themes__case", distinct=True)).order_by("-is_active", "name"))
 
 
-def learning_overview(*, kind: str, today: datetime.date) -> dict:
-    """The learning page's lists: events still to come, everything else (newest first, to paginate), and
-    follow-ups not yet done. Only items of ``kind`` when it is a learning kind."""
-    items = LearningItem.objects.select_related("case").order_by("-date", "-created_at")
+def learning_items(*, partnership) -> QuerySet[LearningItem]:
+    """``partnership``'s learning events and bulletins."""
+    return LearningItem.objects.filter(partnership=partnership)
+
+
+def learning_overview(*, partnership, kind: str, today: datetime.date) -> dict:
+    """``partnership``'s learning page's lists: events still to come, everything else (newest first, to
+    paginate), and follow-ups not yet done. Only items of ``kind`` when it is a learning kind."""
+    mine = learning_items(partnership=partnership)
+    items = mine.select_related("case").order_by("-date", "-created_at")
     if kind in LearningKind.values:
         items = items.filter(kind=kind)
     upcoming_q = Q(date__gte=today) & ~Q(kind=LearningKind.BULLETIN)
     return {
         "upcoming": items.filter(upcoming_q).order_by("date"),
         "past": items.exclude(upcoming_q),
-        "follow_ups": LearningItem.objects.filter(follow_up_on__isnull=False, follow_up_done_on__isnull=True)
+        "follow_ups": mine.filter(follow_up_on__isnull=False, follow_up_done_on__isnull=True)
         .order_by("follow_up_on"),
     }
 
 
-def get_learning_item(item_id):
-    """One learning event or bulletin with who created and sent it (404 when there is none)."""
-    return get_object_or_404(LearningItem.objects.select_related("sent_by", "created_by"), pk=item_id)
+def learning_card_items(*, partnership, today: datetime.date) -> dict:
+    """The business unit's dashboard card: events in the next 90 days and follow-ups due within 14."""
+    mine = learning_items(partnership=partnership)
+    soon = Q(date__gte=today, date__lte=today + datetime.timedelta(days=90))
+    return {"events": list(mine.exclude(kind=LearningKind.BULLETIN).filter(soon).order_by("date")[:5]),
+            "follow_ups": mine.filter(follow_up_done_on__isnull=True,
+                                      follow_up_on__lte=today + datetime.timedelta(days=14)).count()}
+
+
+def get_learning_item(item_id, *, partnership, kind: str | None = None) -> LearningItem:
+    """One of ``partnership``'s learning events or bulletins with who created and sent it (404 when there is none,
+    or when it is another partnership's)."""
+    items = learning_items(partnership=partnership).select_related("partnership", "sent_by", "created_by")
+    if kind:
+        items = items.filter(kind=kind)
+    return get_object_or_404(items, pk=item_id)
 
 
 def learning_reminder_owners(item, clock) -> list:
-    """The business unit follows learning events up (registered in ``ThemesConfig.ready``)."""
-    return list(users_with_role(Role.BUSINESS_UNIT))
+    """The item's partnership's business unit follows learning events up (registered in ``ThemesConfig.ready``)."""
+    return list(users_with_role(Role.BUSINESS_UNIT, partnership=item.partnership))

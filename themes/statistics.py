@@ -1,17 +1,23 @@
 """Annual statistics: the figures of a partnership's yearly report, for one year.
 
+A partnership's statistics count the cases it LEADS (Working Together 2023: the partnership where the incident
+happened); the cases it takes part in, led by another partnership, are shown apart as "taking part" (ADR 0015).
+
 Later stages contribute figures this app cannot compute without importing them::
 
     from themes.statistics import register_figure
-    register_figure("cspr_published", lambda year: {"label": "Practice reviews published", "value": 2})
+    register_figure("cspr_published", lambda year, partnership: {"label": "Practice reviews published", "value": 2})
 
-``fn(year)`` returns ``{"label": str, "value": int | float | str, "note": str (optional)}`` or None (nothing to
-show). Known names are placed in their section of the report: ``cspr_published`` (the funnel; ``value`` an int)
-and ``national_panel_agreed`` (the share of decisions the National Panel agreed with; ``value`` a float from 0 to 1
-or a string such as "3 of 4"). Any other name appears under "Other figures".
+``fn(year, partnership)`` counts the cases ``partnership`` leads and returns ``{"label": str, "value": int | float
+| str, "note": str (optional)}`` or None (nothing to show). A function that cannot take ``partnership`` is not shown
+at all: it would count every partnership's cases. Known names are placed in their section of the report:
+``cspr_published`` (the funnel; ``value`` an int) and ``national_panel_agreed`` (the share of decisions the
+National Panel agreed with; ``value`` a float from 0 to 1 or a string such as "3 of 4"). Any other name appears
+under "Other figures".
 """
 
 import datetime
+import inspect
 from collections import Counter
 from collections.abc import Callable
 
@@ -22,7 +28,7 @@ from django.utils import timezone
 from actionplan.models import Action, ActionStatus
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.datacache import cached
-from referrals.models import AbuseKind, Case, CaseEvent, Harm, Referral, Sex, Source, Stage
+from referrals.models import AbuseKind, Case, CaseEvent, CaseParticipation, Harm, Referral, Sex, Source, Stage
 
 from .models import CaseTheme, ThemeLog
 
@@ -38,11 +44,20 @@ def registered_figures() -> dict[str, Callable]:
     return dict(_figures)
 
 
-def figure(name: str, year: int) -> dict | None:
+def _counts_per_partnership(fn: Callable) -> bool:
+    try:
+        parameters = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    return "partnership" in parameters or any(p.kind == p.VAR_KEYWORD for p in parameters.values())
+
+
+def figure(name: str, year: int, *, partnership) -> dict | None:
+    """The registered figure ``name`` for ``partnership``'s year, or None."""
     fn = _figures.get(name)
-    if fn is None:
+    if fn is None or not _counts_per_partnership(fn):
         return None
-    result = fn(year)
+    result = fn(year, partnership=partnership)
     if result is None:
         return None
     if not isinstance(result, dict):
@@ -88,19 +103,20 @@ def age_band(dob, on) -> str:
     return "18 or over" if years >= 18 else "Not known"
 
 
-def _stage_cases(year: int, stage: str) -> set:
-    return set(CaseEvent.objects.filter(kind="stage", to_stage=stage, at__year=year)
+def _stage_cases(year: int, stage: str, cases) -> set:
+    """The ids of ``cases`` (a queryset) that moved to ``stage`` in ``year``."""
+    return set(CaseEvent.objects.filter(kind="stage", to_stage=stage, at__year=year, case__in=cases)
                .values_list("case_id", flat=True).distinct())
 
 
-def _clock_timeliness(kind: str, year: int, today: datetime.date):
-    """Clocks of ``kind`` due in ``year`` that have been decided: met, or past due and not met. Returns
-    (on_time, decided, average calendar days late of the late ones, per-label {label: (on_time, decided)}).
+def _clock_timeliness(kind: str, year: int, today: datetime.date, *, partnership):
+    """``partnership``'s clocks of ``kind`` due in ``year`` that have been decided: met, or past due and not met.
+    Returns (on_time, decided, average calendar days late of the late ones, per-label {label: (on_time, decided)}).
 
     The database counts (one GROUP BY); only the late clocks, a minority, are read to average their lateness.
     """
     # ``state__in`` rather than excluding cancelled ones, so that the (state, due_on) index serves the year.
-    clocks = (Clock.objects.filter(kind=kind, due_on__year=year,
+    clocks = (Clock.objects.filter(partnership=partnership, kind=kind, due_on__year=year,
                                    state__in=[ClockState.MET, ClockState.RUNNING, ClockState.OVERDUE])
               .annotate(met_on=TruncDate("met_at", tzinfo=timezone.get_current_timezone())))
     met = Q(state=ClockState.MET, met_at__isnull=False)
@@ -127,35 +143,42 @@ def _clock_timeliness(kind: str, year: int, today: datetime.date):
 STATISTICS = "annual-statistics"
 
 
-def annual_statistics(year: int) -> dict:
-    """The year's figures as sections of rows: {"year", "sections": [{"key", "title", "note", "rows"}], "extra"}.
+def annual_statistics(year: int, *, partnership) -> dict:
+    """``partnership``'s figures for the year as sections of rows: {"year", "sections": [{"key", "title", "note",
+    "rows"}]}: the cases it leads, then the cases it takes part in.
 
     Worked out again whenever any stage's data has changed, or the day has (``ThemesConfig.watch_report_data``).
     """
-    return cached(STATISTICS, (year, timezone.localdate()), lambda: _annual_statistics(year))
+    return cached(STATISTICS, (partnership.pk, year, timezone.localdate()),
+                  lambda: _annual_statistics(year, partnership=partnership))
 
 
-def _annual_statistics(year: int) -> dict:
+def referred_in(year: int) -> Q:
+    """Cases referred in ``year``: by the referral's date, or when the case was opened if it has no referral."""
+    return Q(referral__received_on__year=year) | Q(referral__isnull=True, created_at__year=year)
+
+
+def _annual_statistics(year: int, *, partnership) -> dict:
     today = timezone.localdate()
     sections = []
+    led = Case.objects.filter(partnership=partnership)
 
     # The funnel.
-    referred = Case.objects.filter(Q(referral__received_on__year=year)
-                                   | Q(referral__isnull=True, created_at__year=year))
+    referred = led.filter(referred_in(year))
     by_source = dict(referred.values("source").annotate(n=Count("id", distinct=True)).values_list("source", "n"))
     rows = [_row(f"Referrals: {label.lower()}", by_source.get(value, 0)) for value, label in Source.choices]
     rows.insert(0, _row("Referrals received", sum(by_source.values())))
-    threshold = _stage_cases(year, Stage.THRESHOLD)
-    rapid_reviews = _stage_cases(year, Stage.DECISION)
-    sin_cases = list(Case.objects.filter(sin_notified_on__year=year))
+    threshold = _stage_cases(year, Stage.THRESHOLD, led)
+    rapid_reviews = _stage_cases(year, Stage.DECISION, led)
+    sin_cases = list(led.filter(sin_notified_on__year=year))
     rows += [
         _row("Serious Incident Notification discussions held", len(threshold),
              note="Cases sent for the threshold discussion in the year."),
         _row("Serious Incident Notifications agreed", len(sin_cases), note="Notified to the National Panel."),
         _row("Rapid reviews held", len(rapid_reviews), note="Cases whose rapid review panel met in the year."),
-        _row("Practice reviews commissioned", len(_stage_cases(year, Stage.CSPR))),
+        _row("Practice reviews commissioned", len(_stage_cases(year, Stage.CSPR, led))),
     ]
-    published = figure("cspr_published", year)
+    published = figure("cspr_published", year, partnership=partnership)
     rows.append(_row(published["label"] if published else "Practice reviews published",
                      published["value"] if published else None,
                      None if published else "Not recorded", note=(published or {}).get("note", "")))
@@ -187,9 +210,9 @@ def _annual_statistics(year: int) -> dict:
 
     # Timeliness, from the clocks.
     rows = []
-    panel = _clock_timeliness(ClockKind.PANEL_MEETING, year, today)
-    national = _clock_timeliness(ClockKind.NATIONAL_PANEL, year, today)
-    forms = _clock_timeliness(ClockKind.AGENCY_FORM, year, today)
+    panel = _clock_timeliness(ClockKind.PANEL_MEETING, year, today, partnership=partnership)
+    national = _clock_timeliness(ClockKind.NATIONAL_PANEL, year, today, partnership=partnership)
+    forms = _clock_timeliness(ClockKind.AGENCY_FORM, year, today, partnership=partnership)
     rows.append(_share_row("Panels held by working day 10", panel[0], panel[1]))
     rows.append(_days_row("Panels: average days late (late ones)", panel[2]))
     rows.append(_share_row("Decisions sent to the National Panel by working day 15", national[0], national[1]))
@@ -204,14 +227,14 @@ def _annual_statistics(year: int) -> dict:
                              "days."})
 
     # National Panel, actions and themes.
-    agreed = figure("national_panel_agreed", year)
+    agreed = figure("national_panel_agreed", year, partnership=partnership)
     value = agreed["value"] if agreed else None
     rows = [_row(agreed["label"] if agreed else "Decisions the National Panel agreed with", value,
                  None if agreed else "Not recorded", note=(agreed or {}).get("note", ""))]
     sections.append({"key": "national_panel", "title": "The National Panel", "rows": rows, "note": ""})
 
     confirmed = Q(completion_confirmed_at__isnull=False)
-    actions = Action.objects.filter(due_on__year=year).aggregate(
+    actions = Action.objects.filter(partnership=partnership, due_on__year=year).aggregate(
         due=Count("id"), decided=Count("id", filter=confirmed | Q(due_on__lt=today)),
         on_time=Count("id", filter=confirmed & Q(completed_on__isnull=False, completed_on__lte=F("due_on"))),
         embedded=Count("id", filter=Q(status=ActionStatus.EMBEDDED)))
@@ -231,16 +254,42 @@ def _annual_statistics(year: int) -> dict:
                      "note": f"The share of the {len(rapid_reviews)} rapid reviews held in {year} in which each "
                              "theme appeared."})
 
+    sections.append(_taking_part(year, partnership=partnership))
+
     extra = []
     for name in registered_figures():
         if name in ("cspr_published", "national_panel_agreed"):
             continue
-        result = figure(name, year)
+        result = figure(name, year, partnership=partnership)
         if result:
             extra.append(_row(result["label"], result["value"], note=result.get("note", "")))
     if extra:
         sections.append({"key": "other", "title": "Other figures", "rows": extra, "note": ""})
     return {"year": year, "sections": sections}
+
+
+def taking_part_cases(year: int, *, partnership):
+    """The cases another partnership leads and ``partnership`` took part in during ``year`` (its participation not
+    ended before the year began)."""
+    taking_part = CaseParticipation.objects.filter(partnership=partnership).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__year__gte=year)).values("case_id")
+    return Case.objects.filter(pk__in=taking_part).exclude(partnership=partnership)
+
+
+def _taking_part(year: int, *, partnership) -> dict:
+    """Joint cross-border reviews this partnership took part in: counted apart, since they count in the leading
+    partnership's figures."""
+    cases = taking_part_cases(year, partnership=partnership)
+    rows = [
+        _row("Cases referred in the year", cases.filter(referred_in(year)).distinct().count()),
+        _row("Serious Incident Notifications agreed", cases.filter(sin_notified_on__year=year).count()),
+        _row("Rapid reviews held", len(_stage_cases(year, Stage.DECISION, cases))),
+        _row("Practice reviews commissioned", len(_stage_cases(year, Stage.CSPR, cases))),
+    ]
+    return {"key": "taking_part", "title": "Taking part: cases another partnership leads", "rows": rows,
+            "note": f"Joint reviews led by another partnership in which {partnership.name} took part, for example "
+                    "because the child lives here. They count in the leading partnership's statistics, not in the "
+                    "figures above."}
 
 
 def statistics_rows(stats: dict) -> list[list]:

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import learning, logs, report, statistics, themes
+from .views import benchmarking, learning, logs, report, statistics, themes
 
 app_name = "themes"
 
@@ -30,4 +30,6 @@ urlpatterns = [
     path("statistics/export.csv", statistics.statistics_export, {"fmt": "csv"}, name="statistics_csv"),
     path("statistics/export.xlsx", statistics.statistics_export, {"fmt": "xlsx"}, name="statistics_xlsx"),
     path("statistics/annual-statistics.pdf", statistics.statistics_pdf, name="statistics_pdf"),
+    # Benchmarking across partnerships (opt-in)
+    path("benchmarking/", benchmarking.benchmarking_page, name="benchmarking"),
 ]

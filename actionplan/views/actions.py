@@ -33,7 +33,8 @@ def action_detail(request, action_id):
 @require_http_methods(["GET", "POST"])
 @role_required(*MANAGERS)
 def action_create(request):
-    form = ActionForm(request.POST or None, initial={"case": request.GET.get("case", "")})
+    form = ActionForm(request.POST or None, partnership=request.partnership,
+                      initial={"case": request.GET.get("case", "")})
     if saved := handle_form(request, form,
                             save=lambda d: services.action_create(
                                 case=d["case"], source=d["source"], learning=d["learning"],
@@ -49,7 +50,7 @@ def action_create(request):
 @role_required(*MANAGERS)
 def action_edit(request, action_id):
     action = selectors.get_visible_action(request.user, action_id)
-    form = ActionForm(request.POST or None, action=action)
+    form = ActionForm(request.POST or None, partnership=action.partnership, action=action)
     if saved := handle_form(request, form,
                             save=lambda d: services.action_edit(
                                 action=action, source=d["source"], learning=d["learning"],

@@ -93,7 +93,7 @@ def import_columns(request):
     sheet = workbook.sheet
     first = sheet.rows[0][1] if sheet.rows else []
     samples = [importer.cell_text(v) for v in first]
-    suggested = importer.suggest_mapping(sheet.headings)
+    suggested = importer.suggest_mapping(sheet.headings, partnership=request.partnership)
     form_class = column_mapping_form(sheet.headings, samples)
     form = form_class(request.POST or None, initial={f"column_{i}": key for i, key in suggested.items()})
 
@@ -101,7 +101,8 @@ def import_columns(request):
         mapping = {int(name.removeprefix("column_")): key for name, key in data.items()}
         if problems := importer.mapping_problems(mapping):
             raise DomainError(" ".join(problems))
-        importer.remember_mapping(headings=sheet.headings, mapping=mapping, actor=request.user)
+        importer.remember_mapping(headings=sheet.headings, mapping=mapping, actor=request.user,
+                                  partnership=request.partnership)
         request.session[MAPPING_SESSION_KEY] = {str(i): key for i, key in mapping.items()}
         return mapping
 
@@ -126,7 +127,7 @@ def import_preview(request):
     if not stored:
         return redirect("actionplan:import_columns")
     mapping = {int(i): key for i, key in stored.items()}
-    result = importer.check_rows(workbook, mapping, actor=request.user)
+    result = importer.check_rows(workbook, mapping, actor=request.user, partnership=request.partnership)
     error = None
     if request.method == "POST":
         try:

@@ -18,11 +18,12 @@ from ..forms import MeetingForm
 @require_GET
 @role_required(Role.WORKING_GROUP, Role.BUSINESS_UNIT)
 def meeting_list(request):
-    meetings = list(selectors.meetings()[:50])
+    meetings = list(selectors.meetings(partnership=request.partnership)[:50])
     last = meetings[0] if meetings else None
     since = last.held_on if last else timezone.localdate() - datetime.timedelta(days=30)
     return render(request, "actionplan/meetings.html", {
-        "meetings": meetings, "last": last, "since": since, "changes": selectors.changes_since(since=since),
+        "meetings": meetings, "last": last, "since": since,
+        "changes": selectors.changes_since(partnership=request.partnership, since=since),
         "is_working_group": services.is_working_group(request.user),
         "overdue": selectors.overdue_actions(request.user).order_by("due_on")[:50],
         "awaiting": selectors.actions_visible_to(request.user).filter(
@@ -33,11 +34,11 @@ def meeting_list(request):
 @require_GET
 @role_required(Role.WORKING_GROUP, Role.BUSINESS_UNIT)
 def meeting_detail(request, meeting_id):
-    meeting, previous = selectors.meeting_with_previous(meeting_id)
+    meeting, previous = selectors.meeting_with_previous(meeting_id, partnership=request.partnership)
     since = previous.held_on if previous else meeting.held_on - datetime.timedelta(days=30)
     return render(request, "actionplan/meeting.html", {
         "meeting": meeting, "previous": previous, "since": since,
-        "changes": selectors.changes_since(since=since, until=meeting.held_on)})
+        "changes": selectors.changes_since(partnership=meeting.partnership_id, since=since, until=meeting.held_on)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,7 +46,8 @@ def meeting_detail(request, meeting_id):
 def meeting_create(request):
     form = MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if saved := handle_form(request, form,
-                            save=lambda data: services.meeting_record(held_on=data["held_on"], notes=data["notes"],
+                            save=lambda data: services.meeting_record(partnership=request.partnership,
+                                                                      held_on=data["held_on"], notes=data["notes"],
                                                                       actor=request.user),
                             success="Meeting recorded. Changes from now on count towards the next meeting.",
                             next_url=lambda meeting: meeting):

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from rapidreview.accounts.decorators import role_required
-from rapidreview.accounts.models import Agency
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.exports import download
@@ -15,7 +14,7 @@ from rapidreview.exports import download
 from .. import exports, selectors, services
 from ..forms import ActionFilter
 from ..models import ActionUpdate
-from .common import MANAGERS, READERS
+from .common import READERS
 
 PAGE_SIZE = 25
 
@@ -23,10 +22,7 @@ PAGE_SIZE = 25
 def _filtered(request):
     queryset = selectors.action_list(request.user).prefetch_related(
         Prefetch("updates", queryset=ActionUpdate.objects.order_by("-at", "-id"), to_attr="recent_updates"))
-    filterset = ActionFilter(request.GET or None, queryset=queryset)
-    if not request.user.has_role(*MANAGERS):
-        filterset.form.fields["agency"].queryset = Agency.objects.filter(pk=request.user.agency_id)
-    return filterset
+    return ActionFilter(request.GET or None, queryset=queryset, agencies=selectors.filter_agencies(request.user))
 
 
 @require_GET

@@ -28,12 +28,14 @@ class MeetingRecordForm(GovUKFormMixin, forms.Form):
     national_issues_detail = forms.CharField(label="National issues", required=False,
                                              widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, agencies=(), **kwargs):
+    def __init__(self, *args, agencies=(), themes=None, **kwargs):
+        """``themes``: the themes list of the partnership leading the case (``decisions.selectors.meeting_themes``)."""
         self.agencies = list(agencies)
+        self.themes = themes if themes is not None else Theme.objects.none()
         super().__init__(*args, **kwargs)
 
     def build_layout(self):
-        self.fields["themes"].queryset = Theme.objects.filter(is_active=True)
+        self.fields["themes"].queryset = self.themes
         for agency in self.agencies:
             self.fields[f"presentation_{agency.pk}"] = forms.CharField(
                 label=f"{agency.name}", required=False, widget=forms.Textarea(attrs={"rows": 4}))

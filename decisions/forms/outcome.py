@@ -34,9 +34,13 @@ class NationalPanelSendForm(GovUKFormMixin, forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text="Only needed when the decision is sent after the deadline.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, partnership=None, **kwargs):
+        """``partnership``: the partnership leading the case, whose Executive sends the decision (without one, the
+        form offers nobody)."""
         super().__init__(*args, **kwargs)
-        self.fields["sent_for"].queryset = users_with_role(Role.EXECUTIVE).order_by("full_name")
+        if partnership is not None:
+            self.fields["sent_for"].queryset = users_with_role(Role.EXECUTIVE, partnership=partnership).order_by(
+                "full_name")
 
 
 class NationalPanelCorrectForm(NationalPanelSendForm):

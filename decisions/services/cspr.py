@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from agencychecks.models import AgencyCheckForm
 from panels.services import conflict_require_substitutes
-from rapidreview.accounts.models import Agency, Partnership
+from rapidreview.accounts.models import Agency
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
@@ -29,7 +29,7 @@ from ..models import (
 
 
 def _lock(cspr: Cspr) -> Cspr:
-    return Cspr.objects.select_for_update(of=("self",)).select_related("case").get(pk=cspr.pk)
+    return Cspr.objects.select_for_update(of=("self",)).select_related("case__partnership").get(pk=cspr.pk)
 
 
 def _check_open(cspr: Cspr) -> None:
@@ -42,22 +42,27 @@ def _not_future(day: datetime.date, what: str) -> None:
         raise DomainError(f"The {what} must be today or in the past.")
 
 
-def _pre_publication_days() -> int:
-    return Partnership.load().pre_publication_working_days
+def _pre_publication_days(cspr: Cspr) -> int:
+    return cspr.case.partnership.pre_publication_working_days
+
+
+def _add_working_days(cspr: Cspr, start: datetime.date, days: int) -> datetime.date:
+    """Working days in the calendar of the partnership leading the review's case."""
+    return add_working_days(start, days, partnership=cspr.case.partnership)
 
 
 def _check_planned_publication(cspr: Cspr, planned: datetime.date) -> None:
     """The report goes to the National Panel and the Secretary of State 7 working days before publication
     (Working Together 2023, chapter 5): a planned date must leave that time, counted from today or from the day the
     report was sent."""
-    days = _pre_publication_days()
+    days = _pre_publication_days(cspr)
     if cspr.report_sent_on:
-        earliest = add_working_days(cspr.report_sent_on, days)
+        earliest = _add_working_days(cspr, cspr.report_sent_on, days)
         if planned < earliest:
             raise DomainError(f"The report was sent to the National Panel on {cspr.report_sent_on:%-d %B %Y}, so it "
                               f"can be published {days} working days later at the earliest: {earliest:%-d %B %Y}.")
         return
-    earliest = add_working_days(timezone.localdate(), days)
+    earliest = _add_working_days(cspr, timezone.localdate(), days)
     if planned < earliest:
         raise DomainError(f"The planned publication date must be at least {days} working days from today, to leave "
                           f"time to send the report to the National Panel and the Secretary of State first. "
@@ -66,8 +71,8 @@ def _check_planned_publication(cspr: Cspr, planned: datetime.date) -> None:
 
 def _check_publication_date(cspr: Cspr, published_on: datetime.date) -> None:
     """Publication may not come sooner than 7 working days after the report was sent."""
-    days = _pre_publication_days()
-    earliest = add_working_days(cspr.report_sent_on, days)
+    days = _pre_publication_days(cspr)
+    earliest = _add_working_days(cspr, cspr.report_sent_on, days)
     if published_on < earliest:
         raise DomainError(f"The report was sent to the National Panel and the Secretary of State on "
                           f"{cspr.report_sent_on:%-d %B %Y}. It can be published {days} working days after that, "
@@ -85,7 +90,7 @@ def involved_agencies(case: Case):
 def cspr_commission(*, case: Case, actor, methodology: str, methodology_detail: str, reviewers: str,
                     terms_of_reference: str, started_on: datetime.date) -> Cspr:
     """Commission a practice review: start its report clock, invite every involved agency, ask for substitutes."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
     if case.stage != Stage.NATIONAL_PANEL:
         raise DomainError("A practice review can be commissioned once the decision has gone to the National Panel.")
     if not NationalPanelSubmission.objects.filter(case=case).exists():
@@ -97,7 +102,7 @@ def cspr_commission(*, case: Case, actor, methodology: str, methodology_detail: 
     cspr._history_user = actor
     cspr.save()
     clock = clock_start(kind=ClockKind.CSPR_REPORT, subject=cspr, start=started_on, case_id=case.pk,
-                        label="Practice review final report")
+                        partnership=case.partnership, label="Practice review final report")
     cspr.final_report_due_on = clock.due_on
     cspr.save(update_fields=["final_report_due_on", "updated_at"])
     for agency in involved_agencies(case):
@@ -134,7 +139,8 @@ def cspr_update(*, cspr: Cspr, actor, methodology: str, methodology_detail: str,
         clock_cancel(subject=cspr, kind=ClockKind.PRE_PUBLICATION)
         if planned_publication_on:
             clock_start(kind=ClockKind.PRE_PUBLICATION, subject=cspr, start=timezone.localdate(),
-                        due=add_working_days(planned_publication_on, -_pre_publication_days()), case_id=cspr.case_id,
+                        due=_add_working_days(cspr, planned_publication_on, -_pre_publication_days(cspr)),
+                        case_id=cspr.case_id, partnership=cspr.case.partnership,
                         label="Report to the National Panel and the Secretary of State")
     return cspr
 
@@ -246,12 +252,12 @@ def cspr_publish(*, cspr: Cspr, actor, published_on: datetime.date, pseudonym: s
     cspr.published_on = published_on
     cspr.published_url = published_url
     cspr._history_user = actor
-    case = Case.objects.select_for_update().get(pk=cspr.case_id)
+    case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=cspr.case_id)
     case.pseudonym = pseudonym.strip()
     case._history_user = actor
     case.save(update_fields=["pseudonym", "updated_at"])
     clock = clock_start(kind=ClockKind.IMPLEMENTATION_REVIEW, subject=cspr, start=published_on, case_id=case.pk,
-                        label="One-year implementation review workshop")
+                        partnership=case.partnership, label="One-year implementation review workshop")
     cspr.implementation_review_due_on = clock.due_on
     cspr.save()
     clock_meet(subject=cspr, kind=ClockKind.CSPR_REPORT)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from actionplan.services import action_create
 from panels.services.common import LONDON, long_date
-from rapidreview.accounts.models import Agency, Partnership, Role
+from rapidreview.accounts.models import Agency, Role
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_correct_met, clock_meet
 from rapidreview.db import DomainError
@@ -26,10 +26,19 @@ from ..models import (
 
 
 def national_panel_deadline(case: Case) -> datetime.date | None:
-    """The last working day for sending the decision (working day 15 by default)."""
+    """The last working day for sending the decision (working day 15 by default): the leading partnership's
+    duration, counted in its calendar."""
     if case.sin_notified_on is None:
         return None
-    return add_working_days(case.sin_notified_on, Partnership.load().national_panel_working_days)
+    partnership = case.partnership
+    return add_working_days(case.sin_notified_on, partnership.national_panel_working_days, partnership=partnership)
+
+
+def _working_day(case: Case, sent_on: datetime.date) -> int:
+    """Which working day after the notification, in the leading partnership's calendar, ``sent_on`` is."""
+    if case.sin_notified_on is None:
+        return 0
+    return working_days_between(case.sin_notified_on, sent_on, partnership=case.partnership)
 
 
 def is_late(case: Case, sent_on: datetime.date) -> bool:
@@ -53,11 +62,12 @@ def _check_sent_on(case: Case, sheet: DecisionSheet, sent_on: datetime.date) -> 
         raise DomainError(f"The date sent cannot be before the decision sheet was signed on {long_date(signed_on)}.")
 
 
-def _check_sent_for(sent_for) -> None:
+def _check_sent_for(case: Case, sent_for) -> None:
+    """The decision is sent for a member of the Executive of the partnership leading the case."""
     if sent_for is None:
         raise DomainError("Choose the Executive member on whose behalf the decision was sent.")
-    if not sent_for.is_active or not sent_for.has_role(Role.EXECUTIVE):
-        raise DomainError(f"{sent_for.full_name} is not a member of the Executive.")
+    if not sent_for.is_active or not sent_for.has_role_in(case.partnership, Role.EXECUTIVE):
+        raise DomainError(f"{sent_for.full_name} is not a member of the Executive of {case.partnership.name}.")
 
 
 @transaction.atomic
@@ -68,19 +78,19 @@ def national_panel_send(*, case: Case, actor, sent_on: datetime.date, sent_for=N
     The date is between the signing of the sheet and today; after the deadline a reason is needed. The National
     Panel clock is met on the date sent, not on the day this is recorded.
     """
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
     if case.stage != Stage.DECISION:
         raise DomainError("The decision can only be sent to the National Panel from the decision stage.")
     sheet = DecisionSheet.objects.select_for_update().filter(case=case).first()
     if sheet is None or sheet.status != SheetStatus.SIGNED:
         raise DomainError("All three statutory partners must sign the decision sheet before it is sent.")
     _check_sent_on(case, sheet, sent_on)
-    _check_sent_for(sent_for)
+    _check_sent_for(case, sent_for)
     late = is_late(case, sent_on)
     if late and not late_reason.strip():
-        limit = Partnership.load().national_panel_working_days
+        limit = case.partnership.national_panel_working_days
         raise DomainError(f"The decision is being sent after working day {limit}. Give the reason for the delay.")
-    working_day = working_days_between(case.sin_notified_on, sent_on) if case.sin_notified_on else 0
+    working_day = _working_day(case, sent_on)
     submission = NationalPanelSubmission(case=case, sent_on=sent_on, working_day=working_day,
                                          late_reason=late_reason if late else "", sent_by=actor, sent_for=sent_for)
     submission._history_user = actor
@@ -104,7 +114,7 @@ def national_panel_correct_sent(*, case: Case, actor, sent_on: datetime.date, se
     The business unit corrects a mistake; the reason is kept in the submission's history and on the case timeline,
     and the National Panel clock reads the corrected date.
     """
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
     submission = NationalPanelSubmission.objects.select_for_update().filter(case=case).first()
     if submission is None:
         raise DomainError("The decision has not been sent to the National Panel, so there is nothing to correct.")
@@ -113,7 +123,7 @@ def national_panel_correct_sent(*, case: Case, actor, sent_on: datetime.date, se
         raise DomainError("Give the reason for the correction.")
     sheet = DecisionSheet.objects.filter(case=case).first()
     _check_sent_on(case, sheet, sent_on)
-    _check_sent_for(sent_for)
+    _check_sent_for(case, sent_for)
     if submission.response_on and sent_on > submission.response_on:
         raise DomainError(f"The date sent cannot be after the National Panel's response of "
                           f"{long_date(submission.response_on)}.")
@@ -122,12 +132,12 @@ def national_panel_correct_sent(*, case: Case, actor, sent_on: datetime.date, se
     late = is_late(case, sent_on)
     late_reason = late_reason.strip() or submission.late_reason
     if late and not late_reason:
-        limit = Partnership.load().national_panel_working_days
+        limit = case.partnership.national_panel_working_days
         raise DomainError(f"The corrected date is after working day {limit}. Give the reason for the delay.")
     was = submission.sent_on
     submission.sent_on = sent_on
     submission.sent_for = sent_for
-    submission.working_day = working_days_between(case.sin_notified_on, sent_on) if case.sin_notified_on else 0
+    submission.working_day = _working_day(case, sent_on)
     submission.late_reason = late_reason if late else ""
     submission._history_user = actor
     submission._change_reason = reason
@@ -152,7 +162,7 @@ def _close_if_done(case: Case, actor) -> None:
 def national_panel_record_response(*, case: Case, actor, response_on: datetime.date, response: str,
                                    text: str) -> NationalPanelSubmission:
     """Record the National Panel's response to the decision."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
     if case.stage not in (Stage.NATIONAL_PANEL, Stage.CSPR):
         raise DomainError("The National Panel's response can only be recorded after the decision was sent to it.")
     submission = NationalPanelSubmission.objects.select_for_update().filter(case=case).first()
@@ -183,7 +193,7 @@ def no_cspr_record(*, case: Case, actor, kind: str, detail: str, learning: str,
 
     ``actions`` holds dicts with ``description``, ``agency`` and ``due_on``.
     """
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
     if case.stage != Stage.NATIONAL_PANEL:
         raise DomainError("The outcome can be recorded once the decision has been sent to the National Panel.")
     if Cspr.objects.filter(case=case).exists():

@@ -97,7 +97,8 @@ def sheet_prefill(case: Case) -> dict:
 
 
 def _lock(sheet: DecisionSheet) -> DecisionSheet:
-    return DecisionSheet.objects.select_for_update(of=("self",)).select_related("case", "current").get(pk=sheet.pk)
+    return DecisionSheet.objects.select_for_update(of=("self",)).select_related("case__partnership",
+                                                                           "current").get(pk=sheet.pk)
 
 
 def _new_version(sheet: DecisionSheet, actor, content: dict) -> DecisionSheetVersion:
@@ -156,9 +157,10 @@ def sheet_send(*, sheet: DecisionSheet, actor) -> DecisionSheetVersion:
     required = REQUIRED_TO_SEND | (REQUIRED_FOR_CSPR if version.recommendation == Recommendation.CSPR else {})
     problems = [(message, section_anchor(field)) for field, message in required.items()
                 if not getattr(version, field)]
-    problems += [(f"Ask an administrator to add an executive member who signs for "
+    partnership = sheet.case.partnership
+    problems += [(f"Ask an administrator to add an executive member of {partnership.name} who signs for "
                   f"{StatutoryPartner(partner).label.lower()}", f"signature-{partner}")
-                 for partner in PARTNERS if not executive_for_partner(partner).exists()]
+                 for partner in PARTNERS if not executive_for_partner(partner, partnership=partnership).exists()]
     if problems:
         raise SheetNotReady(problems)
     version.frozen_at = timezone.now()
@@ -168,12 +170,14 @@ def sheet_send(*, sheet: DecisionSheet, actor) -> DecisionSheetVersion:
     sheet.save()
     case_record_event(case=sheet.case, kind="decision_sheet", actor=actor,
                       summary=f"Decision sheet version {version.number} sent to the Executive for signature")
+    # Sign-off stays with the leading partnership: its executives sign, a partnership taking part does not.
     for partner in PARTNERS:
-        for executive in executive_for_partner(partner):
+        for executive in executive_for_partner(partner, partnership=partnership):
             notify(to=executive, subject=f"Decision sheet to sign: {sheet.case.reference}",
                    template="decisions/email/sign_request", kind="decisions.sign_request",
                    context={"case": sheet.case, "version": version, "url": sheet.get_absolute_url()},
-                   key=f"decisions.sign_request:{version.pk}:{executive.pk}", related=sheet)
+                   key=f"decisions.sign_request:{version.pk}:{executive.pk}", related=sheet,
+                   partnership=partnership)
     return version
 
 
@@ -194,19 +198,29 @@ def sheet_withdraw(*, sheet: DecisionSheet, actor, reason: str = "") -> Decision
 
 
 def executive_partners(user) -> list[str]:
-    """The statutory partners ``user`` signs for today."""
+    """The statutory partners ``user`` signs for today in the partnership they act in."""
     return [r.statutory_partner for r in user.active_roles
             if r.role == Role.EXECUTIVE and r.statutory_partner in PARTNERS]
 
 
 @transaction.atomic
 def signature_record(*, sheet: DecisionSheet, signer, partner: str, outcome: str, reasons: str = "") -> Signature:
-    """An executive signs (agrees to) or disputes the version out for signature, for the partner they sign for."""
+    """An executive signs (agrees to) or disputes the version out for signature, for the partner they sign for.
+
+    Only an executive of the partnership leading the case signs, and only while acting in it: a partnership taking
+    part in a joint review does not sign (ADR 0015).
+    """
     sheet = _lock(sheet)
     if sheet.status != SheetStatus.OUT_FOR_SIGNATURE:
         raise DomainError("This decision sheet is not out for signature.")
-    if partner not in PARTNERS or not executive_for_partner(partner).filter(pk=signer.pk).exists():
-        raise DomainError("You do not sign for this statutory partner.")
+    partnership = sheet.case.partnership
+    if partner not in PARTNERS or not executive_for_partner(partner, partnership=partnership).filter(
+            pk=signer.pk).exists():
+        raise DomainError(f"You do not sign for this statutory partner in {partnership.name}, which leads this case.")
+    acting = signer.partnership
+    if acting is not None and acting.pk != partnership.pk:
+        raise DomainError(f"You are working in {acting.name}. Switch to {partnership.name}, which leads this case, "
+                          "to sign.")
     version = sheet.current
     if Signature.objects.filter(version=version, partner=partner).exists():
         raise DomainError(f"{StatutoryPartner(partner).label} has already answered on version {version.number}.")
@@ -224,12 +238,13 @@ def signature_record(*, sheet: DecisionSheet, signer, partner: str, outcome: str
         sheet.save()
         case_record_event(case=sheet.case, kind="decision_sheet", actor=signer, note=reasons,
                           summary=f"Decision sheet version {version.number} disputed for {label}")
-        people = list(users_with_role(Role.BUSINESS_UNIT)) + list(users_with_role(Role.RR_CHAIR))
+        people = (list(users_with_role(Role.BUSINESS_UNIT, partnership=partnership))
+                  + list(users_with_role(Role.RR_CHAIR, partnership=partnership)))
         for person in {p.pk: p for p in people}.values():
             notify(to=person, subject=f"Decision sheet disputed: {sheet.case.reference}",
                    template="decisions/email/disputed", kind="decisions.disputed",
                    context={"case": sheet.case, "version": version, "url": sheet.get_absolute_url()},
-                   key=f"decisions.disputed:{signature.pk}:{person.pk}", related=sheet)
+                   key=f"decisions.disputed:{signature.pk}:{person.pk}", related=sheet, partnership=partnership)
         return signature
     case_record_event(case=sheet.case, kind="decision_sheet", actor=signer,
                       summary=f"Decision sheet version {version.number} signed for {label}")
@@ -242,16 +257,17 @@ def signature_record(*, sheet: DecisionSheet, signer, partner: str, outcome: str
         sheet.save()
         case_record_event(case=sheet.case, kind="decision_sheet", actor=signer,
                           summary="Decision sheet signed by all three statutory partners; ready to send")
-        for person in users_with_role(Role.BUSINESS_UNIT):
+        for person in users_with_role(Role.BUSINESS_UNIT, partnership=partnership):
             notify(to=person, subject=f"Decision sheet signed: {sheet.case.reference}",
                    template="decisions/email/signed", kind="decisions.signed",
                    context={"case": sheet.case, "version": version, "url": sheet.get_absolute_url()},
-                   key=f"decisions.signed:{version.pk}:{person.pk}", related=sheet)
+                   key=f"decisions.signed:{version.pk}:{person.pk}", related=sheet, partnership=partnership)
     return signature
 
 
 def _lock_dispute(dispute: Dispute) -> Dispute:
-    return Dispute.objects.select_for_update(of=("self",)).select_related("sheet__case").get(pk=dispute.pk)
+    return Dispute.objects.select_for_update(of=("self",)).select_related("sheet__case__partnership").get(
+        pk=dispute.pk)
 
 
 @transaction.atomic
@@ -280,7 +296,8 @@ def dispute_escalate(*, dispute: Dispute, actor, reason: str) -> Dispute:
     dispute = _lock_dispute(dispute)
     if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.MEETING_HELD):
         raise DomainError("Only an open dispute can be escalated.")
-    chair = executive_chair()
+    partnership = dispute.sheet.case.partnership
+    chair = executive_chair(partnership=partnership)
     if chair is None:
         raise DomainError("No one is recorded as the chair of the Executive. Ask an administrator to set one.")
     dispute.status = DisputeStatus.ESCALATED
@@ -294,7 +311,7 @@ def dispute_escalate(*, dispute: Dispute, actor, reason: str) -> Dispute:
     notify(to=chair, subject=f"Escalation: disputed decision sheet {dispute.sheet.case.reference}",
            template="decisions/email/escalated", kind="decisions.escalated",
            context={"case": dispute.sheet.case, "url": dispute.sheet.get_absolute_url()},
-           key=f"decisions.escalated:{dispute.pk}", related=dispute.sheet)
+           key=f"decisions.escalated:{dispute.pk}", related=dispute.sheet, partnership=partnership)
     return dispute
 
 
@@ -302,9 +319,11 @@ def dispute_escalate(*, dispute: Dispute, actor, reason: str) -> Dispute:
 def dispute_resolve(*, dispute: Dispute, actor, resolution: str) -> Dispute:
     """The chair of the Executive records how an escalated dispute is resolved."""
     dispute = _lock_dispute(dispute)
-    chair = executive_chair()
+    partnership = dispute.sheet.case.partnership
+    chair = executive_chair(partnership=partnership)
     if chair is None or chair.pk != actor.pk:
-        raise DomainError("Only the chair of the Executive can resolve an escalation.")
+        raise DomainError(f"Only the chair of the Executive of {partnership.name}, which leads this case, can "
+                          "resolve an escalation.")
     if dispute.status != DisputeStatus.ESCALATED:
         raise DomainError("Only an escalated dispute can be resolved here.")
     if not resolution.strip():

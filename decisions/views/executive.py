@@ -26,7 +26,7 @@ def index(request):
     year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else None)
     return render(request, "decisions/index.html", {
         "awaiting": sheets_awaiting_signature(request.user),
-        "escalations": list(escalations_open()) if show_escalations else None,
+        "escalations": list(escalations_open(request.user)) if show_escalations else None,
         "is_exec_chair": is_executive_chair(request.user),
         "years": years, "year": year,
         "sheets": list(decisions_in_year(request.user, year)) if year else [],

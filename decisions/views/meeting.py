@@ -19,10 +19,10 @@ from rapidreview.accounts.models import Role, User
 from rapidreview.formviews import handle_action, handle_form
 
 from ..forms import ImmediateActionForm, MeetingRecordForm, VoteForm
-from ..selectors import has_practice_review, meeting_for, tally, votes_for
+from ..selectors import acts_for_lead, has_practice_review, meeting_for, meeting_themes, tally, votes_for
 from ..services import immediate_action_add, meeting_save, vote_close, vote_record
 from ..services.meeting import MEETING_STAGES
-from .common import form_page, visible_case
+from .common import form_page, led_case, visible_case
 
 MEETING_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.PANEL_MEMBER, Role.EXECUTIVE)
 WRITERS = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
@@ -39,7 +39,8 @@ def meeting_detail(request, case_id):
     meeting = meeting_for(case)
     return render(request, "decisions/meeting.html", {
         "case": case, "meeting": meeting, "votes": votes_for(meeting), "tally": tally(meeting),
-        "can_edit": request.user.has_role(*WRITERS) and case.stage in MEETING_STAGES,
+        "can_edit": (request.user.has_role(*WRITERS) and case.stage in MEETING_STAGES
+                     and acts_for_lead(request.user, case)),
         "has_cspr": has_practice_review(case),
     })
 
@@ -47,7 +48,7 @@ def meeting_detail(request, case_id):
 @role_required(*WRITERS)
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, case_id):
-    case = visible_case(request, case_id)
+    case = led_case(request, case_id)
     meeting = meeting_for(case)
     agencies = _agencies(case)
     initial = {}
@@ -60,7 +61,7 @@ def meeting_edit(request, case_id):
     if not initial.get("meeting_date"):
         panel = panel_for_case(case)
         initial["meeting_date"] = panel.meeting_date if panel else None
-    form = MeetingRecordForm(request.POST or None, initial=initial, agencies=agencies)
+    form = MeetingRecordForm(request.POST or None, initial=initial, agencies=agencies, themes=meeting_themes(case))
     meeting_url = reverse("decisions:meeting", args=[case.pk])
     if saved := handle_form(
             request, form,
@@ -78,7 +79,7 @@ def meeting_edit(request, case_id):
 @role_required(*WRITERS)
 @require_http_methods(["GET", "POST"])
 def immediate_action_new(request, case_id):
-    case = visible_case(request, case_id)
+    case = led_case(request, case_id)
     form = ImmediateActionForm(request.POST or None)
     meeting_url = reverse("decisions:meeting", args=[case.pk])
     if saved := handle_form(request, form,
@@ -96,8 +97,11 @@ def _vote_context(request, case):
     meeting = meeting_for(case)
     votes = votes_for(meeting)
     open_ = case.stage == "rapid_review" and not (meeting and meeting.vote_closed)
-    own = can_vote(request.user, case) and open_ and quorum and quorum.met
-    behalf = request.user.has_role(Role.BUSINESS_UNIT) and open_ and quorum and quorum.met and panel is not None
+    # Only the partnership leading the case votes and closes the vote; one taking part reads the page.
+    acts = acts_for_lead(request.user, case)
+    own = acts and can_vote(request.user, case) and open_ and quorum and quorum.met
+    behalf = (acts and request.user.has_role(Role.BUSINESS_UNIT) and open_ and quorum and quorum.met
+              and panel is not None)
     present = voting_members_present(panel).order_by("full_name") if panel else User.objects.none()
     seats = voting_seats(panel) if panel else {}
     labels = {uid: seat.name_in_record + (f" (represented by {seat.substitute_name})"
@@ -109,7 +113,7 @@ def _vote_context(request, case):
     rows = [{"voter": labels[uid], "vote": by_member.get(uid)}
             for uid in sorted(seats, key=lambda uid: labels[uid])]
     rows += [{"voter": v.voter, "vote": v} for v in votes if v.member_id not in seats]
-    may_close = request.user.has_role(*WRITERS) and open_
+    may_close = acts and request.user.has_role(*WRITERS) and open_
     cannot_close_because = _why_not_closable(panel, quorum, votes) if may_close else ""
     return {"case": case, "has_cspr": has_practice_review(case),
             "panel": panel, "quorum": quorum, "meeting": meeting, "votes": votes,
@@ -136,7 +140,7 @@ def _why_not_closable(panel, quorum, votes) -> str:
 @role_required(Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.PANEL_MEMBER)
 @require_http_methods(["GET", "POST"])
 def vote(request, case_id):
-    case = visible_case(request, case_id)
+    case = led_case(request, case_id) if request.method == "POST" else visible_case(request, case_id)
     context = _vote_context(request, case)
     if request.method == "POST":
         behalf = "behalf-choice" in request.POST or "behalf-member" in request.POST
@@ -165,7 +169,7 @@ def vote(request, case_id):
 @role_required(*WRITERS)
 @require_POST
 def vote_close_view(request, case_id):
-    case = visible_case(request, case_id)
+    case = led_case(request, case_id)
     return handle_action(request, lambda: vote_close(case=case, actor=request.user),
                          success="The vote has closed. The case has moved on to the decision sheet.",
                          next_url=reverse("decisions:sheet", args=[case.pk]),

@@ -49,7 +49,7 @@ from ..services import (
     participation_update,
 )
 from ..services.national_panel import national_panel_deadline
-from .common import form_page, visible_case
+from .common import form_page, led_case, visible_case
 
 BU = Role.BUSINESS_UNIT
 
@@ -61,8 +61,9 @@ def _sheet_url(case):
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def national_panel_send_view(request, case_id):
-    case = visible_case(request, case_id)
-    form = NationalPanelSendForm(request.POST or None, initial={"sent_for": executive_chair()})
+    case = led_case(request, case_id)
+    form = NationalPanelSendForm(request.POST or None, partnership=case.partnership,
+                                 initial={"sent_for": executive_chair(partnership=case.partnership)})
     if saved := handle_form(request, form, save=lambda data: national_panel_send(case=case, actor=request.user, **data),
                             success="Date sent to the National Panel recorded.", next_url=_sheet_url(case)):
         return saved
@@ -75,11 +76,11 @@ def national_panel_send_view(request, case_id):
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def national_panel_correct_view(request, case_id):
-    case = visible_case(request, case_id)
+    case = led_case(request, case_id)
     submission = NationalPanelSubmission.objects.filter(case=case).first()
     if submission is None:
         raise Http404("Not sent to the National Panel")
-    form = NationalPanelCorrectForm(request.POST or None, initial={
+    form = NationalPanelCorrectForm(request.POST or None, partnership=case.partnership, initial={
         "sent_on": submission.sent_on, "sent_for": submission.sent_for_id, "late_reason": submission.late_reason})
     if saved := handle_form(request, form,
                             save=lambda data: national_panel_correct_sent(case=case, actor=request.user, **data),
@@ -94,7 +95,7 @@ def national_panel_correct_view(request, case_id):
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def national_panel_response_view(request, case_id):
-    case = visible_case(request, case_id)
+    case = led_case(request, case_id)
     form = NationalPanelResponseForm(request.POST or None)
     if saved := handle_form(request, form,
                             save=lambda data: national_panel_record_response(case=case, actor=request.user, **data),
@@ -107,7 +108,7 @@ def national_panel_response_view(request, case_id):
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def no_cspr_view(request, case_id):
-    case = visible_case(request, case_id)
+    case = led_case(request, case_id)
     form = NoCsprForm(request.POST or None)
     formset = ActionFormSet(request.POST or None, prefix="actions")
     if saved := handle_form(
@@ -124,7 +125,7 @@ def no_cspr_view(request, case_id):
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def cspr_commission_view(request, case_id):
-    case = visible_case(request, case_id)
+    case = led_case(request, case_id)
     sheet = sheet_for(case)
     form = CsprCommissionForm(request.POST or None)
     if saved := handle_form(request, form, save=lambda data: cspr_commission(case=case, actor=request.user, **data),
@@ -137,8 +138,9 @@ def cspr_commission_view(request, case_id):
                      back_url=_sheet_url(case))
 
 
-def _cspr(request, case_id) -> Cspr:
-    case = visible_case(request, case_id)
+def _cspr(request, case_id, *, led: bool = True) -> Cspr:
+    """The case's practice review. ``led``: for pages that change it, which only the leading partnership opens."""
+    case = led_case(request, case_id) if led else visible_case(request, case_id)
     cspr = Cspr.objects.filter(case=case).select_related("case").first()
     if cspr is None:
         raise Http404("No practice review")
@@ -148,7 +150,7 @@ def _cspr(request, case_id) -> Cspr:
 @role_required(*SHEET_READERS)
 @require_http_methods(["GET"])
 def cspr_detail(request, case_id):
-    cspr = _cspr(request, case_id)
+    cspr = _cspr(request, case_id, led=False)
     return render(request, "decisions/cspr.html", {
         "case": cspr.case, "cspr": cspr, "actions": cspr_actions(request.user, cspr), "has_cspr": True,
         "milestones": cspr.milestones.all(), "participations": cspr.participations.select_related("agency"),

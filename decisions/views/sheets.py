@@ -24,12 +24,14 @@ from ..selectors import (
     get_visible_dispute,
     has_practice_review,
     is_executive_chair,
+    joint_review,
     open_dispute,
     sheet_actions,
     sheet_for,
     sheet_versions,
     signature_rows,
     signatures_for,
+    signing_partners,
 )
 from ..services import (
     dispute_escalate,
@@ -43,8 +45,7 @@ from ..services import (
     signature_record,
 )
 from ..services.national_panel import national_panel_deadline
-from ..services.sheets import executive_partners
-from .common import form_page, visible_case
+from .common import form_page, led_case, visible_case
 
 
 def _sheet_or_404(case):
@@ -68,7 +69,8 @@ def _sheet_page(request, case, *, problems=(), status=200):
     """The decision sheet page; ``problems`` ((message, anchor) pairs) fill its error summary."""
     sheet = sheet_for(case)
     context = {"case": case, "sheet": sheet, "deadline": national_panel_deadline(case), "problems": problems,
-               "actions": sheet_actions(request.user, case, None), "has_cspr": has_practice_review(case)}
+               "actions": sheet_actions(request.user, case, None), "has_cspr": has_practice_review(case),
+               "joint": joint_review(case)}
     if sheet is not None:
         access_log(request, action=AccessAction.VIEW, obj=sheet, case_id=case.pk)
         rows = signature_rows(sheet)
@@ -89,7 +91,7 @@ def _sheet_page(request, case, *, problems=(), status=200):
 @role_required(Role.BUSINESS_UNIT)
 @require_POST
 def sheet_start_view(request, case_id):
-    case = visible_case(request, case_id, action=AccessAction.CHANGE)
+    case = led_case(request, case_id)
     return handle_action(request, lambda: sheet_start(case=case, actor=request.user),
                          success="Decision sheet drafted from the meeting record. Check each section.",
                          next_url=reverse("decisions:sheet_edit", args=[case.pk]), refused_url=_sheet_url(case))
@@ -98,7 +100,7 @@ def sheet_start_view(request, case_id):
 @role_required(Role.BUSINESS_UNIT)
 @require_http_methods(["GET", "POST"])
 def sheet_edit_view(request, case_id):
-    case = visible_case(request, case_id)
+    case = led_case(request, case_id)
     sheet = _sheet_or_404(case)
     if sheet.status != SheetStatus.DRAFT and request.method == "GET":
         hint = " Withdraw it from signature first." if sheet.status == SheetStatus.OUT_FOR_SIGNATURE else ""
@@ -123,7 +125,7 @@ def sheet_edit_view(request, case_id):
 @require_POST
 def sheet_send_view(request, case_id):
     """Send for signature; a refusal shows the sheet page again with its problems in the error summary."""
-    case = visible_case(request, case_id, action=AccessAction.CHANGE)
+    case = led_case(request, case_id)
     sheet = _sheet_or_404(case)
     try:
         version = sheet_send(sheet=sheet, actor=request.user)
@@ -136,7 +138,7 @@ def sheet_send_view(request, case_id):
 @role_required(Role.BUSINESS_UNIT)
 @require_http_methods(["GET", "POST"])
 def sheet_withdraw_view(request, case_id):
-    case = visible_case(request, case_id)
+    case = led_case(request, case_id)
     sheet = _sheet_or_404(case)
     form = WithdrawForm(request.POST or None)
     if saved := handle_form(request, form,
@@ -152,9 +154,9 @@ def sheet_withdraw_view(request, case_id):
 @recent_auth_required(minutes=15)
 @require_http_methods(["GET", "POST"])
 def sheet_sign(request, case_id):
-    case = visible_case(request, case_id)
+    case = led_case(request, case_id)
     sheet = _sheet_or_404(case)
-    partners = executive_partners(request.user)
+    partners = signing_partners(request.user, case)
     if not partners:
         raise PermissionDenied
     answered = set(sheet.signatures.filter(version=sheet.current_id).values_list("partner", flat=True))
@@ -206,7 +208,7 @@ def sheet_pdf(request, case_id, number=None):
 @require_http_methods(["GET", "POST"])
 def dispute_meeting(request, dispute_id):
     dispute = get_visible_dispute(request.user, dispute_id)
-    case = visible_case(request, dispute.sheet.case_id, obj=dispute)
+    case = led_case(request, dispute.sheet.case_id, obj=dispute)
     form = DisputeMeetingForm(request.POST or None)
     if saved := handle_form(request, form,
                             save=lambda data: dispute_record_meeting(dispute=dispute, actor=request.user,
@@ -224,7 +226,7 @@ def dispute_meeting(request, dispute_id):
 @require_http_methods(["GET", "POST"])
 def dispute_escalate_view(request, dispute_id):
     dispute = get_visible_dispute(request.user, dispute_id)
-    case = visible_case(request, dispute.sheet.case_id, obj=dispute)
+    case = led_case(request, dispute.sheet.case_id, obj=dispute)
     form = EscalateForm(request.POST or None)
     if saved := handle_form(request, form,
                             save=lambda data: dispute_escalate(dispute=dispute, actor=request.user,
@@ -238,10 +240,10 @@ def dispute_escalate_view(request, dispute_id):
 @role_required(Role.EXECUTIVE)
 @require_http_methods(["GET", "POST"])
 def dispute_resolve_view(request, dispute_id):
-    if not is_executive_chair(request.user):
-        raise PermissionDenied
     dispute = get_visible_dispute(request.user, dispute_id)
-    case = visible_case(request, dispute.sheet.case_id, obj=dispute)
+    case = led_case(request, dispute.sheet.case_id, obj=dispute)
+    if not is_executive_chair(request.user, case.partnership):
+        raise PermissionDenied
     if dispute.status != DisputeStatus.ESCALATED:
         messages.error(request, "This dispute is not waiting for the chair of the Executive.")
         return redirect("decisions:sheet", case_id=case.pk)
@@ -261,7 +263,7 @@ def dispute_resolve_view(request, dispute_id):
 @role_required(Role.BUSINESS_UNIT)
 @require_POST
 def sheet_revise_view(request, case_id):
-    case = visible_case(request, case_id, action=AccessAction.CHANGE)
+    case = led_case(request, case_id)
     sheet = _sheet_or_404(case)
     return handle_action(request, lambda: sheet_revise(sheet=sheet, actor=request.user),
                          success=lambda version: f"Version {version.number} opened for revision. Every partner will "

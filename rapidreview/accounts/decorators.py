@@ -29,6 +29,25 @@ def role_required(*roles: str):
     return decorator
 
 
+def is_installation_admin(user) -> bool:
+    """The installation's administrator: staff (or a superuser), whatever roles they hold. They add partnerships
+    and their first business unit user; being staff gives no role in any partnership, so no case content."""
+    return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+def installation_admin_required(view):
+    """Allow the view only to the installation's administrator; everyone else gets 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_installation_admin(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.installation_admin_only = True
+    return wrapped
+
+
 def authenticated_recently(request, minutes: int = 15) -> bool:
     """True when the person typed their password (and second factor, if they have one) in the last ``minutes``."""
     auth_at = request.session.get(AUTH_AT_SESSION_KEY)

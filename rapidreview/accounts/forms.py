@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.db.models import Q
 
 from rapidreview.forms import GovUKFormMixin
 
 from .models import Agency, Partnership, Role, RoleAssignment, User
+from .selectors import active_people, agencies_for_people
 
 
 class SignInForm(GovUKFormMixin, AuthenticationForm):
@@ -27,31 +29,63 @@ class GovUKSetPasswordForm(GovUKFormMixin, SetPasswordForm):
     pass
 
 
+# Set by the installation's administrator, never by a partnership's business unit: the address slug (in every
+# e-mail link) and whether the partnership is open.
+INSTALLATION_FIELDS = {"id", "slug", "is_active", "created_at", "updated_at"}
+
+
 class PartnershipForm(GovUKFormMixin, forms.ModelForm):
+    """A partnership's own settings, edited by its business unit: contact details, durations, which of the
+    installation's agencies take part in its arrangements, and whether it shares its aggregate figures."""
+
     class Meta:
         model = Partnership
-        fields = [f.name for f in Partnership._meta.fields if f.name not in {"id", "updated_at"}]
-        widgets = {"postal_address": forms.Textarea(attrs={"rows": 4})}
+        fields = [f.name for f in Partnership._meta.fields if f.name not in INSTALLATION_FIELDS] + ["agencies"]
+        widgets = {"postal_address": forms.Textarea(attrs={"rows": 4}),
+                   "agencies": forms.CheckboxSelectMultiple}
+        labels = {"agencies": "Agencies in the partnership's arrangements"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Agencies are the installation's; a closed one stays ticked while the partnership still lists it.
+        listed = self.instance.agencies.values("pk") if self.instance.pk else Agency.objects.none()
+        self.fields["agencies"].queryset = Agency.objects.filter(Q(is_active=True) | Q(pk__in=listed)).order_by("name")
+        self.fields["agencies"].help_text = ("Agencies are shared by every partnership on this service. Tick the ones "
+                                             "that take part in this partnership's arrangements: they can be sent "
+                                             "check forms and their leads can be given roles here.")
 
 
 class PersonForm(GovUKFormMixin, forms.ModelForm):
+    """A person's account, kept by the business unit of the partnership they work for. A new person gets their
+    first role in that partnership at the same time."""
+
+    first_role = forms.ChoiceField(label="Their first role here", choices=[("", "Choose a role"), *Role.choices],
+                                   error_messages={"required": "Select their first role"},
+                                   help_text="You can add more roles, and the details of each, on their page.")
+
     class Meta:
         model = User
         fields = ["full_name", "email", "agency", "job_title", "phone", "is_active"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
+        self.fields["agency"].queryset = agencies_for_people(partnership, self.instance if self.instance.pk else None)
         self.fields["is_active"].label = "Account is active"
+        if self.instance.pk:
+            del self.fields["first_role"]
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("Someone already has an account with this e-mail address.")
+            raise forms.ValidationError(
+                "Someone already has an account with this e-mail address. To give them a role here, use "
+                "'Add someone who already has an account'")
         return email
 
 
 class RoleAssignmentForm(GovUKFormMixin, forms.ModelForm):
+    """One role in the business unit's own partnership."""
+
     submit_label = "Save role"
 
     class Meta:
@@ -63,6 +97,11 @@ class RoleAssignmentForm(GovUKFormMixin, forms.ModelForm):
         labels = {"voting": "Voting panel member", "core": "Core panel member",
                   "is_chair": "Chair (of the panel, or of the Executive)"}
 
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A substitute is someone of the same partnership: never a list of everyone on the installation.
+        self.fields["substitute"].queryset = active_people(partnership)
+
     def clean(self):
         data = super().clean()
         role = data.get("role")
@@ -73,10 +112,70 @@ class RoleAssignmentForm(GovUKFormMixin, forms.ModelForm):
         return data
 
 
+class ExistingPersonRoleForm(RoleAssignmentForm):
+    """A role here for someone who already has an account, perhaps with another partnership: found by e-mail."""
+
+    submit_label = "Add role"
+    email = forms.EmailField(label="Their e-mail address", error_messages={"required": "Enter their e-mail address"},
+                             help_text="The address they sign in with.")
+
+    field_order = ["email"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        self.person = User.objects.filter(email__iexact=email, is_active=True).first()
+        if self.person is None:
+            raise forms.ValidationError("No one has an account with this e-mail address. Add them as a new person")
+        return email
+
+
+class PartnershipCreateForm(GovUKFormMixin, forms.ModelForm):
+    """The installation's administrator adds a partnership and names its first business unit user."""
+
+    submit_label = "Add partnership"
+    manager_email = forms.EmailField(
+        label="E-mail address of its first business unit user",
+        help_text="Someone who already has an account (for example with another partnership) is given the role "
+                  "with it; anyone else gets a new account and an e-mail to set their password.",
+        error_messages={"required": "Enter the e-mail address of its first business unit user"})
+    manager_name = forms.CharField(label="Their full name", max_length=200, required=False,
+                                   help_text="Needed only for someone new.")
+
+    class Meta:
+        model = Partnership
+        fields = ["name", "short_name", "slug", "contact_email"]
+        labels = {"name": "Name", "short_name": "Short name", "slug": "Address name",
+                  "contact_email": "Business unit's e-mail address"}
+        help_texts = {"short_name": "For example THSCP. Shown in page titles and e-mail subjects.",
+                      "slug": "Lower case letters, numbers and hyphens, for example tower-hamlets. Links in its "
+                              "e-mails carry it; it cannot be changed later."}
+        error_messages = {"name": {"required": "Enter the partnership's name",
+                                   "unique": "A partnership with this name already exists"},
+                          "short_name": {"required": "Enter a short name"},
+                          "slug": {"required": "Enter an address name",
+                                   "unique": "A partnership already uses this address name"},
+                          "contact_email": {"required": "Enter the business unit's e-mail address"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_email"].initial = ""
+        self.fields["contact_email"].required = True
+
+    def clean(self):
+        data = super().clean()
+        email = (data.get("manager_email") or "").strip()
+        if email and not data.get("manager_name", "").strip() and \
+                not User.objects.filter(email__iexact=email).exists():
+            self.add_error("manager_name", "Enter their full name: no one has an account with this e-mail address")
+        return data
+
+
 class AgencyForm(GovUKFormMixin, forms.ModelForm):
     class Meta:
         model = Agency
         fields = ["name", "type", "statutory_partner", "distribution_email", "is_active"]
+        error_messages = {"name": {"unique": "An agency with this name is already on the service. To include it, "
+                                             "tick it in the partnership settings"}}
 
 
 class GovUKPasswordChangeForm(GovUKFormMixin, PasswordChangeForm):

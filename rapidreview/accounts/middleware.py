@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
+from .decorators import is_installation_admin
 from .models import Partnership
 
 PARTNERSHIP_SESSION_KEY = "partnership_id"
@@ -60,6 +61,11 @@ NO_ROLE_PAGES = frozenset({
     "accounts:account", "accounts:password_change", "accounts:mfa_setup", "accounts:mfa_backup_codes",
     "accounts:mfa_verify", "accounts:reauthenticate", "accounts:logout",
 })
+# What the installation's administrator (staff, usually with no role in any partnership) may open besides: the
+# partnerships of the installation. Never a case page (ADR 0015).
+INSTALLATION_PAGES = frozenset({"accounts:installation", "accounts:partnership_new",
+                                "partnership_export:import_start", "partnership_export:import",
+                                "partnership_export:import_cancel", "partnership_export:import_done"})
 
 
 class NoCurrentRoleMiddleware:
@@ -67,7 +73,7 @@ class NoCurrentRoleMiddleware:
 
     Each access rule already requires a current role; this is the backstop for any page that forgets (issue 21,
     finding 1). The home page sends them to their account page; every other page answers 403. Staff keep the
-    Django admin, which checks its own permissions.
+    Django admin, which checks its own permissions, and the installation's pages, where the home page sends them.
     """
 
     def __init__(self, get_response):
@@ -86,8 +92,10 @@ class NoCurrentRoleMiddleware:
         name = match.view_name if match else ""
         if name in NO_ROLE_PAGES or (user.is_staff and match and match.app_name == "admin"):
             return None
+        if is_installation_admin(user) and name in INSTALLATION_PAGES:
+            return None
         if name == "home":
-            return redirect("accounts:account")
+            return redirect("accounts:installation" if is_installation_admin(user) else "accounts:account")
         raise PermissionDenied
 
 

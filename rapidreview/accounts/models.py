@@ -210,6 +210,9 @@ class Partnership(models.Model):
         "Implementation review after publication (months)", default=12,
         validators=[MinValueValidator(1), MaxValueValidator(36)])
 
+    # When the partnership was added to the installation. The first partnership's is when partnerships came in:
+    # access-log lines from before then name no partnership and are its own (rapidreview.audit.selectors).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[agencies])
 

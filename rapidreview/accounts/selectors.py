@@ -1,6 +1,6 @@
 """Reads about people, agencies and roles."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import Agency, Partnership, Role, RoleAssignment, StatutoryPartner, User
@@ -68,3 +68,61 @@ def people_list(*, partnership: Partnership) -> QuerySet[User]:
 def user_with_roles(user_id, *, partnership: Partnership) -> User:
     """One person of ``partnership`` (404-able DoesNotExist for anyone else)."""
     return people_list(partnership=partnership).get(pk=user_id)
+
+
+def find_person_by_email(email: str) -> User | None:
+    """The account with ``email``, whatever partnership it works for (to give them a role in another)."""
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def works_elsewhere(person: User, partnership: Partnership) -> bool:
+    """Whether ``person`` has ever held a role in a partnership other than ``partnership``: their account is then
+    not this partnership's alone, so its business unit may give and end roles here but not change the account."""
+    return RoleAssignment.objects.filter(user=person).exclude(partnership=partnership).exists()
+
+
+def partnership_role(assignment_id, *, partnership: Partnership) -> RoleAssignment:
+    """One role held in ``partnership`` (DoesNotExist for a role in any other)."""
+    return RoleAssignment.objects.select_related("user").get(pk=assignment_id, partnership=partnership)
+
+
+def partnership_agency(agency_id, *, partnership: Partnership) -> Agency:
+    """One agency in ``partnership``'s arrangements (DoesNotExist for any other)."""
+    return partnership.agencies.get(pk=agency_id)
+
+
+def agency_shared_with_others(agency: Agency, *, partnership: Partnership) -> bool:
+    """Whether another partnership also has ``agency`` in its arrangements: then only the installation's
+    administrator changes its details, which every partnership sees."""
+    return agency.partnerships.exclude(pk=partnership.pk).exists()
+
+
+def agencies_for_people(partnership: Partnership, person: User | None = None) -> QuerySet[Agency]:
+    """The agencies a person of ``partnership`` may be recorded as working for: the partnership's active agencies,
+    and the one they are recorded with already."""
+    query = Q(pk__in=partnership.agencies.filter(is_active=True).values("pk"))
+    if person is not None and person.agency_id:
+        query |= Q(pk=person.agency_id)
+    return Agency.objects.filter(query).order_by("name")
+
+
+def installation_partnerships() -> QuerySet[Partnership]:
+    """Every partnership on the installation with how many people hold a role there today: all the installation's
+    administrator sees (never cases)."""
+    today = timezone.localdate()
+    current = Q(role_assignments__starts_on__lte=today) & (
+        Q(role_assignments__ends_on__isnull=True) | Q(role_assignments__ends_on__gte=today))
+    return Partnership.objects.annotate(
+        people=Count("role_assignments__user", filter=current, distinct=True)).order_by("name")
+
+
+def active_people(partnership: Partnership) -> QuerySet[User]:
+    """Active accounts that have held a role in ``partnership`` (whom a form there may offer, such as a substitute)."""
+    return User.objects.filter(role_assignments__partnership=partnership, is_active=True).distinct().order_by(
+        "full_name")
+
+
+def partnership_agency_list(partnership: Partnership) -> QuerySet[Agency]:
+    """The agencies in ``partnership``'s arrangements, each with ``shared`` (another partnership lists it too)."""
+    others = Partnership.agencies.through.objects.filter(agency_id=OuterRef("pk")).exclude(partnership=partnership)
+    return partnership.agencies.annotate(shared=Exists(others)).order_by("name")

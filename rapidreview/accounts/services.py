@@ -1,4 +1,4 @@
-"""Writes about people, roles, agencies and the partnership."""
+"""Writes about people, roles, agencies and partnerships."""
 
 import datetime
 
@@ -10,26 +10,50 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from rapidreview.db import DomainError
+from rapidreview.notifications.models import Priority
 from rapidreview.notifications.services import notify
 
-from .models import Agency, Partnership, RoleAssignment, User
+from .models import Agency, Partnership, Role, RoleAssignment, User
+from .signals import partnership_created
+
+
+def _first_of_month() -> datetime.date:
+    return timezone.localdate().replace(day=1)
 
 
 @transaction.atomic
-def person_save(*, form, actor: User) -> User:
-    """Create or update a person from a validated PersonForm. New people get an unusable password and reset it."""
+def person_save(*, form, actor: User, partnership: Partnership | None = None, first_role: str = "") -> User:
+    """Create or update a person from a validated PersonForm. New people get an unusable password and reset it,
+    and their first role in ``partnership`` (a person of no partnership would be nobody's to manage)."""
     user = form.save(commit=False)
-    if user._state.adding:
+    adding = user._state.adding
+    if adding:
         user.set_unusable_password()
     user._history_user = actor
     user.save()
+    if adding and first_role:
+        _assign(user=user, partnership=partnership, role=first_role, actor=actor)
     return user
 
 
+def _assign(*, user: User, partnership: Partnership, role: str, actor: User, **fields) -> RoleAssignment:
+    assignment = RoleAssignment(user=user, partnership=partnership, role=role, **fields)
+    assignment._history_user = actor
+    assignment.save()
+    return assignment
+
+
 @transaction.atomic
-def role_assign(*, form, user: User, actor: User) -> RoleAssignment:
+def role_assign(*, form, user: User, partnership: Partnership, actor: User) -> RoleAssignment:
+    """Give ``user`` a role in ``partnership`` (the business unit's own), from a validated RoleAssignmentForm. Their
+    roles in other partnerships are neither read nor changed."""
     assignment = form.save(commit=False)
     assignment.user = user
+    assignment.partnership = partnership
+    if RoleAssignment.objects.filter(user=user, partnership=partnership, role=assignment.role,
+                                     starts_on=assignment.starts_on).exists():
+        raise DomainError("They already hold this role from that date.")
     assignment._history_user = actor
     assignment.save()
     return assignment
@@ -53,19 +77,66 @@ def role_end(*, assignment: RoleAssignment, actor: User) -> RoleAssignment:
 
 @transaction.atomic
 def partnership_update(*, form, actor: User) -> Partnership:
-    """Save the settings. Running clocks keep the due dates they started with."""
+    """Save the settings, and which agencies take part in the partnership's arrangements. Running clocks keep the
+    due dates they started with."""
     partnership = form.save(commit=False)
     partnership._history_user = actor
     partnership.save()
+    form.save_m2m()
     return partnership
 
 
 @transaction.atomic
-def agency_save(*, form, actor: User) -> Agency:
+def agency_save(*, form, partnership: Partnership, actor: User) -> Agency:
+    """Save an agency from a validated AgencyForm; a new one joins ``partnership``'s arrangements."""
     agency = form.save(commit=False)
+    adding = agency._state.adding
     agency._history_user = actor
     agency.save()
+    if adding:
+        partnership.agencies.add(agency)
     return agency
+
+
+@transaction.atomic
+def partnership_create(*, form, actor: User) -> Partnership:
+    """The installation's administrator adds a partnership and gives its first business unit user their role.
+
+    The user is the account with the e-mail given, or a new one (no password yet). Either is told by an e-mail
+    from the new partnership: a new account gets a link to set a password, an existing one a link to the
+    partnership. ``partnership_created`` is sent inside the transaction, so that other apps (the themes list) set
+    the partnership up with it or not at all.
+    """
+    data = form.cleaned_data
+    partnership = form.save(commit=False)
+    partnership._history_user = actor
+    partnership.save()
+    email = data["manager_email"].strip().lower()
+    manager = User.objects.filter(email__iexact=email).first()
+    new_account = manager is None
+    if new_account:
+        manager = User(email=email, full_name=data["manager_name"].strip())
+        manager.set_unusable_password()
+        manager._history_user = actor
+        manager.save()
+    _assign(user=manager, partnership=partnership, role=Role.BUSINESS_UNIT, actor=actor, starts_on=_first_of_month())
+    partnership_created.send(sender=Partnership, partnership=partnership, actor=actor)
+    _welcome(manager, partnership=partnership, new_account=new_account)
+    return partnership
+
+
+def _welcome(user: User, *, partnership: Partnership, new_account: bool) -> None:
+    """Tell the first business unit user of a new partnership: set a password, or open the partnership."""
+    context = {"new_account": new_account, "role": Role.BUSINESS_UNIT.label}
+    if new_account:
+        token = default_token_generator.make_token(user)
+        context["set_password_url"] = settings.SITE_URL + reverse(
+            "accounts:password_reset_confirm", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                                                       "token": token})
+    notify(to=user, subject=f"You have been given a role in {partnership.name}", template="accounts/email/welcome",
+           context=context, partnership=partnership, kind="accounts.welcome",
+           key=f"accounts.welcome:{partnership.pk}:{user.pk}", related=user, priority=Priority.IMMEDIATE,
+           sensitive=new_account)
 
 
 def password_reset_send(*, email: str) -> int:
@@ -82,6 +153,7 @@ def password_reset_send(*, email: str) -> int:
                        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token})
         note = notify(to=user.email, subject="Set a new password for Rapid Review",
                       template="accounts/email/password_reset", context={"reset_url": settings.SITE_URL + path},
-                      kind="accounts.password_reset", key=f"accounts.password_reset:{user.pk}:{token}", related=user)
+                      kind="accounts.password_reset", key=f"accounts.password_reset:{user.pk}:{token}", related=user,
+                      partnership=None)
         sent += note is not None
     return sent

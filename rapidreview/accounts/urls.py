@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, partnership, people, signin
+from .views import account, installation, partnership, people, signin
 
 app_name = "accounts"
 
@@ -19,10 +19,13 @@ urlpatterns = [
     path("account/authenticator/backup-codes/", account.mfa_backup_codes, name="mfa_backup_codes"),
     path("verify/", account.mfa_verify, name="mfa_verify"),
     path("confirm-its-you/", account.reauthenticate, name="reauthenticate"),
+    # Which partnership you act in, and the combined "What needs me" across your partnerships
+    path("partnership/switch/", account.switch_partnership, name="switch_partnership"),
     # The business unit's administration
     path("partnership/", partnership.partnership_edit, name="partnership"),
     path("people/", people.people, name="people"),
-    path("people/new/", people.person_edit, name="person_new"),
+    path("people/new/", people.person_new, name="person_new"),
+    path("people/add-existing/", people.person_add_existing, name="person_add_existing"),
     path("people/<uuid:person_id>/", people.person_detail, name="person"),
     path("people/<uuid:person_id>/edit/", people.person_edit, name="person_edit"),
     path("people/<uuid:person_id>/roles/new/", people.role_add, name="role_add"),
@@ -30,4 +33,7 @@ urlpatterns = [
     path("agencies/", partnership.agencies, name="agencies"),
     path("agencies/new/", partnership.agency_edit, name="agency_new"),
     path("agencies/<uuid:agency_id>/", partnership.agency_edit, name="agency_edit"),
+    # The installation's administrator: partnerships and their first business unit user (never case content)
+    path("installation/", installation.partnerships, name="installation"),
+    path("installation/new/", installation.partnership_new, name="partnership_new"),
 ]

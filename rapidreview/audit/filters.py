@@ -6,7 +6,7 @@ from rapidreview.accounts.models import User
 
 from .forms import AccessLogFilterForm, SafeDateField
 from .models import AccessAction, AccessLog
-from .selectors import access_log_object_types
+from .selectors import access_log_object_types, access_log_people
 
 
 class SafeDateFilter(django_filters.DateFilter):
@@ -16,11 +16,12 @@ class SafeDateFilter(django_filters.DateFilter):
 
 
 class AccessLogFilter(django_filters.FilterSet):
-    user = django_filters.ModelChoiceFilter(label="Person", queryset=User.objects.order_by("full_name"),
-                                            empty_label="Anyone")
+    """Filters on one partnership's access log: its people and the kinds of record in its lines (``reader``'s
+    acting partnership), never anyone else's."""
+
+    user = django_filters.ModelChoiceFilter(label="Person", queryset=User.objects.none(), empty_label="Anyone")
     action = django_filters.ChoiceFilter(label="What they did", choices=AccessAction.choices, empty_label="Anything")
-    object_type = django_filters.ChoiceFilter(label="Kind of record", empty_label="Any",
-                                              choices=lambda: [(t, t) for t in access_log_object_types() if t])
+    object_type = django_filters.ChoiceFilter(label="Kind of record", empty_label="Any", choices=[])
     date_from = SafeDateFilter(label="From", field_name="at", lookup_expr="date__gte")
     date_to = SafeDateFilter(label="To", field_name="at", lookup_expr="date__lte")
 
@@ -28,3 +29,8 @@ class AccessLogFilter(django_filters.FilterSet):
         model = AccessLog
         fields = ["user", "action", "object_type", "date_from", "date_to"]
         form = AccessLogFilterForm
+
+    def __init__(self, data=None, *args, reader, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["user"].queryset = access_log_people(reader)
+        self.filters["object_type"].extra["choices"] = [(t, t) for t in access_log_object_types(reader) if t]

@@ -16,6 +16,7 @@ class AccessAction(models.TextChoices):
     DENIED = "denied", "Denied"
     SIGN_IN = "sign_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SWITCH = "switch", "Switched partnership"
 
 
 class ImmutableQuerySet(models.QuerySet):
@@ -68,14 +69,16 @@ class RecordType(models.TextChoices):
 
 
 class RetentionRule(TimeStampedModel):
-    """How long the partnership keeps one kind of record after the case closes. Edited by the business unit.
+    """How long a partnership keeps one kind of record after the case closes. Edited by its business unit; it
+    applies to the cases the partnership leads.
 
     A case is due for review when ``years_after_closure`` have passed since it closed and, where
     ``until_age`` is set and the child's date of birth is known, the child has reached that age: whichever is
     later.
     """
 
-    record_type = models.CharField(max_length=20, choices=RecordType.choices, unique=True)
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.CASCADE, related_name="+")
+    record_type = models.CharField(max_length=20, choices=RecordType.choices)
     years_after_closure = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(100)])
     until_age = models.PositiveSmallIntegerField(
@@ -94,13 +97,17 @@ class RetentionRule(TimeStampedModel):
 
     class Meta:
         ordering = ["record_type"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "record_type"],
+                                               name="one_retention_rule_per_type")]
 
     def __str__(self):
         return self.get_record_type_display()
 
     @classmethod
-    def for_type(cls, record_type: str) -> "RetentionRule":
-        rule, _ = cls.objects.get_or_create(record_type=record_type, defaults=cls.DEFAULTS[record_type])
+    def for_type(cls, record_type: str, *, partnership) -> "RetentionRule":
+        """``partnership``'s rule for ``record_type``, made with the defaults the first time it is asked for."""
+        rule, _ = cls.objects.get_or_create(partnership=partnership, record_type=record_type,
+                                            defaults=cls.DEFAULTS[record_type])
         return rule
 
 
@@ -128,6 +135,9 @@ class RetentionAction(models.Model):
         DELETED = "deleted", "Deleted"
 
     case_id = models.UUIDField(unique=True)
+    # The case's leading partnership; empty on rows from before partnerships (the installation's first partnership's).
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
     reference = models.CharField(max_length=20)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     at = models.DateTimeField(auto_now_add=True)

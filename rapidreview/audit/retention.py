@@ -1,5 +1,7 @@
 """Retention: which closed cases have passed their retention period, and anonymising them on confirmation.
 
+Each partnership sets its own retention periods and reviews the cases it leads (ADR 0015).
+
 The core does not import the stage apps; the models it touches are looked up by label, and a model or field
 that does not exist (yet) is skipped.
 """
@@ -65,13 +67,15 @@ def retention_due_on(case, rules: dict[str, RetentionRule]) -> tuple[str, dateti
     return record_type, due
 
 
-def cases_past_retention(today: datetime.date | None = None) -> list[DueCase]:
-    """Closed cases past their retention date, without a legal hold, not yet anonymised."""
+def cases_past_retention(*, partnership, today: datetime.date | None = None) -> list[DueCase]:
+    """Closed cases ``partnership`` leads that are past its retention periods, without a legal hold, not yet
+    anonymised."""
     today = today or timezone.localdate()
-    rules = {t: RetentionRule.for_type(t) for t in RecordType.values}
+    rules = {t: RetentionRule.for_type(t, partnership=partnership) for t in RecordType.values}
     held = LegalHold.objects.values("case_id")
     done = RetentionAction.objects.values("case_id")
-    candidates = (case_model().objects.filter(closed_at__isnull=False).exclude(pk__in=held).exclude(pk__in=done)
+    candidates = (case_model().objects.filter(partnership=partnership, closed_at__isnull=False)
+                  .exclude(pk__in=held).exclude(pk__in=done)
                   .only("pk", "reference", "closed_at", "sin_notified_on", "child_dob").order_by("closed_at"))
     due = []
     for case in candidates.iterator():
@@ -130,7 +134,7 @@ def case_anonymise(*, case_id, actor=None) -> RetentionAction:
     if LegalHold.objects.filter(case_id=case_id).exists():
         raise PermissionError("This case is under a legal hold.")
     _blank_case(case_id)
-    return RetentionAction.objects.create(case_id=case.pk, reference=case.reference,
+    return RetentionAction.objects.create(case_id=case.pk, reference=case.reference, partnership_id=case.partnership_id,
                                           kind=RetentionAction.Kind.ANONYMISED, by=actor)
 
 
@@ -142,19 +146,19 @@ def case_delete(*, case_id, actor=None) -> RetentionAction:
     case = case_model().objects.get(pk=case_id)
     if LegalHold.objects.filter(case_id=case_id).exists():
         raise PermissionError("This case is under a legal hold.")
-    reference = case.reference
+    reference, partnership_id = case.reference, case.partnership_id
     try:
         with transaction.atomic():
             _blank_case(case_id)
             case.delete()
-            return RetentionAction.objects.create(case_id=case_id, reference=reference,
+            return RetentionAction.objects.create(case_id=case_id, reference=reference, partnership_id=partnership_id,
                                                   kind=RetentionAction.Kind.DELETED, by=actor)
     except ProtectedError:
         return case_anonymise(case_id=case_id, actor=actor)
 
 
-def _due(case_id) -> DueCase | None:
-    return next((item for item in cases_past_retention() if item.case_id == case_id), None)
+def _due(case_id, partnership) -> DueCase | None:
+    return next((item for item in cases_past_retention(partnership=partnership) if item.case_id == case_id), None)
 
 
 def _require_business_unit(actor) -> None:
@@ -167,7 +171,7 @@ def retention_propose(*, case_id, actor, note: str = "") -> RetentionProposal:
     """First step: a business unit member proposes anonymising a case that is past its retention period."""
     _require_business_unit(actor)
     case_model().objects.select_for_update().get(pk=case_id)
-    item = _due(case_id)
+    item = _due(case_id, actor.partnership)
     if item is None:
         raise DomainError("This case is not past its retention period, is under a legal hold, or has already been "
                           "anonymised.")
@@ -194,7 +198,7 @@ def retention_confirm(*, proposal: RetentionProposal, actor) -> RetentionAction:
     proposal = _lock_open(proposal)
     if proposal.proposed_by_id == actor.pk:
         raise DomainError("A different member of the business unit must confirm: you proposed this.")
-    if _due(proposal.case_id) is None:
+    if _due(proposal.case_id, actor.partnership) is None:
         raise DomainError("This case is no longer due for anonymising (a legal hold may have been placed).")
     action = case_anonymise(case_id=proposal.case_id, actor=actor)
     proposal.confirmed_by, proposal.confirmed_at = actor, timezone.now()

@@ -1,16 +1,28 @@
-"""Reads for the audit pages: the change history of a case and its records, the access log, subject access."""
+"""Reads for the audit pages: the change history of a case and its records, the access log, subject access.
+
+Each reads one partnership's entries: the one the reader acts in (ADR 0015). An access-log line names the
+partnership its reader was acting in. Lines written before partnerships came in name none: they belong to the
+installation's first partnership (the one everything from before was moved into, whatever it is called now), and
+only those older than that partnership's ``created_at``. Lines naming no partnership written since (failed
+sign-ins, the public, the installation's administrator) belong to no partnership and show on no partnership's page.
+"""
 
 import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist, FieldError
+from django.core.exceptions import FieldDoesNotExist, FieldError, PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import AccessLog
+from rapidreview.accounts.models import Partnership, User
+from rapidreview.registry import visible_case
+
+from .models import AccessLog, LegalHold, RetentionAction, RetentionProposal
 
 
 def case_model():
@@ -145,13 +157,87 @@ def case_history(case) -> list[HistoryEntry]:
     return entries
 
 
-def access_log_rows() -> QuerySet[AccessLog]:
-    """Every line of the access log with who did it, newest first (filtered by ``filters.AccessLogFilter``)."""
-    return AccessLog.objects.select_related("user").order_by("-at", "-id")
+def first_partnership_id() -> int | None:
+    """The installation's first partnership: what existed before partnerships came in belongs to it."""
+    return Partnership.objects.order_by("pk").values_list("pk", flat=True).first()
 
 
-def access_log_object_types() -> list[str]:
-    return list(AccessLog.objects.order_by("object_type").values_list("object_type", flat=True).distinct())
+def partnership_lines_q(partnership: Partnership | None) -> Q:
+    """The access-log lines of ``partnership``: its own, and for the first partnership the lines from before."""
+    if partnership is None:
+        return Q(pk__in=[])
+    q = Q(partnership=partnership)
+    if partnership.pk == first_partnership_id():
+        q |= Q(partnership__isnull=True, at__lt=partnership.created_at)
+    return q
+
+
+def access_log_rows(user) -> QuerySet[AccessLog]:
+    """The lines of the access log of ``user``'s acting partnership with who did it, newest first (filtered by
+    ``filters.AccessLogFilter``)."""
+    return (AccessLog.objects.filter(partnership_lines_q(user.partnership)).select_related("user")
+            .order_by("-at", "-id"))
+
+
+def access_log_object_types(user) -> list[str]:
+    return list(AccessLog.objects.filter(partnership_lines_q(user.partnership)).order_by("object_type")
+                .values_list("object_type", flat=True).distinct())
+
+
+def access_log_people(user) -> QuerySet[User]:
+    """Whom the access log can be filtered by: the people who have held a role in ``user``'s acting partnership."""
+    return User.objects.filter(role_assignments__partnership=user.partnership).distinct().order_by("full_name")
+
+
+def case_access_lines(user, case) -> QuerySet[AccessLog]:
+    """Who opened ``case``, as ``user``'s acting partnership logged it (a partnership taking part in a case does
+    not see who in the leading partnership opened it, nor the other way round)."""
+    return (AccessLog.objects.filter(partnership_lines_q(user.partnership), case_id=case.pk).select_related("user")
+            .order_by("-at", "-id"))
+
+
+def get_led_case(user, case_id):
+    """A case ``user`` may see that their acting partnership leads: legal holds and retention belong to the leading
+    partnership. Another partnership's case is a 404; one the acting partnership only takes part in, a 403."""
+    case = visible_case(user, case_id)
+    partnership = user.partnership
+    if partnership is not None and case.partnership_id == partnership.pk:
+        return case
+    participation = apps.get_model("referrals", "CaseParticipation")
+    if partnership is not None and participation.objects.filter(case_id=case.pk, partnership=partnership,
+                                                                ended_at__isnull=True).exists():
+        raise PermissionDenied
+    raise Http404
+
+
+def led_case_ids(partnership):
+    """The ids of the cases ``partnership`` leads, as a subquery."""
+    return case_model().objects.filter(partnership=partnership).values("pk")
+
+
+def legal_holds(user) -> QuerySet[LegalHold]:
+    return (LegalHold.objects.filter(case_id__in=led_case_ids(user.partnership)).select_related("set_by")
+            .order_by("-created_at"))
+
+
+def retention_actions(user) -> QuerySet[RetentionAction]:
+    """The cases ``user``'s acting partnership anonymised or deleted (rows from before partnerships are the first
+    partnership's)."""
+    partnership = user.partnership
+    q = Q(partnership=partnership)
+    if partnership is not None and partnership.pk == first_partnership_id():
+        q |= Q(partnership__isnull=True)
+    return RetentionAction.objects.filter(q).select_related("by")
+
+
+def open_retention_proposals(user) -> QuerySet[RetentionProposal]:
+    return RetentionProposal.objects.filter(case_id__in=led_case_ids(user.partnership), confirmed_at__isnull=True,
+                                            withdrawn_at__isnull=True)
+
+
+def get_open_retention_proposal(user, proposal_id) -> RetentionProposal:
+    """An open proposal on a case ``user``'s acting partnership leads; any other is a 404."""
+    return get_object_or_404(open_retention_proposals(user), pk=proposal_id)
 
 
 # Where a person's name can appear, by model label: the fields searched for a subject access request.
@@ -162,15 +248,16 @@ NAME_FIELDS = {
 NAME_LOOKUPS = {"referrals.referral": "case_id", "referrals.householdmember": "referral__case_id"}
 
 
-def subject_access_search(name: str) -> list[tuple[object, list[str]]]:
-    """Cases that mention ``name``, each with where it was found. For the business unit only."""
+def subject_access_search(user, name: str) -> list[tuple[object, list[str]]]:
+    """Cases that mention ``name``, each with where it was found, among the cases ``user``'s acting partnership
+    leads (the leading partnership holds the case's records and answers for them). For the business unit only."""
     case = case_model()
     words = name.split()
     matches: dict[object, set[str]] = {}
     child = Q()
     for word in words:
         child &= Q(child_first_name__icontains=word) | Q(child_last_name__icontains=word)
-    for pk in case.objects.filter(child).values_list("pk", flat=True):
+    for pk in case.objects.filter(child, partnership=user.partnership).values_list("pk", flat=True):
         matches.setdefault(pk, set()).add("Child's name")
     for label, fields in NAME_FIELDS.items():
         try:
@@ -182,8 +269,11 @@ def subject_access_search(name: str) -> list[tuple[object, list[str]]]:
             if field not in existing:
                 continue
             lookup = NAME_LOOKUPS[label]
-            for pk in model.objects.filter(**{f"{field}__icontains": name}).values_list(lookup, flat=True):
+            # "case_id" -> "case__partnership": only the acting partnership's cases are searched.
+            in_partnership = {lookup.removesuffix("_id") + "__partnership": user.partnership}
+            for pk in (model.objects.filter(**{f"{field}__icontains": name}, **in_partnership)
+                       .values_list(lookup, flat=True)):
                 if pk:
                     matches.setdefault(pk, set()).add(str(model._meta.get_field(field).verbose_name).capitalize())
-    cases = case.objects.filter(pk__in=matches).order_by("reference")
+    cases = case.objects.filter(pk__in=matches, partnership=user.partnership).order_by("reference")
     return [(c, sorted(matches[c.pk])) for c in cases]

@@ -26,12 +26,20 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+_ACTING = object()
+
+
 def access_log(request, *, action: str = AccessAction.VIEW, obj: models.Model | None = None,
-               case_id=None) -> AccessLog:
-    """Record that ``request.user`` did ``action`` on ``obj``. The path holds only opaque identifiers."""
+               case_id=None, partnership=_ACTING) -> AccessLog:
+    """Record that ``request.user`` did ``action`` on ``obj``, in the partnership they act in (``request.partnership``
+    unless ``partnership`` is given; empty for the public and the installation's administrator). The path holds
+    only opaque identifiers."""
     user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+    if partnership is _ACTING:
+        partnership = getattr(request, "partnership", None)
     return AccessLog.objects.create(
         user=user,
+        partnership=partnership,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

@@ -1,5 +1,6 @@
 """The business unit's audit pages: the access log, a case's change history, legal holds, retention and
-subject access requests. Every page here is itself logged."""
+subject access requests. Every page here is itself logged. Each shows the acting partnership's entries only (the
+selectors decide); legal holds and retention belong to the partnership that leads the case."""
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -15,11 +16,17 @@ from rapidreview.registry import visible_case
 
 from .filters import AccessLogFilter
 from .forms import LegalHoldForm, RetentionRuleForm, SubjectAccessForm
-from .models import AccessAction, AccessLog, LegalHold, RecordType, RetentionAction, RetentionProposal, RetentionRule
+from .models import AccessAction, LegalHold, RecordType, RetentionProposal, RetentionRule
 from .retention import cases_past_retention, retention_confirm, retention_propose, retention_withdraw
 from .selectors import (
     access_log_rows,
+    case_access_lines,
     case_history,
+    get_led_case,
+    get_open_retention_proposal,
+    legal_holds,
+    open_retention_proposals,
+    retention_actions,
     subject_access_search,
 )
 from .services import (
@@ -38,8 +45,9 @@ HISTORY_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
 @require_GET
 def access_log_list(request):
     """Who looked at or did what, filtered by person, action, kind of record and dates, 50 to a page."""
-    filterset = AccessLogFilter(request.GET or None, queryset=access_log_rows())
-    logs = filterset.qs if filterset.is_bound and filterset.is_valid() else access_log_rows()
+    rows = access_log_rows(request.user)
+    filterset = AccessLogFilter(request.GET or None, queryset=rows, reader=request.user)
+    logs = filterset.qs if filterset.is_bound and filterset.is_valid() else rows
     form = filterset.form
     access_log(request)  # reading the log is itself logged (issue 21, finding 12); before counting the page
     page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -56,7 +64,7 @@ def case_history_view(request, case_id):
     """Every change to the case and its records, and every time someone opened it."""
     case = visible_case(request.user, case_id)
     access_log(request, action=AccessAction.VIEW, obj=case, case_id=case.pk)
-    views = AccessLog.objects.filter(case_id=case.pk).select_related("user").order_by("-at", "-id")[:200]
+    views = case_access_lines(request.user, case)[:200]
     hold = LegalHold.objects.filter(case_id=case.pk).select_related("set_by").first()
     return render(request, "audit/case_history.html", {
         "case": case, "entries": case_history(case), "views": views, "hold": hold,
@@ -69,7 +77,7 @@ def case_history_view(request, case_id):
 @role_required(Role.BUSINESS_UNIT)
 @require_http_methods(["GET", "POST"])
 def legal_hold_edit(request, case_id):
-    case = visible_case(request.user, case_id)
+    case = get_led_case(request.user, case_id)
     hold = LegalHold.objects.filter(case_id=case.pk).first()
     form = LegalHoldForm(request.POST or None, initial={"reason": hold.reason if hold else ""})
     if saved := handle_form(request, form,
@@ -88,7 +96,7 @@ def legal_hold_edit(request, case_id):
 @role_required(Role.BUSINESS_UNIT)
 @require_POST
 def legal_hold_release(request, case_id):
-    case = visible_case(request.user, case_id)
+    case = get_led_case(request.user, case_id)
     history_url = reverse("audit:case_history", args=[case.pk])
     return handle_action(request, lambda: legal_hold_remove(case_id=case.pk, actor=request.user),
                          success=f"Legal hold removed from {case.reference}.", next_url=history_url,
@@ -99,16 +107,15 @@ def legal_hold_release(request, case_id):
 @require_GET
 def retention(request):
     """The retention periods, and the closed cases past them (nothing is changed from this page)."""
-    rules = [RetentionRule.for_type(t) for t in RecordType.values]
-    due = cases_past_retention()
-    proposals = {p.case_id: p for p in RetentionProposal.objects.filter(
-        case_id__in=[item.case_id for item in due], confirmed_at__isnull=True, withdrawn_at__isnull=True)
-        .select_related("proposed_by")}
+    rules = [RetentionRule.for_type(t, partnership=request.partnership) for t in RecordType.values]
+    due = cases_past_retention(partnership=request.partnership)
+    proposals = {p.case_id: p for p in open_retention_proposals(request.user).filter(
+        case_id__in=[item.case_id for item in due]).select_related("proposed_by")}
     for item in due:
         item.proposal = proposals.get(item.case_id)
     return render(request, "audit/retention.html", {
-        "rules": rules, "due": due, "done": RetentionAction.objects.select_related("by")[:50],
-        "holds": LegalHold.objects.select_related("set_by").order_by("-created_at"),
+        "rules": rules, "due": due, "done": retention_actions(request.user)[:50],
+        "holds": legal_holds(request.user),
         "today": timezone.localdate(),
     })
 
@@ -117,7 +124,7 @@ def retention(request):
 @require_POST
 def retention_propose_view(request, case_id):
     """First of two steps: propose anonymising a case past its retention period."""
-    case = visible_case(request.user, case_id)
+    case = get_led_case(request.user, case_id)
     return handle_action(request, lambda: retention_propose(case_id=case.pk, actor=request.user,
                                                             note=request.POST.get("note", "")),
                          success=f"Anonymising {case.reference} proposed. Another member of the business unit must "
@@ -126,8 +133,7 @@ def retention_propose_view(request, case_id):
 
 def _proposal_step(request, proposal_id, step, success: str):
     """Confirm or withdraw an open proposal; a refusal (such as confirming your own) shows on the retention page."""
-    proposal = get_object_or_404(RetentionProposal, pk=proposal_id, confirmed_at__isnull=True,
-                                 withdrawn_at__isnull=True)
+    proposal = get_open_retention_proposal(request.user, proposal_id)
     return handle_action(request, lambda: step(proposal=proposal, actor=request.user),
                          success=success.format(reference=proposal.reference), next_url="audit:retention",
                          refused_url="audit:retention")
@@ -149,7 +155,7 @@ def retention_withdraw_view(request, proposal_id):
 @role_required(Role.BUSINESS_UNIT)
 @require_http_methods(["GET", "POST"])
 def retention_rule_edit(request, rule_id):
-    rule = get_object_or_404(RetentionRule, pk=rule_id)
+    rule = get_object_or_404(RetentionRule, pk=rule_id, partnership=request.partnership)
     form = RetentionRuleForm(request.POST or None, instance=rule)
     if saved := handle_form(request, form, save=lambda data: retention_rule_update(form=form, actor=request.user),
                             success="Retention period saved.", next_url="audit:retention"):
@@ -167,7 +173,7 @@ def subject_access(request):
     form = SubjectAccessForm(request.POST or None)
     found = None
     if request.method == "POST" and form.is_valid():
-        found = subject_access_search(form.cleaned_data["name"])
+        found = subject_access_search(request.user, form.cleaned_data["name"])
         access_log(request, action=AccessAction.VIEW)
         if request.POST.get("download") and found:
             content = subject_access_export(request, name=form.cleaned_data["name"], found=found)

@@ -12,7 +12,7 @@ SHOWN = 5
 
 
 def overdue_card(request) -> dict:
-    clocks = overdue_clocks().order_by("due_on")
+    clocks = overdue_clocks(request.user).order_by("due_on")
     return {"count": clocks.count(), "clocks": list(clocks[:SHOWN]),
             "can_list": request.user.has_role(Role.BUSINESS_UNIT)}
 

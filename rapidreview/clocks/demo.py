@@ -19,8 +19,10 @@ def next_christmas_eve_closure(today: datetime.date) -> datetime.date:
 
 
 def load(context: dict) -> None:
+    """Tower Hamlets closes its office on Christmas Eve; City & Hackney does not, so their deadlines differ."""
     day = next_christmas_eve_closure(timezone.localdate())
     manager = context.get("users", {}).get("manager")
     NonWorkingDay.objects.get_or_create(
-        date=day, defaults={"reason": "Office closed for Christmas Eve", "created_by": manager})
+        partnership=context["partnership"], date=day,
+        defaults={"reason": "Office closed for Christmas Eve", "created_by": manager})
     context.setdefault("non_working_days", []).append(day)

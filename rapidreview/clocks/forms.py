@@ -26,8 +26,12 @@ class NonWorkingDayForm(GovUKFormMixin, forms.ModelForm):
         help_texts = {"reason": "For example, office closure between Christmas and New Year."}
         error_messages = {"reason": {"required": "Enter the reason"}}
 
+    def __init__(self, *args, partnership, **kwargs):
+        self.partnership = partnership
+        super().__init__(*args, **kwargs)
+
     def clean_date(self):
         day = self.cleaned_data["date"]
-        if NonWorkingDay.objects.filter(date=day).exists():
+        if NonWorkingDay.objects.filter(partnership=self.partnership, date=day).exists():
             raise forms.ValidationError("This date is already a non-working day")
         return day

@@ -3,7 +3,8 @@
 Offsets are working days relative to the due date (negative: before it). Audiences are resolved when a reminder
 is sent, never stored: ``owner`` asks the finder the subject's app registered for its model
 (``register_reminder_owners``; a subject without one falls back to the clock's owner, and nobody at all to the
-business unit); ``business_unit``, ``rr_chair`` and ``exec_chair`` are found by role that day.
+business unit); ``business_unit``, ``rr_chair`` and ``exec_chair`` are found by role that day, in the clock's own
+partnership (the case's leading partnership, ADR 0015). Dates count that partnership's working days.
 """
 
 from collections.abc import Callable
@@ -95,9 +96,10 @@ def step_date(clock, step: Step):
     """The working day a step is sent. Counting working days from the due date always lands on a working day,
     except for the "due" step of a deadline counted in calendar days that falls on a weekend or holiday: that
     reminder goes the working day before, while there is still time to act."""
-    day = add_working_days(clock.due_on, step.offset)
-    if step.offset == 0 and not is_working_day(day):
-        day = add_working_days(day, -1)
+    partnership = clock.partnership_id
+    day = add_working_days(clock.due_on, step.offset, partnership=partnership)
+    if step.offset == 0 and not is_working_day(day, partnership=partnership):
+        day = add_working_days(day, -1, partnership=partnership)
     return day
 
 
@@ -132,7 +134,9 @@ def reminder_owners(subject, clock) -> list | None:
 
 
 def recipients_for(clock, step: Step) -> list:
-    """The people a step goes to, resolved by role today. Nobody is never the answer: the business unit is."""
+    """The people a step goes to, resolved by role today in the clock's partnership. Nobody is never the answer: that
+    partnership's business unit is."""
+    partnership = clock.partnership
     people: list = []
     if step.audience == "owner":
         owners = reminder_owners(clock.subject, clock)
@@ -141,10 +145,10 @@ def recipients_for(clock, step: Step) -> list:
         elif clock.owner_user_id:
             people = [clock.owner_user]
     elif step.audience == "rr_chair":
-        people = list(users_with_role(Role.RR_CHAIR))
+        people = list(users_with_role(Role.RR_CHAIR, partnership=partnership))
     elif step.audience == "exec_chair":
-        people = [executive_chair()]
+        people = [executive_chair(partnership=partnership)]
     people = _unique_active(people)
     if not people:
-        people = _unique_active(users_with_role(Role.BUSINESS_UNIT))
+        people = _unique_active(users_with_role(Role.BUSINESS_UNIT, partnership=partnership))
     return people

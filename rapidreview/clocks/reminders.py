@@ -2,10 +2,13 @@
 
 1. ``reminders_write``: for one clock, record each ladder step that is due as a ``Reminder`` row per person (unique
    per clock, step and person) and advance the clock, in one transaction. A re-run writes nothing new.
-2. ``reminder_emails_send``: for each person with reminders not yet sent, one e-mail listing all of them, so that
-   a chair with nine overdue deadlines gets one e-mail, not nine. Each reminder is put in exactly one e-mail.
+2. ``reminder_emails_send``: for each person with reminders not yet sent, one e-mail per partnership listing all of
+   that partnership's, so that a chair with nine overdue deadlines gets one e-mail, not nine. Each reminder is put
+   in exactly one e-mail. The e-mail comes from the clocks' partnership (its name in the subject, sender and
+   sign-off) and its links open in that partnership, so that someone who works for two partnerships knows which
+   one is asking and lands in the right one.
 
-Reminders go out on working days only (see ``tasks.run_sweep`` and ``ladders.step_date``).
+Reminders go out on working days only, each partnership's own (see ``tasks.run_sweep`` and ``ladders.step_date``).
 """
 
 import datetime
@@ -53,28 +56,35 @@ def reminders_write(*, clock_id, today: datetime.date) -> int:
     return written
 
 
-def reminder_emails_send(*, today: datetime.date) -> int:
-    """One e-mail to each person who has reminders not yet sent. Returns the number of e-mails written."""
-    people = (Reminder.objects.filter(notification__isnull=True).order_by("recipient_id")
-              .values_list("recipient_id", flat=True).distinct())
-    return sum(_email_one_person(person_id, today) for person_id in list(people))
+def reminder_emails_send(*, today: datetime.date, partnership_ids=None) -> int:
+    """One e-mail to each person for each partnership whose reminders to them are not yet sent (only
+    ``partnership_ids``' when given). Returns the number of e-mails written."""
+    pending = Reminder.objects.filter(notification__isnull=True)
+    if partnership_ids is not None:
+        pending = pending.filter(clock__partnership_id__in=partnership_ids)
+    pairs = (pending.order_by("recipient_id", "clock__partnership_id")
+             .values_list("recipient_id", "clock__partnership_id").distinct())
+    return sum(_email_one_person(person_id, partnership_id, today) for person_id, partnership_id in list(pairs))
 
 
-def _email_one_person(person_id, today: datetime.date) -> int:
+def _email_one_person(person_id, partnership_id, today: datetime.date) -> int:
     with transaction.atomic():
         # Another sweep sending to the same person at the same moment takes the rows it locked; we take the rest.
         reminders = list(Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-                         .filter(recipient_id=person_id, notification__isnull=True)
-                         .select_related("clock", "recipient"))
+                         .filter(recipient_id=person_id, clock__partnership_id=partnership_id,
+                                 notification__isnull=True)
+                         .select_related("clock", "clock__partnership", "recipient"))
         if not reminders:
             return 0
+        partnership = reminders[0].clock.partnership
         items = sorted((_item(reminder, today) for reminder in reminders),
                        key=lambda item: (not item["escalation"], item["due_on"], item["reference"]))
-        key = f"reminders:{person_id}:{min(reminder.pk for reminder in reminders)}"
+        key = f"reminders:{person_id}:{partnership_id}:{min(reminder.pk for reminder in reminders)}"
         single = reminders[0] if len(reminders) == 1 else None
         note = notify(
-            to=reminders[0].recipient, subject=reminders_subject(items, today), template="clocks/email/reminders",
-            context={"items": items}, kind=f"clocks.{single.step}" if single else "clocks.reminders", key=key,
+            to=reminders[0].recipient, subject=f"{partnership.short_name}: {reminders_subject(items, today)}",
+            template="clocks/email/reminders", context={"items": items}, partnership=partnership,
+            kind=f"clocks.{single.step}" if single else "clocks.reminders", key=key,
             related=single.clock.subject if single else None,
         ) or Notification.objects.get(idempotency_key=key)
         Reminder.objects.filter(pk__in=[reminder.pk for reminder in reminders]).update(notification=note)
@@ -83,7 +93,8 @@ def _email_one_person(person_id, today: datetime.date) -> int:
 
 def _item(reminder: Reminder, today: datetime.date) -> dict:
     clock = reminder.clock
-    days = working_days_between(today, clock.due_on) if clock.working_days else (clock.due_on - today).days
+    days = (working_days_between(today, clock.due_on, partnership=clock.partnership_id) if clock.working_days
+            else (clock.due_on - today).days)
     return {
         "what": clock.get_kind_display(), "label": clock.label, "reference": clock.reference,
         "due_on": clock.due_on, "days_left": days, "days_over": -days,

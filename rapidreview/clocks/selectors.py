@@ -1,8 +1,14 @@
-"""Reads about clocks: a case's clocks, a person's deadlines, the business unit's list, and how to show one."""
+"""Reads about clocks: a case's clocks, a person's deadlines, the business unit's list, and how to show one.
+
+Every list is one partnership's (the one the reader acts in, ADR 0015): a clock belongs to its case's leading
+partnership. Someone whose agency answers a form on a case their partnership takes part in also finds that form's
+deadline among their own.
+"""
 
 import datetime
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -46,13 +52,13 @@ def clock_status(clock: Clock, today: datetime.date | None = None) -> Status:
         return STATUSES["overdue"]
     # Only a near due date needs the calendar.
     if (clock.due_on - today).days <= DUE_SOON_WORKING_DAYS + 4 and \
-            working_days_between(today, clock.due_on) <= DUE_SOON_WORKING_DAYS:
+            working_days_between(today, clock.due_on, partnership=clock.partnership_id) <= DUE_SOON_WORKING_DAYS:
         return STATUSES["due_soon"]
     return STATUSES["on_track"]
 
 
 def _span(clock: Clock, a: datetime.date, b: datetime.date) -> int:
-    return working_days_between(a, b) if clock.working_days else (b - a).days
+    return working_days_between(a, b, partnership=clock.partnership_id) if clock.working_days else (b - a).days
 
 
 def clock_day(clock: Clock, today: datetime.date | None = None) -> tuple[int, int]:
@@ -101,11 +107,25 @@ def clocks_for_case(case_id) -> QuerySet[Clock]:
     return Clock.objects.filter(case_id=case_id).select_related("owner_agency").order_by("due_on", "created_at")
 
 
-def owned_by_q(user) -> Q:
-    """The clocks whose owner audience includes ``user`` (see docs/decisions/0002-clock-ownership.md)."""
+def _cases_taken_part_in(partnership):
+    """The ids of the cases ``partnership`` takes part in without leading them (referrals' CaseParticipation, found
+    by name: the core imports no stage app)."""
+    participation = apps.get_model("referrals", "CaseParticipation")
+    return participation.objects.filter(partnership=partnership, ended_at__isnull=True).values("case_id")
+
+
+def _personally_owned_q(user) -> Q:
+    """Clocks owned by ``user`` or, for an agency lead, by their agency."""
     q = Q(owner_user=user)
     if user.agency_id and user.has_role(Role.AGENCY_LEAD):
         q |= Q(owner_agency_id=user.agency_id, owner_user__isnull=True)
+    return q
+
+
+def owned_by_q(user) -> Q:
+    """The clocks of ``user``'s acting partnership whose owner audience includes them (see
+    docs/decisions/0002-clock-ownership.md)."""
+    q = _personally_owned_q(user)
     if user.has_role(Role.BUSINESS_UNIT):
         q |= Q(owner_agency__isnull=True, owner_user__isnull=True)
     if user.has_role(Role.RR_CHAIR):
@@ -123,33 +143,50 @@ def case_clocks_for(user, case_id) -> QuerySet[Clock]:
 
 
 def my_deadlines(user, *, include_finished: bool = False) -> QuerySet[Clock]:
-    clocks = Clock.objects.filter(owned_by_q(user)).select_related("owner_agency")
+    """The deadlines whose reminders come to ``user`` in the partnership they act in: that partnership's own, and
+    their own or their agency's on the cases it takes part in."""
+    partnership = user.partnership
+    if partnership is None:
+        return Clock.objects.none()
+    mine = (Q(partnership=partnership) & owned_by_q(user)) | (
+        Q(case_id__in=_cases_taken_part_in(partnership)) & _personally_owned_q(user))
+    clocks = Clock.objects.filter(mine).select_related("owner_agency")
     if not include_finished:
         clocks = clocks.filter(state__in=ACTIVE_STATES)
     return clocks.order_by("due_on", "created_at")
 
 
-def all_deadlines() -> QuerySet[Clock]:
-    return Clock.objects.select_related("owner_agency", "owner_user").order_by("due_on", "created_at")
+def all_deadlines(user) -> QuerySet[Clock]:
+    """Every deadline of the partnership ``user`` acts in."""
+    return (Clock.objects.filter(partnership=user.partnership).select_related("owner_agency", "owner_user")
+            .order_by("due_on", "created_at"))
 
 
-def overdue_clocks() -> QuerySet[Clock]:
+def overdue_clocks(user) -> QuerySet[Clock]:
+    """The overdue deadlines of the partnership ``user`` acts in."""
     today = timezone.localdate()
     # Naming both active states lets the partial indexes on running and overdue clocks serve it.
     return Clock.objects.filter(Q(state=ClockState.OVERDUE) | Q(due_on__lt=today),
-                                state__in=[ClockState.RUNNING, ClockState.OVERDUE])
+                                state__in=[ClockState.RUNNING, ClockState.OVERDUE], partnership=user.partnership)
 
 
-def get_clock_for_business_unit(clock_id) -> Clock:
-    return get_object_or_404(Clock.objects.select_related("owner_agency"), pk=clock_id)
+def get_clock_for_business_unit(user, clock_id) -> Clock:
+    """One deadline of ``user``'s acting partnership; another partnership's is a 404."""
+    return get_object_or_404(Clock.objects.filter(partnership=user.partnership).select_related("owner_agency"),
+                             pk=clock_id)
 
 
 def clock_changes(clock: Clock):
     return clock.changes.select_related("actor")
 
 
-def non_working_days(*, upcoming_only: bool = False) -> QuerySet[NonWorkingDay]:
-    days = NonWorkingDay.objects.select_related("created_by")
+def non_working_days(user, *, upcoming_only: bool = False) -> QuerySet[NonWorkingDay]:
+    """The closures of the partnership ``user`` acts in (never another partnership's)."""
+    days = NonWorkingDay.objects.filter(partnership=user.partnership).select_related("created_by")
     if upcoming_only:
         days = days.filter(date__gte=timezone.localdate())
     return days
+
+
+def get_non_working_day(user, day_id) -> NonWorkingDay:
+    return get_object_or_404(non_working_days(user), pk=day_id)

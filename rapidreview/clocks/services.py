@@ -89,7 +89,8 @@ def clock_start(*, kind: str, subject, start: datetime.date, partnership: Partne
     if due < start:
         raise DomainError("The due date must not be before the start date.")
     clock = Clock(
-        partnership=partnership, kind=kind, subject=subject, case_id=case_id, label=label[:200], started_on=start, due_on=due,
+        partnership=partnership, kind=kind, subject=subject, case_id=case_id, label=label[:200], started_on=start,
+        due_on=due,
         working_days=_counts_working_days(kind),
         reference=str(getattr(subject, "reminder_reference", "") or "")[:60],
         url=_subject_url(subject),
@@ -196,11 +197,12 @@ def mark_overdue(today: datetime.date) -> int:
 
 
 @transaction.atomic
-def non_working_day_add(*, date: datetime.date, reason: str, actor):
-    """Add a closure day. Running clocks keep their stored due dates; clocks started later count around it."""
-    if NonWorkingDay.objects.filter(date=date).exists():
+def non_working_day_add(*, partnership: Partnership, date: datetime.date, reason: str, actor):
+    """Add a closure day to ``partnership``'s calendar. Its running clocks keep their stored due dates; its clocks
+    started later count around it. Other partnerships' clocks never do."""
+    if NonWorkingDay.objects.filter(partnership=partnership, date=date).exists():
         raise DomainError("This date is already a non-working day.")
-    day = NonWorkingDay(date=date, reason=reason.strip(), created_by=actor)
+    day = NonWorkingDay(partnership=partnership, date=date, reason=reason.strip(), created_by=actor)
     day._history_user = actor
     day.save()
     return day

@@ -1,8 +1,9 @@
-"""Deadlines: my deadlines (everyone), all deadlines and changing one (business unit), non-working days."""
+"""Deadlines: my deadlines (everyone), all deadlines and changing one (business unit), non-working days. Each page
+shows the acting partnership's (the selectors decide)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,9 +15,15 @@ from rapidreview.formviews import handle_form
 from .filters import OPEN, DeadlineFilter
 from .forms import NonWorkingDayForm, RecalculateForm
 from .ladders import ladder_for, step_date
-from .models import NonWorkingDay
 from .selectors import all_deadlines as all_deadlines_query
-from .selectors import clock_changes, decorate, get_clock_for_business_unit, my_deadlines, non_working_days
+from .selectors import (
+    clock_changes,
+    decorate,
+    get_clock_for_business_unit,
+    get_non_working_day,
+    my_deadlines,
+    non_working_days,
+)
 from .services import clock_recalculate, non_working_day_add, non_working_day_remove
 
 PAGE_SIZE = 50
@@ -34,8 +41,8 @@ def mine(request):
 def all_deadlines(request):
     data = request.GET.copy()
     data.setdefault("state", OPEN)
-    filters = DeadlineFilter(data, queryset=all_deadlines_query())
-    clocks = filters.qs if filters.is_valid() else all_deadlines_query()
+    filters = DeadlineFilter(data, queryset=all_deadlines_query(request.user))
+    clocks = filters.qs if filters.is_valid() else all_deadlines_query(request.user)
     page = Paginator(clocks, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -46,7 +53,7 @@ def all_deadlines(request):
 @role_required(Role.BUSINESS_UNIT)
 @require_GET
 def detail(request, clock_id):
-    clock = get_clock_for_business_unit(clock_id)
+    clock = get_clock_for_business_unit(request.user, clock_id)
     access_log(request, obj=clock, case_id=clock.case_id)
     steps = [{"step": s, "on": step_date(clock, s), "done": i < clock.next_step}
              for i, s in enumerate(ladder_for(clock.kind))]
@@ -57,7 +64,7 @@ def detail(request, clock_id):
 @role_required(Role.BUSINESS_UNIT)
 @require_http_methods(["GET", "POST"])
 def recalculate(request, clock_id):
-    clock = get_clock_for_business_unit(clock_id)
+    clock = get_clock_for_business_unit(request.user, clock_id)
     form = RecalculateForm(request.POST or None, initial={"due_on": clock.due_on})
     if saved := handle_form(request, form,
                             save=lambda data: clock_recalculate(clock=clock, due_on=data["due_on"],
@@ -77,21 +84,23 @@ def recalculate(request, clock_id):
 @role_required(Role.BUSINESS_UNIT)
 @require_http_methods(["GET", "POST"])
 def closures(request):
-    form = NonWorkingDayForm(request.POST or None)
+    """The acting partnership's closures, on top of weekends and England's bank holidays: only its own clocks
+    count around them."""
+    form = NonWorkingDayForm(request.POST or None, partnership=request.partnership)
     if saved := handle_form(request, form,
-                            save=lambda data: non_working_day_add(date=data["date"], reason=data["reason"],
-                                                                  actor=request.user),
+                            save=lambda data: non_working_day_add(partnership=request.partnership, date=data["date"],
+                                                                  reason=data["reason"], actor=request.user),
                             success=lambda day: f"{day.date:%-d %B %Y} is now a non-working day. Deadlines already "
                                                 "running keep their due dates.",
                             next_url="clocks:closures"):
         return saved
-    return render(request, "clocks/closures.html", {"form": form, "days": non_working_days()})
+    return render(request, "clocks/closures.html", {"form": form, "days": non_working_days(request.user)})
 
 
 @role_required(Role.BUSINESS_UNIT)
 @require_POST
 def closure_remove(request, day_id):
-    day = get_object_or_404(NonWorkingDay, pk=day_id)
+    day = get_non_working_day(request.user, day_id)
     non_working_day_remove(day=day, actor=request.user)
     messages.success(request, f"{day.date:%-d %B %Y} is a working day again.")
     return redirect("clocks:closures")

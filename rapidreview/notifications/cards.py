@@ -4,5 +4,5 @@ from .selectors import undelivered
 
 
 def undelivered_card(request) -> dict | None:
-    found = undelivered()
+    found = undelivered(request.user)
     return found if found["failed"] or found["retrying"] else None

@@ -21,7 +21,6 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
-
 from .models import Notification, NotificationStatus
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,6 @@
-"""Reads about the outbox. Only the business unit sees it (the views guard that)."""
+"""Reads about the outbox. Only the business unit sees it (the views guard that), and only the e-mails its own
+partnership sent: another partnership's, and the installation's own (sign-in links, which name no partnership),
+are never listed (ADR 0015)."""
 
 import datetime
 
@@ -14,8 +16,10 @@ FILTERS = [(RETRYING, "Retrying"), *NotificationStatus.choices]
 _retrying = Q(status=NotificationStatus.QUEUED, attempts__gt=0)
 
 
-def outbox(status: str = "") -> QuerySet[Notification]:
-    rows = Notification.objects.select_related("recipient").defer("body_text", "body_html")
+def outbox(user, status: str = "") -> QuerySet[Notification]:
+    """The e-mails of the partnership ``user`` acts in, newest first."""
+    rows = (Notification.objects.filter(partnership=user.partnership).select_related("recipient")
+            .defer("body_text", "body_html"))
     if status == RETRYING:
         rows = rows.filter(_retrying)
     elif status:
@@ -23,15 +27,18 @@ def outbox(status: str = "") -> QuerySet[Notification]:
     return rows.order_by("-created_at", "-id")
 
 
-def get_notification(notification_id) -> Notification:
-    return get_object_or_404(Notification.objects.select_related("recipient"), pk=notification_id)
+def get_notification(user, notification_id) -> Notification:
+    """One e-mail of ``user``'s acting partnership; another partnership's is a 404."""
+    return get_object_or_404(Notification.objects.filter(partnership=user.partnership).select_related("recipient"),
+                             pk=notification_id)
 
 
-def undelivered() -> dict:
-    """E-mails the mail server has not taken yet after trying: failed ones and ones waiting to be tried again."""
-    counts = Notification.objects.aggregate(failed=Count("id", filter=Q(status=NotificationStatus.FAILED)),
-                                            retrying=Count("id", filter=_retrying))
-    rows = list(outbox().filter(Q(status=NotificationStatus.FAILED) | _retrying)
+def undelivered(user) -> dict:
+    """E-mails of ``user``'s acting partnership the mail server has not taken yet after trying: failed ones and ones
+    waiting to be tried again."""
+    counts = Notification.objects.filter(partnership=user.partnership).aggregate(
+        failed=Count("id", filter=Q(status=NotificationStatus.FAILED)), retrying=Count("id", filter=_retrying))
+    rows = list(outbox(user).filter(Q(status=NotificationStatus.FAILED) | _retrying)
                 .order_by("status", "created_at", "id")[:5]) if counts["failed"] or counts["retrying"] else []
     return {**counts, "rows": rows}
 

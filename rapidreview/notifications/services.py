@@ -85,7 +85,8 @@ def notify(*, to, subject: str, template: str, context: dict, kind: str, key: st
     try:
         with transaction.atomic():
             note = Notification.objects.create(
-                recipient=user, to_email=email, partnership=partnership, subject=subject_line(subject), body_text=text, body_html=html,
+                recipient=user, to_email=email, partnership=partnership, subject=subject_line(subject),
+                body_text=text, body_html=html,
                 kind=kind, related_type=ContentType.objects.get_for_model(related) if related is not None else None,
                 related_id=related.pk if related is not None else None, idempotency_key=key[:250],
                 priority=priority, sensitive=sensitive, next_attempt_at=timezone.now(),

@@ -22,7 +22,7 @@ def outbox(request):
     status = request.GET.get("status", "")
     if status not in dict(FILTERS):
         status = ""
-    page = Paginator(outbox_rows(status), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(outbox_rows(request.user, status), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/outbox.html", {
         "page": page, "rows": page.object_list, "status": status, "statuses": FILTERS,
         "query": f"status={status}" if status else "",
@@ -32,7 +32,7 @@ def outbox(request):
 @role_required(Role.BUSINESS_UNIT)
 @require_GET
 def detail(request, notification_id):
-    row = get_notification(notification_id)
+    row = get_notification(request.user, notification_id)
     access_log(request, obj=row)  # an e-mail's body can name people: who read it is kept (issue 21, finding 12)
     return render(request, "notifications/detail.html", {"row": row})
 
@@ -40,7 +40,7 @@ def detail(request, notification_id):
 @role_required(Role.BUSINESS_UNIT)
 @require_POST
 def resend(request, notification_id):
-    row = get_notification(notification_id)
+    row = get_notification(request.user, notification_id)
     return handle_action(request, lambda: notification_resend(notification=row, actor=request.user),
                          success=f"The e-mail to {row.to_email} is queued to be sent again.",
                          next_url="notifications:outbox", refused_url="notifications:outbox")

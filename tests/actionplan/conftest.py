@@ -1,17 +1,18 @@
 import pytest
 
 from rapidreview.accounts.models import Role
+from tests.actionplan.factories import in_arrangements
 from tests.factories import AgencyFactory, make_user
 
 
 @pytest.fixture
 def police(db):
-    return AgencyFactory(name="Test Police")
+    return in_arrangements(AgencyFactory(name="Test Police"))
 
 
 @pytest.fixture
 def health(db):
-    return AgencyFactory(name="Test Health Trust")
+    return in_arrangements(AgencyFactory(name="Test Health Trust"))
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import Clock
 from rapidreview.db import DomainError
 from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
-from tests.factories import make_user
+from tests.factories import default_partnership, make_user
 
 pytestmark = pytest.mark.django_db
 HEADINGS = [c.name for c in IMPORT_COLUMNS]
@@ -39,9 +39,11 @@ def _xlsx(rows, header=HEADINGS, above=(), merge=()) -> bytes:
     return out.getvalue()
 
 
-def _parse(content: bytes, actor):
+def _parse(content: bytes, actor, partnership=None):
+    partnership = partnership or default_partnership()
     workbook = read_workbook(io.BytesIO(content))
-    return check_rows(workbook, suggest_mapping(workbook.sheet.headings), actor=actor)
+    return check_rows(workbook, suggest_mapping(workbook.sheet.headings, partnership=partnership), actor=actor,
+                      partnership=partnership)
 
 
 @pytest.fixture
@@ -95,10 +97,10 @@ def test_bad_rows_are_reported_row_by_row_in_the_users_terms_and_nothing_is_save
     assert not result.ok and result.error_count == 2 and result.rows[0].ok
     assert result.rows[1].number == 3 and "No case has the reference “RR-9999-999”." in result.rows[1].errors
     errors = " ".join(result.rows[2].errors)
-    for expected in ("Source must be", "Enter the learning", "No agency is called “Test Polise”. Did you mean "
-                     "“Test Police”?", "30/02/2027 is not a real date.", "Status must be"):
+    for expected in ("Source must be", "Enter the learning", "No agency in the partnership's arrangements is called "
+                     "“Test Polise”. Did you mean “Test Police”?", "30/02/2027 is not a real date.", "Status must be"):
         assert expected in errors
-    assert "No active account" in " ".join(result.rows[2].warnings)
+    assert "No one in the partnership has the e-mail address" in " ".join(result.rows[2].warnings)
     with pytest.raises(DomainError):
         import_save(result=result, actor=working_group)
     assert not Action.objects.exists()

@@ -14,7 +14,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessLog
 from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
 from tests.actionplan.factories import make_action
-from tests.factories import make_user
+from tests.factories import default_partnership, make_user
 from tests.files import minimal_pdf
 
 pytestmark = pytest.mark.django_db
@@ -242,7 +242,8 @@ def test_meeting_view_shows_what_changed_since_the_last_meeting(client, working_
     from actionplan.models import ActionUpdate, WorkingGroupMeeting
 
     old = make_action(agency=police, actor=working_group, description="Older action")
-    WorkingGroupMeeting.objects.create(held_on=timezone.localdate() - datetime.timedelta(days=10))
+    WorkingGroupMeeting.objects.create(partnership=default_partnership(),
+                                       held_on=timezone.localdate() - datetime.timedelta(days=10))
     ActionUpdate.objects.filter(action=old).update(at=timezone.now() - datetime.timedelta(days=20))
     type(old).objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=20))
     make_action(agency=police, actor=working_group, description="Brand new action")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import RetentionAction, RetentionProposal
 from referrals.models import Case, Stage
-from tests.factories import make_user
+from tests.factories import default_partnership, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,7 @@ def _today():
 @pytest.fixture
 def old_case(db):
     return Case.objects.create(reference="RET-0001", source="professional", stage=Stage.CLOSED,
+                               partnership=default_partnership(),
                                child_first_name="Zephyrine", child_last_name="Quillfeather",
                                closed_at=timezone.make_aware(datetime.datetime(2015, 1, 10, 12)))
 

@@ -4,6 +4,7 @@ import pytest
 
 from rapidreview.clocks import demo
 from rapidreview.clocks.models import NonWorkingDay
+from tests.factories import default_partnership, make_partnership
 
 
 def test_the_demo_closure_is_the_next_christmas_eve_on_a_weekday():
@@ -13,7 +14,8 @@ def test_the_demo_closure_is_the_next_christmas_eve_on_a_weekday():
 
 
 @pytest.mark.django_db
-def test_loading_the_demo_twice_adds_one_closure():
-    demo.load({"users": {}})
-    demo.load({"users": {}})
-    assert NonWorkingDay.objects.count() == 1
+def test_loading_the_demo_twice_adds_one_closure_to_the_main_partnership_only():
+    ours, neighbour = default_partnership(), make_partnership("Neighbouring Safeguarding Children Partnership")
+    demo.load({"users": {}, "partnership": ours, "partnerships": {"a": ours, "b": neighbour}})
+    demo.load({"users": {}, "partnership": ours, "partnerships": {"a": ours, "b": neighbour}})
+    assert list(NonWorkingDay.objects.values_list("partnership", flat=True)) == [ours.pk]

@@ -10,7 +10,9 @@ from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.clocks.services import clock_cancel, clock_meet
 from rapidreview.clocks.tasks import run_sweep, sweep
 from rapidreview.notifications.models import Notification, NotificationStatus
+from rapidreview.workdays import is_working_day
 from tests.clocks.factories import make_clock
+from tests.factories import default_partnership
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -51,7 +53,7 @@ def test_every_ladder_step_is_sent_exactly_once_across_repeated_sweeps(people):
     assert [step.name for step in ladder] == [k.split(".")[1] for k, _ in sent_steps]
     assert all(row.status == NotificationStatus.SENT for row in rows)
     assert len(mail.outbox) == 5
-    assert [m.subject for m in mail.outbox][0].startswith("Agency check form due 12 March 2026")
+    assert [m.subject for m in mail.outbox][0].startswith("SCP: Agency check form due 12 March 2026")
     clock.refresh_from_db()
     assert clock.state == ClockState.OVERDUE
     assert clock.next_reminder_on is None
@@ -133,7 +135,7 @@ def test_a_reminder_names_the_case_reference_and_never_the_childs_name(people, m
     make_clock(start=D(2026, 3, 2), label="Barts Health")
     _sweep_on(D(2026, 3, 10))
     row = Notification.objects.get()
-    assert row.subject == "RR-2026-007: Agency check form due 12 March 2026"
+    assert row.subject == "SCP: RR-2026-007: Agency check form due 12 March 2026"
     assert "RR-2026-007" in row.body_text and "12 March 2026" in row.body_text
     assert "http://127.0.0.1:8000/cases/abc/" in row.body_text
     assert 'href="http://127.0.0.1:8000/cases/abc/"' in row.body_html
@@ -183,9 +185,7 @@ def test_a_row_written_while_the_broker_was_down_is_delivered_by_the_next_sweep(
 
 
 def _working(day: datetime.date) -> bool:
-    from rapidreview.workdays import is_working_day
-
-    return is_working_day(day)
+    return is_working_day(day, partnership=default_partnership())
 
 
 def test_a_deadline_counted_in_calendar_days_due_on_a_saturday_is_reminded_on_working_days_only(people):
@@ -201,7 +201,7 @@ def test_a_deadline_counted_in_calendar_days_due_on_a_saturday_is_reminded_on_wo
     assert all(_working(row.created_at.date()) for row in rows), [row.created_at for row in rows]
     due = rows[1]
     assert due.created_at.date() == D(2026, 3, 13)  # the Friday before: still time to act
-    assert due.subject == "Referral after CDOP or JAR discussion due 14 March 2026"
+    assert due.subject == "SCP: Referral after CDOP or JAR discussion due 14 March 2026"
     assert not any("due today" in row.subject for row in rows)
 
 
@@ -226,10 +226,10 @@ def test_the_chair_gets_one_email_listing_nine_escalations_and_each_step_is_reco
     _sweep_on(D(2026, 3, 17), times=3)  # three working days overdue: escalated to the chair
     to_chair = [m for m in mail.outbox if m.to == ["chair@example.test"]]
     assert len(to_chair) == 1
-    assert to_chair[0].subject == "Escalated to you: 9 overdue deadlines"
+    assert to_chair[0].subject == "SCP: Escalated to you: 9 overdue deadlines"
     assert to_chair[0].body.count("Agency check form") == 9
     to_unit = [m for m in mail.outbox if m.to == ["bu@example.test"]]
-    assert len(to_unit) == 1 and to_unit[0].subject == "9 deadlines need your attention, 9 overdue"
+    assert len(to_unit) == 1 and to_unit[0].subject == "SCP: 9 deadlines need your attention, 9 overdue"
     assert len(mail.outbox) == 2
 
     reminders = Reminder.objects.all()

@@ -9,7 +9,7 @@ from rapidreview.clocks.models import ClockChange, ClockKind, ClockState, NonWor
 from rapidreview.clocks.services import clock_recalculate
 from rapidreview.db import DomainError
 from tests.clocks.factories import make_clock
-from tests.factories import AgencyFactory, make_user
+from tests.factories import AgencyFactory, default_partnership, make_user
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -22,11 +22,9 @@ def _today():
 
 
 def test_a_settings_change_never_moves_a_running_clock():
-    from rapidreview.accounts.models import Partnership
-
     clock = make_clock(kind=ClockKind.AGENCY_FORM, start=D(2026, 3, 2))
     assert clock.due_on == D(2026, 3, 12)
-    partnership = Partnership.load()
+    partnership = default_partnership()
     partnership.agency_form_working_days = 5
     partnership.save()
     clock.refresh_from_db()

@@ -14,6 +14,7 @@ from rapidreview.clocks.tasks import run_sweep
 from rapidreview.notifications.models import Notification, NotificationStatus
 from rapidreview.workdays import add_working_days, is_working_day
 from tests.clocks.factories import make_clock
+from tests.factories import default_partnership
 from tests.notifications.processes import database_url, require_postgres, require_redis_broker
 
 pytestmark = pytest.mark.integration
@@ -39,7 +40,8 @@ def test_a_real_worker_delivers_the_reminder_a_sweep_wrote(transactional_db, peo
     )
     try:
         today = datetime.date.today()
-        day = today if is_working_day(today) else add_working_days(today, 1)  # reminders go on working days
+        ours = default_partnership()
+        day = today if is_working_day(today, partnership=ours) else add_working_days(today, 1, partnership=ours)
         make_clock(start=day, due=day)  # due that day: the "due" step is owed
         result = run_sweep(day)
         assert result["reminders"] == 1

@@ -5,9 +5,17 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from rapidreview.accounts.models import Partnership, Role, RoleAssignment, User
+from rapidreview.accounts.models import Role, RoleAssignment, User
 from rapidreview.accounts.selectors import executive_chair, users_with_role
-from tests.factories import PASSWORD, RoleAssignmentFactory, UserFactory, make_user
+from tests.factories import (
+    PASSWORD,
+    RoleAssignmentFactory,
+    UserFactory,
+    default_partnership,
+    make_partnership,
+    make_user,
+)
+from tests.forms_as_rendered import page_form
 
 
 @pytest.mark.django_db
@@ -33,7 +41,7 @@ def test_an_ended_role_no_longer_counts():
     RoleAssignmentFactory(user=user, role=Role.EXECUTIVE, starts_on=datetime.date(2020, 1, 1),
                           ends_on=datetime.date(2021, 1, 1))
     assert not User.objects.get(pk=user.pk).has_role(Role.EXECUTIVE)
-    assert user not in users_with_role(Role.EXECUTIVE)
+    assert user not in users_with_role(Role.EXECUTIVE, partnership=default_partnership())
 
 
 @pytest.mark.django_db
@@ -48,7 +56,9 @@ def test_the_executive_chair_is_found_by_role_attribute():
     chair = UserFactory()
     RoleAssignmentFactory(user=chair, role=Role.EXECUTIVE, statutory_partner="local_authority", is_chair=True)
     RoleAssignmentFactory(role=Role.EXECUTIVE, statutory_partner="police")
-    assert executive_chair() == chair
+    assert executive_chair(partnership=default_partnership()) == chair
+    elsewhere = make_partnership("Neighbouring Safeguarding Children Partnership")
+    assert executive_chair(partnership=elsewhere) is None  # a chair is the chair of their own partnership only
 
 
 @pytest.mark.django_db
@@ -64,34 +74,31 @@ def test_only_the_business_unit_administers_people_and_settings(client, url_name
 
 @pytest.mark.django_db
 def test_business_unit_changes_a_clock_duration_in_the_app(bu_client):
-    data = {f.name: getattr(Partnership.load(), f.name) for f in Partnership._meta.fields
-            if f.name not in {"id", "updated_at"}}
-    data["panel_meeting_working_days"] = 12
-    response = bu_client.post(reverse("accounts:partnership"), data)
+    response = page_form(bu_client, reverse("accounts:partnership")).fill(panel_meeting_working_days=12).submit()
     assert response.status_code == 302
-    assert Partnership.load().panel_meeting_working_days == 12
+    assert default_partnership().panel_meeting_working_days == 12
 
 
 @pytest.mark.django_db
 def test_bad_settings_show_an_error_and_keep_what_was_typed(bu_client):
-    data = {f.name: getattr(Partnership.load(), f.name) for f in Partnership._meta.fields
-            if f.name not in {"id", "updated_at"}}
-    data["panel_meeting_working_days"] = "ten"
-    data["name"] = "A new name"
-    response = bu_client.post(reverse("accounts:partnership"), data)
+    form = page_form(bu_client, reverse("accounts:partnership"))
+    response = form.fill(panel_meeting_working_days="ten", name="A new name").submit()
     assert response.status_code == 200
     body = response.content.decode()
     assert "govuk-error-summary" in body
     assert 'value="A new name"' in body
+    assert default_partnership().name != "A new name"
 
 
 @pytest.mark.django_db
 def test_business_unit_adds_a_person_and_gives_them_a_role(bu_client):
-    response = bu_client.post(reverse("accounts:person_new"), {
-        "full_name": "New Person", "email": "New@Example.test", "job_title": "Lead", "is_active": "on"})
+    form = page_form(bu_client, reverse("accounts:person_new"))
+    response = form.fill(full_name="New Person", email="New@Example.test", job_title="Lead",
+                         first_role=Role.WORKING_GROUP).submit()
     person = User.objects.get(email="new@example.test")
     assert response.status_code == 302
     assert not person.has_usable_password()
+    assert person.role_assignments.get().partnership == default_partnership()
     response = bu_client.post(reverse("accounts:role_add", args=[person.public_id]), {
         "role": Role.EXECUTIVE, "statutory_partner": "", "starts_on": "2026-01-01"})
     assert response.status_code == 200  # an executive must say which partner they sign for

@@ -15,9 +15,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rapidreview.accounts.decorators import AUTH_AT_SESSION_KEY
 from rapidreview.accounts.forms import (
     AgencyForm,
+    ExistingPersonRoleForm,
     GovUKPasswordChangeForm,
     GovUKPasswordResetForm,
     GovUKSetPasswordForm,
+    PartnershipCreateForm,
     PartnershipForm,
     PersonForm,
     ReauthenticateForm,
@@ -31,7 +33,7 @@ from rapidreview.audit.models import RecordType, RetentionRule
 from rapidreview.clocks.forms import NonWorkingDayForm, RecalculateForm
 from rapidreview.clocks.models import NonWorkingDay
 from tests.clocks.factories import make_clock
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, default_partnership, make_installation_admin, make_partnership, make_user
 from tests.forms_as_rendered import accepted, page_form, submits
 from tests.referrals.factories import CaseFactory
 
@@ -97,11 +99,11 @@ def test_a_person_changes_their_password(client):
     assert user.check_password(NEW_PASSWORD)
 
 
-@submits(PartnershipForm, AgencyForm, PersonForm, RoleAssignmentForm)
+@submits(PartnershipForm, AgencyForm, PersonForm, RoleAssignmentForm, ExistingPersonRoleForm)
 def test_the_business_unit_runs_the_partnership_its_agencies_people_and_roles(bu_client):
     form = page_form(bu_client, "/accounts/partnership/")
-    accepted(form.fill(name="Riverside Safeguarding Children Partnership").submit())
-    assert Partnership.load().name == "Riverside Safeguarding Children Partnership"
+    accepted(form.fill(name="Riverside Safeguarding Children Partnership", shares_benchmarks=True).submit())
+    assert default_partnership().name == "Riverside Safeguarding Children Partnership"
 
     form = page_form(bu_client, "/accounts/agencies/new/")
     accepted(form.fill(name="Riverside School", type=form.options("type")[1][0]).submit())
@@ -109,12 +111,30 @@ def test_the_business_unit_runs_the_partnership_its_agencies_people_and_roles(bu
     accepted(page_form(bu_client, f"/accounts/agencies/{agency.pk}/").fill(name="Riverside Academy").submit())
 
     form = page_form(bu_client, "/accounts/people/new/")
-    accepted(form.fill(full_name="Pat Person", email="pat@example.test", agency="Riverside Academy").submit())
+    accepted(form.fill(full_name="Pat Person", email="pat@example.test", agency="Riverside Academy",
+                       first_role=Role.AGENCY_LEAD).submit())
     person = User.objects.get(email="pat@example.test")
     accepted(page_form(bu_client, f"/accounts/people/{person.public_id}/edit/").fill(job_title="Nurse").submit())
     form = page_form(bu_client, f"/accounts/people/{person.public_id}/roles/new/")
     accepted(form.fill(role=Role.WORKING_GROUP, starts_on="2026-01-01").submit())
     assert RoleAssignment.objects.filter(user=person, role=Role.WORKING_GROUP).exists()
+
+    elsewhere = make_user(Role.PANEL_MEMBER, email="nell@neighbour.test",
+                          partnership=make_partnership("Neighbouring Safeguarding Children Partnership"))
+    form = page_form(bu_client, "/accounts/people/add-existing/")
+    accepted(form.fill(email="nell@neighbour.test", role=Role.AGENCY_LEAD, starts_on="2026-01-01").submit())
+    assert elsewhere.has_role_in(default_partnership(), Role.AGENCY_LEAD)
+
+
+@submits(PartnershipCreateForm)
+def test_the_installations_administrator_adds_a_partnership(client):
+    client.force_login(make_installation_admin())
+    form = page_form(client, "/accounts/installation/new/")
+    accepted(form.fill(name="City & Hackney Safeguarding Children Partnership", short_name="CHSCP",
+                       slug="city-and-hackney", contact_email="chscp@example.test",
+                       manager_email="ayesha@example.test", manager_name="Ayesha Patel").submit())
+    assert User.objects.get(email="ayesha@example.test").has_role_in(
+        Partnership.objects.get(slug="city-and-hackney"), Role.BUSINESS_UNIT)
 
 
 @submits(AccessLogFilterForm, SubjectAccessForm, LegalHoldForm, RetentionRuleForm)
@@ -122,11 +142,11 @@ def test_the_business_unit_filters_the_access_log_searches_holds_and_sets_retent
     form = page_form(bu_client, "/audit/")
     form.fill(user=business_unit, date_from=datetime.date(2026, 1, 1))
     assert form.submit().status_code == 200
-    case = CaseFactory(child_first_name="Zebedee")
+    case = CaseFactory(child_first_name="Zebedee", partnership=default_partnership())
     response = page_form(bu_client, "/audit/subject-access/").fill(name="Zebedee").submit()
     assert response.status_code == 200 and case.reference in response.content.decode()
     accepted(page_form(bu_client, f"/audit/cases/{case.pk}/legal-hold/").fill(reason="An inquest is open").submit())
-    rule = RetentionRule.for_type(RecordType.NOT_MET)
+    rule = RetentionRule.for_type(RecordType.NOT_MET, partnership=default_partnership())
     accepted(page_form(bu_client, f"/audit/retention/{rule.pk}/").fill(years_after_closure=9).submit())
     rule.refresh_from_db()
     assert rule.years_after_closure == 9
@@ -141,4 +161,4 @@ def test_the_business_unit_moves_a_deadline_and_adds_a_non_working_day(bu_client
     assert clock.due_on == datetime.date(2026, 3, 20)
     form = page_form(bu_client, "/deadlines/non-working-days/", containing="reason")
     accepted(form.fill(date=datetime.date(2027, 12, 29), reason="Office closed").submit())
-    assert NonWorkingDay.objects.filter(date=datetime.date(2027, 12, 29)).exists()
+    assert NonWorkingDay.objects.get(date=datetime.date(2027, 12, 29)).partnership == default_partnership()

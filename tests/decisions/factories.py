@@ -3,8 +3,9 @@ models and the decisions services."""
 
 from panels.models import Attendance, ConflictOfInterest, Panel, PanelInvitation, PanelState
 from rapidreview.accounts.models import Role, StatutoryPartner
+from rapidreview.accounts.selectors import executive_chair
 from referrals.models import Case
-from tests.factories import AgencyFactory, make_executive, make_user
+from tests.factories import AgencyFactory, default_partnership, make_executive, make_user
 
 LA, HEALTH, POLICE = StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE
 
@@ -53,3 +54,8 @@ def make_panel(case: Case) -> dict:
 
 def make_executives() -> dict:
     return {LA: make_executive(LA, chair=True), HEALTH: make_executive(HEALTH), POLICE: make_executive(POLICE)}
+
+
+def the_chair():
+    """The chair of the Executive of the partnership the tests work in."""
+    return executive_chair(partnership=default_partnership())

@@ -10,10 +10,9 @@ from django.utils import timezone
 from decisions import services
 from decisions.models import Cspr
 from decisions.selectors import cspr_actions
-from rapidreview.accounts.selectors import executive_chair
 from referrals.models import Case, Stage
 
-from .factories import LA
+from .factories import LA, the_chair
 
 
 def _offered(user, cspr) -> set[str]:
@@ -23,7 +22,7 @@ def _offered(user, cspr) -> set[str]:
 
 def _commissioned(signed, bu) -> Cspr:
     services.national_panel_send(case=signed.case, actor=bu, sent_on=timezone.localdate(),
-                                 sent_for=executive_chair())
+                                 sent_for=the_chair())
     return services.cspr_commission(case=Case.objects.get(pk=signed.case_id), actor=bu, methodology="systems",
                                     methodology_detail="", reviewers="A reviewer", terms_of_reference="Terms",
                                     started_on=timezone.localdate())

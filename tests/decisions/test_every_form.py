@@ -28,13 +28,12 @@ from decisions.forms.outcome import (
 from decisions.forms.sheets import DisputeMeetingForm, EscalateForm, ResolveForm, SheetForm, SignForm, WithdrawForm
 from decisions.models import Cspr, Dispute, SheetStatus, Signature, Vote
 from rapidreview.accounts.forms import ReauthenticateForm
-from rapidreview.accounts.selectors import executive_chair
 from referrals.models import Stage
 from tests.factories import PASSWORD, AgencyFactory, RoleAssignmentFactory
 from tests.forms_as_rendered import accepted as _ok
 from tests.forms_as_rendered import page_form, submits
 
-from .factories import FULL_SHEET, HEALTH, LA, POLICE
+from .factories import FULL_SHEET, HEALTH, LA, POLICE, the_chair
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +127,7 @@ def test_the_decision_goes_to_the_national_panel_and_the_case_ends_without_a_rev
     _ok(page_form(client, f"/decisions/case/{case.pk}/national-panel/send/").fill(
         sent_on=datetime.date(2026, 3, 10)).submit())
     form = page_form(client, f"/decisions/case/{case.pk}/national-panel/correct/")
-    chair = str(executive_chair().pk)
+    chair = str(the_chair().pk)
     other = next(value for value, _label in form.options("sent_for") if value and value != chair)
     _ok(form.fill(sent_for=other, reason="It was sent for the health executive, not the chair.").submit())
     _ok(page_form(client, f"/decisions/case/{case.pk}/national-panel/response/").fill(
@@ -149,7 +148,7 @@ def test_a_practice_review_is_commissioned_run_and_published_through_its_pages(c
 
     case = signed.case
     services.national_panel_send(case=case, actor=bu, sent_on=datetime.date(2026, 3, 10), late_reason="",
-                                 sent_for=executive_chair())
+                                 sent_for=the_chair())
     client.force_login(bu)
     form = page_form(client, f"/decisions/case/{case.pk}/review/commission/")
     form.fill(methodology=form.options("methodology")[0][0], reviewers="R Reviewer", terms_of_reference="Terms",

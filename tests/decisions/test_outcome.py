@@ -8,13 +8,15 @@ from dateutil.relativedelta import relativedelta
 from actionplan.models import Action
 from decisions import services
 from decisions.models import CsprParticipation
-from rapidreview.accounts.selectors import executive_chair
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.clocks.services import clock_start
 from rapidreview.db import DomainError
 from rapidreview.workdays import add_working_days
 from referrals.models import Stage
 from tests.factories import AgencyFactory
+from tests.forms_as_rendered import accepted, page_form
+
+from .factories import the_chair
 
 SIN = datetime.date(2026, 3, 2)
 DAY_15 = datetime.date(2026, 3, 23)  # working day 15 after Monday 2 March 2026
@@ -23,12 +25,13 @@ DAY_16 = datetime.date(2026, 3, 24)
 
 @pytest.fixture
 def np_clock(signed):
-    return clock_start(kind=ClockKind.NATIONAL_PANEL, subject=signed.case, start=SIN, case_id=signed.case_id)
+    return clock_start(kind=ClockKind.NATIONAL_PANEL, subject=signed.case, start=SIN, case_id=signed.case_id,
+                       partnership=signed.case.partnership)
 
 
 def send(sheet, bu, sent_on=datetime.date(2026, 3, 10), reason=""):
     return services.national_panel_send(case=sheet.case, actor=bu, sent_on=sent_on, late_reason=reason,
-                                        sent_for=executive_chair())
+                                        sent_for=the_chair())
 
 
 def test_sending_by_day_15_meets_the_clock_and_moves_the_case(signed, bu, np_clock):
@@ -65,7 +68,7 @@ def test_the_send_page_asks_the_business_unit_for_a_reason_after_the_deadline(cl
     late = DAY_16
     response = client.post(f"/decisions/case/{signed.case_id}/national-panel/send/",
                            {"sent_on_0": late.day, "sent_on_1": late.month, "sent_on_2": late.year,
-                            "sent_for": executive_chair().pk})
+                            "sent_for": the_chair().pk})
     assert response.status_code == 200 and "Give the reason" in response.content.decode()
 
 
@@ -144,11 +147,12 @@ def test_the_pre_publication_clock_is_due_7_working_days_before_publication(sign
     services.cspr_update(cspr=cspr, actor=bu, methodology="systems", methodology_detail="", reviewers="R",
                          terms_of_reference="T", planned_publication_on=planned)
     clock = Clock.objects.get(kind=ClockKind.PRE_PUBLICATION)
-    assert clock.due_on == add_working_days(planned, -7) == datetime.date(2026, 9, 21)
+    partnership = signed.case.partnership
+    assert clock.due_on == add_working_days(planned, -7, partnership=partnership) == datetime.date(2026, 9, 21)
     services.cspr_update(cspr=cspr, actor=bu, methodology="systems", methodology_detail="", reviewers="R",
                          terms_of_reference="T", planned_publication_on=datetime.date(2026, 10, 30))
     assert Clock.objects.get(kind=ClockKind.PRE_PUBLICATION, state=ClockState.RUNNING).due_on == \
-        add_working_days(datetime.date(2026, 10, 30), -7)
+        add_working_days(datetime.date(2026, 10, 30), -7, partnership=partnership)
 
 
 def test_publication_meets_the_clocks_and_starts_the_one_year_review(signed, bu, _today):
@@ -230,15 +234,12 @@ def test_the_implementation_review_cannot_be_held_on_or_before_the_publication_d
 
 
 def test_a_planned_publication_date_too_soon_says_so_in_the_users_terms(client, signed, bu):
-    from tests.pageforms import page_form
-
     cspr = commission(signed, bu)
     client.force_login(bu)
     url = f"/decisions/case/{signed.case_id}/review/edit/"
-    form = page_form(client.get(url))
+    form = page_form(client, url, containing="planned_publication_on_0")
     # Today is Tuesday 10 March 2026: 7 working days on is Thursday 19 March.
-    form.fill(planned_publication_on_0="18", planned_publication_on_1="3", planned_publication_on_2="2026")
-    response = client.post(url, form)
+    response = form.fill(planned_publication_on=datetime.date(2026, 3, 18)).submit()
     text = response.content.decode()
     assert response.status_code == 200
     assert "The due date must not be before the start date" not in text
@@ -246,7 +247,6 @@ def test_a_planned_publication_date_too_soon_says_so_in_the_users_terms(client, 
     cspr.refresh_from_db()
     assert cspr.planned_publication_on is None
     assert not Clock.objects.filter(kind=ClockKind.PRE_PUBLICATION).exists()
-    form.fill(planned_publication_on_0="19")
-    assert client.post(url, form).status_code == 302
+    accepted(form.fill(planned_publication_on=datetime.date(2026, 3, 19)).submit())
     cspr.refresh_from_db()
     assert cspr.planned_publication_on == datetime.date(2026, 3, 19)

@@ -7,10 +7,9 @@ from django.utils import timezone
 
 from decisions import services
 from decisions.selectors import open_dispute, sheet_actions, signature_rows
-from rapidreview.accounts.selectors import executive_chair
 from referrals.models import Case, Stage
 
-from .factories import LA
+from .factories import LA, the_chair
 
 
 def _offered(user, sheet) -> set[str]:
@@ -28,7 +27,7 @@ def test_the_business_unit_is_offered_what_each_status_of_the_sheet_allows(bu, o
         services.signature_record(sheet=out_for_signature, signer=person, partner=partner, outcome="agree")
     assert _offered(bu, out_for_signature) == {"record_sent"}
     services.national_panel_send(case=out_for_signature.case, actor=bu, sent_on=timezone.localdate(),
-                                 sent_for=executive_chair())
+                                 sent_for=the_chair())
     assert _offered(bu, out_for_signature) == {"record_response", "decide_cspr", "correct_sent"}
 
 
@@ -57,7 +56,7 @@ def test_the_page_shows_the_buttons_of_the_offered_actions_only(client, bu, out_
 
 def test_a_closed_case_offers_no_national_panel_response(client, bu, signed):
     services.national_panel_send(case=signed.case, actor=bu, sent_on=timezone.localdate(),
-                                 sent_for=executive_chair())
+                                 sent_for=the_chair())
     client.force_login(bu)
     url = reverse("decisions:sheet", args=[signed.case_id])
     assert reverse("decisions:national_panel_response", args=[signed.case_id]) in client.get(url).content.decode()

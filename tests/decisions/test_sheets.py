@@ -263,8 +263,8 @@ def test_a_refused_send_links_a_missing_executive_to_the_partners_signature_row(
     assert response.status_code == 400
     page = response.content.decode()
     summary = _error_summary(page)
-    assertInHTML('<li><a href="#signature-police">Ask an administrator to add an executive member who signs for '
-                 "police</a></li>", summary)
+    assertInHTML('<li><a href="#signature-police">Ask an administrator to add an executive member of Safeguarding '
+                 "Children Partnership who signs for police</a></li>", summary)
     assert 'id="signature-police"' in page and "#section-" not in summary
 
 

@@ -9,14 +9,15 @@ from decisions import services
 from decisions.models import ImmediateAction, MeetingRecord
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessLog
-from tests.factories import AgencyFactory, make_user
+from tests.factories import AgencyFactory, default_partnership, make_user
 from themes.models import CaseTheme, Theme
 
 from .factories import LA
 
 
 def test_the_business_unit_writes_the_meeting_record_and_its_themes_are_logged(client, case, people, bu):
-    theme = Theme.objects.create(name="Decisions test theme", slug="decisions-test-theme")
+    theme = Theme.objects.create(name="Decisions test theme", slug="decisions-test-theme",
+                                 partnership=default_partnership())
     client.force_login(bu)
     response = client.post(f"/decisions/case/{case.pk}/meeting/edit/", {
         "meeting_date_0": "9", "meeting_date_1": "3", "meeting_date_2": "2026", "chair_overview": "Overview",

@@ -28,7 +28,7 @@ from rapidreview.notifications.delivery import claim
 from rapidreview.notifications.models import Notification, NotificationStatus
 from rapidreview.notifications.services import notify
 from tests.clocks.factories import make_clock
-from tests.factories import make_user
+from tests.factories import default_partnership, make_user
 from tests.notifications import processes
 from tests.notifications.smtp_sink import SmtpSink
 
@@ -71,7 +71,8 @@ def _queue_one(key="only") -> Notification:
     return notify(to="lead@example.test", subject="RR-2026-001: Agency check form due",
                   template="clocks/email/reminders",
                   context={"items": [{"what": "Agency check form", "due_on": D(2026, 3, 12), "days_left": 2,
-                                      "unit": "working day", "path": "/deadlines/"}]}, kind="test", key=key)
+                                      "unit": "working day", "path": "/deadlines/"}]}, kind="test", key=key,
+                  partnership=default_partnership())
 
 
 def test_two_processes_sweeping_and_delivering_at_once_send_one_email_per_clock_step_and_person(people, sink):

@@ -14,6 +14,7 @@ from rapidreview.notifications import delivery
 from rapidreview.notifications.delivery import RETRY_FOR, Outcome, claim, deliver
 from rapidreview.notifications.models import Notification, NotificationStatus, Priority
 from rapidreview.notifications.services import notification_resend, notify, requeue_due
+from tests.factories import default_partnership
 
 pytestmark = pytest.mark.django_db
 START = datetime.datetime(2026, 3, 9, 9, 0, tzinfo=datetime.UTC)
@@ -32,6 +33,7 @@ def _queue(key="k-1", **kwargs):
 
 
 def _notify(key, to="someone@example.test", path="/deadlines/", **kwargs):
+    kwargs.setdefault("partnership", default_partnership())
     return notify(to=to, subject="RR-2026-001: Agency check form due", template="clocks/email/reminders",
                   context={"items": [{"what": "Agency check form", "due_on": datetime.date(2026, 3, 12),
                                       "days_left": 2, "unit": "working day", "path": path,
@@ -223,10 +225,8 @@ def test_a_sensitive_email_body_is_dropped_once_sent_and_never_shown_in_the_outb
 
 
 def test_the_email_comes_from_the_partnership_by_name_and_replies_reach_the_business_unit(settings):
-    from rapidreview.accounts.models import Partnership
-
     settings.DEFAULT_FROM_EMAIL = "Rapid Review <no-reply@rr.example.org>"
-    partnership = Partnership.load()
+    partnership = default_partnership()
     partnership.name, partnership.contact_email = "Tower Hamlets Safeguarding Children Partnership", "thscp@example.org"
     partnership.save()
     note = _queue()
@@ -234,6 +234,16 @@ def test_the_email_comes_from_the_partnership_by_name_and_replies_reach_the_busi
     assert sent.from_email == "Tower Hamlets Safeguarding Children Partnership <no-reply@rr.example.org>"
     assert sent.reply_to == ["thscp@example.org"]
     assert sent.extra_headers["Message-ID"].startswith(f"<outbox.{note.pk}.")
+
+
+def test_an_installation_email_comes_from_the_installation_and_takes_no_replies(settings):
+    settings.DEFAULT_FROM_EMAIL = "Rapid Review <no-reply@rr.example.org>"
+    settings.INSTALLATION_NAME = "North East London Rapid Review"
+    _queue(partnership=None)
+    sent = mail.outbox[0]
+    assert sent.from_email == "North East London Rapid Review <no-reply@rr.example.org>"
+    assert not sent.reply_to
+    assert sent.body.rstrip().endswith("North East London Rapid Review\nPlease do not reply to this e-mail.")
 
 
 def test_a_broken_html_template_fails_loudly_instead_of_sending_text_only(tmp_path, settings):
@@ -244,11 +254,12 @@ def test_a_broken_html_template_fails_loudly_instead_of_sending_text_only(tmp_pa
     (tmp_path / "broken" / "mail.html").write_text("<p>{% if %}</p>")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
     with pytest.raises(TemplateSyntaxError):
-        notify(to="a@example.test", subject="s", template="broken/mail", context={}, kind="t", key="broken")
+        notify(to="a@example.test", subject="s", template="broken/mail", context={}, kind="t", key="broken",
+               partnership=None)
     assert not Notification.objects.exists()
     (tmp_path / "broken" / "mail.html").unlink()
     assert notify(to="a@example.test", subject="s", template="broken/mail", context={}, kind="t",
-                  key="text-only").body_html == ""
+                  key="text-only", partnership=None).body_html == ""
 
 
 def test_a_sweep_before_the_backoff_is_over_does_not_try_again(flaky_smtp):

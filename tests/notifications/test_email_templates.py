@@ -11,9 +11,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from rapidreview.accounts.models import Partnership
 from rapidreview.notifications.services import SUBJECT_MAX, render_email, subject_line
-from tests.factories import make_user
+from tests.factories import default_partnership, make_user
 from tests.referrals.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +22,9 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 NOT_BODIES = {"notifications/email/layout", "accounts/email/password_reset_subject"}
 ENTITY = re.compile(r"&(#x?[0-9a-fA-F]+|[a-zA-Z]+);")
 SIGN_OFF = "business unit\nYou can reply to this e-mail if you have a question."
+# The installation's own e-mails (about an account, not one partnership's work): signed by the installation.
+INSTALLATION_EMAILS = {"accounts/email/password_reset", "accounts/email/security_change"}
+INSTALLATION_SIGN_OFF = "Rapid Review\nPlease do not reply to this e-mail."
 AGENCY = "St Mary's & St John's School"
 MEMBER = "Siobhan O'Neill"
 PARTNERSHIP = "Barnet & Harrow Children's Safeguarding Partnership"
@@ -35,11 +37,11 @@ def email_templates() -> list[str]:
 
 @pytest.fixture
 def case(db):
-    partnership = Partnership.load()
+    partnership = default_partnership()
     partnership.name, partnership.short_name = PARTNERSHIP, "B&H CSP"
     partnership.save()
-    return CaseFactory(reference="RR-2026-014", child_first_name="Nia", child_last_name="O'Brien",
-                       child_dob=datetime.date(2015, 4, 2))
+    return CaseFactory(reference="RR-2026-014", partnership=partnership, child_first_name="Nia",
+                       child_last_name="O'Brien", child_dob=datetime.date(2015, 4, 2))
 
 
 def contexts(case) -> dict[str, dict]:
@@ -55,6 +57,8 @@ def contexts(case) -> dict[str, dict]:
         "accounts/email/password_reset": {"protocol": "https", "domain": "rr.example.org", "uid": "MQ",
                                           "token": "c3x-0a1b2c"},
         "accounts/email/security_change": {"what": "password", "when": start},
+        "accounts/email/welcome": {"new_account": True, "role": "Business unit",
+                                   "set_password_url": "https://rr.example.org/accounts/reset/MQ/c3x-0a1b2c/"},
         "agencychecks/email/accepted": form,
         "agencychecks/email/issued": form,
         "agencychecks/email/pack": form,
@@ -105,12 +109,15 @@ def test_every_email_template_has_a_realistic_context_here(case):
 @pytest.mark.parametrize("to_user", [True, False], ids=["to a user", "to an address"])
 def test_every_email_reads_plainly_greets_signs_off_and_never_names_the_child(case, template, to_user):
     user = make_user(full_name=MEMBER, email="siobhan@example.test") if to_user else None
-    text, html = render_email(template=template, context=contexts(case)[template], recipient=user)
+    installation = template in INSTALLATION_EMAILS
+    text, html = render_email(template=template, context=contexts(case)[template], recipient=user,
+                              partnership=None if installation else case.partnership)
 
     assert not ENTITY.search(text), f"HTML entity in the text part: {ENTITY.search(text).group()}"
-    assert f"{PARTNERSHIP} business unit" in text  # so every text holds an apostrophe and an ampersand
+    if not installation:
+        assert f"{PARTNERSHIP} business unit" in text  # so every text holds an apostrophe and an ampersand
     assert text.startswith("Hello Siobhan,\n\n" if to_user else "Hello,\n\n")
-    assert text.rstrip().endswith(SIGN_OFF)
+    assert text.rstrip().endswith(INSTALLATION_SIGN_OFF if installation else SIGN_OFF)
     assert text.count("Hello") == 1 and "Dear " not in text
     for said in ("Nia", "O'Brien", "2 April 2015", "02/04/2015", "2015-04-02"):
         assert said not in text and said not in html

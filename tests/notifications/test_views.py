@@ -1,15 +1,35 @@
 import pytest
 from django.urls import reverse
 
+from rapidreview.accounts.models import Role
 from rapidreview.notifications.models import Notification, NotificationStatus
+from tests.factories import default_partnership, make_partnership, make_user
 
 pytestmark = pytest.mark.django_db
 
 
-def _row(status=NotificationStatus.FAILED, key="k"):
-    return Notification.objects.create(to_email="x@example.test", subject="Agency check form due", body_text="Hi",
-                                       kind="clocks.due", idempotency_key=key, status=status, attempts=5,
-                                       last_error="SMTPServerDisconnected: gone")
+def _row(status=NotificationStatus.FAILED, key="k", partnership="ours", subject="Agency check form due"):
+    return Notification.objects.create(
+        to_email="x@example.test", subject=subject, body_text="Hi", kind="clocks.due", idempotency_key=key,
+        status=status, attempts=5, last_error="SMTPServerDisconnected: gone",
+        partnership=default_partnership() if partnership == "ours" else partnership)
+
+
+def test_the_outbox_lists_and_opens_the_acting_partnerships_emails_only(bu_client):
+    neighbour = make_partnership("Neighbouring Safeguarding Children Partnership")
+    _row(key="ours", subject="Our reminder")
+    theirs = _row(key="theirs", subject="Their reminder", partnership=neighbour)
+    installation = _row(key="installation", subject="Set a new password", partnership=None)
+    page = bu_client.get(reverse("notifications:outbox")).content.decode()
+    assert "Our reminder" in page and "Their reminder" not in page and "Set a new password" not in page
+    for row in (theirs, installation):
+        assert bu_client.get(reverse("notifications:detail", args=[row.pk])).status_code == 404
+        assert bu_client.post(reverse("notifications:resend", args=[row.pk])).status_code == 404
+        row.refresh_from_db()
+        assert row.status == NotificationStatus.FAILED
+    bu_client.force_login(make_user(Role.BUSINESS_UNIT, partnership=neighbour))
+    page = bu_client.get(reverse("notifications:outbox")).content.decode()
+    assert "Their reminder" in page and "Our reminder" not in page
 
 
 def test_the_outbox_shows_what_to_whom_and_its_status(bu_client):

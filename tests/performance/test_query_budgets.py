@@ -32,8 +32,9 @@ def _outbox(gen, count):
     case_type = ContentType.objects.get_for_model(Case)
     cases = list(Case.objects.order_by("reference")[:count])
     start = Notification.objects.count()
+    business_unit = gen.by_role[Role.BUSINESS_UNIT][0]
     Notification.objects.bulk_create([
-        Notification(recipient=gen.by_role[Role.BUSINESS_UNIT][0], to_email="bu@bench.test",
+        Notification(recipient=business_unit, partnership=business_unit.partnership, to_email="bu@bench.test",
                      subject=f"Reminder {n}", body_text="A reminder.", kind="clocks.reminder",
                      related_type=case_type, related_id=cases[n % len(cases)].pk,
                      idempotency_key=f"perf-test-{start + n}")
@@ -77,6 +78,7 @@ MEASURED = [
     ("annual statistics CSV", "themes:statistics_csv", (), "", Role.BUSINESS_UNIT),
     ("annual statistics spreadsheet", "themes:statistics_xlsx", (), "", Role.BUSINESS_UNIT),
     ("learning list", "themes:learning", (), "", Role.BUSINESS_UNIT),
+    ("benchmarking", "themes:benchmarking", (), "", Role.BUSINESS_UNIT),
     ("panel calendar", "panels:calendar", (), "", Role.BUSINESS_UNIT),
     ("panel members", "panels:members", (), "", Role.BUSINESS_UNIT),
     ("conflicts of interest", "panels:conflicts", (), "", Role.BUSINESS_UNIT),
@@ -87,10 +89,12 @@ MEASURED = [
     ("agencies", "accounts:agencies", (), "", Role.BUSINESS_UNIT),
     ("access log", "audit:log", (), "", Role.BUSINESS_UNIT),
     ("retention", "audit:retention", (), "", Role.BUSINESS_UNIT),
+    ("what needs me, all partnerships", "what_needs_me", (), "", Role.AGENCY_LEAD),
 ]
 DASHBOARD = "home"
 # Pages of one case or form, measured by their own tests below.
-MEASURED_ELSEWHERE = {"agencychecks:board", "referrals:case_detail"}
+MEASURED_ELSEWHERE = {"agencychecks:board", "referrals:case_detail",
+                      "accounts:installation"}  # the administrator's, by tests/core/test_installation_admin.py
 # Pages whose address names no object and that list nothing that grows: forms, sign-in, wizards and fixed pages.
 # Every such page is named here, so a new page gets a decision: measure it, or say here why not.
 NOT_A_LIST = {
@@ -99,6 +103,7 @@ NOT_A_LIST = {
     "accounts:password_reset_confirm", "accounts:password_reset_complete", "accounts:account",
     "accounts:password_change", "accounts:mfa_setup", "accounts:mfa_backup_codes", "accounts:mfa_verify",
     "accounts:reauthenticate", "accounts:partnership", "accounts:person_new", "accounts:agency_new",
+    "accounts:switch_partnership", "accounts:person_add_existing", "accounts:partnership_new",
     "audit:subject_access",
     "referrals:public_start", "referrals:public_referral", "referrals:public_check", "referrals:public_done",
     "referrals:referral_start", "referrals:referral_check", "referrals:referral_done", "referrals:referral_step",

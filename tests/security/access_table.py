@@ -27,6 +27,7 @@ PUBLIC = {
     "accounts:login", "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "referrals:public_start", "referrals:public_referral", "referrals:public_check", "referrals:public_done",
+    "referrals:public_partnership",
 }
 
 # Who may see each scene's child's name anywhere in the application (case A and the decision-stage scenes involve
@@ -49,11 +50,17 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "healthz": ("anon signed_in", "-"),
     "home": ("signed_in", "-"),
     "privacy": ("anon signed_in", "-"),
+    # Everything that needs the person in each of their partnerships (issue 18): only their own items.
+    "what_needs_me": ("signed_in", "-"),
     # accounts
     "accounts:account": ("signed_in", "-"),
     "accounts:agencies": ("bu", "nobody"),
     "accounts:agency_edit": ("bu", "bu"),
     "accounts:agency_new": ("bu", "bu"),
+    # The installation's administrator (a flag on the account, held by none of the matrix's people) creates
+    # partnerships and their first business unit user, and sees no case content.
+    "accounts:installation": ("nobody", "nobody"),
+    "accounts:partnership_new": ("nobody", "nobody"),
     "accounts:login": ("anon, signed_in -> home", "anon, signed_in -> home"),
     "accounts:logout": ("-", "nobody"),
     "accounts:mfa_backup_codes": ("-", "nobody"),
@@ -66,12 +73,15 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "accounts:password_reset_confirm": ("anon signed_in", "anon signed_in"),
     "accounts:password_reset_done": ("anon signed_in", "-"),
     "accounts:people": ("bu", "nobody"),
+    "accounts:person_add_existing": ("bu", "bu"),
     "accounts:person": ("bu", "nobody"),
     "accounts:person_edit": ("bu", "bu"),
     "accounts:person_new": ("bu", "bu"),
     "accounts:reauthenticate": ("signed_in", "signed_in"),
     "accounts:role_add": ("bu", "bu"),
     "accounts:role_end": ("nobody", "bu -> accounts:person"),
+    # The header's partnership switcher: a POST naming one of the person's partnerships (the matrix names none).
+    "accounts:switch_partnership": ("-", "nobody"),
     # actionplan
     "actionplan:confirm": ("-", "wg -> actionplan:detail"),
     "actionplan:create": ("bu wg", "bu wg"),
@@ -201,6 +211,9 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "referrals:cdop_list": ("bu", "-"),
     "referrals:cdop_new": ("bu", "bu"),
     "referrals:case_close": ("bu chair", "bu chair", "not_met"),
+    # Joint reviews: only the leading partnership's business unit invites another partnership or ends its part.
+    "referrals:invite_partnership": ("bu", "bu"),
+    "referrals:end_participation": ("bu", "bu"),
     "referrals:case_detail": ("bu chair threshold panel exec other_exec", "-"),
     "referrals:case_list": ("bu chair threshold exec other_exec", "nobody"),
     "referrals:case_summary": ("bu chair threshold panel exec other_exec", "-"),
@@ -211,6 +224,7 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "referrals:public_check": ("anon signed_in -> referrals:public_referral",
                                "anon signed_in -> referrals:public_referral"),
     "referrals:public_done": ("anon signed_in -> referrals:public_start", "-"),
+    "referrals:public_partnership": ("anon signed_in", "-"),
     "referrals:public_referral": ("anon signed_in", "anon signed_in"),
     "referrals:public_start": ("anon signed_in", "-"),
     "referrals:referral_check": ("bu lead other_lead -> referrals:referral_start",
@@ -224,6 +238,8 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "referrals:sin_sheet": ("bu", "-"),
     "referrals:threshold_record": ("bu threshold", "bu threshold"),
     # themes
+    # The partnership's figures beside the anonymised spread of the others that share theirs (issue 18 §7).
+    "themes:benchmarking": ("bu exec other_exec", "-"),
     "themes:bulletin_pdf": ("bu", "-"),
     "themes:bulletin_send": ("-", "bu -> themes:learning_detail"),
     "themes:case_record": ("bu chair", "bu chair"),

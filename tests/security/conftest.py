@@ -3,7 +3,7 @@ import itertools
 import pytest
 
 from rapidreview.accounts.models import Role
-from tests.factories import make_user
+from tests.factories import default_partnership, make_user
 
 _refs = itertools.count(1)
 
@@ -18,6 +18,7 @@ def make_case(db):
         fields.setdefault("source", Source.PROFESSIONAL)
         fields.setdefault("child_first_name", "Zephyrine")
         fields.setdefault("child_last_name", "Quillfeather")
+        fields.setdefault("partnership", default_partnership())
         return Case.objects.create(stage=stage, **fields)
 
     return make

@@ -5,12 +5,14 @@ from django.urls import reverse
 
 from rapidreview.audit.models import AccessAction, AccessLog
 from rapidreview.notifications.services import notify
+from tests.factories import default_partnership
 
 
 @pytest.mark.django_db
 def test_the_outbox_e_mail_the_audit_log_and_the_people_pages_each_write_an_access_log_line(client, bu_user):
     note = notify(to="someone@example.test", subject="About case RR-1", template="accounts/email/security_change",
-                  context={"what": "password"}, kind="test.thing", key="test-access-log-gap")
+                  context={"what": "password"}, kind="test.thing", key="test-access-log-gap",
+                  partnership=default_partnership())
     client.force_login(bu_user)
     pages = [reverse("notifications:detail", args=[note.pk]), reverse("audit:log"),
              reverse("accounts:people"), reverse("accounts:person", args=[bu_user.public_id])]

@@ -15,10 +15,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from rapidreview.accounts.models import Partnership, Role
+from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction, AccessLog, LegalHold, RetentionAction
 from rapidreview.audit.services import access_log
-from tests.factories import make_user
+from tests.factories import default_partnership, make_user
 
 from .matrix import Writes
 
@@ -249,7 +249,7 @@ def test_a_legal_hold_keeps_a_case_out_of_the_retention_review(client, make_case
 @pytest.mark.django_db
 def test_only_the_business_unit_places_a_legal_hold(client, make_case):
     case = make_case()
-    Partnership.load()  # made on first use; here, before the request
+    default_partnership()  # made on first use; here, before the request
     client.force_login(make_user(Role.RR_CHAIR))
     with Writes() as writes:
         assert client.post(reverse("audit:legal_hold", args=[case.pk]), {"reason": "x"}).status_code == 403
@@ -276,7 +276,7 @@ def test_the_weekly_retention_task_emails_the_business_unit_a_count_once(make_ca
 def test_the_business_unit_changes_a_retention_period(client, bu_user):
     from rapidreview.audit.models import RecordType, RetentionRule
 
-    rule = RetentionRule.for_type(RecordType.NOT_MET)
+    rule = RetentionRule.for_type(RecordType.NOT_MET, partnership=default_partnership())
     client.force_login(bu_user)
     assert client.get(reverse("audit:retention")).status_code == 200
     response = client.post(reverse("audit:retention_rule", args=[rule.pk]), {"years_after_closure": "7", "basis": "x"})
@@ -308,7 +308,7 @@ def test_subject_access_finds_cases_by_name_and_downloads_them_audited(client, m
 
 @pytest.mark.django_db
 def test_subject_access_is_for_the_business_unit_only_and_never_by_get_with_a_name(client, make_case):
-    Partnership.load()  # made on first use; here, before the requests
+    default_partnership()  # made on first use; here, before the requests
     for role in (Role.RR_CHAIR, Role.AGENCY_LEAD, Role.EXECUTIVE):
         client.force_login(make_user(role))
         with Writes() as writes:

@@ -59,7 +59,7 @@ def test_no_page_links_its_reader_to_a_page_they_cannot_open(settings):
     settings.MFA_REQUIRED = False
     world = build_world()
     for record_type in RecordType.values:  # the retention page would otherwise create them inside each request
-        RetentionRule.for_type(record_type)
+        RetentionRule.for_type(record_type, partnership=world.partnership)
     clients = clients_for(world)
     broken = _broken_links(world, clients)
     case = world.objects["A"]["case"]

@@ -18,10 +18,11 @@ from django.test import Client
 from django.urls import reverse
 
 from agencychecks.models import GlossaryTerm
-from rapidreview.accounts.models import Partnership, Role
-from tests.factories import make_user
+from rapidreview.accounts.models import Role
+from tests.factories import default_partnership, make_user
 
 from .access_table import ACCESS, PUBLIC, SCENE, SEES_CHILD_NAME, answer, expected
+from .leaks import found, response_text
 from .matrix import ask, changed_tables, clients_for, outcome, routes, url_for, url_in
 from .world import CASE_DEPENDENT, CHILD_NAMES, PERSONAS, SCENES, build_world
 
@@ -56,7 +57,7 @@ def test_the_access_table_reads_as_documented():
 @pytest.mark.django_db
 def test_every_person_gets_exactly_the_access_the_table_gives_them(settings):
     settings.MFA_REQUIRED = False
-    world = build_world()
+    world = build_world(other=True)  # a second partnership beside: none of it may show (test_cross_partnership.py)
     clients = clients_for(world)
     failures, observed, counts, seen = [], {}, Counter(), {}
     discover = os.environ.get("SECURITY_MATRIX_DISCOVER")
@@ -127,6 +128,8 @@ def _leaks(world, route, method, persona, response) -> list[str]:
     for scene in SCENES:
         if persona not in SEES_CHILD_NAME[scene] and CHILD_NAMES[scene].encode() in body:
             problems.append(f"{where}: shows the name of the child in scene {scene}")
+    if response.status_code == 200 and (leaked := found(response_text(response), world.markers)):
+        problems.append(f"{where}: shows another partnership's {leaked[:3]}")
     if response.get("Content-Type", "").startswith("text/html") and response.status_code == 200:
         text = body.decode(errors="replace")
         if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"<[a-z][^>]*\sstyle=", text):
@@ -152,7 +155,7 @@ def _write_observed(path, observed, seen):
 @pytest.mark.django_db
 def test_the_matrix_sees_what_a_request_writes_so_a_refusal_that_changes_something_fails(settings):
     settings.MFA_REQUIRED = False
-    Partnership.load()  # made on first use; here, before the requests
+    default_partnership()  # made by the migrations; here, before the requests
     term = GlossaryTerm.objects.create(term="MXW", expansion="Matrix write")
     url = reverse("agencychecks:glossary_delete", args=[term.pk])
     clients = {}

@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from tests.forms_as_rendered import accepted, page_form, submits
-from tests.referrals.factories import CaseFactory
+from tests.themes.factories import CaseFactory
 from themes.forms import CaseThemesForm, LearningForm, LogFilterForm, ReportFilterForm, ThemeForm, YearForm
 from themes.models import CaseTheme, LearningItem, Theme
 

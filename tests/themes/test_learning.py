@@ -11,7 +11,7 @@ from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.db import DomainError
 from rapidreview.notifications.models import Notification
 from rapidreview.pdf import Marking
-from tests.factories import AgencyFactory, make_user
+from tests.factories import AgencyFactory, default_partnership, make_partnership, make_user
 from tests.pdfs import assert_pdf_of_record, pdf_text
 from themes.learning import learning_bulletin_send, learning_create, learning_follow_up_done
 from themes.models import LearningItem, LearningKind
@@ -21,15 +21,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def partners(db):
-    AgencyFactory(name="Partner A", distribution_email="a@partners.test")
-    AgencyFactory(name="Partner B", distribution_email="b@partners.test")
-    AgencyFactory(name="Partner C", distribution_email="A@partners.test")  # same list as A
-    AgencyFactory(name="Closed", distribution_email="closed@partners.test", is_active=False)
+    """The tests' partnership's arrangements, and an agency that serves only another partnership."""
+    default_partnership().agencies.add(
+        AgencyFactory(name="Partner A", distribution_email="a@partners.test"),
+        AgencyFactory(name="Partner B", distribution_email="b@partners.test"),
+        AgencyFactory(name="Partner C", distribution_email="A@partners.test"),  # same list as A
+        AgencyFactory(name="Closed", distribution_email="closed@partners.test", is_active=False))
+    make_partnership("Elsewhere SCP").agencies.add(
+        AgencyFactory(name="Elsewhere Council", distribution_email="elsewhere@partners.test"))
 
 
-def bulletin(actor):
-    return learning_create(kind=LearningKind.BULLETIN, actor=actor, title="Safe sleep learning",
-                           date=timezone.localdate(), body="Talk to every family about safe sleep.")
+def bulletin(actor, partnership=None):
+    return learning_create(kind=LearningKind.BULLETIN, actor=actor, partnership=partnership or default_partnership(),
+                           title="Safe sleep learning", date=timezone.localdate(),
+                           body="Talk to every family about safe sleep.")
 
 
 def test_a_bulletin_is_sent_once_to_each_active_partner_address_and_archived(business_unit, partners):
@@ -81,12 +86,13 @@ def test_only_the_business_unit_uses_learning(client, business_unit):
     assert client.post(reverse("themes:bulletin_send", args=[item.pk])).status_code == 403
     with pytest.raises(DomainError):
         learning_create(kind=LearningKind.CONFERENCE, actor=make_user(Role.RR_CHAIR), title="x",
-                        date=timezone.localdate())
+                        partnership=default_partnership(), date=timezone.localdate())
 
 
 def test_a_follow_up_date_is_a_clock_met_when_the_follow_up_is_done(business_unit):
     due = timezone.localdate() + datetime.timedelta(days=20)
-    item = learning_create(kind=LearningKind.CONFERENCE, actor=business_unit, title="November conference",
+    item = learning_create(kind=LearningKind.CONFERENCE, actor=business_unit, partnership=default_partnership(),
+                           title="November conference",
                            date=timezone.localdate() + datetime.timedelta(days=5), audience="All partners",
                            follow_up="Send the slides and survey", follow_up_on=due)
     clock = Clock.objects.get(subject_id=item.pk)

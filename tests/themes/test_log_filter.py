@@ -3,14 +3,16 @@
 from django.urls import reverse
 
 from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
-from tests.factories import AgencyFactory
+from tests.factories import AgencyFactory, default_partnership
 from themes.models import Theme, ThemeLog
 from themes.services import case_log_themes
 
 
 def test_the_log_lists_only_the_cases_with_the_chosen_theme_and_agency(client, business_unit):
-    neglect, housing = Theme.objects.get(name="Neglect"), Theme.objects.get(name="Housing")
+    mine = Theme.objects.filter(partnership=default_partnership())
+    neglect, housing = mine.get(name="Neglect"), mine.get(name="Housing")
     police = AgencyFactory(name="Test Police")
+    default_partnership().agencies.add(police)
     with_police = CaseFactory()
     with_police.involved_agencies.add(police)
     other = CaseFactory()

@@ -3,8 +3,8 @@
 import pytest
 
 from rapidreview.accounts.models import Role
-from tests.factories import make_user
-from tests.referrals.factories import CaseFactory
+from tests.factories import default_partnership, make_user
+from tests.themes.factories import CaseFactory
 from themes.models import Theme, ThemeLog
 from themes.selectors import recurrence, recurrence_by_log, recurrence_since
 from themes.services import case_log_themes
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _theme(name):
-    return Theme.objects.get_or_create(name=name)[0]
+    return Theme.objects.get_or_create(partnership=default_partnership(), name=name, defaults={"slug": name})[0]
 
 
 def test_every_page_counts_recurrence_the_same_way_whichever_log_recorded_it(django_assert_num_queries):

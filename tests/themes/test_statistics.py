@@ -16,7 +16,7 @@ from rapidreview.pdf import Marking
 from referrals.models import CaseEvent, Harm, Referral, Source, Stage
 from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
 from tests.actionplan.factories import make_action
-from tests.factories import AgencyFactory, make_user
+from tests.factories import AgencyFactory, default_partnership, make_user
 from tests.pdfs import assert_pdf_of_record, pdf_text
 from themes import statistics
 from themes.models import Theme, ThemeLog
@@ -38,7 +38,8 @@ def moved(case, stage, when):
 
 def clock(kind, due, met_on=None, label=""):
     subject = CaseFactory()
-    c = clock_start(kind=kind, subject=subject, start=due - datetime.timedelta(days=14), due=due, label=label)
+    c = clock_start(kind=kind, subject=subject, start=due - datetime.timedelta(days=14), due=due, label=label,
+                    partnership=subject.partnership)
     if met_on:
         Clock.objects.filter(pk=c.pk).update(state=ClockState.MET, met_at=aware(met_on.year, met_on.month,
                                                                                    met_on.day))
@@ -66,14 +67,14 @@ def known_year(business_unit):
         moved(case, Stage.THRESHOLD, aware(YEAR, 2, 1))
     moved(a, Stage.DECISION, aware(YEAR, 3, 10))
     moved(a, Stage.CSPR, aware(YEAR, 4, 1))
-    case_log_themes(case=a, themes=[Theme.objects.get(name="Neglect")], log=ThemeLog.RAPID_REVIEW,
-                    actor=business_unit)
-    case_log_themes(case=b, themes=[Theme.objects.get(name="Housing")], log=ThemeLog.SIN, actor=business_unit)
+    mine = Theme.objects.filter(partnership=default_partnership())
+    case_log_themes(case=a, themes=[mine.get(name="Neglect")], log=ThemeLog.RAPID_REVIEW, actor=business_unit)
+    case_log_themes(case=b, themes=[mine.get(name="Housing")], log=ThemeLog.SIN, actor=business_unit)
     return a, b, c
 
 
 def test_the_funnel_and_the_children(known_year):
-    stats = annual_statistics(YEAR)
+    stats = annual_statistics(YEAR, partnership=default_partnership())
     funnel = figures(stats, "funnel")
     assert funnel["Referrals received"] == 3
     assert funnel["Referrals: professional"] == 2 and funnel["Referrals: parent or member of the community"] == 1
@@ -96,7 +97,7 @@ def test_timeliness_comes_from_the_clocks(db):
     clock(ClockKind.AGENCY_FORM, datetime.date(YEAR, 5, 1), label="Health")  # never returned: late up to today
     cancelled = clock(ClockKind.AGENCY_FORM, datetime.date(YEAR, 5, 1), label="Police")
     Clock.objects.filter(pk=cancelled.pk).update(state=ClockState.CANCELLED)
-    rows = figures(annual_statistics(YEAR), "timeliness")
+    rows = figures(annual_statistics(YEAR, partnership=default_partnership()), "timeliness")
     assert rows["Panels held by working day 10"] == 0.5
     assert rows["Panels: average days late (late ones)"] == 4.0
     assert rows["Decisions sent to the National Panel by working day 15"] == 1.0
@@ -114,7 +115,7 @@ def test_actions_completed_on_time(business_unit):
                                                 completion_confirmed_at=aware(YEAR, 6, 2))
     Action.objects.filter(pk=late.pk).update(status=ActionStatus.COMPLETED, completed_on=datetime.date(YEAR, 8, 1),
                                              completion_confirmed_at=aware(YEAR, 8, 2))
-    rows = figures(annual_statistics(YEAR), "actions")
+    rows = figures(annual_statistics(YEAR, partnership=default_partnership()), "actions")
     assert rows["Actions due in the year"] == 3
     assert rows["Actions completed on time"] == pytest.approx(1 / 3)
     assert rows["Actions embedded"] == 1
@@ -122,10 +123,11 @@ def test_actions_completed_on_time(business_unit):
 
 def test_registered_figures_appear_in_their_sections(db, monkeypatch):
     monkeypatch.setattr(statistics, "_figures", {})
-    register_figure("cspr_published", lambda year: {"label": "Practice reviews published", "value": 2})
-    register_figure("national_panel_agreed", lambda year: {"label": "Agreed by the National Panel", "value": 0.75})
-    register_figure("extra", lambda year: None)
-    stats = annual_statistics(YEAR)
+    register_figure("cspr_published", lambda year, partnership: {"label": "Practice reviews published", "value": 2})
+    register_figure("national_panel_agreed",
+                    lambda year, partnership: {"label": "Agreed by the National Panel", "value": 0.75})
+    register_figure("extra", lambda year, partnership: None)
+    stats = annual_statistics(YEAR, partnership=default_partnership())
     assert figures(stats, "funnel")["Practice reviews published"] == 2
     assert figures(stats, "national_panel") == {"Agreed by the National Panel": 0.75}
     assert not any(s["key"] == "other" for s in stats["sections"])
@@ -148,8 +150,8 @@ def test_statistics_page_and_exports_for_a_chosen_year(client, known_year):
     assert rows[0] == ["Section", "Figure", "Value", "As shown", "Note"]
     assert ["Referrals to reviews", "Referrals received", "3", "3", ""] in rows
     wb = load_workbook(io.BytesIO(client.get(reverse("themes:statistics_xlsx"), {"year": YEAR}).content))
-    values = {(r[1]): r[2] for r in wb.active.iter_rows(min_row=2, values_only=True)}
-    assert values["Serious Incident Notifications agreed"] == 2
+    values = {(r[0], r[1]): r[2] for r in wb.active.iter_rows(min_row=2, values_only=True)}
+    assert values["Referrals to reviews", "Serious Incident Notifications agreed"] == 2
 
 
 def test_the_statistics_pdf_is_linked_from_the_page_and_marked_official_sensitive(client, known_year):
@@ -159,7 +161,8 @@ def test_the_statistics_pdf_is_linked_from_the_page_and_marked_official_sensitiv
     assert f'href="{link}"' in page
     response = client.get(link)
     assert response["Content-Disposition"] == f'attachment; filename="annual-statistics-{YEAR}.pdf"'
-    assert_pdf_of_record(response.content, title=f"Annual statistics {YEAR}", marking=Marking.OFFICIAL_SENSITIVE)
+    assert_pdf_of_record(response.content, title=f"Safeguarding Children Partnership: annual statistics {YEAR}",
+                         marking=Marking.OFFICIAL_SENSITIVE)
     text = pdf_text(response.content)
     assert "Serious Incident Notifications agreed" in text and "Referrals received 3" in text
     assert AccessLog.objects.filter(action=AccessAction.PDF).count() == 1

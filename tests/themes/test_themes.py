@@ -9,7 +9,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.db import DomainError
 from referrals.models import CaseEvent
 from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
-from tests.factories import AgencyFactory, make_user
+from tests.factories import AgencyFactory, default_partnership, make_user
 from themes.models import CaseTheme, Theme, ThemeLog
 from themes.selectors import recurrence, theme_report
 from themes.services import case_log_themes, theme_create
@@ -17,12 +17,12 @@ from themes.services import case_log_themes, theme_create
 pytestmark = pytest.mark.django_db
 
 
-def theme(name):
-    return Theme.objects.get(name=name)
+def theme(name, partnership=None):
+    return Theme.objects.get(partnership=partnership or default_partnership(), name=name)
 
 
 def test_the_seeded_list_is_there():
-    assert Theme.objects.filter(is_active=True).count() >= 20
+    assert Theme.objects.filter(partnership=default_partnership(), is_active=True).count() >= 20
     assert theme("Bruising in non-mobile babies").slug == "bruising-in-non-mobile-babies"
 
 
@@ -68,10 +68,12 @@ def test_recurrence_counts_other_cases_in_the_last_24_months_and_links_only_visi
 
 def test_recurrence_runs_in_three_queries(business_unit, django_assert_num_queries):
     case = CaseFactory()
-    case_log_themes(case=case, themes=list(Theme.objects.all()[:6]), log=ThemeLog.RAPID_REVIEW,
+    case_log_themes(case=case, themes=list(Theme.objects.filter(partnership=case.partnership)[:6]),
+                    log=ThemeLog.RAPID_REVIEW,
                     actor=business_unit)
     for _ in range(4):
-        case_log_themes(case=CaseFactory(), themes=list(Theme.objects.all()[:6]), log=ThemeLog.SIN,
+        case_log_themes(case=CaseFactory(), themes=list(Theme.objects.filter(partnership=case.partnership)[:6]),
+                        log=ThemeLog.SIN,
                         actor=business_unit)
     user = make_user(Role.RR_CHAIR)
     user.role_names  # noqa: B018 - load roles first
@@ -117,13 +119,13 @@ def test_theme_report_counts_by_period_and_agency(business_unit):
                     recorded_at=timezone.make_aware(datetime.datetime(2025, 2, 1)))
     case_log_themes(case=b, themes=[theme("Neglect"), theme("Housing")], log=ThemeLog.SIN, actor=business_unit,
                     recorded_at=timezone.make_aware(datetime.datetime(2026, 5, 1)))
-    report = theme_report(by="year")
+    report = theme_report(partnership=default_partnership(), by="year")
     assert report["periods"] == ["2025", "2026"]
     neglect = next(r for r in report["themes"] if r["theme"].name == "Neglect")
     assert neglect["total"] == 2 and neglect["by_period"] == [1, 1]
     by_agency = next(r for r in report["by_agency"] if r["theme"].name == "Neglect")
     assert dict(zip(report["agencies"], by_agency["counts"], strict=True)) == {"Health R": 1, "Police R": 2}
-    assert theme_report(by="quarter", log=ThemeLog.SIN)["periods"] == ["2026 Q2"]
+    assert theme_report(partnership=default_partnership(), by="quarter", log=ThemeLog.SIN)["periods"] == ["2026 Q2"]
 
 
 def test_business_unit_adds_edits_and_deactivates_themes(client, business_unit):
@@ -140,7 +142,7 @@ def test_business_unit_adds_edits_and_deactivates_themes(client, business_unit):
 
 
 def test_chair_sees_themes_but_cannot_change_them_and_others_are_refused(client):
-    t = theme_create(name="Test theme")
+    t = theme_create(partnership=default_partnership(), name="Test theme")
     client.force_login(make_user(Role.RR_CHAIR))
     assert client.get(reverse("themes:list")).status_code == 200
     assert client.post(reverse("themes:toggle", args=[t.pk])).status_code == 403

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +17,7 @@ from rapidreview.pdf import pdf_response
 
 from .. import learning, selectors
 from ..forms import LearningForm
-from ..models import LearningItem, LearningKind
+from ..models import LearningKind
 
 
 @require_GET
@@ -25,7 +25,7 @@ from ..models import LearningItem, LearningKind
 def learning_list(request):
     kind = request.GET.get("kind", "")
     today = timezone.localdate()
-    lists = selectors.learning_overview(kind=kind, today=today)
+    lists = selectors.learning_overview(partnership=request.partnership, kind=kind, today=today)
     past = Paginator(lists["past"], 30).get_page(request.GET.get("page"))
     return render(request, "themes/learning_list.html", {
         "upcoming": lists["upcoming"], "page": past, "kinds": LearningKind.choices,
@@ -39,7 +39,8 @@ def learning_create(request, kind):
         raise Http404
     form = LearningForm(request.POST or None, kind=kind, initial={"date": timezone.localdate()})
     if saved := handle_form(request, form,
-                            save=lambda data: learning.learning_create(kind=kind, actor=request.user, **data),
+                            save=lambda data: learning.learning_create(kind=kind, actor=request.user,
+                                                                       partnership=request.partnership, **data),
                             success="Saved.", next_url=lambda item: item):
         return saved
     return render(request, "form_page.html", {"form": form, "title": f"Add: {LearningKind(kind).label.lower()}",
@@ -49,15 +50,16 @@ def learning_create(request, kind):
 @require_GET
 @role_required(Role.BUSINESS_UNIT)
 def learning_detail(request, item_id):
-    item = selectors.get_learning_item(item_id)
+    item = selectors.get_learning_item(item_id, partnership=request.partnership)
     return render(request, "themes/learning_detail.html", {
-        "item": item, "recipients": learning.distribution_list() if item.is_bulletin and not item.is_sent else []})
+        "item": item,
+        "recipients": learning.distribution_list(item.partnership) if item.is_bulletin and not item.is_sent else []})
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.BUSINESS_UNIT)
 def learning_edit(request, item_id):
-    item = get_object_or_404(LearningItem, pk=item_id)
+    item = selectors.get_learning_item(item_id, partnership=request.partnership)
     if item.is_sent:
         messages.error(request, "This bulletin has been sent and is kept as it was sent.")
         return redirect(item)
@@ -75,7 +77,7 @@ def learning_edit(request, item_id):
 @require_POST
 @role_required(Role.BUSINESS_UNIT)
 def learning_follow_up_done(request, item_id):
-    item = get_object_or_404(LearningItem, pk=item_id)
+    item = selectors.get_learning_item(item_id, partnership=request.partnership)
     return handle_action(request, lambda: learning.learning_follow_up_done(item=item, actor=request.user),
                          success="Follow-up recorded as done.", next_url=item, refused_url=item)
 
@@ -83,7 +85,7 @@ def learning_follow_up_done(request, item_id):
 @require_POST
 @role_required(Role.BUSINESS_UNIT)
 def bulletin_send(request, item_id):
-    item = get_object_or_404(LearningItem, pk=item_id)
+    item = selectors.get_learning_item(item_id, partnership=request.partnership)
     return handle_action(request, lambda: learning.learning_bulletin_send(item=item, actor=request.user),
                          success=lambda count: f"Bulletin sent to {count} partner address{'es' if count != 1 else ''}.",
                          next_url=item, refused_url=item)
@@ -92,6 +94,6 @@ def bulletin_send(request, item_id):
 @require_GET
 @role_required(Role.BUSINESS_UNIT)
 def bulletin_pdf(request, item_id):
-    item = get_object_or_404(LearningItem, pk=item_id, kind=LearningKind.BULLETIN)
+    item = selectors.get_learning_item(item_id, partnership=request.partnership, kind=LearningKind.BULLETIN)
     access_log(request, action=AccessAction.PDF, obj=item)
     return pdf_response(learning.bulletin_pdf(item, request), filename=f"learning-bulletin-{item.date.isoformat()}.pdf")

@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapidreview.accounts.decorators import role_required
+from rapidreview.accounts.selectors import partnership_agencies
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_form
-from referrals.selectors import get_visible_case
 
 from .. import selectors, services
 from ..filters import LogFilter
@@ -22,7 +22,10 @@ from .common import THEME_VIEWERS
 def theme_log(request, log):
     if log not in ThemeLog.values:
         raise Http404
-    filterset = LogFilter(request.GET or None, queryset=selectors.log_rows(log))
+    partnership = request.partnership
+    filterset = LogFilter(request.GET or None, queryset=selectors.log_rows(log, partnership=partnership),
+                          themes=selectors.all_themes(partnership=partnership),
+                          agencies=partnership_agencies(partnership))
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else None
     cases = selectors.log_cases(user=request.user, log=log, rows=rows)
     form = filterset.form
@@ -38,9 +41,10 @@ def theme_log(request, log):
 def case_themes_record(request, case_id, log):
     if log not in ThemeLog.values:
         raise Http404
-    case = get_visible_case(request.user, case_id)
+    case = selectors.case_to_record_themes(request.user, case_id)
     current = [row.theme for row in selectors.case_themes(case=case, log=log)]
-    form = CaseThemesForm(request.POST or None, current=current, initial={"themes": current})
+    form = CaseThemesForm(request.POST or None, themes=selectors.themes_to_record(case=case, current=current),
+                          initial={"themes": current})
     if saved := handle_form(request, form,
                             save=lambda data: services.case_log_themes(case=case, themes=list(data["themes"]),
                                                                        log=log, actor=request.user,

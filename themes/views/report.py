@@ -17,7 +17,8 @@ from .common import THEME_VIEWERS
 def _report(request):
     form = ReportFilterForm(request.GET or None)
     f = form.cleaned_data if form.is_valid() else {}
-    return form, selectors.theme_report(log=f.get("log") or None, by=f.get("by") or "year",
+    return form, selectors.theme_report(partnership=request.partnership, log=f.get("log") or None,
+                                        by=f.get("by") or "year",
                                         start_year=f.get("start_year"), end_year=f.get("end_year"))
 
 

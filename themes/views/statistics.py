@@ -29,7 +29,7 @@ def _year(request) -> int:
 @role_required(*STATISTICS_VIEWERS)
 def statistics_page(request):
     year = _year(request)
-    stats = annual_statistics(year)
+    stats = annual_statistics(year, partnership=request.partnership)
     access_log(request, action=AccessAction.VIEW)
     return render(request, "themes/statistics.html", {"stats": stats, "year": year, "form": YearForm(
         initial={"year": year})})
@@ -39,7 +39,7 @@ def statistics_page(request):
 @role_required(*STATISTICS_VIEWERS)
 def statistics_export(request, fmt):
     year = _year(request)
-    rows = statistics_rows(annual_statistics(year))
+    rows = statistics_rows(annual_statistics(year, partnership=request.partnership))
     access_log(request, action=AccessAction.EXPORT)
     columns = [Column(name, width, wrap=width >= 60) for name, width in zip(rows[0], WIDTHS, strict=True)]
     if fmt == "csv":
@@ -52,9 +52,11 @@ def statistics_export(request, fmt):
 def statistics_pdf(request):
     """The year's figures as a PDF for the annual report; marked, because small numbers can identify a child."""
     year = _year(request)
-    stats = annual_statistics(year)
+    partnership = request.partnership
+    stats = annual_statistics(year, partnership=partnership)
     access_log(request, action=AccessAction.PDF)
     pdf = render_pdf("themes/statistics_pdf.html", {"stats": stats, "year": year},
-                     title=f"Annual statistics {year}", marking=Marking.OFFICIAL_SENSITIVE,
-                     footer=f"Annual statistics {year}", base_url=request.build_absolute_uri("/"))
+                     title=f"{partnership.name}: annual statistics {year}", partnership=partnership,
+                     marking=Marking.OFFICIAL_SENSITIVE, footer=f"{partnership.short_name} annual statistics {year}",
+                     base_url=request.build_absolute_uri("/"))
     return pdf_response(pdf, filename=f"annual-statistics-{year}.pdf", attachment=True)

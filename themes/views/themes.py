@@ -1,7 +1,7 @@
 """The list of practice themes, and the business unit adding, changing and deactivating them."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -11,14 +11,14 @@ from rapidreview.db import DomainError
 
 from .. import selectors, services
 from ..forms import ThemeForm
-from ..models import Theme
 from .common import THEME_VIEWERS
 
 
 @require_GET
 @role_required(*THEME_VIEWERS)
 def theme_list(request):
-    return render(request, "themes/list.html", {"themes": selectors.themes_with_case_counts(), "section": "list",
+    return render(request, "themes/list.html", {"themes": selectors.themes_with_case_counts(
+        partnership=request.partnership), "section": "list",
                                                 "may_manage": request.user.has_role(Role.BUSINESS_UNIT)})
 
 
@@ -28,7 +28,7 @@ def theme_create(request):
     form = ThemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            theme = services.theme_create(name=form.cleaned_data["name"],
+            theme = services.theme_create(partnership=request.partnership, name=form.cleaned_data["name"],
                                           description=form.cleaned_data["description"], actor=request.user)
             if not form.cleaned_data["is_active"]:
                 services.theme_set_active(theme=theme, is_active=False, actor=request.user)
@@ -44,7 +44,7 @@ def theme_create(request):
 @require_http_methods(["GET", "POST"])
 @role_required(Role.BUSINESS_UNIT)
 def theme_edit(request, theme_id):
-    theme = get_object_or_404(Theme, pk=theme_id)
+    theme = selectors.get_theme(theme_id, partnership=request.partnership)
     form = ThemeForm(request.POST or None, initial={"name": theme.name, "description": theme.description,
                                                     "is_active": theme.is_active})
     if request.method == "POST" and form.is_valid():
@@ -64,7 +64,7 @@ def theme_edit(request, theme_id):
 @require_POST
 @role_required(Role.BUSINESS_UNIT)
 def theme_toggle(request, theme_id):
-    theme = get_object_or_404(Theme, pk=theme_id)
+    theme = selectors.get_theme(theme_id, partnership=request.partnership)
     services.theme_set_active(theme=theme, is_active=not theme.is_active, actor=request.user)
     messages.success(request, f"“{theme.name}” {'reactivated' if not theme.is_active else 'deactivated'}.")
     return redirect("themes:list")

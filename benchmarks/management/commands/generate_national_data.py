@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = "Generate a national-scale data set (bulk inserts, deterministic). Refuses production unless --force."
 
     def add_arguments(self, parser):
-        parser.add_argument("--small", action="store_true", help="200 cases: the baseline profile")
+        parser.add_argument("--small", action="store_true",
+                            help="200 cases, nearly all the measured partnership's: the baseline profile")
         for key, value in NATIONAL.items():
             kind = float if isinstance(value, float) else int
             parser.add_argument(f"--{key}", type=kind, default=None,

@@ -1,5 +1,5 @@
-"""Your account: changing your password, setting up and using the second factor, backup codes, and confirming
-it's you before a sensitive step."""
+"""Your account: changing your password, setting up and using the second factor, backup codes, confirming it's you
+before a sensitive step, and choosing which of your partnerships you act in."""
 
 import time
 from base64 import b32encode
@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,9 +21,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from rapidreview.audit.models import AccessAction
+from rapidreview.audit.services import access_log
+
 from ..decorators import AUTH_AT_SESSION_KEY, authenticated_recently, recent_auth_required
 from ..forms import GovUKPasswordChangeForm, ReauthenticateForm, TokenForm
-from ..middleware import mfa_exempt
+from ..middleware import PARTNERSHIP_SESSION_KEY, mfa_exempt
+from ..selectors import partnerships_of
 from .common import security_notice
 
 BACKUP_CODE_COUNT = 10
@@ -150,3 +155,22 @@ def reauthenticate(request):
         "form": form, "title": "Confirm it's you", "submit_label": "Confirm it's you",
         "next": request.GET.get("next") or request.POST.get("next", ""),
     })
+
+
+@require_POST
+def switch_partnership(request):
+    """Act in another of your partnerships (the header's switcher), then start from its home page.
+
+    Only a partnership in which you hold a role today: any other slug changes nothing and answers 404, like a link
+    to something you may not see. The switch is logged in the partnership switched to.
+    """
+    wanted = request.POST.get("partnership", "")
+    chosen = next((p for p in partnerships_of(request.user) if p.slug == wanted), None)
+    if chosen is None:
+        raise Http404
+    request.session[PARTNERSHIP_SESSION_KEY] = chosen.pk
+    request.partnership = chosen
+    request.user.act_in(chosen)
+    access_log(request, action=AccessAction.SWITCH, obj=chosen)
+    messages.success(request, f"You are now working in {chosen.name}.")
+    return redirect("home")

@@ -1,40 +1,61 @@
-"""The business unit's settings for the partnership and its list of agencies."""
+"""The business unit's settings for its own partnership and the agencies in its arrangements.
 
-from django.shortcuts import get_object_or_404, render
+Agencies are the installation's, shared by the partnerships that list them: a business unit adds new ones to its
+own arrangements and changes those no other partnership lists; one another partnership also lists is changed by
+the installation's administrator, since every partnership sees the change.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapidreview.formviews import handle_form
 
 from ..decorators import role_required
 from ..forms import AgencyForm, PartnershipForm
-from ..models import Agency, Partnership, Role
+from ..models import Agency, Role
+from ..selectors import agency_shared_with_others, partnership_agency, partnership_agency_list
 from ..services import agency_save, partnership_update
 
 
 @role_required(Role.BUSINESS_UNIT)
 @require_http_methods(["GET", "POST"])
 def partnership_edit(request):
-    form = PartnershipForm(request.POST or None, instance=Partnership.load())
+    """The acting partnership's own settings: nothing here reaches another partnership."""
+    form = PartnershipForm(request.POST or None, instance=request.partnership)
     if saved := handle_form(request, form, save=lambda data: partnership_update(form=form, actor=request.user),
                             success="Partnership settings saved. Running clocks keep their due dates.",
                             next_url="accounts:partnership"):
         return saved
     return render(request, "accounts/partnership.html",
-                  {"form": form, "title": "Partnership settings", "submit_label": "Save settings"})
+                  {"form": form, "title": "Partnership settings", "caption": request.partnership.name,
+                   "submit_label": "Save settings"})
 
 
 @role_required(Role.BUSINESS_UNIT)
 @require_GET
 def agencies(request):
-    return render(request, "accounts/agencies.html", {"agencies": Agency.objects.all()})
+    return render(request, "accounts/agencies.html", {"agencies": partnership_agency_list(request.partnership)})
 
 
 @role_required(Role.BUSINESS_UNIT)
 @require_http_methods(["GET", "POST"])
 def agency_edit(request, agency_id=None):
-    agency = get_object_or_404(Agency, pk=agency_id) if agency_id else None
+    agency = None
+    if agency_id:
+        try:
+            agency = partnership_agency(agency_id, partnership=request.partnership)
+        except Agency.DoesNotExist as missing:
+            raise Http404 from missing
+        if agency_shared_with_others(agency, partnership=request.partnership):
+            if request.method == "POST":
+                raise PermissionDenied
+            return render(request, "accounts/agency_shared.html", {"agency": agency})
     form = AgencyForm(request.POST or None, instance=agency)
-    if saved := handle_form(request, form, save=lambda data: agency_save(form=form, actor=request.user),
+    if saved := handle_form(request, form,
+                            save=lambda data: agency_save(form=form, partnership=request.partnership,
+                                                          actor=request.user),
                             success=lambda saved: f"{saved.name} saved.", next_url="accounts:agencies"):
         return saved
     return render(request, "accounts/agency_edit.html", {"form": form, "agency": agency, "submit_label": "Save",
