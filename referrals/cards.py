@@ -1,4 +1,5 @@
-"""Dashboard cards: what the business unit and the threshold decision makers need to do now."""
+"""Dashboard cards: what the business unit and the threshold decision makers need to do now, in the partnership
+they act in."""
 
 from django.utils import timezone
 
@@ -9,6 +10,7 @@ from .selectors import (
     cdop_discussions,
     open_assurance_requests_for,
     open_cases_by_stage,
+    open_cases_taking_part,
     sin_decisions_due,
 )
 
@@ -16,13 +18,13 @@ LIMIT = 10
 
 
 def awaiting_threshold(request):
-    cases = cases_awaiting_threshold_send()
+    cases = cases_awaiting_threshold_send(partnership=request.partnership)
     count = cases.count()
     return {"count": count, "cases": list(cases[:LIMIT])} if count else None
 
 
 def sin_due(request):
-    clocks = sin_decisions_due()
+    clocks = sin_decisions_due(partnership=request.partnership)
     count = clocks.count()
     if not count:
         return None
@@ -34,14 +36,15 @@ def sin_due(request):
 
 
 def threshold_discussion(request):
-    cases = cases_awaiting_threshold_discussion()
+    cases = cases_awaiting_threshold_discussion(partnership=request.partnership)
     count = cases.count()
     return {"count": count, "cases": list(cases[:LIMIT])} if count else None
 
 
 def cases_by_stage(request):
-    rows = open_cases_by_stage()
-    return {"rows": rows, "today": timezone.localdate()} if rows else None
+    rows = open_cases_by_stage(partnership=request.partnership)
+    taking_part = open_cases_taking_part(partnership=request.partnership)
+    return {"rows": rows, "taking_part": taking_part, "today": timezone.localdate()} if rows or taking_part else None
 
 
 def assurance_to_answer(request):
@@ -52,5 +55,5 @@ def assurance_to_answer(request):
 
 def cdop_waiting(request):
     """CDOP and JAR discussions still waiting for a referral (or a reason for none)."""
-    waiting = list(cdop_discussions().filter(concluded_on__isnull=True)[:LIMIT])
+    waiting = list(cdop_discussions(partnership=request.partnership).filter(concluded_on__isnull=True)[:LIMIT])
     return {"discussions": waiting, "today": timezone.localdate()} if waiting else None

@@ -1,21 +1,27 @@
 """Demo cases at every stage, made through the services where they exist. Keyed on the child's name and date of
 birth, so loading twice changes nothing. Later apps find the cases in ``context["cases"]`` by short name.
 
+Every case belongs to Tower Hamlets (``context["partnership"]``), except two that show partnerships working
+together (ADR 0015): ``cross-border``, led by Tower Hamlets with City & Hackney taking part, at the agency checks
+stage; and ``hackney``, City & Hackney's own, waiting for its threshold discussion.
+
 The children are invented; their names are fictional.
 """
 
 import datetime
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet
 from rapidreview.workdays import add_working_days
 
-from .models import AssuranceRequest, Case, CdopDiscussion, Source, Stage, ThresholdOutcome
+from .models import AssuranceRequest, Case, CaseParticipation, CdopDiscussion, Source, Stage, ThresholdOutcome
 from .services import (
     assurance_request_create,
     case_close_not_met,
+    case_invite_partnership,
     case_record_sin,
     case_send_to_threshold,
     case_transition,
@@ -53,11 +59,18 @@ CASES = [
 
 LATER = [Stage.RAPID_REVIEW, Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR, Stage.CLOSED]
 
+TOWER_HAMLETS, HACKNEY = "London Borough of Tower Hamlets", "London Borough of Hackney"
+NEIGHBOUR = "city-and-hackney"
+# The two cases that show partnerships together: (first name, last name, date of birth).
+CROSS_BORDER = ("Zara", "Penhallow", datetime.date(2015, 1, 28))
+HACKNEY_OWN = ("Idris", "Coldharbour", datetime.date(2011, 8, 17))
 
-def _referral_data(first, last, dob, source, aware, users, agency):
+
+def _referral_data(first, last, dob, source, aware, users, agency, *, incident_la=TOWER_HAMLETS,
+                   home_la=TOWER_HAMLETS, referrer="barts"):
     data = {"child_first_name": first, "child_last_name": last, "child_dob": dob, "harm": "serious_harm",
             "incident_date": aware - datetime.timedelta(days=1), "la_aware_on": aware,
-            "incident_la": "London Borough of Tower Hamlets", "child_home_la": "London Borough of Tower Hamlets",
+            "incident_la": incident_la, "child_home_la": home_la,
             "child_sex": "unknown", "looked_after": "no", "child_protection_plan": "unknown",
             "abuse_kinds": ["neglect", "physical"],
             "description": "Admitted to hospital with injuries that were not consistent with the account given. "
@@ -69,7 +82,7 @@ def _referral_data(first, last, dob, source, aware, users, agency):
                     referrer_address="Flat 4, 12 Example Row\nLondon E1 0AA", entered_on_behalf=True,
                     how_received="E-mail to the business unit")
     else:
-        lead = users["barts"]
+        lead = users[referrer]
         data.update(referrer_name=lead.full_name, referrer_role=lead.job_title, referrer_email=lead.email,
                     referrer_agency=agency, discussed_with_manager=True)
     if source == Source.CDOP_JAR:
@@ -77,32 +90,50 @@ def _referral_data(first, last, dob, source, aware, users, agency):
     return data
 
 
+def _neighbour(context: dict):
+    """City & Hackney and its people, from the core demo. Missing means the core demo is older than partnerships:
+    fail now rather than load a demo without its cross-border case."""
+    try:
+        return context["partnerships"][NEIGHBOUR], context["neighbour_users"]
+    except KeyError as exc:
+        raise ImproperlyConfigured(
+            "The referrals demo needs the core demo's two partnerships: context['partnerships'] with "
+            f"'{NEIGHBOUR}' and context['neighbour_users'] (rapidreview/demo.py, ADR 0015).") from exc
+
+
 def load(context: dict) -> None:
     users, agencies = context["users"], context["agencies"]
+    partnership = context["partnership"]
+    neighbour, neighbour_users = _neighbour(context)
     manager, chair = users["manager"], users["chair"]
     barts = agencies.get("Barts Health NHS Trust")
     today = timezone.localdate()
     cases = context.setdefault("cases", {})
+
+    def working_days(start, n):
+        return add_working_days(start, n, partnership=partnership)
+
     for key, first, last, dob, source, target, age in CASES:
         existing = Case.objects.filter(child_first_name=first, child_last_name=last, child_dob=dob).first()
         if existing:
             cases[key] = existing
             continue
         if target in LATER:
-            sin_on = add_working_days(today, -age)
-            received = add_working_days(sin_on, -2)
-            aware = add_working_days(received, -1)
+            sin_on = working_days(today, -age)
+            received = working_days(sin_on, -2)
+            aware = working_days(received, -1)
         else:
             sin_on = None
-            received = add_working_days(today, -age) if age else today
-            aware = add_working_days(received, -1)
+            received = working_days(today, -age) if age else today
+            aware = working_days(received, -1)
         if key == "cdop_late":
             aware = today - datetime.timedelta(days=12)
         data = _referral_data(first, last, dob, source, aware, users, barts)
         if key == "cdop_late":
             data["cdop_discussed_on"] = today - datetime.timedelta(days=10)
-        case = referral_submit(source=source, data=data, actor=manager if source != Source.PROFESSIONAL
-                               else users["barts"], received_on=received, agencies=[a for a in [
+        case = referral_submit(source=source, data=data, partnership=partnership, actor=manager
+                               if source != Source.PROFESSIONAL else users["barts"], received_on=received,
+                               agencies=[a for a in [
                                    barts, agencies.get("Metropolitan Police"),
                                    agencies.get("Tower Hamlets Children's Social Care")] if a])
         cases[key] = case
@@ -111,7 +142,7 @@ def load(context: dict) -> None:
         case_send_to_threshold(case=case, actor=manager)
         if target == Stage.THRESHOLD:
             continue
-        discussed = min(add_working_days(received, 1), today)
+        discussed = min(working_days(received, 1), today)
         outcome = ThresholdOutcome.NOT_MET if target == Stage.NOT_MET else ThresholdOutcome.MET
         referral_record_threshold(
             case=case, actor=chair, discussed_on=discussed, la_participant=chair,
@@ -123,19 +154,78 @@ def load(context: dict) -> None:
         case_record_sin(case=case, actor=manager, notified_on=sin_on,
                         notification_reference=f"SIN-{sin_on:%Y%m%d}-{last[:3].upper()}")
         _advance(case, target, manager)
-    _cdop_and_assurance(cases, users, agencies, today)
-    _past_retention(users, barts)
+    _cdop_and_assurance(cases, users, agencies, today, partnership)
+    _past_retention(users, barts, partnership)
+    cases["cross-border"] = _cross_border(context, neighbour, today)
+    cases["hackney"] = _hackney(context, neighbour, neighbour_users, today)
 
 
-def _past_retention(users, barts) -> None:
+def _cross_border(context: dict, neighbour, today) -> Case:
+    """Led by Tower Hamlets, where the child was hurt; City & Hackney, where the child lives, takes part. At the
+    agency checks stage: the agencychecks demo sends forms to the shared police and NHS trust and to City & Hackney
+    Children's Social Care."""
+    users, agencies, partnership = context["users"], context["agencies"], context["partnership"]
+    manager, chair = users["manager"], users["chair"]
+    first, last, dob = CROSS_BORDER
+    case = Case.objects.filter(child_first_name=first, child_last_name=last, child_dob=dob).first()
+    if case is None:
+        sin_on = add_working_days(today, -2, partnership=partnership)
+        received = add_working_days(sin_on, -2, partnership=partnership)
+        aware = add_working_days(received, -1, partnership=partnership)
+        data = _referral_data(first, last, dob, Source.PROFESSIONAL, aware, users, None, home_la=HACKNEY,
+                              referrer="elft")
+        data.update(referrer_agency=agencies.get("East London NHS Foundation Trust"),
+                    description="Brought to hospital in Whitechapel after a fall at a relative's flat in Tower "
+                                "Hamlets; the injuries did not match the account. The family lives in Hackney.")
+        involved = [agencies.get(name) for name in ("Metropolitan Police", "East London NHS Foundation Trust",
+                                                    "Barts Health NHS Trust", "City & Hackney Children's Social Care")]
+        case = referral_submit(source=Source.PROFESSIONAL, data=data, partnership=partnership, actor=users["elft"],
+                               received_on=received, agencies=[a for a in involved if a])
+        case_send_to_threshold(case=case, actor=manager)
+        referral_record_threshold(
+            case=case, actor=chair, discussed_on=min(add_working_days(received, 1, partnership=partnership), today),
+            la_participant=chair, health_participant=users["nurse"], police_participant=users["detsupt"],
+            outcome=ThresholdOutcome.MET,
+            rationale="Serious harm with suspected abuse; the child is known to services in Hackney.")
+        case_record_sin(case=case, actor=manager, notified_on=sin_on,
+                        notification_reference=f"SIN-{sin_on:%Y%m%d}-{last[:3].upper()}")
+    if not CaseParticipation.objects.filter(case=case, partnership=neighbour).exists():
+        case_invite_partnership(case=case, actor=manager, partnership=neighbour,
+                                reason="The child lives in Hackney and is known to City & Hackney Children's "
+                                       "Social Care; Working Together 2023 asks the two partnerships to work "
+                                       "together.")
+    return case
+
+
+def _hackney(context: dict, neighbour, neighbour_users: dict, today) -> Case:
+    """City & Hackney's own case, sent for its threshold discussion: none of Tower Hamlets' people see it."""
+    users, agencies = context["users"], context["agencies"]
+    first, last, dob = HACKNEY_OWN
+    case = Case.objects.filter(child_first_name=first, child_last_name=last, child_dob=dob).first()
+    if case is not None:
+        return case
+    received = add_working_days(today, -1, partnership=neighbour)
+    aware = add_working_days(received, -1, partnership=neighbour)
+    data = _referral_data(first, last, dob, Source.PROFESSIONAL, aware, users, None, incident_la=HACKNEY,
+                          home_la=HACKNEY, referrer="police.lead")
+    data.update(referrer_agency=agencies.get("Metropolitan Police"),
+                description="Found with serious injuries at home in Hackney; a parent has been arrested.")
+    case = referral_submit(source=Source.PROFESSIONAL, data=data, partnership=neighbour, actor=users["police.lead"],
+                           received_on=received, agencies=[a for a in [agencies.get("Metropolitan Police")] if a])
+    case_send_to_threshold(case=case, actor=neighbour_users["manager"])
+    return case
+
+
+def _past_retention(users, barts, partnership) -> None:
     """A "not met" case closed in 2018, past its six-year retention period: the retention page has one to review."""
     first, last, dob = "Hector", "Brambleby", datetime.date(2009, 3, 3)
-    if Case.objects.filter(reference__startswith="RR-2018-").exists():  # still there once anonymised
+    if Case.objects.filter(partnership=partnership, reference__contains="-2018-").exists():  # kept once anonymised
         return
     manager, chair = users["manager"], users["chair"]
     received = datetime.date(2018, 5, 8)
     data = _referral_data(first, last, dob, Source.PROFESSIONAL, received - datetime.timedelta(days=1), users, barts)
-    case = referral_submit(source=Source.PROFESSIONAL, data=data, actor=users["barts"], received_on=received)
+    case = referral_submit(source=Source.PROFESSIONAL, data=data, partnership=partnership, actor=users["barts"],
+                           received_on=received)
     case_send_to_threshold(case=case, actor=manager)
     referral_record_threshold(case=case, actor=chair, discussed_on=received + datetime.timedelta(days=2),
                               la_participant=chair, health_participant=users["nurse"],
@@ -148,16 +238,17 @@ def _past_retention(users, barts) -> None:
     Case.objects.filter(pk=case.pk).update(closed_at=timezone.make_aware(datetime.datetime(2018, 6, 1, 12)))
 
 
-def _cdop_and_assurance(cases, users, agencies, today) -> None:
+def _cdop_and_assurance(cases, users, agencies, today, partnership) -> None:
     """Two CDOP/JAR discussions waiting for a referral (one past its week) and an assurance request to answer."""
     manager = users["manager"]
     for reference, forum, days_ago in (("CDOP 2026/031", "cdop", 3), ("JAR 2026/112", "jar", 10)):
-        if not CdopDiscussion.objects.filter(forum_reference=reference).exists():
+        if not CdopDiscussion.objects.filter(partnership=partnership, forum_reference=reference).exists():
             cdop_discussion_record(forum=forum, discussed_on=today - datetime.timedelta(days=days_ago),
-                                   forum_reference=reference, actor=manager)
+                                   forum_reference=reference, actor=manager, partnership=partnership)
     not_met, police = cases.get("not_met"), agencies.get("Metropolitan Police")
     if not_met and police and not AssuranceRequest.objects.filter(case=not_met).exists():
-        assurance_request_create(case=not_met, actor=users["chair"], agency=police, due_on=add_working_days(today, 8),
+        assurance_request_create(case=not_met, actor=users["chair"], agency=police,
+                                 due_on=add_working_days(today, 8, partnership=partnership),
                                  request="Please tell us how the missed strategy discussion on this case was "
                                          "followed up, and what your safeguarding team has done since.")
 

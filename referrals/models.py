@@ -179,17 +179,24 @@ class CdopForum(models.TextChoices):
 
 
 class ReferenceCounter(models.Model):
-    """A partnership's last case number in a year. Locked while the next reference is taken, so two never collide."""
+    """A partnership's last case number in a year. Locked while the next reference is taken, so two never collide.
+
+    References read ``<prefix>-<year>-<number>`` (THSCP-2026-0014). The prefix is fixed when the year's counter is
+    made, from the partnership's short name, and no two partnerships share one in a year, so references stay unique
+    across the installation. Counters from before partnerships keep the prefix ``RR``.
+    """
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
+    prefix = models.CharField(max_length=10, default="RR")
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["partnership", "year"], name="one_counter_per_year")]
+        constraints = [models.UniqueConstraint(fields=["partnership", "year"], name="one_counter_per_year"),
+                       models.UniqueConstraint(fields=["prefix", "year"], name="one_reference_prefix_per_year")]
 
     def __str__(self):
-        return f"{self.partnership_id} {self.year}: {self.last}"
+        return f"{self.prefix} {self.year}: {self.last}"
 
 
 class Referral(TimeStampedModel):

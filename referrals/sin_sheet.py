@@ -8,8 +8,6 @@ and sees what the case does not yet hold.
 
 from dataclasses import dataclass, field
 
-from rapidreview.accounts.models import Partnership
-
 from .models import (
     Case,
     Harm,
@@ -63,7 +61,7 @@ def sin_is_due(case: Case) -> bool:
 
 def sin_sheet(case: Case, notifier) -> list[Part]:
     """Every answer the national notification form asks for, in its order, from the case."""
-    partnership = Partnership.load()
+    partnership = case.partnership
     referral = Referral.objects.filter(case=case).prefetch_related("household").first()
     sin = SinNotification.objects.filter(case=case).first()
     looked_after = referral is not None and referral.looked_after == YesNoUnknown.YES

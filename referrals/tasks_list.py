@@ -1,11 +1,22 @@
-"""The case page's task-list rows for the stages this app owns (received, threshold, not met, SIN)."""
+"""The case page's task list: the rows for the stages this app owns (received, threshold, not met, SIN), then
+every later stage's."""
 
 from django.urls import reverse
 
 from rapidreview.accounts.models import Role
+from rapidreview.registry import case_tasks_for
 
 from .models import Case, Source, Stage, ThresholdOutcome
-from .selectors import one_to_one
+from .selectors import leads_case, one_to_one
+
+
+def case_tasks(case: Case, user) -> list[dict]:
+    """Every task row of the case for ``user``. A partnership that only takes part in the case sees where it
+    stands, with nothing to act on: no row links anywhere (changes are for the leading partnership)."""
+    rows = own_tasks(case, user) + case_tasks_for(case)
+    if not leads_case(user, case):
+        return [{**row, "url": None} for row in rows]
+    return rows
 
 
 def own_tasks(case: Case, user) -> list[dict]:

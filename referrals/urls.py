@@ -1,14 +1,19 @@
 from django.urls import path
 
-from .views import assurance, cases, cdop, intake, public, steps
+from .views import assurance, cases, cdop, intake, participation, public, steps
 
 app_name = "referrals"
 
 urlpatterns = [
     path("refer/", public.public_start, name="public_start"),
+    # The addresses from before partnerships: one partnership, or the referral in progress (views/public.py).
     path("refer/form/", public.public_referral, name="public_referral"),
     path("refer/check/", public.public_check, name="public_check"),
     path("refer/done/", public.public_done, name="public_done"),
+    path("refer/<slug:slug>/", public.public_partnership, name="public_partnership"),
+    path("refer/<slug:slug>/form/", public.public_referral, name="public_referral"),
+    path("refer/<slug:slug>/check/", public.public_check, name="public_check"),
+    path("refer/<slug:slug>/done/", public.public_done, name="public_done"),
     path("referrals/new/", intake.referral_start, name="referral_start"),
     path("referrals/new/check/", intake.referral_check, name="referral_check"),
     path("referrals/new/sent/", intake.referral_done, name="referral_done"),
@@ -30,4 +35,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/assurance/", steps.assurance_new, name="assurance_new"),
     path("cases/<uuid:case_id>/assurance/<uuid:request_id>/", steps.assurance_answer, name="assurance_answer"),
     path("cases/<uuid:case_id>/close/", steps.case_close, name="case_close"),
+    path("cases/<uuid:case_id>/partnerships/invite/", participation.invite_partnership, name="invite_partnership"),
+    path("cases/<uuid:case_id>/partnerships/<int:participation_id>/end/", participation.end_participation,
+         name="end_participation"),
 ]

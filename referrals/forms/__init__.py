@@ -22,6 +22,7 @@ from .not_met import (  # noqa: F401
     LetterForm,
     LetterManualSendForm,
 )
-from .public import PublicReferralForm  # noqa: F401
+from .participation import EndParticipationForm, InvitePartnershipForm  # noqa: F401
+from .public import PartnershipChoiceForm, PublicReferralForm  # noqa: F401
 from .sin import SinForm  # noqa: F401
 from .threshold import ThresholdForm, threshold_people  # noqa: F401

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from rapidreview.accounts.models import Agency
+from rapidreview.accounts.selectors import partnership_agencies
 from rapidreview.forms import GovUKFormMixin
 from themes.models import Theme
 
@@ -37,9 +38,10 @@ class AssuranceRequestForm(GovUKFormMixin, forms.Form):
                    error_messages={"required": "Enter what assurance is needed"})
     due_on = DateField(label="Answer due by", not_future=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, partnership, **kwargs):
+        """The agencies in ``partnership``'s arrangements (the case's leading partnership)."""
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
+        self.fields["agency"].queryset = partnership_agencies(partnership)
 
     def clean_due_on(self):
         due = self.cleaned_data.get("due_on")
@@ -70,7 +72,12 @@ class CloseForm(GovUKFormMixin, forms.Form):
     submit_label = "Close the case"
 
     themes = forms.ModelMultipleChoiceField(label="Themes for the SIN-stage themes log",
-                                            queryset=Theme.objects.filter(is_active=True),
+                                            queryset=Theme.objects.none(),
                                             widget=forms.CheckboxSelectMultiple, required=False,
                                             help_text="Select all that apply")
     note = area("Note (optional)", rows=3)
+
+    def __init__(self, *args, partnership, **kwargs):
+        """The themes on ``partnership``'s own list (the case's leading partnership)."""
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = Theme.objects.filter(is_active=True, partnership=partnership)

@@ -1,6 +1,6 @@
 """The public referral form at /refer/."""
 
-from crispy_forms_gds.layout import Div, Fieldset, Layout
+from crispy_forms_gds.layout import Div, Field, Fieldset, Layout
 from django import forms
 
 from rapidreview.forms import GovUKFormMixin
@@ -59,3 +59,24 @@ class PublicReferralForm(GovUKFormMixin, forms.Form):
 
     def is_spam(self) -> bool:
         return bool(self.data.get(self.add_prefix("website")))
+
+
+class PartnershipChoiceForm(GovUKFormMixin, forms.Form):
+    """Which partnership a public referral goes to: the area where it happened (that partnership leads a review)."""
+
+    submit_label = "Continue"
+
+    area = forms.ChoiceField(label="Which area did this happen in?", widget=forms.RadioSelect,
+                             help_text="The safeguarding partnership for the area where the child died or was hurt "
+                                       "looks at what you tell us. If you are not sure, choose where the child lives.",
+                             error_messages={"required": "Select the area where it happened",
+                                             "invalid_choice": "Select the area where it happened"})
+
+    def __init__(self, *args, partnerships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [
+            (p.slug, f"{p.local_authority_name} ({p.name})" if p.local_authority_name else p.name)
+            for p in partnerships]
+
+    def build_layout(self):
+        self.helper.layout = Layout(Field.radios("area", legend_size="l", legend_tag="h1"))

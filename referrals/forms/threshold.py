@@ -11,8 +11,10 @@ from ..models import ThresholdOutcome
 from .common import DateField, area, radios
 
 
-def threshold_people(partner: str):
-    ids = current_assignments(Role.THRESHOLD).filter(statutory_partner=partner).values("user_id")
+def threshold_people(partner: str, *, partnership):
+    """``partnership``'s threshold decision makers for ``partner`` today."""
+    ids = current_assignments(Role.THRESHOLD, partnership=partnership).filter(statutory_partner=partner).values(
+        "user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name")
 
 
@@ -33,11 +35,13 @@ class ThresholdForm(GovUKFormMixin, forms.Form):
     rationale = area("Rationale", required=True, rows=6,
                      error_messages={"required": "Enter the rationale for the decision"})
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, partnership, **kwargs):
+        """``partnership`` is the case's leading partnership: its threshold decision makers are the choices."""
         super().__init__(*args, **kwargs)
-        self.fields["la_participant"].queryset = threshold_people(StatutoryPartner.LOCAL_AUTHORITY)
-        self.fields["health_participant"].queryset = threshold_people(StatutoryPartner.HEALTH)
-        self.fields["police_participant"].queryset = threshold_people(StatutoryPartner.POLICE)
+        self.fields["la_participant"].queryset = threshold_people(StatutoryPartner.LOCAL_AUTHORITY,
+                                                                  partnership=partnership)
+        self.fields["health_participant"].queryset = threshold_people(StatutoryPartner.HEALTH, partnership=partnership)
+        self.fields["police_participant"].queryset = threshold_people(StatutoryPartner.POLICE, partnership=partnership)
         self.fields["outcome"].choices = [(ThresholdOutcome.MET, "Serious Incident Notification threshold met"),
                                           (ThresholdOutcome.NOT_MET, "Threshold not met")]
 

@@ -18,5 +18,6 @@ from .not_met import (  # noqa: F401
     render_letter_html,
     render_letter_pdf,
 )
+from .participation import case_end_participation, case_invite_partnership  # noqa: F401
 from .sin import case_record_sin, sin_due_on  # noqa: F401
 from .threshold import case_send_to_threshold, referral_record_threshold, threshold_partner  # noqa: F401

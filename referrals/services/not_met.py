@@ -1,14 +1,13 @@
 """When the threshold was not met: the letter to the referrer, assurance requests to agencies, and closing."""
 
 import datetime
-import re
 
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from rapidreview.accounts.models import Partnership, Role
-from rapidreview.accounts.selectors import agency_leads, users_with_role
+from rapidreview.accounts.models import Role
+from rapidreview.accounts.selectors import agency_leads, partnership_agencies, users_with_role
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
@@ -29,13 +28,13 @@ from ..models import (
 )
 from ..timeline import case_record_event
 from .cases import case_transition
-from .common import require_role
+from .common import refuse_child_names, require_role
 
 
 @transaction.atomic
 def letter_save(*, case: Case, actor, next_steps: str) -> ReferrerLetter:
     """Generate the "not met" letter as a PDF and store it on the case (replacing an unsent draft)."""
-    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
+    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR, partnership=case.partnership)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not letter_allowed(locked):
         raise DomainError("A letter to the referrer is written when the threshold was not met, or to a member of "
@@ -63,8 +62,8 @@ def letter_can_be_emailed(case: Case) -> bool:
 def letter_send(*, case: Case, actor, sent_by: str = LetterSentBy.EMAIL, sent_on: datetime.date | None = None,
                 sent_to: str = "") -> ReferrerLetter:
     """Send the stored letter: by e-mail to a professional referrer, or record that the business unit sent it."""
-    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
-    locked = Case.objects.select_for_update(of=("self",)).select_related("referral").get(pk=case.pk)
+    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR, partnership=case.partnership)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("referral", "partnership").get(pk=case.pk)
     if not letter_allowed(locked):
         raise DomainError("A letter to the referrer is sent when the threshold was not met, or to a member of "
                           "the public after the threshold discussion.")
@@ -83,7 +82,7 @@ def letter_send(*, case: Case, actor, sent_by: str = LetterSentBy.EMAIL, sent_on
         notify(to=sent_to, subject=f"Your referral {locked.reference}: outcome",
                template="referrals/email/letter", context={"reference": locked.reference},
                kind="referrals.letter", key=f"referral-letter:{locked.pk}", related=locked,
-               attachments=[(letter.filename, bytes(letter.pdf), "application/pdf")])
+               partnership=locked.partnership, attachments=[(letter.filename, bytes(letter.pdf), "application/pdf")])
     elif sent_by not in LetterSentBy.values:
         raise DomainError("Choose how the letter was sent.")
     elif not (sent_to or "").strip():
@@ -97,44 +96,41 @@ def letter_send(*, case: Case, actor, sent_by: str = LetterSentBy.EMAIL, sent_on
 
 @transaction.atomic
 def assurance_request_create(*, case: Case, actor, agency, request: str, due_on: datetime.date) -> AssuranceRequest:
-    """Ask an agency for assurance after a "not met" decision; a clock chases it until the answer is recorded."""
-    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    """Ask an agency for assurance after a "not met" decision; a clock chases it until the answer is recorded.
+    The agency must be in the leading partnership's arrangements: its safeguarding leads there are asked."""
+    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR, partnership=case.partnership)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
     if locked.stage != Stage.NOT_MET:
         raise DomainError("Assurance is requested only when the threshold was not met.")
     if due_on <= timezone.localdate():
         raise DomainError("The date the answer is due must be in the future.")
     if not (request or "").strip():
         raise DomainError("Enter what assurance is needed.")
-    _refuse_child_names(locked, request)
+    if not partnership_agencies(locked.partnership).filter(pk=agency.pk).exists():
+        raise DomainError(f"{agency} is not in the {locked.partnership.short_name}'s arrangements.")
+    refuse_child_names(locked, request)
     item = AssuranceRequest.objects.create(case=locked, agency=agency, request=request.strip(), due_on=due_on,
                                            requested_by=actor)
     clock_start(kind=ClockKind.ASSURANCE_REQUEST, subject=item, start=timezone.localdate(), due=due_on,
-                case_id=locked.pk, label=agency.name)
-    for lead in agency_leads(agency):
+                case_id=locked.pk, label=agency.name, partnership=locked.partnership)
+    for lead in agency_leads(agency, partnership=locked.partnership):
         notify(to=lead, subject=f"Assurance requested on {locked.reference}",
                template="referrals/email/assurance_request", context={"case": locked, "item": item},
-               kind="referrals.assurance", key=f"assurance:{item.pk}:{lead.pk}", related=item)
+               kind="referrals.assurance", key=f"assurance:{item.pk}:{lead.pk}", related=item,
+               partnership=locked.partnership)
     case_record_event(case=locked, kind="assurance", actor=actor, summary=f"Assurance requested from {agency}")
     return item
-
-
-def _refuse_child_names(case: Case, text: str) -> None:
-    """The request is sent by e-mail, which never names the child."""
-    words = set(re.findall(r"[\w'-]+", text.lower()))
-    for name in (case.child_first_name, case.child_last_name):
-        if name and len(name) > 1 and name.lower() in words:
-            raise DomainError("Do not name the child: the request is sent to the agency by e-mail. Use the case "
-                              "reference instead.")
 
 
 @transaction.atomic
 def assurance_request_answer(*, item: AssuranceRequest, actor, response: str,
                              responded_on: datetime.date | None = None) -> AssuranceRequest:
     """Record the agency's answer: typed in by its safeguarding lead, or by the business unit for them."""
-    locked = AssuranceRequest.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=item.pk)
-    if not (actor.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)
-            or (actor.has_role(Role.AGENCY_LEAD) and actor.agency_id == locked.agency_id)):
+    locked = AssuranceRequest.objects.select_for_update(of=("self",)).select_related(
+        "case", "case__partnership", "agency").get(pk=item.pk)
+    partnership = locked.case.partnership
+    runs = actor.has_role_in(partnership, Role.BUSINESS_UNIT, Role.RR_CHAIR)
+    if not (runs or (actor.has_role_in(partnership, Role.AGENCY_LEAD) and actor.agency_id == locked.agency_id)):
         raise DomainError("Only the agency's safeguarding lead or the business unit can record the answer.")
     if locked.case.stage != Stage.NOT_MET:
         raise DomainError("This case is closed.")
@@ -150,12 +146,12 @@ def assurance_request_answer(*, item: AssuranceRequest, actor, response: str,
     clock_meet(subject=locked, kind=ClockKind.ASSURANCE_REQUEST)
     case_record_event(case=locked.case, kind="assurance_answered", actor=actor,
                       summary=f"Assurance received from {locked.agency}")
-    if not actor.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR):
-        for person in users_with_role(Role.BUSINESS_UNIT):
+    if not runs:
+        for person in users_with_role(Role.BUSINESS_UNIT, partnership=partnership):
             notify(to=person, subject=f"Assurance received on {locked.case.reference}",
                    template="referrals/email/assurance_answered", context={"item": locked, "case": locked.case},
                    kind="referrals.assurance_answered", key=f"assurance-answered:{locked.pk}:{person.pk}",
-                   related=locked)
+                   related=locked, partnership=partnership)
     return locked
 
 
@@ -163,7 +159,7 @@ def assurance_request_answer(*, item: AssuranceRequest, actor, response: str,
 def case_close_not_met(*, case: Case, actor, themes=(), note: str = "") -> Case:
     """Close a "not met" case once the letter has gone and any assurance has come back. The case's themes go to
     the SIN-stage themes log; every clock still running on the case stops."""
-    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
+    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR, partnership=case.partnership)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.stage != Stage.NOT_MET:
         raise DomainError("Only a case whose threshold was not met can be closed here.")
@@ -172,6 +168,8 @@ def case_close_not_met(*, case: Case, actor, themes=(), note: str = "") -> Case:
         raise DomainError("Send the letter to the referrer before closing the case.")
     if locked.assurance_requests.filter(responded_on__isnull=True).exists():
         raise DomainError("Record the agency's response to every assurance request before closing the case.")
+    if any(theme.partnership_id != locked.partnership_id for theme in themes):
+        raise DomainError("Choose themes from the partnership's own list.")
     if themes:
         case_log_themes(case=locked, themes=list(themes), log="sin", actor=actor)
     clock_cancel(subject=locked)
@@ -186,7 +184,7 @@ def render_letter_pdf(*, case: Case, next_steps: str) -> bytes:
     private rather than with a government classification (ADR 0009)."""
     return render_pdf("referrals/letter_pdf.html", _letter_context(case=case, next_steps=next_steps),
                       title=f"Letter about referral {case.reference}", marking=Marking.PRIVATE,
-                      footer=f"Our reference: {case.reference}")
+                      footer=f"Our reference: {case.reference}", partnership=case.partnership)
 
 
 def render_letter_html(*, case: Case, next_steps: str) -> str:
@@ -198,7 +196,7 @@ def _letter_context(*, case: Case, next_steps: str) -> dict:
     referral = Referral.objects.select_related("referrer_agency").get(case=case)
     decision = ThresholdDecision.objects.filter(case=case).first()
     return {"case": case, "referral": referral, "decision": decision, "next_steps": next_steps,
-            "partnership": Partnership.load(), "today": timezone.localdate()}
+            "partnership": case.partnership, "today": timezone.localdate()}
 
 
 # Default next steps, one per reader: the business unit edits them before the letter is saved. The reasons for the

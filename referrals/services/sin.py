@@ -5,7 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from rapidreview.accounts.models import Partnership, Role
+from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_meet, clock_start
 from rapidreview.db import DomainError
@@ -20,7 +20,7 @@ def sin_due_on(case: Case) -> datetime.date:
     """The last day for notifying on time: N working days after the local authority became aware."""
     referral = Referral.objects.filter(case=case).only("received_on").first()
     start = case.la_aware_on or (referral.received_on if referral else timezone.localdate(case.created_at))
-    return add_working_days(start, Partnership.load().sin_decision_working_days)
+    return add_working_days(start, case.partnership.sin_decision_working_days, partnership=case.partnership)
 
 
 @transaction.atomic
@@ -29,8 +29,8 @@ def case_record_sin(*, case: Case, actor, notified_on: datetime.date, notificati
                     late_reason: str = "") -> SinNotification:
     """Record the Serious Incident Notification: day 0 of the rapid review. Starts the panel-meeting and
     National Panel clocks and moves the case to the rapid review stage."""
-    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR)
-    locked = Case.objects.select_for_update(of=("self",)).select_related("referral").get(pk=case.pk)
+    require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR, partnership=case.partnership)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("referral", "partnership").get(pk=case.pk)
     decision = ThresholdDecision.objects.filter(case=locked).first()
     if locked.stage != Stage.THRESHOLD or decision is None or decision.outcome != ThresholdOutcome.MET:
         raise DomainError("A Serious Incident Notification can be recorded only after the threshold discussion "
@@ -54,8 +54,10 @@ def case_record_sin(*, case: Case, actor, notified_on: datetime.date, notificati
     locked._history_user = actor
     locked.save(update_fields=["sin_notified_on", "updated_at"])
     clock_meet(subject=locked, kind=ClockKind.SIN_DECISION)
-    clock_start(kind=ClockKind.PANEL_MEETING, subject=locked, start=notified_on, case_id=locked.pk)
-    clock_start(kind=ClockKind.NATIONAL_PANEL, subject=locked, start=notified_on, case_id=locked.pk)
+    clock_start(kind=ClockKind.PANEL_MEETING, subject=locked, start=notified_on, case_id=locked.pk,
+                partnership=locked.partnership)
+    clock_start(kind=ClockKind.NATIONAL_PANEL, subject=locked, start=notified_on, case_id=locked.pk,
+                partnership=locked.partnership)
     case_transition(case=case, to_stage=Stage.RAPID_REVIEW, allowed_from=(Stage.THRESHOLD,), actor=actor,
                     summary=f"Serious Incident Notification made ({sin.notification_reference})",
                     note=sin.late_reason)

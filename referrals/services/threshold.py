@@ -21,19 +21,21 @@ from .common import require_role
 @transaction.atomic
 def case_send_to_threshold(*, case: Case, actor, note: str = "") -> Case:
     """The business unit sends the referral to the three-way threshold discussion."""
-    require_role(actor, Role.BUSINESS_UNIT)
+    require_role(actor, Role.BUSINESS_UNIT, partnership=case.partnership)
     case = case_transition(case=case, to_stage=Stage.THRESHOLD, allowed_from=(Stage.RECEIVED,), actor=actor,
                            summary="Sent for the threshold discussion", note=note)
-    for user in users_with_role(Role.THRESHOLD):
+    for user in users_with_role(Role.THRESHOLD, partnership=case.partnership):
         notify(to=user, subject=f"Threshold discussion needed for {case.reference}",
                template="referrals/email/threshold_needed", context={"case": case},
-               kind="referrals.threshold_needed", key=f"threshold-needed:{case.pk}:{user.pk}", related=case)
+               kind="referrals.threshold_needed", key=f"threshold-needed:{case.pk}:{user.pk}", related=case,
+               partnership=case.partnership)
     return case
 
 
-def threshold_partner(user) -> set[str]:
-    """The statutory partners ``user`` speaks for as a threshold decision maker today."""
-    return {a.statutory_partner for a in user.active_roles if a.role == Role.THRESHOLD}
+def threshold_partner(user, *, partnership) -> set[str]:
+    """The statutory partners ``user`` speaks for as a threshold decision maker today in ``partnership``."""
+    return {a.statutory_partner for a in user.current_assignments
+            if a.role == Role.THRESHOLD and a.partnership_id == partnership.pk}
 
 
 @transaction.atomic
@@ -42,8 +44,8 @@ def referral_record_threshold(*, case: Case, actor, discussed_on: datetime.date,
                               outcome: str, rationale: str, decision_maker=None) -> ThresholdDecision:
     """Record the three-way discussion. "Not met" moves the case to ``not_met``; "met" leaves it at threshold
     until the Serious Incident Notification is recorded. The decision maker is the local-authority participant."""
-    require_role(actor, Role.BUSINESS_UNIT, Role.THRESHOLD)
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    require_role(actor, Role.BUSINESS_UNIT, Role.THRESHOLD, partnership=case.partnership)
+    locked = Case.objects.select_for_update().select_related("partnership").get(pk=case.pk)
     if locked.stage != Stage.THRESHOLD:
         raise DomainError("The threshold discussion can be recorded only once the case has been sent for it.")
     if ThresholdDecision.objects.filter(case=locked).exists():
@@ -58,7 +60,7 @@ def referral_record_threshold(*, case: Case, actor, discussed_on: datetime.date,
     for person, partner, label in ((la_participant, StatutoryPartner.LOCAL_AUTHORITY, "local authority"),
                                    (health_participant, StatutoryPartner.HEALTH, "health"),
                                    (police_participant, StatutoryPartner.POLICE, "police")):
-        if person is not None and partner not in threshold_partner(person):
+        if person is not None and partner not in threshold_partner(person, partnership=locked.partnership):
             raise DomainError(f"{person} is not a threshold decision maker for {label}.")
     if la_participant is None:
         raise DomainError("Choose who took part for the local authority.")

@@ -9,6 +9,10 @@ Who sees what:
   Anyone else who can see the case (an agency lead whose agency has a form on it) is sent to the summary.
 - the summary (/cases/<id>/summary/): anyone who can see the case. It shows only what an agency needs to fill in
   its check form: reference, stage, child's name and date of birth, the incident date, harm and deadlines.
+
+A case is seen from the partnership that leads it and from those taking part (joint cross-border reviews); both
+pages say which partnership leads and which take part. A partnership taking part reads the case without any task
+it could act on.
 """
 
 from django.core.paginator import Paginator
@@ -20,20 +24,22 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.services import access_log
 from rapidreview.clocks.models import Clock, ClockState
 from rapidreview.links import openable
-from rapidreview.registry import case_sections_for, case_tasks_for
+from rapidreview.registry import case_sections_for
 
 from ..filters import CaseFilter
-from ..models import Referral
+from ..models import Referral, Stage
 from ..selectors import (
     FULL_PAGE_ROLES,
     can_answer_assurance,
     case_events,
     case_list,
+    case_participations,
     case_sees_full,
     get_visible_case,
+    leads_case,
     one_to_one,
 )
-from ..tasks_list import own_tasks
+from ..tasks_list import case_tasks
 
 LIST_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.THRESHOLD, Role.EXECUTIVE)
 
@@ -70,7 +76,8 @@ def case_detail(request, case_id):
         case=case).first()
     household = list(referral.household.all()) if referral else []
     # Every stage adds its tasks; each is a link only for a reader who may open it (issue 21, finding 16).
-    tasks = openable(request.user, own_tasks(case, request.user) + case_tasks_for(case))
+    tasks = openable(request.user, case_tasks(case, request.user))
+    leads = leads_case(request.user, case)
     return render(request, "referrals/case_detail.html", {
         "case": case, "referral": referral, "household": household,
         "agencies": list(case.involved_agencies.all()),
@@ -79,7 +86,14 @@ def case_detail(request, case_id):
         "assurance_requests": [(item, can_answer_assurance(request.user, case, item))
                                for item in case.assurance_requests.select_related("agency", "response_recorded_by")],
         "sections": case_sections_for(request, case), "tasks": tasks, "events": case_events(case),
-        "can_act": request.user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)})
+        "leads": leads, "participations": _participations(case, leads),
+        "can_invite": leads and request.user.has_role(Role.BUSINESS_UNIT) and case.stage != Stage.CLOSED,
+        "can_act": leads and request.user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)})
+
+
+def _participations(case, leads: bool) -> list:
+    """Every partnership taking part; the leading partnership also sees those whose part has ended."""
+    return [p for p in case_participations(case) if leads or p.ended_at is None]
 
 
 @role_required(*FULL_PAGE_ROLES, Role.AGENCY_LEAD)
@@ -90,4 +104,5 @@ def case_summary(request, case_id):
     clocks = Clock.objects.filter(case_id=case.pk, state__in=[ClockState.RUNNING, ClockState.OVERDUE],
                                   subject_id=case.pk)
     return render(request, "referrals/case_summary.html", {
-        "case": case, "clocks": clocks, "sees_full": case_sees_full(request.user, case)})
+        "case": case, "clocks": clocks, "sees_full": case_sees_full(request.user, case),
+        "participations": _participations(case, leads=False)})

@@ -1,7 +1,9 @@
 """The signed-in referral wizard: a few grouped question pages kept in the session, then check answers.
 
 Each step stores what was typed (the raw POST), so going back shows it again and the check-answers page
-re-validates everything before anything is saved.
+re-validates everything before anything is saved. A referral goes to the partnership the referrer acts in when they
+start it (the page header names it); switching partnership on the way starts again, so that nothing typed for one
+partnership reaches another.
 """
 
 from django.contrib import messages
@@ -45,7 +47,13 @@ STEP_NAMES = [s for s, _ in STEPS]
 
 
 def _wizard(request) -> dict | None:
-    return request.session.get(SESSION_KEY)
+    wizard = request.session.get(SESSION_KEY)
+    if wizard is not None and wizard.get("partnership") != request.partnership.pk:
+        del request.session[SESSION_KEY]
+        messages.info(request, "You switched partnership, so the referral you had started was not kept. Start it "
+                               "again for this partnership.")
+        return None
+    return wizard
 
 
 def _form_for(step: str, wizard: dict, user, data=None):
@@ -76,12 +84,13 @@ def _bound_forms(wizard: dict, user) -> dict:
 @require_http_methods(["GET", "POST"])
 def referral_start(request):
     """Start a referral: choose professional or CDOP/JAR (the business unit may also enter a public one)."""
-    discussion = open_cdop_discussion(request.GET.get("discussion")) if request.user.has_role(
-        Role.BUSINESS_UNIT) else None
+    discussion = open_cdop_discussion(request.GET.get("discussion"), partnership=request.partnership) \
+        if request.user.has_role(Role.BUSINESS_UNIT) else None
     if discussion is not None:
         # From a recorded CDOP or JAR discussion: its forum and date are already known.
         request.session[SESSION_KEY] = {"source": Source.CDOP_JAR, "on_behalf": True, "steps": {},
-                                        "checking": False, "cdop_discussion": str(discussion.pk)}
+                                        "checking": False, "cdop_discussion": str(discussion.pk),
+                                        "partnership": request.partnership.pk}
         return redirect("referrals:referral_step", step=STEP_NAMES[0])
     form = KindForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +98,7 @@ def referral_start(request):
         on_behalf = not (request.user.has_role(Role.AGENCY_LEAD) and request.user.agency_id) or \
             form.cleaned_data["source"] == Source.PUBLIC
         request.session[SESSION_KEY] = {"source": form.cleaned_data["source"], "on_behalf": on_behalf, "steps": {},
-                                        "checking": False}
+                                        "checking": False, "partnership": request.partnership.pk}
         return redirect("referrals:referral_step", step=STEP_NAMES[0])
     return render(request, "referrals/referral_start.html", {
         "form": form, "title": "Make a referral", "caption": "Rapid review referral", "back_url": reverse("home"),
@@ -169,12 +178,12 @@ def _shown(field, value) -> str:
     return str(choices.get(value, value))
 
 
-def _cdop_warning(forms: dict, discussion) -> str:
+def _cdop_warning(forms: dict, discussion, partnership) -> str:
     """Said on the check-answers page when the week after the CDOP or JAR discussion has passed."""
     discussed_on = discussion.discussed_on if discussion else forms["referrer"].cleaned_data.get("cdop_discussed_on")
     if not discussed_on:
         return ""
-    due = cdop_referral_due_on(discussed_on)
+    due = cdop_referral_due_on(discussed_on, partnership=partnership)
     today = timezone.localdate()
     if today <= due:
         return ""
@@ -215,21 +224,21 @@ def referral_check(request):
     data, household, agencies = referral_data(forms, wizard, request.user)
     discussion = None
     if wizard.get("cdop_discussion"):
-        discussion = open_cdop_discussion(wizard["cdop_discussion"])
+        discussion = open_cdop_discussion(wizard["cdop_discussion"], partnership=request.partnership)
         if discussion is None:
             del request.session[SESSION_KEY]
             messages.error(request, "That CDOP or JAR discussion has already been followed up.")
             return redirect("referrals:cdop_list")
     if request.method == "POST":
         matches = possible_duplicates(first_name=data["child_first_name"], last_name=data["child_last_name"],
-                                      dob=data["child_dob"])
+                                      dob=data["child_dob"], partnership=request.partnership)
         if matches.exists() and not request.POST.get("confirm_duplicate"):
             return render(request, "referrals/duplicate_warning.html", {
                 "matches": matches if request.user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR) else None,
                 "count": matches.count()})
         try:
             case = referral_submit(source=wizard["source"], data=data, household=household, agencies=agencies,
-                                   actor=request.user, cdop_discussion=discussion)
+                                   actor=request.user, cdop_discussion=discussion, partnership=request.partnership)
         except DomainError as exc:
             messages.error(request, str(exc))
             return redirect("referrals:referral_check")
@@ -238,7 +247,7 @@ def referral_check(request):
         return redirect("referrals:referral_done")
     return render(request, "referrals/check_answers.html", {
         "sections": _summary_rows(forms, wizard, request.user), "source": Source(wizard["source"]).label,
-        "discussion": discussion, "cdop_warning": _cdop_warning(forms, discussion),
+        "discussion": discussion, "cdop_warning": _cdop_warning(forms, discussion, request.partnership),
         "back_url": reverse("referrals:referral_step", args=[STEP_NAMES[-1]])})
 
 

@@ -1,6 +1,9 @@
 """The business steps on a case: send for threshold, record the discussion, record the SIN, and the "not met"
 path (letter, assurance requests, closing). Every write goes through a service; a DomainError is shown in the
-GOV.UK error summary and nothing typed is lost."""
+GOV.UK error summary and nothing typed is lost.
+
+Each is for the partnership that leads the case (``get_led_case``): a partnership that only takes part gets 403,
+another partnership 404."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -27,7 +30,7 @@ from ..forms import (
     ThresholdForm,
 )
 from ..models import LetterSentBy
-from ..selectors import get_visible_case, one_to_one
+from ..selectors import get_led_case, one_to_one
 from ..services import (
     assurance_request_answer,
     assurance_request_create,
@@ -47,7 +50,7 @@ RUNS = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
 
 
 def _case(request, case_id):
-    case = get_visible_case(request.user, case_id)
+    case = get_led_case(request.user, case_id)
     access_log(request, obj=case, case_id=case.pk)
     return case
 
@@ -83,7 +86,7 @@ def send_threshold(request, case_id):
 @require_http_methods(["GET", "POST"])
 def threshold_record(request, case_id):
     case = _case(request, case_id)
-    form = ThresholdForm(request.POST or None)
+    form = ThresholdForm(request.POST or None, partnership=case.partnership)
     if saved := handle_form(request, form,
                             save=lambda data: referral_record_threshold(case=case, actor=request.user, **data),
                             success="Threshold decision recorded.", next_url=case):
@@ -112,7 +115,7 @@ def sin_record(request, case_id):
 @require_GET
 def sin_sheet_view(request, case_id):
     """Every answer of the national notification form, in its order, ready to copy; and what the case lacks."""
-    case = get_visible_case(request.user, case_id)
+    case = get_led_case(request.user, case_id)
     if not sin_is_due(case):
         messages.error(request, "The notification is prepared once the threshold discussion finds the threshold met.")
         return redirect(case)
@@ -147,8 +150,8 @@ def letter_edit(request, case_id):
 @role_required(*RUNS)
 @require_GET
 def letter_pdf(request, case_id):
-    """The stored letter as a PDF, for the business unit and chair."""
-    case = get_visible_case(request.user, case_id)
+    """The stored letter as a PDF, for the leading partnership's business unit and chair."""
+    case = get_led_case(request.user, case_id)
     letter = one_to_one(case, "letter")
     if letter is None:
         raise Http404
@@ -191,7 +194,7 @@ def letter_send_view(request, case_id):
 @require_http_methods(["GET", "POST"])
 def assurance_new(request, case_id):
     case = _case(request, case_id)
-    form = AssuranceRequestForm(request.POST or None)
+    form = AssuranceRequestForm(request.POST or None, partnership=case.partnership)
     if saved := handle_form(request, form,
                             save=lambda data: assurance_request_create(case=case, actor=request.user, **data),
                             success="Assurance requested. The agency's safeguarding leads have been told.",
@@ -217,7 +220,7 @@ def assurance_answer(request, case_id, request_id):
 @require_http_methods(["GET", "POST"])
 def case_close(request, case_id):
     case = _case(request, case_id)
-    form = CloseForm(request.POST or None)
+    form = CloseForm(request.POST or None, partnership=case.partnership)
     if saved := handle_form(request, form,
                             save=lambda data: case_close_not_met(case=case, actor=request.user,
                                                                  themes=data.get("themes") or (), note=data["note"]),

@@ -5,7 +5,9 @@ import datetime
 import factory
 from django.utils import timezone
 
-from referrals.models import Case, Referral, Source, Stage
+from rapidreview.accounts.models import Agency
+from referrals.models import Case, CaseParticipation, Referral, Source, Stage
+from tests.factories import AgencyFactory, default_partnership, make_user
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
@@ -19,6 +21,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
         with_referral = True
 
     reference = factory.Sequence(lambda n: f"RR-2099-{n:04d}")
+    partnership = factory.LazyFunction(default_partnership)
     stage = Stage.RECEIVED
     source = Source.PROFESSIONAL
     child_first_name = factory.Sequence(lambda n: f"Child{n}")
@@ -53,3 +56,16 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     referrer_name = "Rita Referrer"
     referrer_email = "rita@agency.example"
     description = "What happened."
+
+
+def take_part(case: Case, partnership, *, by=None, reason: str = "The child lives there.") -> CaseParticipation:
+    """``partnership`` takes part in ``case`` (as ``case_invite_partnership`` leaves it, without the e-mails)."""
+    return CaseParticipation.objects.create(case=case, partnership=partnership, reason=reason,
+                                            added_by=by or make_user())
+
+
+def partnership_agency(partnership=None, **fields) -> Agency:
+    """An agency in ``partnership``'s arrangements (default: ``default_partnership()``), as assurance requests need."""
+    agency = AgencyFactory(**fields)
+    (partnership or default_partnership()).agencies.add(agency)
+    return agency

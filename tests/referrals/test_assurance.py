@@ -11,17 +11,17 @@ from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.notifications.models import Notification
 from referrals.models import AssuranceRequest, Stage
-from tests.factories import AgencyFactory, make_user
+from tests.factories import make_user
 from tests.pageforms import page_form
 
-from .factories import CaseFactory
+from .factories import CaseFactory, partnership_agency
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def police(db):
-    return AgencyFactory(name="Met Police")
+    return partnership_agency(name="Met Police")
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_other_people_cannot_read_or_answer_the_request(client, business_unit, c
     client.force_login(business_unit)
     _ask(client, case, police)
     item = AssuranceRequest.objects.get()
-    client.force_login(make_user(Role.AGENCY_LEAD, agency=AgencyFactory(name="Other Trust")))
+    client.force_login(make_user(Role.AGENCY_LEAD, agency=partnership_agency(name="Other Trust")))
     assert client.get(item.get_absolute_url()).status_code == 404
     assert client.post(item.get_absolute_url(), {"response": "Not ours"}).status_code == 404
     client.force_login(make_user(Role.PANEL_MEMBER))

@@ -9,13 +9,13 @@ from rapidreview.accounts.models import Role
 from referrals.models import Case, Stage
 from referrals.selectors import can_answer_assurance
 from referrals.services import assurance_request_answer, assurance_request_create
-from tests.factories import AgencyFactory, make_user
-from tests.referrals.factories import CaseFactory
+from tests.factories import make_user
+from tests.referrals.factories import CaseFactory, partnership_agency
 
 
 def _not_met_case_with_request(business_unit):
     case = CaseFactory(stage=Stage.NOT_MET)
-    item = assurance_request_create(case=case, actor=business_unit, agency=AgencyFactory(), request="Assure us.",
+    item = assurance_request_create(case=case, actor=business_unit, agency=partnership_agency(), request="Assure us.",
                                     due_on=timezone.localdate() + datetime.timedelta(days=14))
     return case, item
 

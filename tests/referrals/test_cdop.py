@@ -12,7 +12,7 @@ from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.clocks.tasks import run_sweep
 from rapidreview.notifications.models import Notification
 from referrals.models import Case, CdopDiscussion
-from tests.factories import make_user
+from tests.factories import default_partnership, make_user
 from tests.pageforms import page_form
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_the_wizard_warns_when_the_week_after_the_discussion_has_passed(client, 
 def test_a_cdop_referral_made_without_a_recorded_discussion_records_one(client, business_unit):
     from referrals.services import referral_submit
 
-    case = referral_submit(source="cdop_jar", actor=business_unit, data={
+    case = referral_submit(partnership=default_partnership(), source="cdop_jar", actor=business_unit, data={
         "child_first_name": "Ada", "harm": "died", "description": "Died.", "referrer_name": "Cara",
         "cdop_forum": "jar", "cdop_discussed_on": MONDAY})
     discussion = CdopDiscussion.objects.get()

@@ -24,14 +24,15 @@ from referrals.forms.not_met import (
     LetterForm,
     LetterManualSendForm,
 )
-from referrals.forms.public import PublicReferralForm
+from referrals.forms.participation import EndParticipationForm, InvitePartnershipForm
+from referrals.forms.public import PartnershipChoiceForm, PublicReferralForm
 from referrals.forms.sin import SinForm
 from referrals.forms.threshold import ThresholdForm
-from referrals.models import Case, CdopDiscussion, Source, Stage
-from tests.factories import AgencyFactory, make_user
+from referrals.models import Case, CaseParticipation, CdopDiscussion, Source, Stage
+from tests.factories import AgencyFactory, default_partnership, make_partnership, make_user
 from tests.forms_as_rendered import accepted, page_form, submits
 
-from .factories import CaseFactory
+from .factories import CaseFactory, partnership_agency
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,7 @@ TODAY = timezone.localdate()
 
 @submits(PublicReferralForm)
 def test_a_member_of_the_public_refers_a_child(client):
+    default_partnership()  # the installation's one partnership: /refer/ is its start page
     form = page_form(client, "/refer/form/")
     form.fill(referrer_name="Mo Parent", referrer_email="mo@example.test", child_first_name="Ada",
               child_last_name="Brightwater", harm="serious_harm", description="She was hurt.",
@@ -108,7 +110,7 @@ def test_a_case_not_met_gets_its_letter_an_assurance_request_and_is_closed(clien
     form = page_form(bu_client, f"/cases/{case.pk}/letter/send/", containing="sent_by")
     form.fill(sent_by=form.options("sent_by")[0][0], sent_to="12 Example Street", sent_on=TODAY)
     accepted(form.submit())
-    agency = AgencyFactory(name="Assured Trust")
+    agency = partnership_agency(name="Assured Trust")
     form = page_form(bu_client, f"/cases/{case.pk}/assurance/")
     form.fill(agency=agency, request="How do you follow up missed appointments?",
               due_on=TODAY + datetime.timedelta(days=14))
@@ -128,7 +130,7 @@ def test_a_case_not_met_gets_its_letter_an_assurance_request_and_is_closed(clien
 def test_an_agencys_safeguarding_lead_answers_an_assurance_request_on_its_page(client, business_unit,
                                                                                threshold_makers):
     case = CaseFactory(stage=Stage.NOT_MET)
-    agency = AgencyFactory(name="Answering Trust")
+    agency = partnership_agency(name="Answering Trust")
     lead = make_user(Role.AGENCY_LEAD, agency=agency)
     client.force_login(business_unit)
     form = page_form(client, f"/cases/{case.pk}/assurance/")
@@ -152,3 +154,24 @@ def test_the_business_unit_records_a_cdop_discussion_and_that_no_referral_is_nee
         reason="The death was expected; no safeguarding concerns.").submit())
     discussion.refresh_from_db()
     assert not discussion.is_open
+
+
+@submits(InvitePartnershipForm, EndParticipationForm)
+def test_the_leading_business_unit_invites_another_partnership_and_ends_its_part(bu_client):
+    case = CaseFactory(stage=Stage.RAPID_REVIEW)
+    hackney = make_partnership("City and Hackney Safeguarding Children Partnership", slug="city-and-hackney")
+    form = page_form(bu_client, f"/cases/{case.pk}/partnerships/invite/")
+    accepted(form.fill(partnership=str(hackney.pk), reason="The child lives in Hackney.").submit())
+    participation = CaseParticipation.objects.get(case=case, partnership=hackney)
+    accepted(page_form(bu_client, f"/cases/{case.pk}/partnerships/{participation.pk}/end/").fill(
+        note="The family moved back.").submit())
+    participation.refresh_from_db()
+    assert participation.ended_at is not None
+
+
+@submits(PartnershipChoiceForm)
+def test_a_member_of_the_public_chooses_the_area_where_it_happened(client):
+    default_partnership()
+    hackney = make_partnership("City and Hackney Safeguarding Children Partnership", slug="city-and-hackney")
+    response = page_form(client, "/refer/").fill(area=hackney.slug).submit()
+    assert response.status_code == 302 and response["Location"] == f"/refer/{hackney.slug}/"

@@ -8,6 +8,7 @@ from django.core import mail
 
 from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
+from rapidreview.clocks.services import clock_start
 from rapidreview.db import DomainError
 from rapidreview.notifications.models import Notification
 from rapidreview.pdf import Marking
@@ -23,10 +24,10 @@ from referrals.services import (
     referral_record_threshold,
     referral_submit,
 )
-from tests.factories import AgencyFactory, make_user
+from tests.factories import default_partnership, make_user
 from tests.pdfs import assert_pdf_of_record, pdf_text
 
-from .factories import CaseFactory
+from .factories import CaseFactory, partnership_agency
 
 TODAY = datetime.date(2026, 3, 10)  # a Tuesday
 
@@ -36,6 +37,11 @@ def _data(**extra):
             "harm": "serious_harm", "incident_date": datetime.date(2026, 3, 2),
             "la_aware_on": datetime.date(2026, 3, 3), "referrer_name": "Rita Referrer",
             "referrer_email": "rita@agency.example", "description": "Found injured.", **extra}
+
+
+def _submit(**kwargs):
+    """A referral to the partnership tests work in."""
+    return referral_submit(partnership=default_partnership(), **kwargs)
 
 
 @pytest.fixture(autouse=True)
@@ -70,21 +76,21 @@ def not_met_case(business_unit, threshold_makers):
 @pytest.mark.django_db
 class TestReceipt:
     def test_a_referral_gets_a_readable_reference_and_starts_the_sin_decision_clock(self, business_unit, chair):
-        case = referral_submit(source=Source.PROFESSIONAL, data=_data(), actor=business_unit)
-        assert case.reference == "RR-2026-0001"
+        case = _submit(source=Source.PROFESSIONAL, data=_data(), actor=business_unit)
+        assert case.reference == "SCP-2026-0001"
         clock = Clock.objects.get(case_id=case.pk, kind=ClockKind.SIN_DECISION)
         assert clock.started_on == datetime.date(2026, 3, 3)
         assert clock.due_on == datetime.date(2026, 3, 10)  # 5 working days
 
     def test_references_count_up_within_a_year(self, business_unit):
-        first = referral_submit(source=Source.PROFESSIONAL, data=_data(), actor=business_unit)
-        second = referral_submit(source=Source.PROFESSIONAL, data=_data(child_first_name="Ada"), actor=business_unit)
-        assert (first.reference, second.reference) == ("RR-2026-0001", "RR-2026-0002")
+        first = _submit(source=Source.PROFESSIONAL, data=_data(), actor=business_unit)
+        second = _submit(source=Source.PROFESSIONAL, data=_data(child_first_name="Ada"), actor=business_unit)
+        assert (first.reference, second.reference) == ("SCP-2026-0001", "SCP-2026-0002")
 
     def test_the_business_unit_and_the_chair_are_emailed_once_without_the_childs_name(
             self, business_unit, chair, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
-            case = referral_submit(source=Source.PROFESSIONAL, data=_data(), actor=business_unit)
+            case = _submit(source=Source.PROFESSIONAL, data=_data(), actor=business_unit)
         notes = Notification.objects.filter(kind="referrals.received")
         assert sorted(n.to_email for n in notes) == sorted([business_unit.email, chair.email])
         assert len(mail.outbox) == 2
@@ -94,25 +100,25 @@ class TestReceipt:
     def test_a_public_referrer_who_gives_an_address_gets_one_acknowledgement(
             self, db, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
-            case = referral_submit(source=Source.PUBLIC, data=_data(referrer_email="mum@example.test"))
+            case = _submit(source=Source.PUBLIC, data=_data(referrer_email="mum@example.test"))
         acks = [m for m in mail.outbox if m.to == ["mum@example.test"]]
         assert len(acks) == 1 and case.reference in acks[0].body and "Tobias" not in acks[0].body
 
     def test_a_cdop_referral_more_than_seven_days_after_the_discussion_is_flagged_late(self, business_unit):
-        late = referral_submit(source=Source.CDOP_JAR, actor=business_unit,
+        late = _submit(source=Source.CDOP_JAR, actor=business_unit,
                                data=_data(cdop_discussed_on=TODAY - datetime.timedelta(days=8), cdop_forum="cdop"))
-        on_time = referral_submit(source=Source.CDOP_JAR, actor=business_unit,
+        on_time = _submit(source=Source.CDOP_JAR, actor=business_unit,
                                   data=_data(cdop_discussed_on=TODAY - datetime.timedelta(days=7), cdop_forum="jar"))
         assert late.referral.is_late and not on_time.referral.is_late
 
     def test_a_future_incident_is_refused(self, business_unit):
         with pytest.raises(DomainError):
-            referral_submit(source=Source.PROFESSIONAL, data=_data(incident_date=TODAY + datetime.timedelta(days=1)),
+            _submit(source=Source.PROFESSIONAL, data=_data(incident_date=TODAY + datetime.timedelta(days=1)),
                             actor=business_unit)
 
     def test_a_second_referral_for_the_same_child_is_linked_to_the_first(self, business_unit):
-        first = referral_submit(source=Source.PROFESSIONAL, data=_data(), actor=business_unit)
-        second = referral_submit(source=Source.PUBLIC, data=_data(child_first_name="tobias"))
+        first = _submit(source=Source.PROFESSIONAL, data=_data(), actor=business_unit)
+        second = _submit(source=Source.PUBLIC, data=_data(child_first_name="tobias"))
         assert second.referral.possible_duplicate_of == first
 
 
@@ -178,9 +184,8 @@ class TestThreshold:
 @pytest.mark.django_db
 class TestSin:
     def test_recording_the_sin_starts_the_rapid_review_clocks(self, met_case, business_unit):
-        from rapidreview.clocks.services import clock_start
-
-        clock_start(kind=ClockKind.SIN_DECISION, subject=met_case, start=met_case.la_aware_on, case_id=met_case.pk)
+        clock_start(kind=ClockKind.SIN_DECISION, subject=met_case, start=met_case.la_aware_on, case_id=met_case.pk,
+                    partnership=met_case.partnership)
         case_record_sin(case=met_case, actor=business_unit, notified_on=datetime.date(2026, 3, 9),
                         notification_reference="SIN-123")
         met_case.refresh_from_db()
@@ -250,7 +255,7 @@ class TestNotMet:
             letter_save(case=case, actor=business_unit, next_steps="x")
 
     def test_an_assurance_request_runs_a_clock_until_the_answer_is_recorded(self, not_met_case, business_unit):
-        agency = AgencyFactory()
+        agency = partnership_agency()
         lead = make_user(Role.AGENCY_LEAD, agency=agency)
         item = assurance_request_create(case=not_met_case, actor=business_unit, agency=agency, request="Assure us.",
                                         due_on=TODAY + datetime.timedelta(days=14))
@@ -274,7 +279,7 @@ class TestNotMet:
     def test_an_unanswered_assurance_request_blocks_closing(self, not_met_case, business_unit):
         letter_save(case=not_met_case, actor=business_unit, next_steps="x")
         letter_send(case=not_met_case, actor=business_unit)
-        assurance_request_create(case=not_met_case, actor=business_unit, agency=AgencyFactory(), request="x",
+        assurance_request_create(case=not_met_case, actor=business_unit, agency=partnership_agency(), request="x",
                                  due_on=TODAY + datetime.timedelta(days=3))
         with pytest.raises(DomainError, match="assurance"):
             case_close_not_met(case=not_met_case, actor=business_unit)

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from rapidreview.accounts.models import Partnership, Role
+from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction, AccessLog
 from referrals.models import HouseholdMember, Referral, SinNotification, Stage, ThresholdOutcome
 from referrals.services import referral_record_threshold
-from tests.factories import make_user
+from tests.factories import default_partnership, make_user
 
 from .factories import CaseFactory
 
@@ -35,7 +35,7 @@ def met_case(business_unit, threshold_makers):
                               health_participant=threshold_makers["health"],
                               police_participant=threshold_makers["police"], outcome=ThresholdOutcome.MET,
                               rationale="Neglect suspected and serious harm.")
-    partnership = Partnership.load()
+    partnership = default_partnership()
     partnership.local_authority_name = "London Borough of Tower Hamlets"
     partnership.save()
     return case

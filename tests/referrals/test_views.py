@@ -4,13 +4,16 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessLog
 from referrals.models import Case, Source, Stage
-from tests.factories import AgencyFactory, make_user
+from referrals.selectors import open_cases_by_stage
+from tests.factories import AgencyFactory, default_partnership, make_user
 
 from .factories import CaseFactory
 
@@ -29,6 +32,13 @@ def _public_post(**extra):
     return data
 
 
+@pytest.fixture
+def one_partnership(db):
+    """The installation's one partnership (made by the migrations; here too when tests run without them)."""
+    return default_partnership()
+
+
+@pytest.mark.usefixtures("one_partnership")
 @pytest.mark.django_db
 class TestPublicReferral:
     def test_a_parent_can_refer_without_an_account_and_sees_only_the_reference(self, client):
@@ -190,9 +200,6 @@ class TestCasePages:
 
 
 def _count(client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("referrals:case_list")).status_code == 200
     return len(ctx.captured_queries)
@@ -247,22 +254,18 @@ class TestThresholdAndSinPages:
 
 @pytest.mark.django_db
 def test_the_business_unit_dashboard_shows_open_cases_by_stage_in_constant_queries(client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from referrals.selectors import open_cases_by_stage
-
+    partnership = default_partnership()
     client.force_login(make_user(Role.BUSINESS_UNIT))
     CaseFactory(stage=Stage.RAPID_REVIEW)
     CaseFactory(stage=Stage.CLOSED)
     page = client.get("/").content.decode()
     assert "Cases by stage" in page and "Rapid review" in page
     with CaptureQueriesContext(connection) as few:
-        open_cases_by_stage()
+        open_cases_by_stage(partnership=partnership)
     for _ in range(12):
         CaseFactory(stage=Stage.DECISION)
     with CaptureQueriesContext(connection) as many:
-        rows = open_cases_by_stage()
+        rows = open_cases_by_stage(partnership=partnership)
     assert len(many) == len(few) == 1
     assert {row["stage"]: row["total"] for row in rows} == {Stage.RAPID_REVIEW: 1, Stage.DECISION: 12}
     assert ">12<" in client.get("/").content.decode()

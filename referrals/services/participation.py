@@ -1,0 +1,81 @@
+"""Joint cross-border reviews: the leading partnership invites another to take part in a case, and may end it.
+
+The partnership where the incident happened leads (Working Together 2023); another, typically where the child
+lives, takes part: its business unit sees the case, read only, and its agencies may be sent check forms. Sign-off
+stays with the leading partnership. An ended participation stays in the case's history and timeline.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapidreview.accounts.models import Partnership, Role
+from rapidreview.accounts.selectors import users_with_role
+from rapidreview.db import DomainError
+from rapidreview.notifications.services import notify
+
+from ..models import Case, CaseParticipation, Stage
+from ..timeline import case_record_event
+from .common import refuse_child_names, require_role
+
+
+@transaction.atomic
+def case_invite_partnership(*, case: Case, actor, partnership: Partnership, reason: str) -> CaseParticipation:
+    """The leading partnership's business unit asks ``partnership`` to take part in ``case``: records it, adds a
+    line to the timeline and tells the other partnership's business unit, with a link that opens the case there."""
+    require_role(actor, Role.BUSINESS_UNIT, partnership=case.partnership,
+                 message="Only the leading partnership's business unit can invite another partnership.")
+    locked = Case.objects.select_for_update().select_related("partnership").get(pk=case.pk)
+    if locked.stage == Stage.CLOSED:
+        raise DomainError("This case is closed: no other partnership can be invited.")
+    if partnership is None or not partnership.is_active:
+        raise DomainError("Choose a partnership to invite.")
+    if partnership.pk == locked.partnership_id:
+        raise DomainError("This partnership already leads the case.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why the partnership should take part, for example where the child lives.")
+    refuse_child_names(locked, reason)
+    participation = CaseParticipation.objects.select_for_update().filter(case=locked, partnership=partnership).first()
+    if participation is not None and participation.ended_at is None:
+        raise DomainError(f"{partnership.name} already takes part in this case.")
+    if participation is None:
+        participation = CaseParticipation(case=locked, partnership=partnership)
+    # Taking part again after it ended: the same row, its earlier spell kept in its history.
+    participation.reason, participation.added_by, participation.ended_at = reason, actor, None
+    participation.added_at = timezone.now()
+    participation._history_user = actor
+    participation.save()
+    case_record_event(case=locked, kind="participation", actor=actor, note=reason,
+                      summary=f"{partnership.name} invited to take part")
+    for person in users_with_role(Role.BUSINESS_UNIT, partnership=partnership):
+        notify(to=person, subject=f"Take part in rapid review {locked.reference}",
+               template="referrals/email/participation_invited",
+               context={"case": locked, "taking_part": partnership, "reason": reason},
+               kind="referrals.participation", related=locked, partnership=locked.partnership,
+               key=f"participation:{participation.pk}:{participation.added_at.timestamp()}:{person.pk}")
+    return participation
+
+
+@transaction.atomic
+def case_end_participation(*, participation: CaseParticipation, actor, note: str = "") -> CaseParticipation:
+    """The leading partnership's business unit ends another partnership's part in the case. Its business unit no
+    longer sees the case; the participation stays in the history."""
+    locked = CaseParticipation.objects.select_for_update().select_related("case", "case__partnership",
+                                                                         "partnership").get(pk=participation.pk)
+    case = locked.case
+    require_role(actor, Role.BUSINESS_UNIT, partnership=case.partnership,
+                 message="Only the leading partnership's business unit can end another partnership's part.")
+    if locked.ended_at is not None:
+        raise DomainError(f"{locked.partnership.name} no longer takes part in this case.")
+    locked.ended_at = timezone.now()
+    locked._history_user = actor
+    locked.save(update_fields=["ended_at"])
+    case_record_event(case=case, kind="participation_ended", actor=actor, note=(note or "").strip(),
+                      summary=f"{locked.partnership.name} no longer takes part")
+    for person in users_with_role(Role.BUSINESS_UNIT, partnership=locked.partnership):
+        notify(to=person, subject=f"Rapid review {case.reference}: your part has ended",
+               template="referrals/email/participation_ended",
+               context={"case": case, "taking_part": locked.partnership},
+               kind="referrals.participation_ended", related=case, partnership=case.partnership,
+               key=f"participation-ended:{locked.pk}:{locked.ended_at.timestamp()}:{person.pk}")
+    return locked
