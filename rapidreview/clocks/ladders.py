@@ -95,9 +95,10 @@ def step_date(clock, step: Step):
     """The working day a step is sent. Counting working days from the due date always lands on a working day,
     except for the "due" step of a deadline counted in calendar days that falls on a weekend or holiday: that
     reminder goes the working day before, while there is still time to act."""
-    day = add_working_days(clock.due_on, step.offset, partnership=clock.partnership_id)
-    if step.offset == 0 and not is_working_day(day, partnership=clock.partnership_id):
-        day = add_working_days(day, -1, partnership=clock.partnership_id)
+    partnership = clock.partnership_id
+    day = add_working_days(clock.due_on, step.offset, partnership=partnership)
+    if step.offset == 0 and not is_working_day(day, partnership=partnership):
+        day = add_working_days(day, -1, partnership=partnership)
     return day
 
 
