@@ -1,7 +1,7 @@
 """What agency check forms add to the shell: dashboard cards, the case-page section and task-list rows.
 
 The cards read only ``request.user`` and the partnership it acts in, so that a page across several partnerships can
-build each one's cards by making the user act in it (ADR 0015); their links open in that partnership.
+build each one's cards by making the user act in it (ADR 0015); that page makes their links open there.
 """
 
 from django.urls import reverse

@@ -25,7 +25,7 @@ from panels.selectors import case_panel_members, invited_agencies, is_conflicted
 from rapidreview.accounts.models import Agency, Partnership, Role, User
 from rapidreview.accounts.selectors import agency_leads
 from referrals.models import Case, CaseParticipation, Referral
-from referrals.selectors import visible_cases
+from referrals.selectors import partnership_cases_q, visible_cases
 
 from .models import OPEN_STATUSES, AgencyCheckForm, FormStatus, GlossaryTerm, Pack
 
@@ -45,10 +45,7 @@ def case_partnerships(case) -> list[Partnership]:
 
 def partnership_case_ids(partnership) -> QuerySet:
     """The ids of the cases ``partnership`` leads or takes part in (a subquery)."""
-    return Case.objects.filter(
-        Q(partnership=partnership)
-        | Q(pk__in=CaseParticipation.objects.filter(partnership=partnership, ended_at__isnull=True)
-            .values("case_id"))).values("pk")
+    return Case.objects.filter(partnership_cases_q(partnership)).values("pk")
 
 
 @dataclass
@@ -127,7 +124,7 @@ def form_reminder_owners(form: AgencyCheckForm, clock) -> list:
 
 # --- forms ---------------------------------------------------------------------------------------------------
 def _with_related(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("agency", "case")
+    return queryset.select_related("agency", "case", "case__partnership")
 
 
 def forms_visible_to(user) -> QuerySet[AgencyCheckForm]:

@@ -654,7 +654,8 @@ class Generator:
             day = meeting if (row["p"], meeting) not in self.panel_days else None
             if day is not None:
                 self.panel_days.add((row["p"], day))
-            panel = Panel(id=self.uuid(), case=row["case"], partnership_id=row["case"].partnership_id, state=PanelState.HELD if held else PanelState.SCHEDULED,
+            panel = Panel(id=self.uuid(), case=row["case"], partnership_id=row["case"].partnership_id,
+                          state=PanelState.HELD if held else PanelState.SCHEDULED,
                           meeting_at=at(meeting, 14), meeting_date=day, venue="Council offices, Room 3",
                           agenda=text(rng, 2), ics_uid=f"panel-{row['case'].pk}@bench.test",
                           invitations_sent_at=at(sin_on + datetime.timedelta(days=2)),

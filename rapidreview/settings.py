@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rapidreview.clocks",
     "rapidreview.notifications",
     "rapidreview.audit",
+    "rapidreview.partnership_export",
     # One app per stage of the process, in process order.
     "referrals",
     "panels",
@@ -247,7 +248,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rapidreview.audit.tasks.retention_review",
         "schedule": 7 * 24 * 60 * 60.0,
     },
+    # Partnership export archives are deleted once their 7 days to download are over.
+    "partnership-export-expiry": {
+        "task": "rapidreview.partnership_export.tasks.expire_exports",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
+# A partnership's export can be downloaded for this many days; an import archive may unpack to this many bytes.
+PARTNERSHIP_EXPORT_DAYS = 7
+PARTNERSHIP_IMPORT_MAX_BYTES = env.int("PARTNERSHIP_IMPORT_MAX_BYTES", default=20 * 1024 * 1024 * 1024)
 
 # Security: production gets every header and cookie flag Django's deployment checklist asks for.
 # docs/security.md explains each of these and names the tests that prove them.

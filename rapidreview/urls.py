@@ -19,6 +19,7 @@ urlpatterns = [
     path("deadlines/", include("rapidreview.clocks.urls")),
     path("outbox/", include("rapidreview.notifications.urls")),
     path("audit/", include("rapidreview.audit.urls")),
+    path("partnership-export/", include("rapidreview.partnership_export.urls")),
     path("", include("referrals.urls")),
     path("panels/", include("panels.urls")),
     path("agency-checks/", include("agencychecks.urls")),

@@ -58,6 +58,7 @@ def form_detail(request, form_id):
             tasks.append({"section": section, "status": section_status(form, section.key, count), "notes": notes})
         return render(request, "agencychecks/form_tasks.html", {
             "form": form, "tasks": tasks, "summary": selectors.case_summary(form.case),
+            "taking_part": selectors.case_partnerships(form.case)[1:],
             "review": _latest_return(form), "done": sum(t["status"] == "done" for t in tasks),
             "versions": form.versions.count()})
     can_qa = selectors.may_review(request.user, form)

@@ -63,7 +63,9 @@ NO_ROLE_PAGES = frozenset({
 })
 # What the installation's administrator (staff, usually with no role in any partnership) may open besides: the
 # partnerships of the installation. Never a case page (ADR 0015).
-INSTALLATION_PAGES = frozenset({"accounts:installation", "accounts:partnership_new"})
+INSTALLATION_PAGES = frozenset({"accounts:installation", "accounts:partnership_new",
+                                "partnership_export:import_start", "partnership_export:import",
+                                "partnership_export:import_cancel", "partnership_export:import_done"})
 
 
 class NoCurrentRoleMiddleware:

@@ -1,5 +1,7 @@
 """Helpers the referral services share."""
 
+import re
+
 from rapidreview.db import DomainError
 
 
@@ -8,3 +10,11 @@ def require_role(actor, *roles, partnership, message="You do not have permission
     partnership: only it changes the case)."""
     if actor is None or not actor.has_role_in(partnership, *roles):
         raise DomainError(message)
+
+
+def refuse_child_names(case, text: str) -> None:
+    """Refuse ``text`` that names the child: it is sent by e-mail, which never names them."""
+    words = set(re.findall(r"[\w'-]+", text.lower()))
+    for name in (case.child_first_name, case.child_last_name):
+        if name and len(name) > 1 and name.lower() in words:
+            raise DomainError("Do not name the child: this is sent by e-mail. Use the case reference instead.")

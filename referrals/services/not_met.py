@@ -1,7 +1,6 @@
 """When the threshold was not met: the letter to the referrer, assurance requests to agencies, and closing."""
 
 import datetime
-import re
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -29,7 +28,7 @@ from ..models import (
 )
 from ..timeline import case_record_event
 from .cases import case_transition
-from .common import require_role
+from .common import refuse_child_names, require_role
 
 
 @transaction.atomic
@@ -109,7 +108,7 @@ def assurance_request_create(*, case: Case, actor, agency, request: str, due_on:
         raise DomainError("Enter what assurance is needed.")
     if not partnership_agencies(locked.partnership).filter(pk=agency.pk).exists():
         raise DomainError(f"{agency} is not in the {locked.partnership.short_name}'s arrangements.")
-    _refuse_child_names(locked, request)
+    refuse_child_names(locked, request)
     item = AssuranceRequest.objects.create(case=locked, agency=agency, request=request.strip(), due_on=due_on,
                                            requested_by=actor)
     clock_start(kind=ClockKind.ASSURANCE_REQUEST, subject=item, start=timezone.localdate(), due=due_on,
@@ -121,15 +120,6 @@ def assurance_request_create(*, case: Case, actor, agency, request: str, due_on:
                partnership=locked.partnership)
     case_record_event(case=locked, kind="assurance", actor=actor, summary=f"Assurance requested from {agency}")
     return item
-
-
-def _refuse_child_names(case: Case, text: str) -> None:
-    """The request is sent by e-mail, which never names the child."""
-    words = set(re.findall(r"[\w'-]+", text.lower()))
-    for name in (case.child_first_name, case.child_last_name):
-        if name and len(name) > 1 and name.lower() in words:
-            raise DomainError("Do not name the child: the request is sent to the agency by e-mail. Use the case "
-                              "reference instead.")
 
 
 @transaction.atomic

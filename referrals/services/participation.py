@@ -15,7 +15,7 @@ from rapidreview.notifications.services import notify
 
 from ..models import Case, CaseParticipation, Stage
 from ..timeline import case_record_event
-from .common import require_role
+from .common import refuse_child_names, require_role
 
 
 @transaction.atomic
@@ -34,6 +34,7 @@ def case_invite_partnership(*, case: Case, actor, partnership: Partnership, reas
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Say why the partnership should take part, for example where the child lives.")
+    refuse_child_names(locked, reason)
     participation = CaseParticipation.objects.select_for_update().filter(case=locked, partnership=partnership).first()
     if participation is not None and participation.ended_at is None:
         raise DomainError(f"{partnership.name} already takes part in this case.")

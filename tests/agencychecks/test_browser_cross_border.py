@@ -72,6 +72,9 @@ def test_tower_hamlets_issues_and_the_police_lead_fills_in_acting_in_city_and_ha
     expect(row).to_have_count(1)
     row.get_by_role("link").first.click()
     expect(police.locator("main")).to_contain_text("Metropolitan Police")
+    expect(police.locator("main")).to_contain_text(
+        "Tower Hamlets Safeguarding Children Partnership leads this rapid review, with City & Hackney Safeguarding "
+        "Children Partnership taking part.")
     assert_accessible(police, "cross-border-police-tasks")
     assert capture(police, "cross-border-police-tasks") == 0
     police.get_by_role("link", name="Analysis of practice").click()

@@ -76,7 +76,8 @@ def _in(client, user, partnership):
 # ---- which agencies a case's forms go to --------------------------------------------------------------------
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_cross_border_issue_page_offers_the_agencies_of_both_partnerships_only(bu_client, world):
+def test_the_cross_border_issue_page_offers_the_agencies_of_both_partnerships_only(client, world, business_unit):
+    bu_client = _in(client, business_unit, world["home"])
     form = page_form(bu_client, reverse("agencychecks:issue", args=[world["cases"]["cross"].pk]))
     offered = [label for _, label in form.options("agencies")]
     assert [label.split(" (")[0] for label in offered] == [
@@ -96,7 +97,9 @@ def test_a_form_for_an_agency_of_no_partnership_in_the_case_is_refused(world, bu
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_issue_page_warns_when_an_agency_has_no_lead_in_the_cases_partnerships(bu_client, world, health_lead):
+def test_the_issue_page_warns_when_an_agency_has_no_lead_in_the_cases_partnerships(client, world, business_unit,
+                                                                                   health_lead):
+    bu_client = _in(client, business_unit, world["home"])
     world["csc_lead"].role_assignments.update(partnership=world["home"])  # a lead, but of the wrong partnership
     world["neighbour"].agencies.remove(world["police"])  # the police lead of the neighbour no longer counts
     RoleAssignment.objects.filter(user=world["police_lead"], partnership=world["home"]).delete()
@@ -108,7 +111,10 @@ def test_the_issue_page_warns_when_an_agency_has_no_lead_in_the_cases_partnershi
 
 @time_machine.travel(TODAY, tick=False)
 def test_the_cross_border_form_issued_to_a_taking_part_agency_reaches_its_lead(
-        client, bu_client, world, django_capture_on_commit_callbacks):
+        client, world, business_unit, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    bu_client = _in(Client(), business_unit, world["home"])
     case = world["cases"]["cross"]
     form = page_form(bu_client, reverse("agencychecks:issue", args=[case.pk]))
     with django_capture_on_commit_callbacks(execute=True):

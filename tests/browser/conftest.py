@@ -87,17 +87,22 @@ DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 812}
 
 
-def capture(page, name: str, full_page: bool = True) -> int:
-    """Screenshot the current page at 1280 px and at 375 px into the artifacts folder.
+def capture(page, name: str, full_page: bool = True, focus: str | None = None) -> int:
+    """Screenshot the current page at 1280 px and at 375 px into the artifacts folder; with ``focus`` (a selector),
+    also the part of the page it selects, as ``<name>-focus.png`` and ``<name>-focus-mobile.png``.
 
     Returns how many CSS pixels the page is wider than the 375 px screen (WCAG 1.4.10 reflow; 0 is the pass).
     """
     folder = artifacts_dir()
     page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
+    if focus:
+        page.locator(focus).first.screenshot(path=str(folder / f"{name}-focus.png"))
     page.set_viewport_size(MOBILE)
     try:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         page.screenshot(path=str(folder / f"{name}-mobile.png"), full_page=full_page)
+        if focus:
+            page.locator(focus).first.screenshot(path=str(folder / f"{name}-focus-mobile.png"))
     finally:
         page.set_viewport_size(DESKTOP)
     return overflow

@@ -15,7 +15,7 @@ from rapidreview.clocks.models import ClockKind, ClockState
 from rapidreview.clocks.services import clock_start
 from rapidreview.db import DomainError
 from referrals.models import CaseEvent, Stage
-from tests.pageform import page_form
+from tests.forms_as_rendered import accepted, page_form
 from tests.referrals.factories import CaseFactory
 
 from .conftest import LONDON
@@ -33,17 +33,13 @@ def np_clock(signed):
 
 def _send_page(client, case):
     url = reverse("decisions:national_panel_send", args=[case.pk])
-    return url, page_form(client.get(url).content.decode(), "Record date sent")
-
-
-def _date(name, day):
-    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
+    return url, page_form(client, url, containing="sent_on_0")
 
 
 def test_a_date_sent_before_the_sheet_was_signed_is_refused(client, signed, bu, executives):
     client.force_login(bu)
     url, form = _send_page(client, signed.case)
-    response = client.post(url, form.data(**_date("sent_on", SIGNED_ON - datetime.timedelta(days=1))))
+    response = form.fill(sent_on=SIGNED_ON - datetime.timedelta(days=1)).submit()
     assert response.status_code == 200
     assert "cannot be before the decision sheet was signed on 10 March 2026" in response.content.decode()
     signed.case.refresh_from_db()
@@ -62,11 +58,10 @@ def test_the_send_page_records_who_sent_it_for_the_executive_and_the_clock_is_me
     _today.move_to(datetime.datetime(2026, 3, 13, 10, 0, tzinfo=LONDON))
     client.force_login(bu)
     url, form = _send_page(client, signed.case)
-    assert form.fields["sent_for"] == str(the_chair().pk)  # the Executive chair is proposed
-    assert {e.full_name for e in executives.values()} <= {label.split(",")[0] for label in form.labels("sent_for")}
+    assert form["sent_for"] == [str(the_chair().pk)]  # the Executive chair is proposed
+    assert {e.full_name for e in executives.values()} <= {label.split(",")[0] for _, label in form.options("sent_for")}
     police = executives["police"]
-    response = client.post(url, form.data(sent_for=police.pk, **_date("sent_on", datetime.date(2026, 3, 11))))
-    assert response.status_code == 302
+    accepted(form.fill(sent_for=police, sent_on=datetime.date(2026, 3, 11)).submit())
     submission = NationalPanelSubmission.objects.get()
     assert (submission.sent_on, submission.sent_for, submission.sent_by) == (datetime.date(2026, 3, 11), police, bu)
     np_clock.refresh_from_db()
@@ -85,18 +80,17 @@ def test_the_business_unit_corrects_the_date_sent_after_the_stage_moved_on_with_
     sheet_page = client.get(reverse("decisions:sheet", args=[signed.case_id])).content.decode()
     url = reverse("decisions:national_panel_correct", args=[signed.case_id])
     assert url in sheet_page
-    form = page_form(client.get(url).content.decode(), "Save the correction")
-    assert form.fields["sent_on_0"] == "10"
+    form = page_form(client, url, containing="reason")
+    assert form["sent_on_0"] == "10"
 
-    without_reason = client.post(url, form.data(**_date("sent_on", datetime.date(2026, 3, 12))))
+    without_reason = form.fill(sent_on=datetime.date(2026, 3, 12)).submit()
     assert "Enter the reason for the correction" in without_reason.content.decode()
-    too_early = client.post(url, form.data(reason="Typo", **_date("sent_on", datetime.date(2026, 3, 9))))
+    too_early = form.fill(reason="Typo", sent_on=datetime.date(2026, 3, 9)).submit()
     assert "before the decision sheet was signed" in too_early.content.decode()
     assert NationalPanelSubmission.objects.get().sent_on == SIGNED_ON
 
-    response = client.post(url, form.data(reason="The e-mail went on Thursday; Tuesday was when it was drafted.",
-                                          **_date("sent_on", datetime.date(2026, 3, 12))))
-    assert response.status_code == 302
+    accepted(form.fill(reason="The e-mail went on Thursday; Tuesday was when it was drafted.",
+                       sent_on=datetime.date(2026, 3, 12)).submit())
     submission = NationalPanelSubmission.objects.get()
     assert submission.sent_on == datetime.date(2026, 3, 12) and submission.working_day == 8
     latest = submission.history.first()
@@ -114,7 +108,8 @@ def test_only_the_business_unit_corrects_the_date_sent(client, signed, bu, execu
     client.force_login(executives["police"])
     url = reverse("decisions:national_panel_correct", args=[signed.case_id])
     assert client.get(url).status_code == 403
-    assert client.post(url, {"reason": "x", **_date("sent_on", SIGNED_ON)}).status_code == 403
+    assert client.post(url, {"reason": "x", "sent_on_0": "10", "sent_on_1": "3", "sent_on_2": "2026"}
+                       ).status_code == 403
     assert NationalPanelSubmission.objects.get().history.count() == 1
 
 
@@ -157,10 +152,8 @@ def test_a_closed_case_after_a_rapid_review_shows_only_what_was_done(signed, bu)
 def test_the_meeting_record_starts_with_the_panels_date(client, case, people, bu):
     Panel.objects.filter(pk=people["panel"].pk).update(meeting_date=datetime.date(2026, 3, 9))
     client.force_login(bu)
-    form = page_form(client.get(reverse("decisions:meeting_edit", args=[case.pk])).content.decode(),
-                     "Save meeting record")
-    assert (form.fields["meeting_date_0"], form.fields["meeting_date_1"], form.fields["meeting_date_2"]) == (
-        "9", "3", "2026")
+    form = page_form(client, reverse("decisions:meeting_edit", args=[case.pk]), containing="meeting_date_0")
+    assert (form["meeting_date_0"], form["meeting_date_1"], form["meeting_date_2"]) == ("9", "3", "2026")
 
 
 def test_a_recorded_meeting_date_is_not_replaced_by_the_panels(client, case, people, bu):
@@ -169,9 +162,8 @@ def test_a_recorded_meeting_date_is_not_replaced_by_the_panels(client, case, peo
                           themes=[], areas_for_learning="", cspr_criteria_met="", cspr_criteria_reasons="",
                           national_issues="", national_issues_detail="")
     client.force_login(bu)
-    form = page_form(client.get(reverse("decisions:meeting_edit", args=[case.pk])).content.decode(),
-                     "Save meeting record")
-    assert form.fields["meeting_date_0"] == "6"
+    form = page_form(client, reverse("decisions:meeting_edit", args=[case.pk]), containing="meeting_date_0")
+    assert form["meeting_date_0"] == "6"
 
 
 def test_a_case_without_a_panel_still_opens_the_meeting_record(client, bu):

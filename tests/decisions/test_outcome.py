@@ -14,6 +14,7 @@ from rapidreview.db import DomainError
 from rapidreview.workdays import add_working_days
 from referrals.models import Stage
 from tests.factories import AgencyFactory
+from tests.forms_as_rendered import accepted, page_form
 
 from .factories import the_chair
 
@@ -233,15 +234,12 @@ def test_the_implementation_review_cannot_be_held_on_or_before_the_publication_d
 
 
 def test_a_planned_publication_date_too_soon_says_so_in_the_users_terms(client, signed, bu):
-    from tests.pageforms import page_form
-
     cspr = commission(signed, bu)
     client.force_login(bu)
     url = f"/decisions/case/{signed.case_id}/review/edit/"
-    form = page_form(client.get(url))
+    form = page_form(client, url, containing="planned_publication_on_0")
     # Today is Tuesday 10 March 2026: 7 working days on is Thursday 19 March.
-    form.fill(planned_publication_on_0="18", planned_publication_on_1="3", planned_publication_on_2="2026")
-    response = client.post(url, form)
+    response = form.fill(planned_publication_on=datetime.date(2026, 3, 18)).submit()
     text = response.content.decode()
     assert response.status_code == 200
     assert "The due date must not be before the start date" not in text
@@ -249,7 +247,6 @@ def test_a_planned_publication_date_too_soon_says_so_in_the_users_terms(client, 
     cspr.refresh_from_db()
     assert cspr.planned_publication_on is None
     assert not Clock.objects.filter(kind=ClockKind.PRE_PUBLICATION).exists()
-    form.fill(planned_publication_on_0="19")
-    assert client.post(url, form).status_code == 302
+    accepted(form.fill(planned_publication_on=datetime.date(2026, 3, 19)).submit())
     cspr.refresh_from_db()
     assert cspr.planned_publication_on == datetime.date(2026, 3, 19)

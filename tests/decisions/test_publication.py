@@ -9,6 +9,7 @@ from django.urls import reverse
 from decisions import services
 from referrals.models import CaseEvent
 from referrals.publication import PublicationRefused
+from tests.forms_as_rendered import accepted, page_form
 
 from .factories import the_chair
 
@@ -56,9 +57,9 @@ def test_a_link_naming_the_child_is_refused(ready, bu):
 def test_the_publish_page_shows_the_refusal_against_the_pseudonym(client, ready, bu):
     client.force_login(bu)
     url = reverse("decisions:cspr_publish", args=[ready.case_id])
-    assert 'name="pseudonym"' in client.get(url).content.decode()
-    response = client.post(url, {"published_on_0": 30, "published_on_1": 9, "published_on_2": 2026,
-                                 "pseudonym": ready.case.child_name, "published_url": ""})
+    form = page_form(client, url, containing="pseudonym")
+    response = form.fill(published_on=datetime.date(2026, 9, 30), pseudonym=ready.case.child_name,
+                         published_url="").submit()
     page = html.unescape(response.content.decode())
     assert response.status_code == 200 and 'href="#id_pseudonym"' in page
     assert "The pseudonym contains a child's name" in page
@@ -76,11 +77,9 @@ def test_the_business_unit_corrects_the_pseudonym_with_a_reason_in_the_history(c
     assert ready.case.pseudonym == "Child Q"
     client.force_login(bu)
     assert "Correct" in client.get(reverse("decisions:cspr", args=[ready.case_id])).content.decode()
-    page = client.get(url).content.decode()
-    assert 'value="Child Q"' in page and 'name="reason"' in page
-    response = client.post(url, {"pseudonym": "Child R", "published_url": "",
-                                 "reason": "The report was published as Child R."})
-    assert response.status_code == 302
+    form = page_form(client, url, containing="reason")
+    assert form["pseudonym"] == "Child Q"
+    accepted(form.fill(pseudonym="Child R", published_url="", reason="The report was published as Child R.").submit())
     ready.case.refresh_from_db()
     assert ready.case.pseudonym == "Child R"
     assert ready.case.history.first().history_change_reason == "The report was published as Child R."

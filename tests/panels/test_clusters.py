@@ -45,7 +45,8 @@ def test_the_dashboard_and_the_case_page_show_the_alert_until_liaison_is_recorde
     card = business_unit_card(_Request(bu))
     assert [c.pk for c in card["clusters"][0]["cases"]] == [a.pk, b.pk]
     assert case_section(_Request(bu), a)["cluster"] == [b]
-    services.liaison_record(partnership=a.partnership, cases=[a, b], liaised_on=D(2026, 3, 2), contact="Sam Okafor with the Panel secretariat",
+    services.liaison_record(partnership=a.partnership, cases=[a, b], liaised_on=D(2026, 3, 2),
+                            contact="Sam Okafor with the Panel secretariat",
                             timelines_agreed="Panel for the second case on working day 12", actor=bu)
     card = business_unit_card(_Request(bu))
     assert card is None or card["clusters"] == []
@@ -56,7 +57,8 @@ def test_the_dashboard_and_the_case_page_show_the_alert_until_liaison_is_recorde
 def test_liaison_needs_at_least_two_cases(traveller, bu):
     a = CaseFactory(sin_notified_on=D(2026, 3, 2))
     with pytest.raises(DomainError, match="at least two"):
-        services.liaison_record(partnership=a.partnership, cases=[a], liaised_on=D(2026, 3, 2), contact="x", timelines_agreed="y", actor=bu)
+        services.liaison_record(partnership=a.partnership, cases=[a], liaised_on=D(2026, 3, 2), contact="x",
+                                timelines_agreed="y", actor=bu)
 
 
 def test_the_business_unit_records_liaison_in_the_browser(client, traveller, bu):

@@ -12,7 +12,7 @@ from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.notifications.models import Notification
 from referrals.models import AssuranceRequest, Stage
 from tests.factories import make_user
-from tests.pageforms import page_form
+from tests.forms_as_rendered import page_form
 
 from .factories import CaseFactory, partnership_agency
 
@@ -37,9 +37,7 @@ def case(db):
 def _ask(client, case, police, text="Tell us how the missed strategy meeting was followed up."):
     url = reverse("referrals:assurance_new", args=[case.pk])
     due = timezone.localdate() + datetime.timedelta(days=14)
-    form = page_form(client.get(url)).fill(agency=str(police.pk), request=text, due_on_0=str(due.day),
-                                           due_on_1=str(due.month), due_on_2=str(due.year))
-    return client.post(url, form)
+    return page_form(client, url).fill(agency=police, request=text, due_on=due).submit()
 
 
 def test_the_request_email_says_what_is_asked_and_links_to_the_answer_page(client, business_unit, case, police,
@@ -72,8 +70,8 @@ def test_the_agency_lead_answers_in_the_app_and_the_business_unit_sees_it_on_the
     page = client.get(item.get_absolute_url())
     assert page.status_code == 200 and "missed strategy meeting" in page.content.decode()
     assert case.get_absolute_url() not in page.content.decode()  # the lead cannot open the case
-    response = client.post(item.get_absolute_url(), page_form(page).fill(
-        response="Strategy meetings are now chased within 24 hours; audited in May."))
+    response = page_form(client, item.get_absolute_url(), response=page).fill(
+        response="Strategy meetings are now chased within 24 hours; audited in May.").submit()
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.is_answered and item.response_recorded_by == lead

@@ -8,7 +8,7 @@ from django.utils import timezone
 from rapidreview.db import DomainError
 from referrals.models import ReferrerLetter, Source, Stage, ThresholdOutcome
 from referrals.services import case_record_sin, letter_save, referral_record_threshold
-from tests.pageforms import page_form
+from tests.forms_as_rendered import accepted, page_form
 
 from .factories import CaseFactory
 
@@ -24,8 +24,8 @@ def _decide(case, business_unit, makers, outcome):
     return case
 
 
-def _letter_page(client, case):
-    return client.get(reverse("referrals:letter_edit", args=[case.pk]))
+def _letter_form(client, case):
+    return page_form(client, reverse("referrals:letter_edit", args=[case.pk]))
 
 
 def test_a_parent_is_not_told_to_talk_to_their_agencys_safeguarding_lead(client, business_unit, threshold_makers):
@@ -34,16 +34,13 @@ def test_a_parent_is_not_told_to_talk_to_their_agencys_safeguarding_lead(client,
     professional = _decide(CaseFactory(stage=Stage.THRESHOLD, source=Source.PROFESSIONAL), business_unit,
                            threshold_makers, ThresholdOutcome.NOT_MET)
     client.force_login(business_unit)
-    public_text = page_form(_letter_page(client, public))["next_steps"]
-    professional_text = page_form(_letter_page(client, professional))["next_steps"]
+    public_text = _letter_form(client, public)["next_steps"]
+    professional_text = _letter_form(client, professional)["next_steps"]
     assert "safeguarding lead" not in public_text and "your agency" not in public_text
     assert "999" in public_text
     assert "your agency's safeguarding lead" in professional_text
     for case in (public, professional):
-        url = reverse("referrals:letter_edit", args=[case.pk])
-        form = page_form(_letter_page(client, case))
-        form["action"] = "preview"
-        preview = " ".join(client.post(url, form).content.decode().split())
+        preview = " ".join(_letter_form(client, case).submit("Preview the letter").content.decode().split())
         assert "The reasons for the decision" in preview and "explained by an accident" in preview
         assert "was not met" in preview
 
@@ -55,16 +52,13 @@ def test_a_public_referrer_whose_referral_met_the_threshold_gets_a_letter(client
     client.force_login(business_unit)
     case_page = client.get(case.get_absolute_url()).content.decode()
     assert reverse("referrals:letter_edit", args=[case.pk]) in case_page
-    form = page_form(_letter_page(client, case))
+    form = _letter_form(client, case)
     assert "rapid review" in form["next_steps"] and "safeguarding lead" not in form["next_steps"]
-    response = client.post(reverse("referrals:letter_edit", args=[case.pk]), form)
-    assert response.status_code == 302
+    accepted(form.submit("Continue"))
     letter = ReferrerLetter.objects.get(case=case)
     assert bytes(letter.pdf).startswith(b"%PDF")
-    send_url = reverse("referrals:letter_send", args=[case.pk])
-    today = timezone.localdate()
-    client.post(send_url, {"action": "manual", "sent_by": "post", "sent_to": "1 High Street",
-                           "sent_on_0": str(today.day), "sent_on_1": str(today.month), "sent_on_2": str(today.year)})
+    send = page_form(client, reverse("referrals:letter_send", args=[case.pk]), containing="sent_by")
+    accepted(send.fill(sent_by="post", sent_to="1 High Street", sent_on=timezone.localdate()).submit())
     letter.refresh_from_db()
     assert letter.sent_on == timezone.localdate()
 

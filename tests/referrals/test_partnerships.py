@@ -453,3 +453,10 @@ class TestProfessionalReferralPerPartnership:
         response = c.get(f"/referrals/new/referrer/?partnership={hackney.slug}")
         assert response.status_code == 302 and response["Location"] == reverse("referrals:referral_start")
         assert "referral_wizard" not in c.session
+
+
+def test_the_reason_for_an_invitation_must_not_name_the_child(tower_bu, hackney):
+    case = CaseFactory(child_first_name="Ada", child_last_name="Brightwater")
+    with pytest.raises(DomainError, match="Do not name the child"):
+        case_invite_partnership(case=case, actor=tower_bu, partnership=hackney, reason="Ada lives in Hackney.")
+    assert not CaseParticipation.objects.exists()

@@ -17,6 +17,7 @@ from rapidreview.accounts.models import Role, RoleAssignment
 from rapidreview.audit.models import AccessAction, AccessLog
 from rapidreview.notifications.models import Notification
 from tests.factories import PASSWORD, UserFactory, make_user
+from tests.forms_as_rendered import page_form
 
 from .matrix import Writes
 
@@ -263,13 +264,10 @@ def test_recent_auth_required_is_the_guard_decisions_can_use(rf):
 @pytest.mark.parametrize("password", ["Sam Okafor 2026", "okafor.sam.2026", "SamOkafor2026!"])
 def test_a_password_made_of_the_persons_own_name_is_refused_when_they_change_it(client, password):
     """Issue 21, finding 11: similarity is checked against the full name, not Django's absent first/last names."""
-    from .pageforms import fill
-
     user = make_user(Role.AGENCY_LEAD, full_name="Sam Okafor", email="s.o@example.test")
     client.force_login(user)
-    page = client.get(reverse("accounts:password_change"))
-    response = client.post(reverse("accounts:password_change"), fill(page.content, {
-        "old_password": PASSWORD, "new_password1": password, "new_password2": password}))
+    response = page_form(client, reverse("accounts:password_change"), containing="old_password").fill(
+        old_password=PASSWORD, new_password1=password, new_password2=password).submit()
     assert response.status_code == 200
     assert "too similar to the full name" in response.content.decode()
     user.refresh_from_db()

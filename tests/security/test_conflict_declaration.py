@@ -6,17 +6,16 @@ from django.urls import reverse
 from panels.models import ConflictOfInterest
 from rapidreview.notifications.models import Notification
 from referrals.models import CaseEvent, Stage
+from tests.forms_as_rendered import page_form
 
-from .pageforms import fill
 from .world import build_world
 
 DETAILS = {"nature": "I know the family", "implications": "I should not take part"}
 
 
 def _declare(client, reference):
-    page = client.get(reverse("panels:conflict_declare"))
-    assert page.status_code == 200
-    return client.post(reverse("panels:conflict_declare"), fill(page.content, {"reference": reference, **DETAILS}))
+    return page_form(client, reverse("panels:conflict_declare"), containing="reference").fill(
+        reference=reference, **DETAILS).submit()
 
 
 @pytest.mark.django_db

@@ -5,15 +5,14 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
-
-from .pageforms import fill
+from tests.forms_as_rendered import page_form
 
 OFFICE, ELSEWHERE = "203.0.113.10", "198.51.100.20"
 
 
 def _sign_in(client, email, password=PASSWORD):
-    page = client.get(reverse("accounts:login"))
-    return client.post(reverse("accounts:login"), fill(page.content, {"username": email, "password": password}))
+    return page_form(client, reverse("accounts:login"), containing="username").fill(
+        username=email, password=password).submit()
 
 
 @pytest.mark.django_db

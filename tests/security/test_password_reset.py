@@ -15,13 +15,11 @@ from django.utils import timezone
 from rapidreview.accounts.tasks import send_password_reset
 from rapidreview.notifications.models import Notification, NotificationStatus
 from tests.factories import UserFactory
-
-from .pageforms import fill
+from tests.forms_as_rendered import page_form
 
 
 def _ask(client, email):
-    page = client.get(reverse("accounts:password_reset"))
-    return client.post(reverse("accounts:password_reset"), fill(page.content, {"email": email}))
+    return page_form(client, reverse("accounts:password_reset"), containing="email").fill(email=email).submit()
 
 
 @pytest.mark.django_db
@@ -31,10 +29,9 @@ def test_the_page_does_the_same_work_whether_or_not_the_account_exists(client):
     answers, queries = [], []
     with mock.patch.object(send_password_reset, "delay") as delay:
         for email in ("known@example.test", "unknown@example.test"):
-            page = client.get(reverse("accounts:password_reset"))
-            data = fill(page.content, {"email": email})
+            form = page_form(client, reverse("accounts:password_reset"), containing="email").fill(email=email)
             with CaptureQueriesContext(connection) as captured:
-                response = client.post(reverse("accounts:password_reset"), data)
+                response = form.submit()
             answers.append((response.status_code, response["Location"]))
             queries.append([q["sql"].replace(email, "?") for q in captured.captured_queries])
     assert answers[0] == answers[1] == (302, reverse("accounts:password_reset_done"))
@@ -56,8 +53,8 @@ def test_the_reset_e_mail_goes_through_the_outbox_and_its_link_sets_a_new_passwo
     page = client.get(link[link.index("/accounts/"):], follow=True)
     assert page.status_code == 200
     new = "a long and unusual passphrase 7"
-    response = client.post(page.redirect_chain[-1][0], fill(page.content, {"new_password1": new,
-                                                                           "new_password2": new}))
+    response = page_form(client, page.redirect_chain[-1][0], containing="new_password1", response=page).fill(
+        new_password1=new, new_password2=new).submit()
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.check_password(new)

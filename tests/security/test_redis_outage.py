@@ -31,8 +31,8 @@ from rapidreview.notifications.models import Notification, NotificationStatus
 from rapidreview.notifications.services import requeue_due
 from referrals.models import Case
 from tests.factories import make_user
+from tests.forms_as_rendered import page_form
 
-from .pageforms import fill
 from .test_public_referral import ANSWERS
 
 pytestmark = pytest.mark.integration
@@ -120,21 +120,18 @@ def own_redis(settings):
 
 def _sign_in(email) -> Client:
     client = Client()
-    page = client.get(reverse("accounts:login"))
-    assert page.status_code == 200
-    response = client.post(reverse("accounts:login"), fill(page.content, {"username": email, "password": PASSWORD}))
+    response = page_form(client, reverse("accounts:login"), containing="username").fill(
+        username=email, password=PASSWORD).submit()
     assert response.status_code == 302, response.content[:500]
     return client
 
 
 def _refer(client) -> None:
     assert client.get(reverse("referrals:public_start")).status_code == 200
-    page = client.get(reverse("referrals:public_referral"))
-    assert page.status_code == 200
-    assert client.post(reverse("referrals:public_referral"), fill(page.content, ANSWERS)).status_code == 302
+    assert page_form(client, reverse("referrals:public_referral")).fill(**ANSWERS).submit().status_code == 302
     check = client.get(reverse("referrals:public_check"))
     assert check.status_code == 200
-    done = client.post(reverse("referrals:public_check"), follow=True)
+    done = page_form(client, reverse("referrals:public_check"), action="").submit(follow=True)
     assert done.status_code == 200 and b"govuk-panel--confirmation" in done.content
 
 

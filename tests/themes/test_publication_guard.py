@@ -10,6 +10,7 @@ from django.utils import timezone
 from rapidreview.notifications.models import Notification
 from referrals.publication import PublicationRefused
 from tests.factories import AgencyFactory, default_partnership
+from tests.forms_as_rendered import page_form
 from tests.themes.factories import CaseFactory
 from themes.learning import learning_bulletin_send, learning_create
 from themes.models import LearningItem, LearningKind
@@ -22,17 +23,14 @@ def child(db):
     return CaseFactory(child_first_name="Keziah", child_last_name="Ballantyne", child_dob=datetime.date(2017, 9, 1))
 
 
-def _post(client, kind, **fields):
-    when = timezone.localdate() + datetime.timedelta(days=10)
-    page = client.get(reverse("themes:learning_create", args=[kind])).content.decode()
-    for name in fields:
-        assert f'name="{name}"' in page, f"the page does not show {name}"
-    return client.post(reverse("themes:learning_create", args=[kind]),
-                       {"date_0": when.day, "date_1": when.month, "date_2": when.year, **fields})
+def _submit(client, kind, **fields):
+    """Fill the page's learning form with a date ten days on and ``fields``, and submit it."""
+    form = page_form(client, reverse("themes:learning_create", args=[kind]), containing="title")
+    return form.fill(date=timezone.localdate() + datetime.timedelta(days=10), **fields).submit()
 
 
 def test_a_learning_item_naming_a_child_is_refused_with_the_field_and_the_match(bu_client, child):
-    response = _post(bu_client, "agency_visit", title="Presentation: Keziah Ballantyne")
+    response = _submit(bu_client, "agency_visit", title="Presentation: Keziah Ballantyne")
     page = html.unescape(response.content.decode())
     assert response.status_code == 200
     assert "govuk-error-summary" in page and 'href="#id_title"' in page
@@ -41,7 +39,7 @@ def test_a_learning_item_naming_a_child_is_refused_with_the_field_and_the_match(
 
 
 def test_the_business_unit_may_publish_anyway_with_a_reason_kept_in_the_history(bu_client, child):
-    response = _post(bu_client, "agency_visit", title="Briefing for Keziah Ballantyne's school",
+    response = _submit(bu_client, "agency_visit", title="Briefing for Keziah Ballantyne's school",
                      publication_override="Agreed with the family, who asked for her name to be used.")
     assert response.status_code == 302
     item = LearningItem.objects.get()
