@@ -255,7 +255,7 @@ def load() -> dict:
     if not installation_admin.is_staff:
         installation_admin.is_staff = True
         installation_admin.save(update_fields=["is_staff"])
-    return {"installation_admin": installation_admin, "agencies": by_name, "agency_list": agencies, "users": users,
-            "partnership": tower_hamlets,
+    return {"agencies": by_name, "agency_list": agencies, "users": users, "partnership": tower_hamlets,
             "partnerships": {"tower-hamlets": tower_hamlets, "city-and-hackney": city_and_hackney},
-            "neighbour_users": neighbour_users, "neighbour_agency_list": neighbour_agencies}
+            "neighbour_users": neighbour_users, "neighbour_agency_list": neighbour_agencies,
+            "installation_admin": installation_admin}

@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import NonWorkingDay
-from tests.factories import make_user
+from tests.factories import make_installation_admin, make_partnership, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -39,3 +39,15 @@ def agency_lead(db):
 def bu_client(client, business_unit):
     client.force_login(business_unit)
     return client
+
+
+@pytest.fixture
+def neighbour_partnership(db):
+    """A second partnership on the installation (its people are made with ``make_user(..., partnership=...)``)."""
+    return make_partnership("Neighbouring Safeguarding Children Partnership", short_name="NSCP")
+
+
+@pytest.fixture
+def installation_admin(db):
+    """The installation's administrator: staff, no role in any partnership."""
+    return make_installation_admin()

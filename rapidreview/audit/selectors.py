@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, FieldError, PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -157,19 +157,18 @@ def case_history(case) -> list[HistoryEntry]:
     return entries
 
 
-def first_partnership_id() -> int | None:
-    """The installation's first partnership: what existed before partnerships came in belongs to it."""
-    return Partnership.objects.order_by("pk").values_list("pk", flat=True).first()
+def _is_first(partnership: Partnership):
+    """True in SQL when ``partnership`` is the installation's first (no partnership has a lower id): what existed
+    before partnerships belongs to it. Part of the query it filters, so it costs no query of its own."""
+    return ~Exists(Partnership.objects.filter(pk__lt=partnership.pk))
 
 
 def partnership_lines_q(partnership: Partnership | None) -> Q:
     """The access-log lines of ``partnership``: its own, and for the first partnership the lines from before."""
     if partnership is None:
         return Q(pk__in=[])
-    q = Q(partnership=partnership)
-    if partnership.pk == first_partnership_id():
-        q |= Q(partnership__isnull=True, at__lt=partnership.created_at)
-    return q
+    return Q(partnership=partnership) | (Q(partnership__isnull=True, at__lt=partnership.created_at)
+                                         & _is_first(partnership))
 
 
 def access_log_rows(user) -> QuerySet[AccessLog]:
@@ -224,10 +223,10 @@ def retention_actions(user) -> QuerySet[RetentionAction]:
     """The cases ``user``'s acting partnership anonymised or deleted (rows from before partnerships are the first
     partnership's)."""
     partnership = user.partnership
-    q = Q(partnership=partnership)
-    if partnership is not None and partnership.pk == first_partnership_id():
-        q |= Q(partnership__isnull=True)
-    return RetentionAction.objects.filter(q).select_related("by")
+    if partnership is None:
+        return RetentionAction.objects.none()
+    return RetentionAction.objects.filter(
+        Q(partnership=partnership) | (Q(partnership__isnull=True) & _is_first(partnership))).select_related("by")
 
 
 def open_retention_proposals(user) -> QuerySet[RetentionProposal]:

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction, AccessLog
-from tests.factories import make_user
+from tests.factories import default_partnership, make_user
 
 
 @pytest.fixture
@@ -17,8 +17,8 @@ def bu_client(client, db):
 @pytest.mark.django_db
 def test_the_next_and_previous_pages_of_the_access_log_keep_the_filters(bu_client):
     someone = make_user(Role.AGENCY_LEAD, full_name="Sam Someone")
-    AccessLog.objects.bulk_create(
-        [AccessLog(user=someone, action=AccessAction.EXPORT, path=f"/exported/{i}/") for i in range(120)])
+    AccessLog.objects.bulk_create([AccessLog(user=someone, action=AccessAction.EXPORT, path=f"/exported/{i}/",
+                                             partnership=default_partnership()) for i in range(120)])
     body = bu_client.get(reverse("audit:log"), {"user": someone.pk, "action": "export", "page": 2}).content.decode()
     assert "Page 2 of 3" in body
     assert f'href="?user={someone.pk}&amp;action=export&amp;page=1" rel="prev"' in body

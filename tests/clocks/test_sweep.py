@@ -137,8 +137,8 @@ def test_a_reminder_names_the_case_reference_and_never_the_childs_name(people, m
     row = Notification.objects.get()
     assert row.subject == "SCP: RR-2026-007: Agency check form due 12 March 2026"
     assert "RR-2026-007" in row.body_text and "12 March 2026" in row.body_text
-    assert "http://127.0.0.1:8000/cases/abc/" in row.body_text
-    assert 'href="http://127.0.0.1:8000/cases/abc/"' in row.body_html
+    assert "http://127.0.0.1:8000/cases/abc/?partnership=partnership" in row.body_text  # opens in its partnership
+    assert 'href="http://127.0.0.1:8000/cases/abc/?partnership=partnership"' in row.body_html
 
 
 def test_the_sweep_query_count_does_not_grow_with_clocks_that_are_not_due(people):

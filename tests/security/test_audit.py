@@ -29,6 +29,7 @@ def _log(user, action=AccessAction.VIEW, path="/x/"):
 
     request = Request()
     request.user, request.path, request.META = user, path, {"REMOTE_ADDR": "10.1.2.3"}
+    request.partnership = default_partnership()  # what PartnershipMiddleware sets for a request
     return access_log(request, action=action)
 
 
