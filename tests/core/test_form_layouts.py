@@ -12,10 +12,10 @@ from crispy_forms_gds.layout import Layout
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 
-from rapidreview.accounts.models import Role, StatutoryPartner, User
+from rapidreview.accounts.models import Partnership, Role, StatutoryPartner, User
 from rapidreview.forms import GovUKFormMixin
 from referrals.models import Source
-from tests.factories import AgencyFactory, make_user
+from tests.factories import AgencyFactory, default_partnership, make_user
 from tests.forms_as_rendered import rendered_field_names
 from tests.project_forms import dotted_name, project_form_classes
 from tests.referrals.factories import RapidReviewCaseFactory
@@ -57,7 +57,11 @@ def _variants(cls) -> list[dict]:
         "rapidreview.accounts.forms.ReauthenticateForm": [{"user": user, "devices": [_Device()]}, {"user": user}],
         "referrals.forms.intake.ReferrerForm": [{"source": Source.CDOP_JAR, "on_behalf": True}, {},
                                                 {"source": Source.PUBLIC, "on_behalf": True}],
-        "referrals.forms.not_met.CloseForm": [{}],
+        "referrals.forms.not_met.AssuranceRequestForm": [{"partnership": default_partnership()}],
+        "referrals.forms.not_met.CloseForm": [{"partnership": default_partnership()}],
+        "referrals.forms.participation.InvitePartnershipForm": [{"partnerships": Partnership.objects.all()}],
+        "referrals.forms.public.PartnershipChoiceForm": [{"partnerships": [default_partnership()]}],
+        "referrals.forms.threshold.ThresholdForm": [{"partnership": default_partnership()}],
         "themes.forms.LearningForm": [{"kind": "bulletin"}, {"kind": "workshop"}],
     }.get(dotted_name(cls), [{}])
 

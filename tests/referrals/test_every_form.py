@@ -24,11 +24,12 @@ from referrals.forms.not_met import (
     LetterForm,
     LetterManualSendForm,
 )
-from referrals.forms.public import PublicReferralForm
+from referrals.forms.participation import EndParticipationForm, InvitePartnershipForm
+from referrals.forms.public import PartnershipChoiceForm, PublicReferralForm
 from referrals.forms.sin import SinForm
 from referrals.forms.threshold import ThresholdForm
-from referrals.models import Case, CdopDiscussion, Source, Stage
-from tests.factories import AgencyFactory, default_partnership, make_user
+from referrals.models import Case, CaseParticipation, CdopDiscussion, Source, Stage
+from tests.factories import AgencyFactory, default_partnership, make_partnership, make_user
 from tests.forms_as_rendered import accepted, page_form, submits
 
 from .factories import CaseFactory, partnership_agency
@@ -153,3 +154,24 @@ def test_the_business_unit_records_a_cdop_discussion_and_that_no_referral_is_nee
         reason="The death was expected; no safeguarding concerns.").submit())
     discussion.refresh_from_db()
     assert not discussion.is_open
+
+
+@submits(InvitePartnershipForm, EndParticipationForm)
+def test_the_leading_business_unit_invites_another_partnership_and_ends_its_part(bu_client):
+    case = CaseFactory(stage=Stage.RAPID_REVIEW)
+    hackney = make_partnership("City and Hackney Safeguarding Children Partnership", slug="city-and-hackney")
+    form = page_form(bu_client, f"/cases/{case.pk}/partnerships/invite/")
+    accepted(form.fill(partnership=str(hackney.pk), reason="The child lives in Hackney.").submit())
+    participation = CaseParticipation.objects.get(case=case, partnership=hackney)
+    accepted(page_form(bu_client, f"/cases/{case.pk}/partnerships/{participation.pk}/end/").fill(
+        note="The family moved back.").submit())
+    participation.refresh_from_db()
+    assert participation.ended_at is not None
+
+
+@submits(PartnershipChoiceForm)
+def test_a_member_of_the_public_chooses_the_area_where_it_happened(client):
+    default_partnership()
+    hackney = make_partnership("City and Hackney Safeguarding Children Partnership", slug="city-and-hackney")
+    response = page_form(client, "/refer/").fill(area=hackney.slug).submit()
+    assert response.status_code == 302 and response["Location"] == f"/refer/{hackney.slug}/"

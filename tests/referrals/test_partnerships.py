@@ -12,7 +12,6 @@ from django.utils import timezone
 from rapidreview.accounts.models import Role
 from rapidreview.db import DomainError
 from rapidreview.notifications.models import Notification
-from referrals.forms import EndParticipationForm, InvitePartnershipForm, PartnershipChoiceForm
 from referrals.models import (
     AssuranceRequest,
     Case,
@@ -37,7 +36,7 @@ from referrals.services import (
     referral_submit,
 )
 from tests.factories import RoleAssignmentFactory, default_partnership, make_partnership, make_user
-from tests.forms_as_rendered import accepted, page_form, submits
+from tests.forms_as_rendered import accepted, page_form
 from tests.security.matrix import Writes
 
 from .factories import CaseFactory, partnership_agency, take_part
@@ -242,7 +241,6 @@ class TestReadOnlyForAPartnershipTakingPart:
 
 # --- inviting a partnership -----------------------------------------------------------------------------------------
 class TestInvitation:
-    @submits(InvitePartnershipForm, EndParticipationForm)
     def test_the_leading_business_unit_invites_and_ends_through_the_case_page(
             self, client, case, tower_bu, hackney, hackney_bu, django_capture_on_commit_callbacks):
         c = _client(client, tower_bu)
@@ -374,7 +372,6 @@ def _public_answers():
 
 
 class TestPublicReferralPerPartnership:
-    @submits(PartnershipChoiceForm)
     def test_a_member_of_the_public_chooses_the_area_and_the_case_is_that_partnerships(self, client, tower,
                                                                                       hackney):
         choose = page_form(client, "/refer/")
