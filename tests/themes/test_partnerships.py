@@ -176,7 +176,8 @@ def test_someone_in_both_business_units_plans_learning_in_the_partnership_they_a
     client.force_login(both)
     client.get(reverse("themes:learning"), {"partnership": b.slug})  # the switch a link or the header makes
     when = timezone.localdate() + datetime.timedelta(days=9)
-    accepted(page_form(client, reverse("themes:learning_create", args=["agency_visit"]))
+    # The page also shows the header's switcher, since this person works for two partnerships.
+    accepted(page_form(client, reverse("themes:learning_create", args=["agency_visit"]), containing="title")
              .fill(title="Visit in B", date=when).submit())
     assert LearningItem.objects.get(title="Visit in B").partnership == b
     client.get(reverse("themes:learning"), {"partnership": a.slug})
