@@ -1,0 +1,48 @@
+"""Reads of the referrals app. ``access`` decides who may see and who may change a case (the one place, ADR 0015);
+``reads`` holds the lists and look-ups every stage shares, each scoped to a partnership or read through ``access``.
+Other apps import from here."""
+
+from .access import (  # noqa: F401
+    EXECUTIVE_STAGES,
+    FULL_PAGE_ROLES,
+    SEES_ALL,
+    THRESHOLD_STAGES,
+    can_answer_assurance,
+    case_partnership_ids,
+    case_sees_full,
+    case_visibility_filter,
+    get_led_case,
+    get_visible_case,
+    leads_case,
+    may_open_case,
+    partnership_cases_q,
+    register_case_exclusion,
+    register_case_grant,
+    taking_part_q,
+    visible_cases,
+)
+from .reads import (  # noqa: F401
+    assurance_reminder_owners,
+    assurance_requests_visible_to,
+    case_events,
+    case_list,
+    case_participations,
+    case_reminder_owners,
+    cases_awaiting_threshold_discussion,
+    cases_awaiting_threshold_send,
+    cdop_discussions,
+    cdop_reminder_owners,
+    get_participation,
+    may_answer_assurance,
+    one_to_one,
+    open_assurance_requests_everywhere,
+    open_assurance_requests_for,
+    open_cases_by_stage,
+    open_cases_taking_part,
+    open_cdop_discussion,
+    overdue_clock_exists,
+    partnerships_taking_referrals,
+    partnerships_to_invite,
+    possible_duplicates,
+    sin_decisions_due,
+)
