@@ -178,6 +178,19 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "notifications:detail": ("bu", "-"),
     "notifications:outbox": ("bu", "nobody"),
     "notifications:resend": ("-", "bu -> notifications:outbox"),
+    # partnership_export: a partnership's business unit asks for its data to leave and a second member confirms; the
+    # archive is ready to download only once built (the world's is not: refused to everyone). Imports are the
+    # installation administrator's, who is none of the matrix's people.
+    "partnership_export:confirm": ("-", "bu -> partnership_export:export"),
+    "partnership_export:download": ("nobody", "-"),
+    "partnership_export:export": ("bu", "-"),
+    "partnership_export:exports": ("bu", "-"),
+    "partnership_export:import": ("nobody", "nobody"),
+    "partnership_export:import_cancel": ("nobody", "nobody"),
+    "partnership_export:import_done": ("nobody", "nobody"),
+    "partnership_export:import_start": ("nobody", "nobody"),
+    "partnership_export:request": ("bu", "bu"),
+    "partnership_export:withdraw": ("-", "bu -> partnership_export:export"),
     # panels
     "panels:agenda": ("bu", "bu"),
     "panels:agenda_send": ("nobody", "bu -> panels:panel"),

@@ -203,7 +203,7 @@ def test_every_e_mail_link_to_another_partnership_is_refused_or_shows_nothing_of
                 continue
             response = ask(clients[person], "get", path)
             result = outcome(response)
-            results[result] += 1
+            results[response.status_code] += 1
             if result == "error":
                 failures.append(f"{path} as {person}: server error")
             elif leaked := found(response_text(response), world.markers):

@@ -64,6 +64,8 @@ from rapidreview.clocks.models import Clock
 from rapidreview.clocks.services import non_working_day_add
 from rapidreview.notifications.delivery import deliver
 from rapidreview.notifications.models import Notification, NotificationStatus
+from rapidreview.partnership_export.models import PartnershipImport
+from rapidreview.partnership_export.services import export_request
 from referrals.models import Case, CdopForum, Referral, Source, Stage, ThresholdOutcome
 from referrals.services import (
     assurance_request_create,
@@ -100,9 +102,9 @@ FOREIGN_CHILD_NAMES = {"A": "Ottoline", "B": "Peregrine", "not_met": "Quintessa"
                        "disputed": "Sebastiana", "escalated": "Tarquinius", "draft": "Ulrica", "cdop": "Valentina"}
 JOINT_CHILD_NAME = "Wilhelmina"  # the child of the case a third partnership leads and the main one takes part in
 FOREIGN_WORD = "Xylophone"
-# Objects the installation shares between partnerships: the same in both worlds (agencies' acronyms). A page about
-# only these is not another partnership's.
-SHARED_KWARGS = frozenset({"term_id"})
+# Objects the installation shares between partnerships: the same in both worlds (agencies' acronyms, an archive the
+# installation's administrator uploaded to import). A page about only these is not another partnership's.
+SHARED_KWARGS = frozenset({"term_id", "import_id"})
 # Installation-wide objects each world has its own of: a partnership's page may name any agency (to add it to its
 # arrangements), so their ids are no marker.
 NOT_MARKERS = frozenset({"agency_id"})
@@ -222,6 +224,12 @@ def build_world(other: bool = False) -> World:
     world.objects = _build_side(main, third, agency_names=("Matrix Health Trust", "Matrix Housing", "Matrix School"))
     if other:
         _build_other(world, third)
+    # An archive uploaded by the installation's administrator, checked and waiting to be imported.
+    upload = PartnershipImport.objects.create(uploaded_by=world.users["bu"], archive="imports/matrix.zip",
+                                              archive_sha256="0" * 64, manifest={"partnership": "Imported"})
+    for objects in (world.objects, world.foreign):
+        for scene in objects.values():
+            scene["import_id"] = upload.pk
     return world
 
 
@@ -400,6 +408,7 @@ def _add_shared(side, objects):
             proposed_by=make_user(Role.BUSINESS_UNIT, partnership=p, full_name=f"{word} Second Unit"),
             note="Past retention.").pk,
         "slug": p.slug,
+        "export_id": export_request(partnership=p, actor=bu, reason=f"{word}: moving to another installation.").pk,
     }
     for scene in SCENES:
         objects[scene] = {**shared, **objects[scene]}
