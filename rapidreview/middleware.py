@@ -4,7 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 
 
 class NoStoreForAuthenticatedMiddleware:
@@ -54,4 +54,21 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class MaintenanceMiddleware:
+    """While ``MAINTENANCE_MODE`` is on (during an upgrade whose migrations the running code cannot work with),
+    every page answers 503 with a page that says so, and ``/healthz`` answers 503 too, so a load balancer keeps
+    traffic away. Static files are served before this runs. docs/operations.md, "Upgrading"."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.MAINTENANCE_MODE:
+            return self.get_response(request)
+        response = render(request, "errors/maintenance.html", {"until": settings.MAINTENANCE_UNTIL}, status=503)
+        response["Retry-After"] = "600"
+        response["Cache-Control"] = "no-store"
         return response
