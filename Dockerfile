@@ -1,4 +1,5 @@
-# Production image: gunicorn serving Django, static files through whitenoise. The same image runs the worker and beat.
+# Production image: gunicorn serving Django, static files through whitenoise. The same image runs the worker, beat
+# and the nightly backup (pg_dump 15 and gpg, scripts/backup/).
 FROM node:20-bookworm-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
@@ -10,9 +11,10 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 RAPIDREVIEW_VAR_DIR=/var/lib/rapidreview
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation curl \
+    postgresql-client-15 gnupg \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /app --uid 10001 rapidreview \
- && mkdir -p /var/lib/rapidreview/uploads && chown -R rapidreview /var/lib/rapidreview
+ && mkdir -p /var/lib/rapidreview/uploads /var/lib/rapidreview/backups && chown -R rapidreview /var/lib/rapidreview
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 RUN pip install --no-cache-dir -c constraints.txt .
