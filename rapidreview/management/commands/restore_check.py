@@ -6,11 +6,7 @@
 What it records (docs/operations.md, "Proving a restore"):
 - the row count of every table;
 - for the case with the most recent signed decision sheet: its case page, its decision sheet PDF (status, page
-<<<<<<< HEAD
   count, the case reference in the text), as a business unit user of the case's partnership;
-=======
-  count, the case reference in the text), as a business unit user;
->>>>>>> main
 - for the most recent uploaded evidence file: the download's status and SHA-256;
 - on PostgreSQL: that an UPDATE of the access log and of a signature is refused by the append-only triggers.
 
@@ -46,14 +42,9 @@ def table_counts() -> dict[str, int]:
     return counts
 
 
-<<<<<<< HEAD
 def _client_for(partnership_id) -> Client:
     assignment = (RoleAssignment.objects.filter(role=Role.BUSINESS_UNIT, partnership_id=partnership_id,
                                                 user__is_active=True, ends_on__isnull=True)
-=======
-def _business_unit_client() -> Client:
-    assignment = (RoleAssignment.objects.filter(role=Role.BUSINESS_UNIT, user__is_active=True, ends_on__isnull=True)
->>>>>>> main
                   .select_related("user").order_by("pk").first())
     if assignment is None:
         raise CommandError("No business unit user to read the pages as.")
@@ -69,11 +60,7 @@ def pages() -> dict:
     signature = Signature.objects.select_related("sheet__case").order_by("-signed_at", "-pk").first()
     if signature is not None:
         case = signature.sheet.case
-<<<<<<< HEAD
         client = _client_for(case.partnership_id)
-=======
-        client = _business_unit_client()
->>>>>>> main
         page = client.get(reverse("referrals:case_detail", args=[case.pk]))
         pdf = client.get(reverse("decisions:sheet_pdf", args=[case.pk]))
         text = ""
@@ -88,11 +75,7 @@ def pages() -> dict:
                           "pdf_names_case": case.reference in text}
     evidence = Evidence.objects.exclude(file="").select_related("action").order_by("-added_at", "-pk").first()
     if evidence is not None:
-<<<<<<< HEAD
         client = _client_for(evidence.action.partnership_id)
-=======
-        client = _business_unit_client()
->>>>>>> main
         download = client.get(reverse("actionplan:evidence_download", args=[evidence.action_id, evidence.pk]))
         body = b"".join(download.streaming_content) if download.streaming else download.content
         result["evidence"] = {"id": evidence.pk, "status": download.status_code,
