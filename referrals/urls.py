@@ -36,6 +36,6 @@ urlpatterns = [
     path("cases/<uuid:case_id>/assurance/<uuid:request_id>/", steps.assurance_answer, name="assurance_answer"),
     path("cases/<uuid:case_id>/close/", steps.case_close, name="case_close"),
     path("cases/<uuid:case_id>/partnerships/invite/", participation.invite_partnership, name="invite_partnership"),
-    path("cases/<uuid:case_id>/partnerships/<int:participation_id>/end/", participation.end_participation,
+    path("cases/<uuid:case_id>/partnerships/<int:taking_part_id>/end/", participation.end_participation,
          name="end_participation"),
 ]

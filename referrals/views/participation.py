@@ -34,10 +34,10 @@ def invite_partnership(request, case_id):
 
 @role_required(Role.BUSINESS_UNIT)
 @require_http_methods(["GET", "POST"])
-def end_participation(request, case_id, participation_id):
+def end_participation(request, case_id, taking_part_id):
     """Confirm ending another partnership's part in the case (kept in the history)."""
     case = get_led_case(request.user, case_id)
-    participation = get_participation(case, participation_id)
+    participation = get_participation(case, taking_part_id)
     access_log(request, obj=case, case_id=case.pk)
     form = EndParticipationForm(request.POST or None)
     if saved := handle_form(

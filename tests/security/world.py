@@ -254,7 +254,7 @@ def _build_side(side, third, *, agency_names) -> dict:
     evidence = action_add_evidence(action=action, actor=u["lead"], text=f"The {side.word} audit report.",
                                    upload=SimpleUploadedFile("audit.pdf", minimal_pdf()))
     a["evidence_id"] = evidence.pk
-    a["participation_id"] = case_invite_partnership(case=a["case"], actor=bu, partnership=third,
+    a["taking_part_id"] = case_invite_partnership(case=a["case"], actor=bu, partnership=third,
                                                     reason="The child lives there.").pk
     objects["A"] = a
 
@@ -451,7 +451,7 @@ def _joint(world, third):
     objects["action_id"] = action_create(
         case=case, source=ActionSource.RAPID_REVIEW, learning="Joint learning", description="Joint action",
         agency=agency, owner=None, due_on=_today(30), actor=u["bu"]).pk
-    objects["participation_id"] = case_invite_partnership(
+    objects["taking_part_id"] = case_invite_partnership(
         case=case, actor=u["bu"], partnership=world.partnership, reason="The child lives in the main partnership.").pk
     return objects
 
