@@ -160,6 +160,21 @@ class User(AbstractBaseUser, PermissionsMixin):
         return any(r.partnership_id == pk and r.role in roles for r in self.current_assignments)
 
 
+class PartnershipHistory(HistoricalRecords):
+    """A partnership's change history, whose ``slug`` may be empty (ADR 0015).
+
+    History rows are append-only. Those written before partnerships had slugs keep an empty one, so the history
+    column stays nullable while the live ``Partnership.slug`` is required and unique. The model says so, rather
+    than only the database: SQLite rebuilds a table from the model state, and would refuse those rows.
+    """
+
+    def copy_fields(self, model):
+        fields = super().copy_fields(model)  # copies: the live model's fields are not changed
+        if "slug" in fields:  # also called for the agencies' through table, which has none
+            fields["slug"].null = True
+        return fields
+
+
 class Partnership(models.Model):
     """A safeguarding children partnership hosted on this installation, with its own settings (DESIGN.md §7).
 
@@ -214,7 +229,7 @@ class Partnership(models.Model):
     # access-log lines from before then name no partnership and are its own (rapidreview.audit.selectors).
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[agencies])
+    history = PartnershipHistory(m2m_fields=[agencies])
 
     class Meta:
         ordering = ["name"]

@@ -46,14 +46,8 @@ class Migration(migrations.Migration):
             name='short_name',
             field=models.CharField(max_length=40),
         ),
-        # History rows written before partnerships had slugs keep an empty one: history is append-only.
-        migrations.SeparateDatabaseAndState(state_operations=[
-            migrations.AlterField(
-                model_name='historicalpartnership',
-                name='slug',
-                field=models.SlugField(help_text='Used in addresses, for example tower-hamlets.', max_length=60),
-            ),
-        ]),
+        # historicalpartnership.slug stays nullable: history rows written before partnerships had slugs keep an
+        # empty one, as history is append-only (ADR 0015; rapidreview.accounts.models.PartnershipHistory).
         migrations.AlterField(
             model_name='partnership',
             name='name',
