@@ -95,6 +95,8 @@ def case_visibility_filter(queryset: QuerySet, user) -> QuerySet:
             allowed |= grants & partnership_cases_q(partnership)
     if user.has_role(Role.BUSINESS_UNIT):
         allowed |= taking_part_q(partnership)
+    elif user.has_role(Role.EXECUTIVE):
+        allowed |= taking_part_q(partnership) & Q(stage__in=EXECUTIVE_STAGES)
     queryset = queryset.filter(allowed)
     for rule in _exclusions:
         q = rule(user)
@@ -140,7 +142,8 @@ def case_sees_full(user, case: Case) -> bool:
     """Whether ``user`` (who can already see ``case``) may open the full case page, not only its summary.
 
     Full, in the leading partnership: business unit and chair always; threshold decision makers from the threshold
-    stage on; executives from the decision stage on. In a partnership taking part: its business unit. Anywhere:
+    stage on; executives from the decision stage on. In a partnership taking part: its business unit, and its
+    executives from the decision stage on. Anywhere:
     panel members through a full grant (they sit on the case's panel). An agency lead who sees the case only
     because their agency has a form on it gets the summary, even if they hold another role.
     """
@@ -154,6 +157,8 @@ def case_sees_full(user, case: Case) -> bool:
         if user.has_role(Role.EXECUTIVE) and case.stage in EXECUTIVE_STAGES:
             return True
     elif user.has_role(Role.BUSINESS_UNIT):
+        return True
+    elif user.has_role(Role.EXECUTIVE) and case.stage in EXECUTIVE_STAGES:
         return True
     allowed = Q(pk__in=[])
     for rule in _full_grants:

@@ -86,7 +86,7 @@ def test_ending_one_role_removes_what_it_gave_at_once_even_while_another_role_is
     settings.MFA_REQUIRED = False
     world = build_world()
     person = world.users[persona]
-    RoleAssignment.objects.create(user=person, role=Role.WORKING_GROUP,
+    RoleAssignment.objects.create(user=person, role=Role.WORKING_GROUP, partnership=world.partnership,
                                   starts_on=timezone.localdate() - datetime.timedelta(days=3))
     case = world.objects[case_key]["case"]
     client.force_login(person)

@@ -30,7 +30,7 @@ from rapidreview.celery import app as celery_app
 from rapidreview.notifications.models import Notification, NotificationStatus
 from rapidreview.notifications.services import requeue_due
 from referrals.models import Case
-from tests.factories import make_user
+from tests.factories import default_partnership, make_user
 from tests.forms_as_rendered import page_form
 
 from .test_public_referral import ANSWERS
@@ -141,7 +141,7 @@ def test_with_redis_stopped_sign_in_the_public_form_and_a_case_page_answer_and_m
     bu = make_user(Role.BUSINESS_UNIT, full_name="Outage Unit", email="outage@example.test")
     bu.set_password(PASSWORD)
     bu.save()
-    case = Case.objects.create(reference="RO-0001", source="professional", child_first_name="Perpetua",
+    case = Case.objects.create(partnership=default_partnership(), reference="RO-0001", source="professional", child_first_name="Perpetua",
                                child_last_name="Outage")
 
     # Redis up: the cache really is Redis.
