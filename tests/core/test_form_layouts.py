@@ -12,6 +12,9 @@ from crispy_forms_gds.layout import Layout
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 
+from agencychecks.selectors import issuable_agencies
+from decisions.selectors import meeting_themes
+from panels.selectors import register_candidates
 from rapidreview.accounts.models import Partnership, Role, StatutoryPartner, User
 from rapidreview.forms import GovUKFormMixin
 from referrals.models import Source
@@ -19,6 +22,7 @@ from tests.factories import AgencyFactory, default_partnership, make_user
 from tests.forms_as_rendered import rendered_field_names
 from tests.project_forms import dotted_name, project_form_classes
 from tests.referrals.factories import RapidReviewCaseFactory
+from themes.selectors import themes_to_record
 
 pytestmark = pytest.mark.django_db
 
@@ -36,25 +40,39 @@ def _variants(cls) -> list[dict]:
     agency = AgencyFactory(name="Layout Trust")
     user = make_user(Role.BUSINESS_UNIT, full_name="Layout Person")
     today = datetime.date(2026, 3, 2)
+    partnership = default_partnership()
+    themes = meeting_themes(RapidReviewCaseFactory(partnership=partnership))
+    issuable = _issuable(agency)
     from referrals.models import Case
 
     return {
+        "actionplan.forms.ActionForm": [{"partnership": partnership}],
         "actionplan.forms.ProgressForm": [{"statuses": ["in_progress", "completed"], "current": "in_progress"}],
-        "agencychecks.forms.issue.IssueForm": [{"earliest": today, "latest": today + datetime.timedelta(days=8)}],
+        "agencychecks.forms.issue.IssueForm": [
+            {"earliest": today, "latest": today + datetime.timedelta(days=8), "choices": issuable,
+             "latest_before_panel": today + datetime.timedelta(days=5)},
+            {"earliest": today, "latest": today + datetime.timedelta(days=8), "choices": issuable}],
         "agencychecks.forms.pack.DistributeForm": [{"needs_reason": True}, {}],
-        "decisions.forms.meeting.MeetingRecordForm": [{"agencies": [agency]}, {}],
+        "decisions.forms.meeting.MeetingRecordForm": [{"agencies": [agency], "themes": themes},
+                                                      {"themes": themes}],
         "decisions.forms.meeting.VoteForm": [{"members": people}, {}],
         "decisions.forms.sheets.SignForm": [{"partners": [(StatutoryPartner.HEALTH, "Health"),
                                                           (StatutoryPartner.POLICE, "Police")]}, {}],
         "panels.forms.ConflictForm": [{"on_behalf": True, "members": people}, {}],
         "panels.forms.LiaisonForm": [{"cases": Case.objects.filter(pk=RapidReviewCaseFactory().pk)}],
-        "panels.forms.MembershipForm": [{}, {"person": user}],
+        "panels.forms.MembershipForm": [{"people": register_candidates(partnership=partnership)},
+                                        {"people": register_candidates(partnership=partnership), "person": user}],
         "panels.forms.SetUpForm": [{"choices": [{"user": user, "seat": "Designated nurse", "voting": True}]}],
         "panels.forms.ScheduleForm": [{"deadline": datetime.date(2026, 3, 20)}, {}],
         "panels.forms.SubstituteForm": [{"people": people}],
+        "rapidreview.accounts.forms.ExistingPersonRoleForm": [{"partnership": partnership}],
         "rapidreview.accounts.forms.GovUKPasswordChangeForm": [{"user": user}],
         "rapidreview.accounts.forms.GovUKSetPasswordForm": [{"user": user}],
+        "rapidreview.accounts.forms.PersonForm": [{"partnership": partnership},
+                                                  {"partnership": partnership, "instance": user}],
         "rapidreview.accounts.forms.ReauthenticateForm": [{"user": user, "devices": [_Device()]}, {"user": user}],
+        "rapidreview.accounts.forms.RoleAssignmentForm": [{"partnership": partnership}],
+        "rapidreview.clocks.forms.NonWorkingDayForm": [{"partnership": partnership}],
         "referrals.forms.intake.ReferrerForm": [{"source": Source.CDOP_JAR, "on_behalf": True}, {},
                                                 {"source": Source.PUBLIC, "on_behalf": True}],
         "referrals.forms.not_met.AssuranceRequestForm": [{"partnership": default_partnership()}],
@@ -62,8 +80,17 @@ def _variants(cls) -> list[dict]:
         "referrals.forms.participation.InvitePartnershipForm": [{"partnerships": Partnership.objects.all()}],
         "referrals.forms.public.PartnershipChoiceForm": [{"partnerships": [default_partnership()]}],
         "referrals.forms.threshold.ThresholdForm": [{"partnership": default_partnership()}],
+        "themes.forms.CaseThemesForm": [{"themes": themes_to_record(case=RapidReviewCaseFactory())}],
         "themes.forms.LearningForm": [{"kind": "bulletin"}, {"kind": "workshop"}],
     }.get(dotted_name(cls), [{}])
+
+
+def _issuable(agency) -> list:
+    """The agencies a case's forms may go to, as the issue page offers them: ``agency`` is in the partnership's
+    arrangements."""
+    case = RapidReviewCaseFactory()
+    case.partnership.agencies.add(agency)
+    return issuable_agencies(case)
 
 
 def _expected(form) -> set[str]:

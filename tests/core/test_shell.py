@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from rapidreview.accounts.models import Role
-from tests.factories import make_user
+from tests.factories import default_partnership, make_user
 
 # Pages anyone may open without signing in. Anything else must send an anonymous visitor to sign in.
 PUBLIC_URL_NAMES = {
@@ -19,6 +19,7 @@ PUBLIC_URL_NAMES = {
     "accounts:login", "accounts:password_reset", "accounts:password_reset_done",
     "accounts:password_reset_confirm", "accounts:password_reset_complete",
     "referrals:public_start", "referrals:public_referral", "referrals:public_check", "referrals:public_done",
+    "referrals:public_partnership",  # a partnership's own start page for the public, by its slug
 }
 
 
@@ -31,12 +32,12 @@ def _walk(resolver, prefix="", namespace=""):
             yield prefix + str(entry.pattern), f"{namespace}{entry.name}" if entry.name else None
 
 
-def _example_path(pattern: str) -> str:
+def _example_path(pattern: str, slug: str = "x") -> str:
     import re
 
     path = re.sub(r"<uuid:[^>]+>", "00000000-0000-4000-8000-000000000000", pattern)
     path = re.sub(r"<int:[^>]+>", "1", path)
-    path = re.sub(r"<(str|slug):?[^>]*>", "x", path)
+    path = re.sub(r"<(str|slug):?[^>]*>", slug, path)
     path = re.sub(r"<[^>]+>", "x", path)
     return "/" + path.lstrip("^").rstrip("$").replace("\\Z", "")
 
@@ -54,6 +55,22 @@ def test_every_page_not_on_the_public_list_sends_an_anonymous_visitor_to_sign_in
             assert response["Location"].startswith(reverse("accounts:login")), f"{path} ({name})"
         checked += 1
     assert checked > 5
+
+
+@pytest.mark.django_db
+def test_every_page_on_the_public_list_opens_for_an_anonymous_visitor(client):
+    """The other half: the public list holds no page that would send the public to sign in (or is gone)."""
+    slug = default_partnership().slug  # a public page per partnership names a real one
+    seen = set()
+    for pattern, name in _walk(get_resolver()):
+        if name not in PUBLIC_URL_NAMES:
+            continue
+        path = _example_path(pattern, slug=slug)
+        response = client.get(path)
+        assert response.status_code in (200, 302), f"GET {path} ({name}) answered {response.status_code}"
+        assert not response.get("Location", "").startswith(reverse("accounts:login")), f"{path} ({name})"
+        seen.add(name)
+    assert seen == PUBLIC_URL_NAMES
 
 
 def _closed_port() -> int:

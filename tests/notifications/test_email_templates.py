@@ -11,8 +11,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from rapidreview.accounts.models import User
 from rapidreview.notifications.services import SUBJECT_MAX, render_email, subject_line
-from tests.factories import default_partnership, make_user
+from rapidreview.partnership_export.models import PartnershipExport
+from tests.factories import default_partnership, make_partnership, make_user
 from tests.referrals.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +30,7 @@ INSTALLATION_SIGN_OFF = "Rapid Review\nPlease do not reply to this e-mail."
 AGENCY = "St Mary's & St John's School"
 MEMBER = "Siobhan O'Neill"
 PARTNERSHIP = "Barnet & Harrow Children's Safeguarding Partnership"
+TAKING_PART = "Brent & Ealing Children's Safeguarding Partnership"
 
 
 def email_templates() -> list[str]:
@@ -53,16 +56,23 @@ def contexts(case) -> dict[str, dict]:
     conflict = SimpleNamespace(user=SimpleNamespace(full_name=MEMBER))
     form = {"reference": case.reference, "agency": AGENCY, "url": "/agency-checks/7/",
             "due_on": datetime.date(2026, 3, 12), "count": 3}
+    taking_part = make_partnership(TAKING_PART, slug="brent-ealing", short_name="B&E CSP")
+    # To a lead: the link opens in the partnership where they are the agency's lead (agencychecks._notify_leads).
+    to_lead = {**form, "link_partnership": taking_part}
+    export = PartnershipExport(partnership=case.partnership, requested_by=User(full_name="Dara O'Connor"),
+                               confirmed_by=User(full_name=MEMBER), status="ready",
+                               reason="We're moving to the North & West London installation.",
+                               expires_at=timezone.make_aware(datetime.datetime(2026, 3, 19, 10, 0)))
     return {
         "accounts/email/password_reset": {"protocol": "https", "domain": "rr.example.org", "uid": "MQ",
                                           "token": "c3x-0a1b2c"},
         "accounts/email/security_change": {"what": "password", "when": start},
         "accounts/email/welcome": {"new_account": True, "role": "Business unit",
                                    "set_password_url": "https://rr.example.org/accounts/reset/MQ/c3x-0a1b2c/"},
-        "agencychecks/email/accepted": form,
-        "agencychecks/email/issued": form,
+        "agencychecks/email/accepted": to_lead,
+        "agencychecks/email/issued": to_lead,
         "agencychecks/email/pack": form,
-        "agencychecks/email/returned": form,
+        "agencychecks/email/returned": to_lead,
         "agencychecks/email/submitted": form,
         "audit/email/retention_review": {"count": 2},
         "clocks/email/reminders": {"items": [
@@ -86,12 +96,18 @@ def contexts(case) -> dict[str, dict]:
                                     "update": False, "papers_url": "", "panel_url": "https://rr.example.org/p/1/",
                                     "local_start": start},
         "panels/email/substitute_required": {"case": case, "conflicts": [conflict], "url": "https://rr.example.org/"},
+        "partnership_export/email/ready": {"export": export},
+        "partnership_export/email/requested": {"export": export},
         "referrals/email/assurance_answered": {"case": case, "item": SimpleNamespace(agency="Barts Health & Co")},
         "referrals/email/assurance_request": {"case": case, "item": SimpleNamespace(
             due_on=datetime.date(2026, 4, 1), agency="Barts Health & Co",
             request="What's your policy on 'was not brought'?",
             get_absolute_url="/assurance/1/")},
         "referrals/email/letter": {"reference": case.reference},
+        "referrals/email/participation_ended": {"case": case, "taking_part": taking_part},
+        "referrals/email/participation_invited": {
+            "case": case, "taking_part": taking_part,
+            "reason": "The family moved to Ealing in January; the child's school & GP are there."},
         "referrals/email/public_acknowledgement": {"reference": case.reference},
         "referrals/email/referral_received": {"case": case, "source": "Professional", "late": True},
         "referrals/email/threshold_needed": {"case": case},
@@ -116,6 +132,9 @@ def test_every_email_reads_plainly_greets_signs_off_and_never_names_the_child(ca
     assert not ENTITY.search(text), f"HTML entity in the text part: {ENTITY.search(text).group()}"
     if not installation:
         assert f"{PARTNERSHIP} business unit" in text  # so every text holds an apostrophe and an ampersand
+        # A link into the service opens in the partnership it belongs to, for readers with roles in several (ADR 0015).
+        for link in re.findall(re.escape(settings.SITE_URL) + r"\S*", text):
+            assert "partnership=" in link, f"the link {link} does not say which partnership it opens in"
     assert text.startswith("Hello Siobhan,\n\n" if to_user else "Hello,\n\n")
     assert text.rstrip().endswith(INSTALLATION_SIGN_OFF if installation else SIGN_OFF)
     assert text.count("Hello") == 1 and "Dear " not in text

@@ -2,8 +2,9 @@
 
 The data comes from the benchmark generator (``generate_national_data``): each ``add`` of ten cases puts cases at
 every open stage, with agency forms, panels, decisions, themes, actions and clocks. A page is measured with two
-batches (two rows in each stage's list, two overdue clocks, two outbox rows) and again with seven (seven rows; more
-than a page where lists page; 22 overdue clocks, 50 outbox rows), so an N+1 query shows up as a difference.
+batches (two rows in each stage's list, two overdue clocks, two outbox rows, two exports) and again with seven (seven
+rows; more than a page where lists page; 22 overdue clocks, 50 outbox rows, 12 exports), so an N+1 query shows up as
+a difference.
 
 The pages come from the URL configuration: every page whose address names no object is either measured or listed in
 ``NOT_A_LIST``, and every name in these tables must still be a page, so a renamed or removed page fails here
@@ -17,11 +18,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from agencychecks.models import AgencyCheckForm
 from rapidreview.accounts.models import Role
 from rapidreview.notifications.models import Notification
+from rapidreview.partnership_export.models import ExportStatus, ImportStatus, PartnershipExport, PartnershipImport
 from referrals.models import Case, Stage
+from tests.factories import make_installation_admin, make_partnership
 from tests.security.matrix import routes
 
 BATCH = {"cases": 10, "forms": 75, "actions": 60, "clocks": 200}
@@ -38,6 +42,18 @@ def _outbox(gen, count):
                      subject=f"Reminder {n}", body_text="A reminder.", kind="clocks.reminder",
                      related_type=case_type, related_id=cases[n % len(cases)].pk,
                      idempotency_key=f"perf-test-{start + n}")
+        for n in range(count)])
+
+
+def _exports(gen, count):
+    """``count`` more past exports of the business unit's partnership, asked for by one member and confirmed by
+    another, as a partnership leaving the installation and coming back leaves them."""
+    requester, confirmer = gen.by_role[Role.BUSINESS_UNIT][:2]
+    now = timezone.now()
+    PartnershipExport.objects.bulk_create([
+        PartnershipExport(partnership=requester.partnership, reason=f"Export {n}", requested_by=requester,
+                          confirmed_by=confirmer, confirmed_at=now, ready_at=now, expires_at=now,
+                          status=ExportStatus.EXPIRED if n % 2 else ExportStatus.READY)
         for n in range(count)])
 
 
@@ -89,12 +105,14 @@ MEASURED = [
     ("agencies", "accounts:agencies", (), "", Role.BUSINESS_UNIT),
     ("access log", "audit:log", (), "", Role.BUSINESS_UNIT),
     ("retention", "audit:retention", (), "", Role.BUSINESS_UNIT),
+    ("exports of the partnership's data", "partnership_export:exports", (), "", Role.BUSINESS_UNIT),
     ("what needs me, all partnerships", "what_needs_me", (), "", Role.AGENCY_LEAD),
 ]
 DASHBOARD = "home"
 # Pages of one case or form, measured by their own tests below.
 MEASURED_ELSEWHERE = {"agencychecks:board", "referrals:case_detail",
-                      "accounts:installation"}  # the administrator's, by tests/core/test_installation_admin.py
+                      "accounts:installation",  # the administrator's, by tests/core/test_installation_admin.py
+                      "partnership_export:import_start"}  # the administrator's archives uploaded
 # Pages whose address names no object and that list nothing that grows: forms, sign-in, wizards and fixed pages.
 # Every such page is named here, so a new page gets a decision: measure it, or say here why not.
 NOT_A_LIST = {
@@ -113,6 +131,8 @@ NOT_A_LIST = {
     "actionplan:import_template", "themes:statistics_pdf", "referrals:cdop_new",
     "actionplan:meeting_create",
     "themes:index", "themes:create", "themes:learning_create",
+    "partnership_export:request",
+    "referrals:public_partnership",  # one partnership's start page for the public: its address names it by slug
 }
 
 
@@ -166,11 +186,13 @@ def test_every_list_page_and_dashboard_runs_the_same_queries_with_two_rows_as_wi
     for _ in range(2):
         generator.add(**BATCH)
     _outbox(generator, 2)
+    _exports(generator, 2)
     _overdue(2)
     few = _counts(client, generator)
     for _ in range(5):
         generator.add(**BATCH)
     _outbox(generator, 48)
+    _exports(generator, 10)
     _overdue(20)
     assert Case.objects.filter(stage=Stage.RAPID_REVIEW).count() >= 7
     many = _counts(client, generator)
@@ -205,3 +227,25 @@ def test_the_case_page_runs_the_same_queries_whatever_the_case_holds(client, gen
     CaseEvent.objects.bulk_create([CaseEvent(case=benchmark, kind="note", summary=f"Note {n}") for n in range(40)])
     after = _count(client, bu, reverse("referrals:case_detail", args=[benchmark.pk]))
     assert after == before
+
+
+def _imports(admin, count):
+    """``count`` more archives uploaded by the installation's administrator, every other one imported."""
+    rows = []
+    for n in range(count):
+        imported = make_partnership(f"Imported partnership {PartnershipImport.objects.count() + n}") if n % 2 else None
+        rows.append(PartnershipImport(
+            uploaded_by=admin, archive=f"imports/{n}.zip", archive_sha256="0" * 64,
+            manifest={"partnership": {"name": f"Partnership {n}", "slug": f"partnership-{n}"}},
+            status=ImportStatus.IMPORTED if imported else ImportStatus.CHECKED, partnership=imported,
+            imported_by=admin if imported else None, imported_at=timezone.now() if imported else None))
+    PartnershipImport.objects.bulk_create(rows)
+
+
+@pytest.mark.django_db
+def test_the_import_page_runs_the_same_queries_for_two_archives_uploaded_as_for_twelve(client):
+    admin = make_installation_admin()
+    _imports(admin, 2)
+    two = _count(client, admin, reverse("partnership_export:import_start"))
+    _imports(admin, 10)
+    assert _count(client, admin, reverse("partnership_export:import_start")) == two
