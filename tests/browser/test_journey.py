@@ -29,6 +29,7 @@ import time_machine
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from rapidreview.accounts.models import Partnership
 from rapidreview.demo import DEMO_PASSWORD
 from rapidreview.workdays import add_working_days, is_working_day
 from tests.browser.conftest import DESKTOP, MOBILE, artifacts_dir, assert_accessible, capture
@@ -40,9 +41,14 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 def latest_working_day(today: datetime.date) -> datetime.date:
     day = today
-    while not is_working_day(day):
+    while not is_working_day(day, partnership=None):
         day -= datetime.timedelta(days=1)
     return day
+
+
+def tower_hamlets() -> Partnership:
+    """The demo partnership the journey happens in (the demo also holds City & Hackney)."""
+    return Partnership.objects.get(slug="tower-hamlets")
 
 
 def fill_date(page, prefix: str, day: datetime.date) -> None:
@@ -136,7 +142,7 @@ def run_journey(people, journey: Journey, today: datetime.date, traveller) -> No
     chair = threshold_and_notification(people, journey, manager, public_case, professional_case, today)
     panel_url = set_up_the_first_panel(people, journey, manager, public_case, today)
     police = first_agency_checks(people, journey, manager, public_case, today)
-    second_panel_day = add_working_days(today, 2)
+    second_panel_day = add_working_days(today, 2, partnership=tower_hamlets())
     second_panel_url = set_up_the_second_panel(people, manager, professional_case, second_panel_day)
     first_meeting_and_vote(people, journey, manager, chair, public_case, panel_url, today)
     disputed_sheet_signed(people, journey, manager, chair, public_case, traveller)
@@ -146,7 +152,7 @@ def run_journey(people, journey: Journey, today: datetime.date, traveller) -> No
     traveller.move_to(at(second_panel_day, 17, 30))
     second_meeting_to_practice_review(people, journey, professional_case, second_panel_url, second_panel_day,
                                       traveller)
-    published_on = add_working_days(second_panel_day, 8)
+    published_on = add_working_days(second_panel_day, 8, partnership=tower_hamlets())
     traveller.move_to(at(published_on, 10))
     publication(people, journey, professional_case, published_on)
     review_day = latest_working_day(published_on + datetime.timedelta(days=370))
@@ -164,9 +170,15 @@ class Referral:
 
 def refer_in_public(people, journey: Journey, today: datetime.date) -> Referral:
     """A member of the public refers at /refer/ (no account)."""
-    incident = add_working_days(today, -2)
+    incident = add_working_days(today, -2, partnership=tower_hamlets())
     public = people(None)
     public.goto("/refer/")
+    expect(public.get_by_role("heading", level=1)).to_have_text("Which area did this happen in?")
+    journey.check(public, "public-choose-area")
+    public.get_by_role("button", name="Continue").click()
+    expect(public.locator(".govuk-error-summary")).to_contain_text("Select the area where it happened")
+    public.get_by_label(re.compile("Tower Hamlets")).check()
+    public.get_by_role("button", name="Continue").click()
     journey.check(public, "public-start")
     public.get_by_role("button", name=re.compile("Start now")).or_(
         public.get_by_role("link", name=re.compile("Start now"))).first.click()
@@ -209,7 +221,7 @@ def refer_as_a_professional(people, journey: Journey, today: datetime.date) -> R
     fill_date(barts, "child_dob", datetime.date(today.year - 3, 5, 14))
     barts.get_by_role("button", name="Continue").click()
     barts.get_by_role("button", name="Continue").click()  # no household members known yet
-    fill_date(barts, "incident_date", add_working_days(today, -3))
+    fill_date(barts, "incident_date", add_working_days(today, -3, partnership=tower_hamlets()))
     barts.locator("input[name=harm][value=serious_harm]").check()
     barts.locator("[name=description]").fill(
         "Tariq was brought to the emergency department with a fractured skull; the explanation changed twice.")
@@ -376,8 +388,12 @@ def first_agency_checks(people, journey, manager, case: Referral, today):
     outbox_shows(manager, f"Agency check form for {reference}: due")
 
     police = people("police.lead")
+    # The Met's lead serves both demo partnerships. Home shows the one they act in (City & Hackney, first by name)
+    # and links to what needs them in all of them, where each partnership's forms are listed under its name.
+    police.get_by_role("link", name="See what needs you in all your partnerships").click()
+    expect(police.locator("main")).to_contain_text("Tower Hamlets Safeguarding Children Partnership")
     expect(police.locator("main")).to_contain_text("Agency check forms due")
-    journey.check(police, "dashboard-agency-lead")
+    journey.check(police, "what-needs-me-agency-lead")
     police.get_by_role("link", name=re.compile(f"{reference} – Metropolitan Police")).first.click()
     journey.check(police, "agency-check-tasks")
     police.get_by_role("link", name="Your agency's involvement").click()
@@ -389,13 +405,13 @@ def first_agency_checks(people, journey, manager, case: Referral, today):
     police.get_by_role("button", name="Save and continue").click()
     expect(police.locator(".govuk-error-summary")).to_contain_text("Involvement started must be a real date")
     journey.check(police, "agency-check-involvement-errors")
-    fill_date(police, "involvement_from", add_working_days(today, -60))
+    fill_date(police, "involvement_from", add_working_days(today, -60, partnership=tower_hamlets()))
     police.get_by_label("Our involvement is ongoing").check()
     police.locator("[name=involvement_summary]").fill(
         "Officers attended the home twice after neighbours called about shouting.")
     police.get_by_role("button", name="Save and continue").click()
     journey.check(police, "agency-check-chronology")
-    fill_date(police, "chronology-0-date", add_working_days(today, -30))
+    fill_date(police, "chronology-0-date", add_working_days(today, -30, partnership=tower_hamlets()))
     police.locator("[name='chronology-0-contact_type']").select_option(index=1)
     police.locator("[name='chronology-0-practitioner_role']").fill("Response officer")
     police.locator("[name='chronology-0-summary']").fill(
@@ -454,7 +470,7 @@ def first_agency_checks(people, journey, manager, case: Referral, today):
     # An earlier contact found since: inserted before the first, it must not make the first look changed.
     police.get_by_role("link", name="Chronology of contacts").click()
     police.get_by_role("button", name="Save and add another contact").click()
-    fill_date(police, "chronology-1-date", add_working_days(today, -45))
+    fill_date(police, "chronology-1-date", add_working_days(today, -45, partnership=tower_hamlets()))
     police.locator("[name='chronology-1-contact_type']").select_option(index=1)
     police.locator("[name='chronology-1-practitioner_role']").fill("Call handler")
     police.locator("[name='chronology-1-summary']").fill(
@@ -619,7 +635,7 @@ def first_meeting_and_vote(people, journey, manager, chair, case: Referral, pane
     chair.locator("[name=description]").fill("Brief every response officer on speaking to children alone.")
     chair.locator("[name=learning]").fill("The child's voice was not heard.")
     chair.locator("[name=agency]").select_option(label="Metropolitan Police")
-    fill_date(chair, "due_on", add_working_days(today, 15))
+    fill_date(chair, "due_on", add_working_days(today, 15, partnership=tower_hamlets()))
     chair.get_by_role("button", name="Add to the action plan").click()
     expect(success(chair)).to_contain_text("Immediate action added")
 
@@ -856,7 +872,7 @@ def second_meeting_to_practice_review(people, journey, case: Referral, panel_url
     # The report is finished early (a journey cannot wait six months): publication is planned 8 working days on,
     # and the report goes to the National Panel and the Secretary of State today, 7 working days before that.
     manager.goto(case_path(case.url, "review/edit/"))
-    fill_date(manager, "planned_publication_on", add_working_days(day, 8))
+    fill_date(manager, "planned_publication_on", add_working_days(day, 8, partnership=tower_hamlets()))
     manager.get_by_role("button", name="Save details").click()
     expect(success(manager)).to_contain_text("Details saved")
     manager.get_by_role("link", name=re.compile("Record the date sent")).click()

@@ -65,6 +65,11 @@ def test_the_public_referral_and_an_agency_check_form_can_be_completed_with_the_
 
     # The public referral: start page, form, check answers, confirmation.
     page.goto("/refer/")
+    tab_to(page, "input[name=area]", limit=40)  # which area: Tower Hamlets is the second, the arrow key chooses it
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("input[name=area][value=tower-hamlets]")).to_be_checked()
+    tab_to(page, "button.govuk-button", text="Continue")
+    follow(page)
     tab_to(page, "a.govuk-button--start", limit=40)
     follow(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Tell us what happened")
@@ -77,7 +82,7 @@ def test_the_public_referral_and_an_agency_check_form_can_be_completed_with_the_
     tab_to(page, "input[name=harm]", limit=12)
     page.keyboard.press("ArrowDown")  # the second answer: the child was seriously hurt
     assert page.locator("input[name=harm][value=serious_harm]").is_checked()
-    type_date(page, "incident_date", add_working_days(today, -3))
+    type_date(page, "incident_date", add_working_days(today, -3, partnership=None))
     type_into(page, "[name=description]", "Rosa was taken to hospital with injuries nobody could explain.")
     tab_to(page, "button[type=submit]", text="Continue", limit=6)
     follow(page)

@@ -83,7 +83,9 @@ def test_the_new_pages_work_for_the_people_who_use_them(people, tmp_path):
     expect(second.get_by_role("button", name="Confirm and anonymise").first).to_be_visible()
 
     # The assurance request after a "not met" decision, answered by the agency's safeguarding lead in the app.
+    # The Met's lead serves both demo partnerships: the combined page shows what needs them in each.
     police = people("police.lead")
+    police.goto("/what-needs-me/")
     police.locator("main a[href^='/assurance/']").first.click()
     expect(police.locator("main")).to_contain_text("missed strategy discussion")
     _check(police, "assurance-reply")
