@@ -156,9 +156,7 @@ def case_sees_full(user, case: Case) -> bool:
             return True
         if user.has_role(Role.EXECUTIVE) and case.stage in EXECUTIVE_STAGES:
             return True
-    elif user.has_role(Role.BUSINESS_UNIT):
-        return True
-    elif user.has_role(Role.EXECUTIVE) and case.stage in EXECUTIVE_STAGES:
+    elif user.has_role(Role.BUSINESS_UNIT) or (user.has_role(Role.EXECUTIVE) and case.stage in EXECUTIVE_STAGES):
         return True
     allowed = Q(pk__in=[])
     for rule in _full_grants:

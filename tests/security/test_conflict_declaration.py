@@ -25,8 +25,8 @@ def test_a_member_cannot_declare_on_a_case_they_cannot_see_and_learns_nothing_ab
     member = world.users["panel"]
     other = world.objects["B"]["case"]  # a case whose panel the member does not sit on
     closed = world.objects["A"]["case"].__class__.objects.create(
-        partnership=world.partnership, reference="MX-2026-000C", stage=Stage.CLOSED, source="professional", child_first_name="Cassius",
-        child_last_name="Closed")
+        partnership=world.partnership, reference="MX-2026-000C", stage=Stage.CLOSED, source="professional",
+        child_first_name="Cassius", child_last_name="Closed")
     client.force_login(member)
     counts = (ConflictOfInterest.objects.count(), Notification.objects.count(), CaseEvent.objects.count())
     answers = set()

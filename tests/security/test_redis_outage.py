@@ -141,8 +141,8 @@ def test_with_redis_stopped_sign_in_the_public_form_and_a_case_page_answer_and_m
     bu = make_user(Role.BUSINESS_UNIT, full_name="Outage Unit", email="outage@example.test")
     bu.set_password(PASSWORD)
     bu.save()
-    case = Case.objects.create(partnership=default_partnership(), reference="RO-0001", source="professional", child_first_name="Perpetua",
-                               child_last_name="Outage")
+    case = Case.objects.create(partnership=default_partnership(), reference="RO-0001", source="professional",
+                               child_first_name="Perpetua", child_last_name="Outage")
 
     # Redis up: the cache really is Redis.
     client = _sign_in(bu.email)
