@@ -1,9 +1,22 @@
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
 from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import NonWorkingDay
 from tests.factories import make_installation_admin, make_partnership, make_user
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests live in tests/browser, whose one session-wide Chromium they share. A copy of its fixture in
+    another module starts a second Playwright while the first runs, and every later browser test then fails."""
+    strays = sorted({str(item.path) for item in items
+                     if item.get_closest_marker("browser") and BROWSER_TESTS not in item.path.parents})
+    if strays:
+        raise pytest.UsageError("Browser tests belong in tests/browser/: " + ", ".join(strays))
 
 
 @pytest.fixture(autouse=True)

@@ -9,10 +9,9 @@ import pytest
 from rapidreview.accounts.models import Role
 from rapidreview.notifications.models import Notification
 from referrals.models import Stage
-from tests.browser.conftest import assert_accessible, browser, capture, sign_in  # noqa: F401 - fixture
+from tests.browser.conftest import assert_accessible, capture, sign_in
 from tests.factories import PASSWORD, default_partnership, make_partnership, make_user
-
-from .factories import CaseFactory
+from tests.referrals.factories import CaseFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +32,7 @@ def world():
     }
 
 
-def _as(browser, live_server, user):  # noqa: F811 - the browser fixture
+def _as(browser, live_server, user):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -42,7 +41,7 @@ def _as(browser, live_server, user):  # noqa: F811 - the browser fixture
 
 
 def test_tower_hamlets_invites_city_and_hackney_which_reads_the_case_until_its_part_ends(
-        browser, live_server, world):  # noqa: F811 - the browser fixture
+        browser, live_server, world):
     case, hackney = world["case"], world["hackney"]
     tower = _as(browser, live_server, world["tower_bu"])
     tower.goto(case.get_absolute_url())

@@ -8,10 +8,9 @@ from playwright.sync_api import expect
 
 from rapidreview.accounts.models import Role, RoleAssignment
 from referrals.models import CaseParticipation
-from tests.browser.conftest import assert_accessible, browser, capture, sign_in  # noqa: F401 - fixtures
+from tests.agencychecks.factories import AgencyCheckCaseFactory, make_referral
+from tests.browser.conftest import assert_accessible, capture, sign_in
 from tests.factories import PASSWORD, AgencyFactory, default_partnership, make_partnership, make_user
-
-from .factories import AgencyCheckCaseFactory, make_referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +40,7 @@ def cross_border(db):
     return {"case": case, "manager": manager, "police_lead": police_lead, "hackney": hackney}
 
 
-def _open(browser, live_server, email):  # noqa: F811 - the browser fixture
+def _open(browser, live_server, email):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -50,7 +49,7 @@ def _open(browser, live_server, email):  # noqa: F811 - the browser fixture
 
 
 def test_tower_hamlets_issues_and_the_police_lead_fills_in_acting_in_city_and_hackney(
-        browser, live_server, cross_border):  # noqa: F811 - the browser fixture
+        browser, live_server, cross_border):
     case = cross_border["case"]
     manager = _open(browser, live_server, "manager@demo.test")
     manager.goto(f"/agency-checks/cases/{case.pk}/issue/")
