@@ -47,8 +47,10 @@ run: demo
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 # Uses DATABASE_URL and CELERY_BROKER_URL when set (CI: PostgreSQL and Redis); SQLite and eager tasks otherwise.
+# One pytest-xdist worker per CPU; tests that share a service or a browser keep to one worker (xdist_group).
+PYTEST_WORKERS ?= logical
 test: system-test setup
-	RAPIDREVIEW_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
+	RAPIDREVIEW_ENV=test $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

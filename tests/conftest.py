@@ -10,6 +10,7 @@ from tests.factories import make_installation_admin, make_partnership, make_user
 BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Browser tests live in tests/browser, whose one session-wide Chromium they share. A copy of its fixture in
     another module starts a second Playwright while the first runs, and every later browser test then fails."""
@@ -17,6 +18,10 @@ def pytest_collection_modifyitems(config, items):
                      if item.get_closest_marker("browser") and BROWSER_TESTS not in item.path.parents})
     if strays:
         raise pytest.UsageError("Browser tests belong in tests/browser/: " + ", ".join(strays))
+    # Under xdist (Makefile: --dist loadgroup) one worker runs the browser tests, so one Chromium runs at a time.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(autouse=True)

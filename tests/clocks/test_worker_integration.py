@@ -17,7 +17,8 @@ from tests.clocks.factories import make_clock
 from tests.factories import default_partnership
 from tests.notifications.processes import database_url, require_postgres, require_redis_broker
 
-pytestmark = pytest.mark.integration
+# One xdist worker runs every test that starts Celery workers or Redis servers, one after another (Makefile).
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("services")]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -36,6 +36,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # main as partnerships were merged into it (c17d42e): the release an installation upgrades from. Its migrations are
 # those of 6d8cbda, the last commit before partnerships; it adds backups and the maintenance page (issue 22).
+# Its databases are named once per suite, so one xdist worker runs the whole file (Makefile, --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("migration")
 PREVIOUS_RELEASE = "ece3ad945fd7a5b4cd15dd0f60abe05067da55b6"
 GIT = shutil.which("git") or ""
 POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql", "postgis"}

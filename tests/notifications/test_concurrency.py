@@ -32,7 +32,8 @@ from tests.factories import default_partnership, make_user
 from tests.notifications import processes
 from tests.notifications.smtp_sink import SmtpSink
 
-pytestmark = pytest.mark.integration
+# One xdist worker runs every test that starts Celery workers or Redis servers, one after another (Makefile).
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("services")]
 D = datetime.date
 SWEEP_AT = "2026-03-17T09:00:00+00:00"  # a Tuesday
 

@@ -18,7 +18,8 @@ from referrals.models import Case, ReferenceCounter
 from tests.factories import default_partnership, make_partnership
 from tests.notifications import processes
 
-pytestmark = pytest.mark.integration
+# One xdist worker runs every test that starts Celery workers or Redis servers, one after another (Makefile).
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("services")]
 PER_PROCESS = 12
 
 

@@ -35,7 +35,8 @@ from tests.forms_as_rendered import page_form
 
 from .test_public_referral import ANSWERS
 
-pytestmark = pytest.mark.integration
+# One xdist worker runs every test that starts Celery workers or Redis servers, one after another (Makefile).
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("services")]
 
 PORT = 6391
 REDIS_URL = f"redis://127.0.0.1:{PORT}/0"
