@@ -58,8 +58,7 @@ def case_section(request, case) -> dict | None:
         "today": timezone.localdate(),
         "quorum": selectors.quorum_status(panel) if any(i.attendance for i in invitations) else None,
         "deadline": selectors.meeting_deadline(case) if case.stage == Stage.RAPID_REVIEW else None,
-        "cluster": selectors.cluster_for(case) if case.stage == Stage.RAPID_REVIEW and selectors.runs_panel(
-            user, case, Role.BUSINESS_UNIT, Role.RR_CHAIR) else [],
+        **selectors.cluster_alert(user, case),
         "liaison": selectors.liaison_for(case),
     }
 

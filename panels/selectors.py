@@ -20,7 +20,7 @@ from rapidreview.accounts.models import Agency, Partnership, Role, RoleAssignmen
 from rapidreview.accounts.selectors import agency_leads, current_assignments, people_list
 from rapidreview.clocks.models import Clock, ClockKind
 from rapidreview.workdays import add_working_days, is_working_day
-from referrals.models import Case, Stage
+from referrals.models import Case, Referral, Stage
 from referrals.selectors import visible_cases
 
 from .models import (
@@ -352,6 +352,35 @@ def cluster_for(case) -> list[Case]:
     end = add_working_days(case.sin_notified_on, CLUSTER_WORKING_DAYS, partnership=case.partnership_id)
     return list(Case.objects.filter(partnership_id=case.partnership_id, sin_notified_on__range=(start, end))
                 .exclude(pk=case.pk).exclude(stage=Stage.CLOSED).order_by("sin_notified_on"))
+
+
+def neighbouring_notifications(case) -> list[dict]:
+    """Incidents other partnerships notified within the cluster window of this case's, about a child whose home
+    local authority is this child's (issue 18 §5): each {"partnership", "notified_on", "home"}, soonest first.
+
+    Only that: no reference and nothing about the other child, whose case this partnership may not see. It tells the
+    business unit whom to call, so that the partnerships and the National Panel can look at them together. The
+    leading partnership's own cases are ``cluster_for``'s.
+    """
+    referral = Referral.objects.filter(case=case).only("child_home_la").first()
+    home = referral.child_home_la.strip() if referral else ""
+    if case.sin_notified_on is None or not home:
+        return []
+    start = add_working_days(case.sin_notified_on, -CLUSTER_WORKING_DAYS, partnership=case.partnership_id)
+    end = add_working_days(case.sin_notified_on, CLUSTER_WORKING_DAYS, partnership=case.partnership_id)
+    rows = (Case.objects.filter(referral__child_home_la__iexact=home, sin_notified_on__range=(start, end))
+            .exclude(partnership_id=case.partnership_id).exclude(stage=Stage.CLOSED)
+            .select_related("partnership").order_by("sin_notified_on"))
+    return [{"partnership": row.partnership, "notified_on": row.sin_notified_on, "home": home} for row in rows]
+
+
+def cluster_alert(user, case) -> dict:
+    """What the clustered-notifications alert on a case's panel section and page shows ``user``: the leading
+    partnership's own cases notified close to this one, and other partnerships' notifications about children of
+    the same home authority. Only for its business unit and chair, while the case is at rapid review."""
+    if case.stage != Stage.RAPID_REVIEW or not runs_panel(user, case, Role.BUSINESS_UNIT, Role.RR_CHAIR):
+        return {"cluster": [], "neighbours": []}
+    return {"cluster": cluster_for(case), "neighbours": neighbouring_notifications(case)}
 
 
 def liaison_for(case) -> NationalPanelLiaison | None:

@@ -7,11 +7,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapidreview.accounts.decorators import role_required
-from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_action, handle_form
-from referrals.models import Stage
 from referrals.selectors import get_visible_case
 from themes.selectors import recurrence
 
@@ -39,8 +37,7 @@ def panel_detail(request, case_id):
         "quorum": selectors.quorum_status(panel) if panel else None,
         "deadline": selectors.meeting_deadline(case),
         "conflicts": list(selectors.conflicts_for_case(case)) if is_bu else [],
-        "cluster": selectors.cluster_for(case) if case.stage == Stage.RAPID_REVIEW and selectors.runs_panel(
-            request.user, case, BU, Role.RR_CHAIR) else [],
+        **selectors.cluster_alert(request.user, case),
         "liaison": selectors.liaison_for(case),
         "papers_url": services.papers_url(case),
         "actions": selectors.panel_actions(request.user, case, panel),

@@ -4,6 +4,7 @@ The re-authentication page used to show only the password box and then ask for "
 type it (the field was added after the layout was built; ADR 0010), so no one with MFA could sign after 15 minutes.
 """
 
+import re
 import time
 from importlib import import_module
 
@@ -11,6 +12,7 @@ import pytest
 from django.conf import settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from decisions import services
 from decisions.models import Signature
@@ -61,7 +63,7 @@ def _signed_in_long_ago_with_a_code(page):
     sign_in(page, executive.email, PASSWORD)
     page.get_by_label("Security code").fill(_code(device))
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "What needs me now"
+    expect(page.get_by_role("heading", level=1)).to_have_text("What needs me now")
     _let_the_sign_in_lapse(page)
     page.goto(f"/decisions/case/{case.pk}/sheet/sign/")
     return case, executive, device
@@ -70,17 +72,17 @@ def _signed_in_long_ago_with_a_code(page):
 def test_with_mfa_an_executive_signs_a_sheet_after_confirming_with_password_and_security_code(page, settings):
     settings.MFA_REQUIRED = True
     case, executive, device = _signed_in_long_ago_with_a_code(page)
-    assert page.get_by_role("heading", level=1).inner_text() == "Confirm it's you"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it's you")
     assert page.get_by_label("Security code").is_visible(), "the page asks for a code and shows where to type it"
     page.screenshot(path=str(artifacts_dir() / "confirm-its-you-mfa.png"), full_page=True)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Security code").fill(_code(device, drift=1))  # a code not used yet: the next one
     page.get_by_role("button", name="Confirm it's you").click()
 
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Sign version")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Sign version"))
     page.get_by_label("Agree and sign").check()
     page.get_by_role("button", name="Submit").click()
-    assert "Your answer has been recorded." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Your answer has been recorded.")
     signature = Signature.objects.get(sheet__case=case, signer=executive)
     assert signature.partner == HEALTH and signature.outcome == "agree"
 
@@ -90,6 +92,6 @@ def test_with_mfa_confirm_its_you_refuses_the_password_alone(page, settings):
     case, _executive, _device = _signed_in_long_ago_with_a_code(page)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm it's you").click()
-    assert "Enter the security code" in page.locator(".govuk-error-summary").inner_text()
-    assert page.get_by_role("heading", level=1).inner_text() == "Confirm it's you"
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the security code")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it's you")
     assert not Signature.objects.filter(sheet__case=case).exists()

@@ -9,9 +9,9 @@ reads it: one partnership holds everything, the roles still work, and the next c
 count.
 
 The database is of the kind the suite runs on: a SQLite file by default; PostgreSQL when ``DATABASE_URL`` names
-one (CI, production), as two databases of its own next to it (``<name>_prev_release`` and ``<name>_migrated``),
-dropped afterwards. PostgreSQL matters: there the change history is append-only (rapidreview.audit.protection),
-and SQLite rebuilds whole tables where PostgreSQL alters them in place.
+one (CI, production), as two databases of its own next to it (``<name>_<xdist worker>_prev_release`` and
+``..._migrated``), dropped afterwards. PostgreSQL matters: there the change history is append-only
+(rapidreview.audit.protection), and SQLite rebuilds whole tables where PostgreSQL alters them in place.
 
 Both releases run in subprocesses (each with its own code on ``sys.path``), never in the test's own database.
 Nothing is downloaded: the previous release comes from the local git history, so a full clone is needed (without
@@ -36,7 +36,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # main as partnerships were merged into it (c17d42e): the release an installation upgrades from. Its migrations are
 # those of 6d8cbda, the last commit before partnerships; it adds backups and the maintenance page (issue 22).
-# Its databases are named once per suite, so one xdist worker runs the whole file (Makefile, --dist loadgroup).
+# One xdist worker runs the whole file (Makefile, --dist loadgroup): its databases are built once.
 pytestmark = pytest.mark.xdist_group("migration")
 PREVIOUS_RELEASE = "ece3ad945fd7a5b4cd15dd0f60abe05067da55b6"
 GIT = shutil.which("git") or ""
@@ -155,16 +155,17 @@ def _new_database(folder: Path, label: str, template: Database | None = None) ->
         if template is not None:
             path.write_bytes(template.path.read_bytes())
         return Database(f"sqlite:///{path}", path)
-    name = f"{Database(suite_url).name[:40]}_{label}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # one set of databases per xdist worker
+    name = f"{Database(suite_url).name[:36]}_{worker}_{label}"
     database = Database(urlsplit(suite_url)._replace(path=f"/{name}").geturl())
     copy = f' TEMPLATE "{template.name}"' if template is not None else ""
-    _postgres_admin(suite_url, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"{copy}')
+    _postgres_admin(suite_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"{copy}')
     return database
 
 
 def _drop(database: Database) -> None:
     if database.path is None:
-        _postgres_admin(database.url, f'DROP DATABASE IF EXISTS "{database.name}"')
+        _postgres_admin(database.url, f'DROP DATABASE IF EXISTS "{database.name}" WITH (FORCE)')
 
 
 def _env(database: Database, var: Path) -> dict:
@@ -213,7 +214,7 @@ def _previous_release_code(folder: Path) -> Path:
     return code
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per run (and per xdist worker), however the tests are spread
 def previous_release_db(tmp_path_factory):
     """A database made by the previous release: migrated, its demo loaded, and the extra rows written."""
     base = tmp_path_factory.mktemp("previous_release")
@@ -229,7 +230,7 @@ def previous_release_db(tmp_path_factory):
         _drop(database)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per run (and per xdist worker), however the tests are spread
 def migrated(previous_release_db, tmp_path_factory):
     """(the previous release's database untouched, a copy of it migrated by the current code)."""
     base = tmp_path_factory.mktemp("migrated")

@@ -14,9 +14,10 @@ from panels.models import ConflictOfInterest, NationalPanelLiaison, Panel, Panel
 from panels.registry import business_unit_card, member_card
 from rapidreview.accounts.models import Role, RoleAssignment, StatutoryPartner
 from rapidreview.db import DomainError
-from referrals.models import CaseParticipation
-from tests.factories import AgencyFactory, make_partnership, make_user
+from referrals.models import CaseParticipation, Stage
+from tests.factories import AgencyFactory, default_partnership, make_partnership, make_user
 from tests.forms_as_rendered import accepted, page_form
+from tests.referrals.factories import ReferralFactory
 
 from .conftest import at
 from .factories import PanelCaseFactory as CaseFactory
@@ -331,3 +332,37 @@ def test_an_agency_of_both_partnerships_is_no_reason_to_mix_their_registers(case
     make_member(partner=StatutoryPartner.POLICE, agency=shared, partnership=neighbour, full_name="Sam Shared")
     panel = services.panel_set_up(case=case, invitee_ids=[], actor=make_user(Role.BUSINESS_UNIT))
     assert "Sam Shared" not in set(panel.invitations.values_list("user__full_name", flat=True))
+
+
+def _living_in(home: str, **fields):
+    """A case whose referral gives ``home`` as the child's home local authority."""
+    case = CaseFactory(**fields)
+    ReferralFactory(case=case, child_home_la=home)
+    return case
+
+
+def test_another_partnerships_incident_about_a_child_of_the_same_home_authority_is_flagged_without_details(
+        client, traveller, bu, neighbour, neighbour_bu, members):
+    ours = _living_in("Hackney", sin_notified_on=D(2026, 3, 2))
+    theirs = _living_in("hackney", partnership=neighbour, sin_notified_on=D(2026, 3, 4),
+                        child_first_name="Zebedee", reference="NSCP-2026-0001")
+    # Not flagged: another home authority, weeks later, a closed case.
+    _living_in("Islington", partnership=neighbour, sin_notified_on=D(2026, 3, 3))
+    _living_in("Hackney", partnership=neighbour, sin_notified_on=D(2026, 5, 4))
+    _living_in("Hackney", partnership=neighbour, sin_notified_on=D(2026, 3, 3),
+               stage=Stage.CLOSED)
+
+    assert selectors.neighbouring_notifications(ours) == [
+        {"partnership": neighbour, "notified_on": D(2026, 3, 4), "home": "Hackney"}]
+    assert selectors.cluster_for(ours) == []  # the partnership's own cases only
+    page = _client(client, bu).get(reverse("referrals:case_detail", args=[ours.pk])).content.decode()
+    assert "about a child from the same home local authority (Hackney)" in page
+    assert "Neighbour Safeguarding Children Partnership, notified 4 March 2026" in page
+    assert "rapid.reviews@neighbour.example" in page
+    assert theirs.reference not in page and "Zebedee" not in page and str(theirs.pk) not in page
+
+    # The neighbour's business unit sees ours the same way; a panel member of ours is not shown it.
+    theirs_page = _client(client, neighbour_bu).get(reverse("referrals:case_detail", args=[theirs.pk]))
+    assert f"{default_partnership().name}, notified 2 March 2026" in theirs_page.content.decode()
+    assert selectors.neighbouring_notifications(theirs)[0]["notified_on"] == D(2026, 3, 2)
+    assert selectors.cluster_alert(members["la"], ours) == {"cluster": [], "neighbours": []}
