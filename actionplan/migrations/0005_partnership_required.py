@@ -14,6 +14,8 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Fill in batches that each commit, then constrain (rapidreview.accounts.migration_support.assign_to_legacy).
+    atomic = False
 
     dependencies = [
         ('accounts', '0004_partnership_slugs_and_roles'),

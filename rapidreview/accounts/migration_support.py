@@ -19,9 +19,20 @@ def legacy_partnership_id(apps) -> int:
     return Partnership.objects.create(name=LEGACY_NAME, short_name="SCP", slug="partnership").pk
 
 
+BATCH_SIZE = 5_000
+
+
 def assign_to_legacy(apps, app_label: str, model_name: str, field: str = "partnership_id") -> None:
-    """Set ``field`` on every row of a model that has none, when there are rows at all."""
+    """Set ``field`` on every row of a model that has none, ``BATCH_SIZE`` rows per UPDATE.
+
+    In a migration with ``atomic = False`` (the ``*_partnership_required`` ones) each batch commits on its own, so
+    on a large table no statement holds its row locks for long while the site runs; run again, it carries on
+    where it stopped. Then the migration's ``AlterField`` makes the column required (docs/operations.md).
+    """
     Model = apps.get_model(app_label, model_name)
-    rows = Model.objects.filter(**{f"{field}__isnull": True})
-    if rows.exists():
-        rows.update(**{field: legacy_partnership_id(apps)})
+    pending = Model.objects.filter(**{f"{field}__isnull": True})
+    if not pending.exists():
+        return
+    partnership_id = legacy_partnership_id(apps)
+    while batch := list(pending.order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]):
+        Model.objects.filter(pk__in=batch).update(**{field: partnership_id})
