@@ -10,6 +10,7 @@ import http.client
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -85,6 +86,32 @@ class Client:
             return response.status, len(body), response.getheader("Location", "")
         raise RuntimeError("unreachable")
 
+    def fetch(self, method: str, path: str, body: str | None = None, referer: str = "") -> tuple[int, str]:
+        """One request on a fresh connection, keeping the cookies the server sets (the CSRF cookie), for writes.
+        Returns (status, body text)."""
+        self.close()
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        headers = {"Host": f"{self.host}:{self.port}", "Accept": "text/html"}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if referer:
+            headers["Referer"] = referer
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            text = response.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+        jar = dict(part.split("=", 1) for part in (self.cookie or "").split("; ") if "=" in part)
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                jar[key] = rest.split(";", 1)[0]
+        self.cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+        return response.status, text
+
     def close(self) -> None:
         if self.conn is not None:
             self.conn.close()
@@ -92,11 +119,13 @@ class Client:
 
 
 def run(*, name: str, host: str, port: int, path: str, cookies: list[str | None], concurrency: int,
-        requests: int, warmup: int, max_seconds: float, timeout: float = 30.0, expect: int = 200) -> Result:
+        requests: int, warmup: int, max_seconds: float, timeout: float = 30.0, expect: int = 200,
+        writer: Callable[[], None] | None = None, write_every: int = 10) -> Result:
     """Drive ``path`` with ``concurrency`` clients until ``requests`` have completed or ``max_seconds`` pass.
 
     ``cookies`` gives each client its own session (reused round-robin if fewer than clients). The first
-    ``warmup`` requests (spread over the clients) are not counted.
+    ``warmup`` requests (spread over the clients) are not counted. With ``writer``, every ``write_every``-th
+    measured request is a write instead (the writer keeps its own figures): the reads are measured under writes.
     """
     result = Result(name=name, path=path, concurrency=concurrency)
     clients = [Client(host, port, cookies[i % len(cookies)] if cookies else None, timeout) for i in range(concurrency)]
@@ -128,6 +157,9 @@ def run(*, name: str, host: str, port: int, path: str, cookies: list[str | None]
         while (n := take()) is not None:
             if n > warmup and not warm_done.wait(max(0.0, hard_deadline - time.perf_counter())):
                 break
+            if writer is not None and n > warmup and (n - warmup) % write_every == 0:
+                writer()
+                continue
             start = time.perf_counter()
             try:
                 status, size, location = client.get(path)

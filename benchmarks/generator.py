@@ -45,12 +45,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from actionplan.models import OPEN_STATUSES as OPEN_ACTION_STATUSES
-from actionplan.models import Action, ActionSource, ActionStatus, ActionUpdate, WorkingGroupMeeting
+from actionplan.models import Action, ActionEvidence, ActionSource, ActionStatus, ActionUpdate, WorkingGroupMeeting
 from agencychecks.models import AgencyCheckForm, ChronologyEntry, FormStatus, Pack
 from decisions.models import (
     Cspr,
     DecisionSheet,
     DecisionSheetVersion,
+    Dispute,
+    DisputeStatus,
     MeetingRecord,
     Methodology,
     NationalPanelResponse,
@@ -59,6 +61,8 @@ from decisions.models import (
     SheetStatus,
     Signature,
     SignatureOutcome,
+    Vote,
+    VoteChoice,
     YesNo,
 )
 from panels.models import Attendance, ConflictOfInterest, Panel, PanelInvitation, PanelState
@@ -690,6 +694,7 @@ class Generator:
 
         rng = self.rng
         records, sheets, versions, signatures, submissions, csprs = [], [], [], [], [], []
+        votes, disputes = [], []
         for row in self.case_rows:
             if not row["sin"]:
                 continue
@@ -707,6 +712,12 @@ class Generator:
                 cspr_criteria_met=YesNo.YES if cspr else YesNo.NO, recorded_by=rng.choice(bu),
                 vote_closed_at=at(meeting, 17) if closed_vote else None,
                 vote_closed_by=rng.choice(bu) if closed_vote else None, created_at=at(meeting), updated_at=at(meeting)))
+            # Each voting seat's answer (a held meeting's votes are all in; an open one has about half).
+            record = records[-1]
+            for member in row.get("panel_members", [])[::2] if closed_vote else row.get("panel_members", [])[:2]:
+                choice = VoteChoice.YES if cspr else rng.choices(VoteChoice.values, [10, 80, 10])[0]
+                votes.append(Vote(id=self.uuid(), meeting=record, member=member, choice=choice, recorded_by=member,
+                                  created_at=at(meeting, 15), updated_at=at(meeting, 15)))
             if not closed_vote:
                 continue
             sent = stage != Stage.DECISION
@@ -726,11 +737,23 @@ class Generator:
             sheets.append(sheet)
             versions.append(version)
             if sent:
+                # About one sheet in twenty was disputed by one partner, met over and resolved by the Executive
+                # chair with the sheet standing: that partner's answer stays a dispute.
+                disputing = rng.choice(list(executives)) if rng.random() < 0.05 else None
                 for partner, signer in executives.items():
-                    signatures.append(Signature(id=self.uuid(), sheet=sheet, version=version, partner=partner,
-                                                signer=signer, outcome=SignatureOutcome.AGREE,
-                                                signed_at=at(drafted + datetime.timedelta(days=2)),
-                                                created_at=at(drafted), updated_at=at(drafted)))
+                    signature = Signature(id=self.uuid(), sheet=sheet, version=version, partner=partner,
+                                          signer=signer, outcome=SignatureOutcome.AGREE,
+                                          signed_at=at(drafted + datetime.timedelta(days=2)),
+                                          created_at=at(drafted), updated_at=at(drafted))
+                    signatures.append(signature)
+                    if partner == disputing:
+                        signature.outcome, signature.reasons = SignatureOutcome.DISPUTE, text(rng, 1)
+                        disputes.append(Dispute(
+                            id=self.uuid(), sheet=sheet, signature=signature, status=DisputeStatus.RESOLVED,
+                            meeting_on=drafted + datetime.timedelta(days=2), meeting_notes=text(rng, 1),
+                            meeting_recorded_by=rng.choice(bu), resolution="The sheet stands: " + text(rng, 1),
+                            resolved_at=at(drafted + datetime.timedelta(days=3), 16), resolved_by=rng.choice(bu),
+                            created_at=at(drafted, 12), updated_at=at(drafted + datetime.timedelta(days=3))))
                 sent_on = drafted + datetime.timedelta(days=4)
                 answered = stage in (Stage.CSPR, Stage.CLOSED)
                 submissions.append(NationalPanelSubmission(
@@ -759,10 +782,13 @@ class Generator:
         for sheet in sheets:
             sheet.current = sheet.current_holder
         DecisionSheet.objects.bulk_update(sheets, ["current"], batch_size=self.batch)
+        self.save(Vote, votes)
         self.save(Signature, signatures)
+        self.save(Dispute, disputes)
         self.save(NationalPanelSubmission, submissions)
         self.save(Cspr, csprs)
-        self.log(f"{len(records)} meeting records, {len(sheets)} decision sheets, {len(csprs)} practice reviews")
+        self.log(f"{len(records)} meeting records, {len(votes)} votes, {len(sheets)} decision sheets, "
+                 f"{len(disputes)} disputes, {len(csprs)} practice reviews")
 
     # --- themes ------------------------------------------------------------------------------------------------
     def themes(self):
@@ -795,7 +821,7 @@ class Generator:
                     or (r["stage"] == Stage.CLOSED) or (r["stage"] == Stage.NOT_MET and rng.random() < 0.3)]
         weights = [(14.0 if r["sin"] else 3.0) * rng.uniform(0.5, 1.5) for r in eligible]
         sizes = self.scaled(weights, target, 0, 40)
-        rows, updates = [], []
+        rows, updates, evidence = [], [], []
         for row, k in zip(eligible, sizes, strict=True):
             wg = self.staff[row["p"]][Role.WORKING_GROUP]
             agencies = row.get("agencies") or row["partnership"][:3]
@@ -826,10 +852,16 @@ class Generator:
                     created_by=rng.choice(wg), created_at=at(created), updated_at=at(created))
                 rows.append(action)
                 updates.extend(self.action_updates(action, created, wg))
+                # Most finished actions carry evidence that they were done (text: the generator writes no files).
+                if done and rng.random() < 0.7:
+                    evidence.append(ActionEvidence(action=action, text=text(rng, 1),
+                                                   added_by=self.lead_of.get(action.agency_id) or rng.choice(wg),
+                                                   added_at=at(completed)))
         self.save(Action, rows)
         self.save(ActionUpdate, updates)
+        self.save(ActionEvidence, evidence)
         self.actions_rows = rows
-        self.log(f"{len(rows)} actions, {len(updates)} progress updates")
+        self.log(f"{len(rows)} actions, {len(updates)} progress updates, {len(evidence)} pieces of evidence")
 
     def action_updates(self, action, created: datetime.date, wg) -> list:
         """The progress notes an action's agency lead left on the way to its status, and the working group's

@@ -13,6 +13,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -27,19 +28,21 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.db.models import Count, Q  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from actionplan.models import Action  # noqa: E402
+from actionplan.models import OPEN_STATUSES, Action  # noqa: E402
 from agencychecks.models import AgencyCheckForm, FormStatus  # noqa: E402
+from benchmarks import pages  # noqa: E402
 from benchmarks.generator import MEASURED  # noqa: E402
+from benchmarks.pages import ROLE_ORDER  # noqa: E402
+from panels.models import PanelInvitation  # noqa: E402
 from rapidreview.accounts.middleware import PARTNERSHIP_SESSION_KEY  # noqa: E402
 from rapidreview.accounts.models import AgencyType, Partnership, Role, RoleAssignment, User  # noqa: E402
 from referrals.models import Case, Stage  # noqa: E402
-
-ROLE_ORDER = [Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.THRESHOLD, Role.PANEL_MEMBER, Role.AGENCY_LEAD,
-              Role.EXECUTIVE, Role.WORKING_GROUP]
 
 
 def measured() -> Partnership:
@@ -47,11 +50,13 @@ def measured() -> Partnership:
 
 
 def user_with_role(role: str, **extra) -> User | None:
-    """The first person (by e-mail) who holds ``role`` today in the measured partnership."""
+    """The first person (by e-mail) who holds ``role`` today in the measured partnership: an ordinary member of
+    staff, never a superuser or the installation's administrator (staff), who would see more than the role."""
     today = timezone.localdate()
     holders = (RoleAssignment.objects.filter(partnership=measured(), role=role, starts_on__lte=today)
                .exclude(ends_on__lt=today).values("user_id"))
-    return User.objects.filter(is_active=True, pk__in=holders, **extra).order_by("email").first()
+    return (User.objects.filter(is_active=True, is_superuser=False, is_staff=False, pk__in=holders, **extra)
+            .order_by("email").first())
 
 
 def sessions_for(user: User, count: int) -> list[str]:
@@ -80,97 +85,186 @@ def url(name: str, *args, query: str = "") -> str | None:
     return f"{path}?{query}" if query else path
 
 
-def the_case():
-    """The case page and pack everyone measures: the rapid review with the most accepted agency forms (the
-    generator makes one with twelve)."""
-    accepted = Count("agency_forms", filter=Q(agency_forms__status=FormStatus.ACCEPTED))
-    cases = Case.objects.filter(partnership=measured())
-    qs = cases.filter(stage=Stage.RAPID_REVIEW).annotate(n=accepted).order_by("-n", "-created_at")
-    return qs.first() or cases.order_by("-created_at").first()
+class Identities:
+    """One signed-in identity per person the benchmark acts as: ``clients`` sessions each, made once."""
+
+    def __init__(self, clients: int):
+        self.clients = clients
+        self.cookies: dict[str, list[str]] = {}
+
+    def of(self, user: User | None) -> list[str | None]:
+        if user is None:
+            return [None]
+        if user.email not in self.cookies:
+            self.cookies[user.email] = sessions_for(user, self.clients)
+        return self.cookies[user.email]
 
 
-def scenarios(clients: int) -> dict:
+def big_tables() -> set[str]:
+    """Tables the planner believes hold more than 10,000 rows: a sequential scan over one is a budget miss."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > 10000")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def probe(path: str, cookie: str | None, *, explain: set[str] | None = None) -> dict:
+    """GET ``path`` in-process as the session ``cookie`` (twice: the second with warm caches is the one looked at):
+    its status, query count, repeated statements and, with ``explain``, the large tables it scans sequentially."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    if cookie:
+        key, _, value = cookie.partition("=")
+        client.cookies[key] = value
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    statements = [q["sql"] for q in captured.captured_queries]
+    out = {"status": response.status_code, "queries": len(statements),
+           "repeated": len(statements) - len(set(statements))}
+    if explain is not None and connection.vendor == "postgresql":
+        scans = set()
+        for sql in statements:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN {sql}")
+                for (line,) in cursor.fetchall():
+                    match = re.search(r"Seq Scan on (\w+)", line)
+                    if match and match.group(1) in explain:
+                        scans.add(match.group(1))
+        out["seq_scans"] = sorted(scans)
+    return out
+
+
+def panel_member_of(case: Case | None, *, voting: bool | None = None) -> User | None:
+    """A panel member invited to the case's panel (a member not invited may not open its pack or vote)."""
+    if case is None:
+        return None
+    invitations = PanelInvitation.objects.filter(panel__case=case, is_chair=False).order_by("seat")
+    if voting is not None:
+        invitations = invitations.filter(voting=voting)
+    today = timezone.localdate()
+    holders = (RoleAssignment.objects.filter(partnership=case.partnership, role=Role.PANEL_MEMBER,
+                                             starts_on__lte=today).exclude(ends_on__lt=today).values("user_id"))
+    return User.objects.filter(pk__in=invitations.filter(user__in=holders).values("user_id"),
+                               is_active=True).order_by("email").first()
+
+
+def detail_user(name: str, role: str, args: tuple) -> User | None:
+    """The person who lands on a page with arguments: the lead of the form's or action's agency, a member
+    invited to the panel, or else the partnership's first holder of the role."""
+    if name == "agencychecks:form":
+        form = AgencyCheckForm.objects.get(pk=args[0])
+        return user_with_role(Role.AGENCY_LEAD, agency=form.agency_id)
+    if name in ("actionplan:detail", "actionplan:progress"):
+        action = Action.objects.get(pk=args[0])
+        return user_with_role(Role.AGENCY_LEAD, agency=action.agency_id) or user_with_role(Role.WORKING_GROUP)
+    if role == Role.PANEL_MEMBER:
+        case = Case.objects.filter(pk=args[0]).first() if args else None
+        return panel_member_of(case, voting=True if name == "decisions:vote" else None)
+    return user_with_role(role)
+
+
+def scenarios(clients: int, *, explain: bool = False) -> dict:
+    """Every landing page (``benchmarks/pages.py``) with the person who lands on it, checked in-process: a page
+    that does not answer 200 to its person is reported in ``not_measured``, which fails the run."""
     out: list[dict] = []
-    cache: dict[str, list[str]] = {}
+    not_measured: list[dict] = []
+    ids = Identities(clients)
+    large = big_tables() if explain and connection.vendor == "postgresql" else None
 
-    def add(name: str, user: User | None, path: str | None, note: str = "") -> None:
-        if path is None or (user is None and name != "floor"):
-            print(f"skipped {name}: no {'URL' if path is None else 'user'}", file=sys.stderr)
-            return
-        cookies = [None]
-        if user is not None:
-            if user.email not in cache:
-                cache[user.email] = sessions_for(user, clients)
-            cookies = cache[user.email]
+    def add(name: str, user: User | None, path: str | None, note: str = "", *, anonymous: bool = False) -> bool:
+        if path is None or (user is None and not anonymous):
+            not_measured.append({"name": name, "reason": "no such page" if path is None else "no person to ask"})
+            return False
+        cookies = ids.of(user)
+        checked = probe(path, cookies[0], explain=large)
+        if checked["status"] != 200:
+            not_measured.append({"name": name, "path": path, "user": user.email if user else "",
+                                 "reason": f"answered {checked['status']}"})
+            return False
         out.append({"name": name, "path": path, "user": user.email if user else "", "cookies": cookies,
-                    "note": note})
+                    "note": note, **checked})
+        return True
 
     business_unit = user_with_role(Role.BUSINESS_UNIT)
-    case = the_case()
-    form = lead = None
-    if case is not None:
-        for candidate in AgencyCheckForm.objects.filter(case=case).select_related("agency").order_by("agency__name"):
-            lead = user_with_role(Role.AGENCY_LEAD, agency=candidate.agency_id)
-            if lead is not None:
-                form = candidate
-                break
+    police_lead = user_with_role(Role.AGENCY_LEAD, agency__type=AgencyType.POLICE) or user_with_role(Role.AGENCY_LEAD)
+    people = {role: (police_lead if role == Role.AGENCY_LEAD else user_with_role(role)) for role in ROLE_ORDER}
 
-    add("floor", None, url("healthz"), "health check: database and broker, through the same stack")
-    # The lead of a police force: one agency, several partnerships (the combined dashboard shows them all).
-    police_lead = user_with_role(Role.AGENCY_LEAD, agency__type=AgencyType.POLICE) or lead
+    # The floor: the cheapest signed-in page through the same middleware (benchmarks/bench_urls.py), as the
+    # business unit; the health check on its own.
+    add("floor", business_unit, url("bench_floor"), "a signed-in view that returns two bytes: the floor")
+    add("health check", None, url("healthz"), "database round trip; the broker is asked once per 10 s",
+        anonymous=True)
     for role in ROLE_ORDER:
-        user = police_lead if role == Role.AGENCY_LEAD and police_lead else user_with_role(role)
-        add(f"dashboard {role}", user, url("home"))
+        add(f"dashboard {role}", people[role], url("home"), "what this role lands on after signing in")
     add("what needs me, every partnership", police_lead, url("what_needs_me"),
         "the combined dashboard of a lead who serves several partnerships")
-    last_year = timezone.localdate().year - 1
-    add("case list", business_unit, url("referrals:case_list"))
-    add("case list, filtered", business_unit, url("referrals:case_list", query=f"stage=closed&year={last_year}"),
-        f"closed cases received in {last_year}")
-    add("case page", business_unit, url("referrals:case_detail", case.pk) if case else None,
-        f"{case.reference}, the rapid review with twelve agency forms" if case else "")
-    add("agency check form (its lead)", lead, url("agencychecks:form", form.pk) if form else None,
-        f"{form.agency.name} on {case.reference}" if form else "")
-    add("agency checks, business unit", business_unit, url("agencychecks:index"))
-    add("agency checks, agency lead", police_lead, url("agencychecks:index"))
-    busiest = (Action.objects.filter(partnership=measured()).values("agency").annotate(n=Count("id"))
-               .order_by("-n", "agency").first())
-    agency = busiest["agency"] if busiest else None
-    working_group = user_with_role(Role.WORKING_GROUP)
-    add("action plan", working_group, url("actionplan:list"))
-    add("action plan, filtered", working_group,
-        url("actionplan:list", query=f"status=in_progress&agency={agency}" if agency else "status=in_progress"),
-        "in progress, the agency with most actions")
-    add("action plan CSV", working_group, url("actionplan:export_csv"))
-    add("working group meetings", working_group, url("actionplan:meetings"))
-    add("themes", business_unit, url("themes:list"))
-    add("themes report", business_unit, url("themes:report"))
-    add("annual statistics", business_unit, url("themes:statistics"))
-    add("learning", business_unit, url("themes:learning"))
-    add("CDOP and JAR discussions", business_unit, url("referrals:cdop_list"))
-    add("all deadlines", business_unit, url("clocks:all"))
-    add("my deadlines, agency lead", police_lead, url("clocks:mine"))
-    add("non-working days", business_unit, url("clocks:closures"))
-    add("outbox", business_unit, url("notifications:outbox"))
-    add("panel calendar", business_unit, url("panels:calendar"))
-    add("panel members", business_unit, url("panels:members"))
-    add("conflicts of interest", business_unit, url("panels:conflicts"))
-    add("decisions", business_unit, url("decisions:index"))
-    add("decisions awaiting signature", user_with_role(Role.EXECUTIVE), url("decisions:awaiting"))
-    add("people", business_unit, url("accounts:people"))
-    add("agencies", business_unit, url("accounts:agencies"))
-    add("access log", business_unit, url("audit:log"))
-    add("retention", business_unit, url("audit:retention"))
+
+    # Every page without arguments, found in the URL conf, as the first who may open it.
+    for name in pages.pages_without_arguments():
+        if name in ("home", "what_needs_me", "healthz", "bench_floor"):
+            continue
+        path = url(name)
+        asked = []
+        for who, user in [("anon", None), *people.items()]:
+            status = probe(path, ids.of(user)[0])["status"] if user or who == "anon" else None
+            asked.append(f"{who} {status}")
+            if status == 200:
+                add(name, user, path, "public" if who == "anon" else f"as {who}", anonymous=who == "anon")
+                break
+        else:
+            not_measured.append({"name": name, "path": path, "reason": "nobody in the partnership gets it: "
+                                 + ", ".join(asked), "expected": True})
+
+    # Pages with arguments, where people land on them.
+    partnership = measured()
+    for name, (role, picker, where) in pages.DETAIL_PAGES.items():
+        args = picker(partnership)
+        if args is None:
+            not_measured.append({"name": name, "reason": "the data has no such object"})
+            continue
+        user = None if role == "anon" else detail_user(name, role, args)
+        add(name, user, url(name, *args), where, anonymous=role == "anon")
+
+    # The yardstick: Django admin's case changelist, same page size and order as our case list (bench_urls.py).
     superuser = User.objects.filter(is_superuser=True, is_active=True).order_by("email").first()
-    add("admin case changelist", superuser, "/django-admin/referrals/case/", "Django admin, 100 rows a page")
-    return {"scenarios": out}
+    add("admin case changelist", superuser, "/django-admin/referrals/case/",
+        "Django admin: 25 rows a page, newest first, as our case list")
+    return {"scenarios": out, "not_measured": not_measured, "writes": write_targets(ids)}
+
+
+def write_targets(ids: Identities) -> dict:
+    """What the write mix saves (benchmarks/writes.py), in the measured partnership, each as its own person."""
+    partnership = measured()
+    targets = {}
+    form = (AgencyCheckForm.objects.filter(case__partnership=partnership,
+                                           status__in=[FormStatus.DRAFT, FormStatus.ISSUED, FormStatus.RETURNED])
+            .select_related("agency").order_by("due_on", "pk"))
+    for candidate in form[:50]:
+        if lead := user_with_role(Role.AGENCY_LEAD, agency=candidate.agency_id):
+            targets["section"] = {"path": url("agencychecks:section", candidate.pk, "signoff"),
+                                  "cookie": sessions_for(lead, 1)[0],
+                                  "change": {"author_name": "Benchmark author", "action": "draft"}}
+            break
+    for action in Action.objects.filter(partnership=partnership, status__in=OPEN_STATUSES).order_by("due_on")[:50]:
+        if lead := user_with_role(Role.AGENCY_LEAD, agency=action.agency_id):
+            targets["progress"] = {"path": url("actionplan:progress", action.pk), "cookie": sessions_for(lead, 1)[0],
+                                   "change": {"note": "Benchmark progress: training delivered to the team."}}
+            break
+    cases = Case.objects.filter(partnership=partnership, stage=Stage.THRESHOLD).order_by("created_at")
+    business_unit = user_with_role(Role.BUSINESS_UNIT)
+    if business_unit is not None:
+        targets["threshold"] = {"paths": [url("referrals:threshold_record", c.pk) for c in cases],
+                                "path": "", "cookie": sessions_for(business_unit, 1)[0], "change": {}}
+    return targets
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN every page's statements")
     args = parser.parse_args()
-    data = scenarios(args.clients)
+    data = scenarios(args.clients, explain=args.explain)
     data["counts"] = {"cases": Case.objects.count(), "users": User.objects.count(),
                       "partnerships": Partnership.objects.count(), "measured": MEASURED,
                       "measured_cases": Case.objects.filter(partnership=measured()).count(),

@@ -36,7 +36,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import contextlib
+
 from benchmarks import driver  # noqa: E402
+from benchmarks import writes as writes_module  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -50,14 +53,19 @@ PROFILES = {
     "small": ["--small"],  # 200 cases: the baseline for "as fast when the data is 100 times bigger"
 }
 
-BUDGET_FLOOR_RATIO = 10.0
-BUDGET_SCALE_RATIO = 1.3
-BUDGET_SWEEP_S = 5.0
-BUDGET_SHEET_PDF_S = 2.0
-BUDGET_PACK_PDF_S = 10.0
-BUDGET_WORKER_RSS_MB = 300.0
+# The budgets of issue 20 (docs/performance.md).
+BUDGET_FLOOR_RATIO = 10.0  # warm p95, at c=1 and at c=10
+BUDGET_COLD_RATIO = 25.0  # the first request after the cache is emptied
+BUDGET_SCALE_RATIO = 1.3  # national p95 / small p95
+BUDGET_CASE_PAGE_QUERIES = 20
+BUDGET_SWEEP_S = 1.0  # 1,000 due reminders
+BUDGET_SHEET_PDF_S = 1.0  # including a worker's first
+BUDGET_PACK_PDF_S = 10.0  # the task that prepares the pack, in its worker
+BUDGET_WORKER_RSS_MB = 250.0  # a gunicorn worker, after serving PDFs
 BUDGET_PACK_RSS_MB = 600.0
-KEY_PAGES_EXCLUDED = {"floor", "admin case changelist"}
+NOT_PAGES = {"floor", "health check", "admin case changelist"}  # measured, but not held to the page budgets
+PDF_PAGES = {"decisions:sheet_pdf", "agencychecks:pack_pdf", "themes:statistics_pdf"}
+COLD_SAMPLES = 3
 
 
 def log(message: str) -> None:
@@ -142,7 +150,8 @@ def table_counts(name: str) -> dict:
     tables = ["accounts_partnership", "referrals_case", "referrals_caseparticipation", "referrals_referral",
               "clocks_clock", "accounts_user", "agencychecks_agencycheckform", "agencychecks_chronologyentry",
               "actionplan_action", "actionplan_actionupdate", "themes_casetheme", "panels_panel",
-              "panels_conflictofinterest", "decisions_decisionsheet"]
+              "panels_conflictofinterest", "panels_panelinvitation", "decisions_decisionsheet", "decisions_vote",
+              "decisions_dispute", "actionplan_actionevidence", "notifications_notification", "audit_accesslog"]
     counts = {}
     for table in tables:
         if psql(f"SELECT to_regclass('{table}') IS NOT NULL", name) == "t":
@@ -177,6 +186,18 @@ class Server:
             time.sleep(0.5)
         sys.exit(f"gunicorn on {self.port} did not answer /healthz in {timeout} s; see {self.logfile.name}")
 
+    def reload(self, timeout: float = 60) -> None:
+        """Replace every worker with a fresh one (SIGHUP, as a deployment does) and wait until they all answer."""
+        old = set(self.worker_pids())
+        self.proc.send_signal(signal.SIGHUP)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            pids = set(self.worker_pids())
+            if pids and not pids & old and len(pids) >= len(old):
+                break
+            time.sleep(0.2)
+        self.wait_ready()
+
     def worker_pids(self) -> list[int]:
         import psutil
 
@@ -208,6 +229,71 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
         self.logfile.close()
+
+
+class CeleryWorker:
+    """The Celery worker of the production topology (docker-compose.yml): it prepares the panel pack."""
+
+    def __init__(self, env: dict, logfile: Path):
+        self.logfile = logfile.open("w")
+        self.proc = subprocess.Popen(  # noqa: S603 - our own celery
+            [str(ROOT / ".venv" / "bin" / "celery"), "-A", "rapidreview", "worker", "--concurrency", "1",
+             "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=env, stdout=self.logfile, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        self.logfile.close()
+
+
+def busiest_processes() -> list[str]:
+    """The three processes using most CPU over one second: proof that the machine was quiet, or what was not."""
+    import psutil
+
+    procs = list(psutil.process_iter(["pid", "name", "cmdline"]))
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            proc.cpu_percent(None)
+    time.sleep(1)
+    usage = []
+    for proc in procs:
+        try:
+            usage.append((proc.cpu_percent(None), " ".join(proc.info["cmdline"] or [proc.info["name"] or ""])[:80]))
+        except psutil.Error:
+            continue
+    return [f"{cpu:.0f}% {cmd}" for cpu, cmd in sorted(usage, reverse=True)[:3]]
+
+
+def flush_cache(cache_db: int) -> None:
+    subprocess.run(["redis-cli", "-n", str(cache_db), "flushdb"], check=True, capture_output=True)  # noqa: S603, S607
+
+
+def cold(server: "Server", scenario: dict, cache_db: int, *, fresh_worker: bool) -> dict:
+    """The first request after the cache is emptied (and, for a PDF, on a worker that has not yet served one):
+    ``COLD_SAMPLES`` times, each after emptying again. Returns the median and the slowest, in ms."""
+    samples, errors = [], []
+    for _ in range(COLD_SAMPLES):
+        if fresh_worker:
+            server.reload()
+        flush_cache(cache_db)
+        client = driver.Client("127.0.0.1", server.port, scenario["cookies"][0], 60)
+        start = time.perf_counter()
+        try:
+            status, _, location = client.get(scenario["path"])
+        except Exception as exc:  # noqa: BLE001 - counted as an error
+            status, location = -1, repr(exc)
+        samples.append((time.perf_counter() - start) * 1000)
+        client.close()
+        if status != 200:
+            errors.append(f"{status} {location}"[:200])
+    ordered = sorted(samples)
+    return {"cold_ms": round(ordered[len(ordered) // 2], 1), "cold_max_ms": round(ordered[-1], 1),
+            "cold_errors": errors}
 
 
 def sign_in_check(port: int, email: str) -> dict:
@@ -260,75 +346,94 @@ def inprocess(env: dict, mode: str) -> dict:
     return data
 
 
-def check_budgets(results: dict, profiles: list[str]) -> list[dict]:
+def check_budgets(results: dict, profiles: list[str]) -> list[dict]:  # noqa: C901 - one list, budget by budget
     """Every budget of docs/performance.md, each with its figures and whether it passed."""
     budgets = []
     main = profiles[0]
     pages = results["pages"]
 
+    def budget(text: str, ok: bool, figures: str) -> None:
+        budgets.append({"budget": text, "ok": bool(ok), "figures": figures})
+
     def find(profile, name, concurrency):
         return next((p for p in pages if p["profile"] == profile and p["name"] == name
                      and p["concurrency"] == concurrency), None)
 
+    for profile in profiles:
+        for missing in results["profiles"][profile].get("not_measured", []):
+            expected = missing.get("expected") and " 500" not in missing["reason"]
+            if not expected:
+                budget(f"{missing['name']} is measured ({profile})", False, missing["reason"])
     for concurrency in results["concurrency"]:
         floor = find(main, "floor", concurrency)
         for page in [p for p in pages if p["profile"] == main and p["concurrency"] == concurrency]:
-            if page["errors"]:
-                budgets.append({"budget": f"{page['name']} at c={concurrency} answers 200 every time",
-                                "ok": False, "figures": f"{page['errors']} errors: {page['error_samples']}"})
-            if page["name"] in KEY_PAGES_EXCLUDED or not floor:
+            if page["errors"] or page.get("cold_errors"):
+                budget(f"{page['name']} at c={concurrency} answers 200 every time", False,
+                       f"{page['errors']} errors: {page['error_samples']} {page.get('cold_errors') or ''}")
+            if page["name"] in NOT_PAGES or not floor:
                 continue
             limit = floor["p95_ms"] * BUDGET_FLOOR_RATIO
-            budgets.append({"budget": f"{page['name']} p95 within {BUDGET_FLOOR_RATIO:g}x floor p95 "
-                                      f"(c={concurrency}, {main})",
-                            "ok": page["p95_ms"] <= limit,
-                            "figures": f"{page['p95_ms']} ms vs limit {limit:.1f} ms"})
-        case_list = find(main, "case list, filtered", concurrency)
+            budget(f"{page['name']} warm p95 within {BUDGET_FLOOR_RATIO:g}x the floor (c={concurrency})",
+                   page["p95_ms"] <= limit, f"{page['p95_ms']} ms vs limit {limit:.1f} ms")
+            if concurrency == 1 and "cold_ms" in page:
+                limit = floor["p95_ms"] * BUDGET_COLD_RATIO
+                budget(f"{page['name']} cold within {BUDGET_COLD_RATIO:g}x the floor",
+                       page["cold_ms"] <= limit, f"median of {COLD_SAMPLES} {page['cold_ms']} ms (slowest "
+                                                 f"{page['cold_max_ms']} ms) vs limit {limit:.1f} ms")
+            if concurrency == 1 and page.get("seq_scans") is not None:
+                budget(f"{page['name']} scans no large table sequentially", not page["seq_scans"],
+                       ", ".join(page["seq_scans"]) or "index scans only")
+        case_list = find(main, "referrals:case_list", concurrency)
         admin = find(main, "admin case changelist", concurrency)
         if case_list and admin:
-            budgets.append({"budget": f"case list beats the admin changelist (c={concurrency}, {main})",
-                            "ok": case_list["p95_ms"] < admin["p95_ms"],
-                            "figures": f"p95 {case_list['p95_ms']} ms vs {admin['p95_ms']} ms"})
+            budget(f"case list no slower than the admin changelist, 25 rows newest first (c={concurrency})",
+                   case_list["p95_ms"] <= admin["p95_ms"], f"p95 {case_list['p95_ms']} ms vs {admin['p95_ms']} ms")
         if len(profiles) > 1:
             small = profiles[1]
             for page in [p for p in pages if p["profile"] == main and p["concurrency"] == concurrency]:
-                if page["name"] in KEY_PAGES_EXCLUDED:
-                    continue
                 base = find(small, page["name"], concurrency)
-                if not base:
+                if page["name"] in NOT_PAGES or not base:
                     continue
                 ratio = page["p95_ms"] / base["p95_ms"] if base["p95_ms"] else float("inf")
-                budgets.append({"budget": f"{page['name']} p95 at {main} within {BUDGET_SCALE_RATIO:g}x {small} "
-                                          f"(c={concurrency})",
-                                "ok": ratio <= BUDGET_SCALE_RATIO,
-                                "figures": f"{page['p95_ms']} ms vs {base['p95_ms']} ms: {ratio:.2f}x"})
+                budget(f"{page['name']} p95 at {main} within {BUDGET_SCALE_RATIO:g}x {small} (c={concurrency})",
+                       ratio <= BUDGET_SCALE_RATIO, f"{page['p95_ms']} ms vs {base['p95_ms']} ms: {ratio:.2f}x")
+    case_page = find(main, "referrals:case_detail", 1)
+    if case_page:
+        budget(f"case page runs at most {BUDGET_CASE_PAGE_QUERIES} queries", case_page["queries"] is not None
+               and case_page["queries"] <= BUDGET_CASE_PAGE_QUERIES,
+               f"{case_page['queries']} queries, {case_page['repeated']} repeated")
+    sheet = find(main, "decisions:sheet_pdf", 1)
+    if sheet:
+        slowest = max(sheet["p95_ms"], sheet.get("cold_max_ms") or 0)
+        budget(f"decision sheet PDF under {BUDGET_SHEET_PDF_S:g} s, a worker's first included",
+               slowest < BUDGET_SHEET_PDF_S * 1000,
+               f"p95 {sheet['p95_ms']} ms; a fresh worker's first: median {sheet.get('cold_ms')} ms, slowest "
+               f"{sheet.get('cold_max_ms')} ms")
+    for profile, summary in results.get("writes", {}).items():
+        budget(f"every write saved ({profile})", not summary["errors"] and sum(summary["writes"].values()) > 0,
+               f"{summary['writes']}, p95 {summary['p95_ms']} ms, {summary['errors']} errors "
+               f"{summary['error_samples']}")
     sweep = results.get("sweep") or {}
     if "seconds" in sweep:
-        budgets.append({"budget": f"reminder sweep over {sweep['clocks']:,} clocks under {BUDGET_SWEEP_S:g} s",
-                        "ok": sweep["seconds"] < BUDGET_SWEEP_S,
-                        "figures": f"{sweep['seconds']} s, {sweep['queries']} queries, {sweep['result']}"})
+        budget(f"reminder sweep of {sweep['due_before']:,} due clocks (over {sweep['clocks']:,}) under "
+               f"{BUDGET_SWEEP_S:g} s", sweep["seconds"] < BUDGET_SWEEP_S and sweep["due_before"] >= 1000,
+               f"{sweep['seconds']} s, {sweep['queries']} queries, {sweep['result']}")
     elif sweep:
-        budgets.append({"budget": "reminder sweep measured", "ok": False, "figures": str(sweep)[:300]})
-    for key, label, limit in (("sheet_pdf", "decision sheet PDF", BUDGET_SHEET_PDF_S),
-                              ("pack_pdf", "panel pack PDF", BUDGET_PACK_PDF_S)):
-        data = results.get(key) or {}
-        if "seconds" in data:
-            extra = f", {data['forms']} forms, {data['chronology_rows']} chronology rows" if "forms" in data else ""
-            budgets.append({"budget": f"{label} under {limit:g} s", "ok": data["seconds"] < limit,
-                            "figures": f"{data['seconds']} s (first render {data.get('seconds_first', '-')} s){extra}"})
-        elif data:
-            budgets.append({"budget": f"{label} measured", "ok": False, "figures": str(data)[:300]})
+        budget("reminder sweep measured", False, str(sweep)[:300])
     pack = results.get("pack_pdf") or {}
+    if "seconds" in pack:
+        budget(f"panel pack prepared under {BUDGET_PACK_PDF_S:g} s", pack["seconds"] < BUDGET_PACK_PDF_S,
+               f"{pack['seconds']} s, {pack.get('forms')} forms, {pack.get('chronology_rows')} chronology rows")
     if "peak_rss_mb" in pack:
-        budgets.append({"budget": f"panel pack rendering peaks under {BUDGET_PACK_RSS_MB:g} MB",
-                        "ok": pack["peak_rss_mb"] < BUDGET_PACK_RSS_MB,
-                        "figures": f"{pack['peak_rss_mb']} MB peak (Django loaded: {pack['baseline_rss_mb']} MB)"})
+        budget(f"panel pack rendering peaks under {BUDGET_PACK_RSS_MB:g} MB", pack["peak_rss_mb"] < BUDGET_PACK_RSS_MB,
+               f"{pack['peak_rss_mb']} MB peak (Django loaded: {pack.get('baseline_rss_mb')} MB)")
+    elif pack:
+        budget("panel pack measured", False, str(pack)[:300])
     for profile, memory in results.get("worker_memory", {}).items():
         if memory.get("max_peak_mb") is not None:
-            budgets.append({"budget": f"gunicorn worker peak RSS under {BUDGET_WORKER_RSS_MB:g} MB ({profile})",
-                            "ok": memory["max_peak_mb"] < BUDGET_WORKER_RSS_MB,
-                            "figures": f"{memory['max_peak_mb']} MB (workers: "
-                                       f"{', '.join(str(w['peak_mb']) for w in memory['workers'])})"})
+            budget(f"gunicorn worker peak RSS under {BUDGET_WORKER_RSS_MB:g} MB after serving PDFs ({profile})",
+                   memory["max_peak_mb"] < BUDGET_WORKER_RSS_MB,
+                   f"{memory['max_peak_mb']} MB (workers: {', '.join(str(w['peak_mb']) for w in memory['workers'])})")
     return budgets
 
 
@@ -337,15 +442,19 @@ def markdown(results: dict, budgets: list[dict], profiles: list[str]) -> str:
     lines = [f"Run {results['started_at']} to {results.get('finished_at', '')}: `{results['command']}`", "",
              f"Machine: {machine['cpus']} CPUs, {machine.get('memory_gb')} GB; load average (1, 5, 15 min) "
              f"{machine['load_before']} before the run, {machine.get('load_after')} after; gunicorn "
-             f"{results['workers']} sync workers; PostgreSQL {machine.get('postgres')}.", ""]
+             f"{results['workers']} sync workers; PostgreSQL {machine.get('postgres')}.", "",
+             f"Busiest processes at the start: {'; '.join(machine.get('busiest_processes_before', []))}.", "",
+             "Pages are named by their URL name; each is measured at its default view as the person named in the "
+             "JSON. Cold: the median of three first requests, each after the cache was emptied (a PDF's also on a "
+             "fresh worker). At c>1, one request in ten is a write (below).", ""]
     for profile in profiles:
         counts = results["profiles"][profile].get("counts", {})
         lines.append(f"- **{profile}**: " + ", ".join(f"{k.split('_', 1)[1]} {v:,}" for k, v in counts.items()))
     lines.append("")
     main, other = profiles[0], (profiles[1] if len(profiles) > 1 else None)
     rows = {(p["profile"], p["name"], p["concurrency"]): p for p in results["pages"]}
-    header = f"| page | c | {main} p50 ms | {main} p95 ms | req/s | p95 ÷ floor p95 |"
-    rule = "|---|---|---|---|---|---|"
+    header = f"| page | c | {main} p50 ms | {main} p95 ms | cold ms | queries | req/s | p95 ÷ floor p95 |"
+    rule = "|---|---|---|---|---|---|---|---|"
     if other:
         header += f" {other} p95 ms | {main} ÷ {other} |"
         rule += "---|---|"
@@ -356,8 +465,9 @@ def markdown(results: dict, budgets: list[dict], profiles: list[str]) -> str:
             row = rows.get((main, name, c))
             if not row:
                 continue
-            line = (f"| {name} | {c} | {row['p50_ms']} | {row['p95_ms']} | {row['throughput_rps']} | "
-                    f"{row.get('floor_ratio', '')} |")
+            queries = row.get("queries") if c == 1 else ""
+            line = (f"| {name} | {c} | {row['p50_ms']} | {row['p95_ms']} | {row.get('cold_ms', '')} | {queries} | "
+                    f"{row['throughput_rps']} | {row.get('floor_ratio', '')} |")
             base = rows.get((other, name, c)) if other else None
             if other:
                 ratio = round(row["p95_ms"] / base["p95_ms"], 2) if base and base["p95_ms"] else ""
@@ -365,6 +475,15 @@ def markdown(results: dict, budgets: list[dict], profiles: list[str]) -> str:
             if row["errors"]:
                 line += f" {row['errors']} errors"
             lines.append(line)
+    for profile, summary in results.get("writes", {}).items():
+        lines += ["", f"Writes mixed into the c>1 runs ({profile}): {summary['writes']}, p95 {summary['p95_ms']} ms, "
+                      f"{summary['errors']} errors."]
+    for profile in profiles:
+        missing = results["profiles"][profile].get("not_measured", [])
+        if missing:
+            lines += ["", f"Not measured ({profile}): pages without arguments that nobody in the partnership may "
+                          "open as a page, or whose object is missing:", ""]
+            lines += [f"- {m['name']}: {m['reason']}" for m in missing]
     lines += ["", "| budget | result | figures |", "|---|---|---|"]
     for budget in budgets:
         lines.append(f"| {budget['budget']} | {'met' if budget['ok'] else '**missed**'} | {budget['figures']} |")
@@ -380,9 +499,9 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (the Dockerfile's 3)")
     parser.add_argument("--port", type=int, default=8101, help="first port; one per profile")
     parser.add_argument("--concurrency", default="1,10")
-    parser.add_argument("--requests", type=int, default=80, help="measured requests per page at concurrency 1")
-    parser.add_argument("--requests-concurrent", type=int, default=150, help="measured requests at higher c")
-    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=30, help="measured requests per page at concurrency 1")
+    parser.add_argument("--requests-concurrent", type=int, default=60, help="measured requests at higher c")
+    parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--max-seconds", type=float, default=20, help="cap on one page's measurement")
     parser.add_argument("--only", default="", help="comma-separated page names to measure (debugging)")
     parser.add_argument("--skip-inprocess", action="store_true", help="no sweep and PDF measurements")
@@ -409,60 +528,81 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
         "started_at": started.isoformat(timespec="seconds"), "command": " ".join(["benchmarks/run.py", *sys.argv[1:]]),
         "workers": args.workers, "concurrency": concurrency, "profiles": {}, "pages": [],
         "machine": {"cpus": os.cpu_count(), "load_before": [round(x, 2) for x in os.getloadavg()],
+                    "busiest_processes_before": busiest_processes(),
                     "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
                     "postgres": psql("SHOW server_version")},
     }
     servers: dict[str, Server] = {}
+    workers: dict[str, CeleryWorker] = {}
     envs: dict[str, dict] = {}
+    cache_dbs: dict[str, int] = {}
     try:
         for index, profile in enumerate(profiles):
-            # As in production (docker-compose.yml): a Redis cache shared by the workers, one per profile.
-            cache_db = 12 - index
-            subprocess.run(["redis-cli", "-n", str(cache_db), "flushdb"], check=True, capture_output=True)  # noqa: S603, S607
+            # As in production (docker-compose.yml): a Redis cache shared by the workers, one per profile, and a
+            # broker of its own.
+            cache_dbs[profile] = 12 - index
+            flush_cache(cache_dbs[profile])
             envs[profile] = {**env, "DATABASE_URL": database_url(profile),
-                             "CACHE_URL": f"rediscache://127.0.0.1:6379/{cache_db}"}
+                             "CACHE_URL": f"rediscache://127.0.0.1:6379/{cache_dbs[profile]}",
+                             "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{14 - index}"}
             results["profiles"][profile] = prepare_database(profile, envs[profile], reuse=args.reuse, seed=args.seed,
                                                             extra=extra)
             results["profiles"][profile]["counts"] = table_counts(database_name(profile))
         log("collecting static files")
         manage(envs[profiles[0]], "collectstatic", "--noinput", "-v0")
-        scenarios = {}
+        scenarios, writes = {}, {}
         for index, profile in enumerate(profiles):
             servers[profile] = Server(envs[profile], args.port + index, args.workers, work / f"gunicorn-{profile}.log")
-        for profile in profiles:
+            workers[profile] = CeleryWorker(envs[profile], work / f"celery-{profile}.log")
+        for index, profile in enumerate(profiles):
             servers[profile].wait_ready()
-            out = subprocess.run([PYTHON, "benchmarks/prepare.py", "--clients", str(max(concurrency))],  # noqa: S603
-                                 cwd=ROOT,
-                                 env=envs[profile], capture_output=True, text=True, timeout=300, check=False)
+            log(f"{profile}: finding the landing pages and their people (in-process, with EXPLAIN)")
+            out = subprocess.run([PYTHON, "benchmarks/prepare.py", "--clients", str(max(concurrency)),  # noqa: S603
+                                  *(["--explain"] if index == 0 else [])],
+                                 cwd=ROOT, env=envs[profile], capture_output=True, text=True, timeout=900, check=False)
             if out.returncode:
                 sys.exit(f"prepare.py failed for {profile}:\n{out.stderr[-3000:]}")
-            if out.stderr.strip():
-                log(f"{profile}: {out.stderr.strip()}")
-            scenarios[profile] = {s["name"]: s for s in json.loads(out.stdout)["scenarios"]}
+            prepared = json.loads(out.stdout)
+            scenarios[profile] = {s["name"]: s for s in prepared["scenarios"]}
+            writes[profile] = prepared["writes"]
+            results["profiles"][profile]["not_measured"] = prepared["not_measured"]
+            for missing in prepared["not_measured"]:
+                log(f"{profile}: not measured: {missing}")
         main_profile = profiles[0]
         users = sorted({s["user"] for s in scenarios[main_profile].values() if s["user"]})
         log(f"signing in through the form as {len(users)} users")
         results["sign_in"] = [sign_in_check(servers[main_profile].port, email) for email in users]
         failed = [s for s in results["sign_in"] if not s["ok"]]
         if failed:
-            log(f"sign-in check failed: {failed}")
+            sys.exit(f"sign-in through the form failed, so nothing measured means anything: {failed}")
         only = {n.strip() for n in args.only.split(",") if n.strip()}
-        names = [n for n in scenarios[main_profile] if not only or n in only or n == "floor"]
+        # PDFs last: the worker memory read at the end is then the memory after serving them.
+        names = [n for n in scenarios[main_profile] if not only or n in only or n in ("floor", "health check")]
+        names.sort(key=lambda n: n in PDF_PAGES)
+        results["writes"] = {}
         for name in names:
-            for c in concurrency:
-                for profile in profiles:
-                    scenario = scenarios[profile].get(name)
-                    if scenario is None:
-                        continue
+            for profile in profiles:
+                scenario = scenarios[profile].get(name)
+                if scenario is None:
+                    continue
+                first = cold(servers[profile], scenario, cache_dbs[profile], fresh_worker=name in PDF_PAGES)
+                for c in concurrency:
+                    writer = None
+                    if c > 1 and name not in NOT_PAGES:
+                        writer = results["writes"].setdefault(profile, writes_module.Writes(
+                            "127.0.0.1", servers[profile].port, writes[profile]))
                     result = driver.run(
                         name=name, host="127.0.0.1", port=servers[profile].port, path=scenario["path"],
                         cookies=scenario["cookies"], concurrency=c,
                         requests=args.requests if c == 1 else args.requests_concurrent,
-                        warmup=max(args.warmup, c), max_seconds=args.max_seconds, timeout=60)
-                    row = {"profile": profile, **result.summary(), "user": scenario["user"], "note": scenario["note"]}
+                        warmup=max(args.warmup, c), max_seconds=args.max_seconds, timeout=60, writer=writer)
+                    row = {"profile": profile, **result.summary(), "user": scenario["user"], "note": scenario["note"],
+                           "queries": scenario.get("queries"), "repeated": scenario.get("repeated"),
+                           "seq_scans": scenario.get("seq_scans"), **(first if c == 1 else {})}
                     results["pages"].append(row)
                     log(f"{profile:9} c={c:<2} {name:36} p50 {row['p50_ms']:>7} ms  p95 {row['p95_ms']:>7} ms  "
-                        f"{row['throughput_rps']} req/s  errors {row['errors']}")
+                        f"cold {first['cold_ms']:>7} ms  {row['throughput_rps']} req/s  errors {row['errors']}")
+        results["writes"] = {p: w.summary() for p, w in results["writes"].items()}
         for row in results["pages"]:
             floor = next((p for p in results["pages"] if p["name"] == "floor" and p["profile"] == row["profile"]
                           and p["concurrency"] == row["concurrency"]), None)
@@ -472,9 +612,11 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
     finally:
         for server in servers.values():
             server.stop()
+        for worker in workers.values():
+            worker.stop()
     if not args.skip_inprocess:
         main_env = envs[profiles[0]]
-        for key, mode in (("sheet_pdf", "sheet-pdf"), ("pack_pdf", "pack-pdf"), ("sweep", "sweep")):
+        for key, mode in (("pack_pdf", "pack-pdf"), ("sweep", "sweep")):
             log(f"measuring {mode}")
             results[key] = inprocess(main_env, mode)
             log(f"{mode}: {results[key]}")

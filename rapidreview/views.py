@@ -2,6 +2,8 @@
 static information pages and error pages."""
 
 import re
+import threading
+import time
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
@@ -72,9 +74,29 @@ def _database_ok() -> bool:
         return False
 
 
+# The broker's answer is kept this many seconds per process: a load balancer probes every few seconds per worker,
+# and opening a broker connection for each probe doubled the cost of the cheapest request (issue 20). An outage still
+# shows within this time.
+BROKER_CHECK_SECONDS = 10.0
+_broker_checked: dict[str, tuple[float, bool]] = {}
+_broker_lock = threading.Lock()
+
+
 def _broker_ok(url: str | None = None) -> bool:
+    url = url or celery_app.conf.broker_url
+    now = time.monotonic()
+    checked = _broker_checked.get(url)
+    if checked and now - checked[0] < BROKER_CHECK_SECONDS:
+        return checked[1]
+    with _broker_lock:
+        ok = _connect_to_broker(url)
+        _broker_checked[url] = (time.monotonic(), ok)
+    return ok
+
+
+def _connect_to_broker(url: str) -> bool:
     try:
-        with celery_app.connection_for_write(url or celery_app.conf.broker_url) as conn:
+        with celery_app.connection_for_write(url) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True
     except (KombuOperationalError, OSError):  # refused, timed out or unresolvable: unreachable

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from rapidreview import views
 from rapidreview.accounts.models import Role
 from tests.factories import default_partnership, make_user
 
@@ -108,6 +109,22 @@ def test_health_check_answers_503_when_the_broker_refuses_connections(tmp_path):
 def test_health_check_answers_503_when_the_database_refuses_connections(tmp_path):
     status, body = _healthz(tmp_path, DATABASE_URL=f"postgres://postgres@127.0.0.1:{_closed_port()}/rapidreview")
     assert (status, body) == (503, {"status": "unavailable", "database": "down", "broker": "ok"})
+
+
+@pytest.mark.django_db
+def test_health_check_asks_the_broker_at_most_once_per_interval(client, monkeypatch):
+    """A load balancer probes every few seconds per worker: the broker's answer is kept for a few seconds, so the
+    probe costs one database round trip, and an outage still shows once the interval has passed."""
+    answers = []
+    monkeypatch.setattr(views, "_broker_checked", {})
+    monkeypatch.setattr(views, "_connect_to_broker", lambda url: answers.append(url) or len(answers) == 1)
+    clock = [1000.0]
+    monkeypatch.setattr(views.time, "monotonic", lambda: clock[0])
+    assert [client.get("/healthz").status_code for _ in range(5)] == [200] * 5
+    assert len(answers) == 1
+    clock[0] += views.BROKER_CHECK_SECONDS + 0.1
+    assert client.get("/healthz").json()["broker"] == "down"
+    assert len(answers) == 2
 
 
 @pytest.mark.django_db
