@@ -42,23 +42,43 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
+SWEEP_DUE = 1000  # the budget: a sweep of 1,000 due reminders (issue 20)
+
+
 def sweep() -> dict:
-    from rapidreview.clocks.models import Clock, ClockState
+    from rapidreview.clocks.ladders import first_reminder_on
+    from rapidreview.clocks.models import Clock, ClockState, Reminder
     from rapidreview.clocks.tasks import run_sweep
+    from rapidreview.workdays import add_working_days
     from rapidreview.notifications import services as outbox
     from rapidreview.notifications.models import Notification
 
     outbox._enqueue = lambda *args, **kwargs: None  # the sweep, not the broker
     today = timezone.localdate()
+    active_states = [ClockState.RUNNING, ClockState.OVERDUE]
     clocks = Clock.objects.count()
-    active = Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.OVERDUE]).count()
-    due = Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.OVERDUE], next_reminder_on__lte=today).count()
+    active = Clock.objects.filter(state__in=active_states).count()
+    due_q = Q(state__in=active_states, next_reminder_on__lte=today)
+    # How many fall due today depends on the date the data was generated against: bring enough running clocks
+    # (real ones, with their owners) to two working days before their deadline, where the first reminder is due
+    # today, so that SWEEP_DUE are due; everything is put back afterwards.
+    shortfall = max(0, SWEEP_DUE - Clock.objects.filter(due_q).count())
+    brought = []
+    for clock in (Clock.objects.filter(state=ClockState.RUNNING, next_reminder_on__gt=today)
+                  .order_by("next_reminder_on", "id")[: shortfall * 3]):
+        if len(brought) == shortfall:
+            break
+        clock.due_on, clock.next_step = add_working_days(today, 2, partnership=clock.partnership_id), 0
+        clock.next_reminder_on = first_reminder_on(clock)
+        if clock.next_reminder_on and clock.next_reminder_on <= today:
+            brought.append(clock)
     # The sweep changes the clocks it reminds about and writes the outbox; put both back afterwards, so that a
     # run with --reuse measures the same first sweep of the day again.
-    fields = ["state", "next_step", "next_reminder_on", "updated_at"]
-    touched = list(Clock.objects.filter(Q(state__in=[ClockState.RUNNING, ClockState.OVERDUE],
-                                          next_reminder_on__lte=today)
+    fields = ["state", "due_on", "next_step", "next_reminder_on", "updated_at"]
+    touched = list(Clock.objects.filter(due_q | Q(pk__in=[c.pk for c in brought])
                                         | Q(state=ClockState.RUNNING, due_on__lt=today)).only("id", *fields))
+    Clock.objects.bulk_update(brought, ["due_on", "next_step", "next_reminder_on"], batch_size=1000)
+    due = Clock.objects.filter(due_q).count()
     started_at = timezone.now()
     counter = QueryCounter()
     with connection.execute_wrapper(counter):
@@ -66,10 +86,11 @@ def sweep() -> dict:
         result = run_sweep(today)
         seconds = time.perf_counter() - start
     Clock.objects.bulk_update(touched, fields, batch_size=1000)
+    Reminder.objects.filter(created_at__gte=started_at).delete()
     Notification.objects.filter(created_at__gte=started_at).delete()
-    return {"clocks": clocks, "active": active, "due_before": due, "seconds": round(seconds, 3),
-            "queries": counter.count, "result": result, "peak_rss_mb": round(peak_rss_mb(), 1),
-            "restored_clocks": len(touched)}
+    return {"clocks": clocks, "active": active, "due_before": due, "brought_forward": len(brought),
+            "seconds": round(seconds, 3), "queries": counter.count, "result": result,
+            "peak_rss_mb": round(peak_rss_mb(), 1), "restored_clocks": len(touched)}
 
 
 def sheet_pdf() -> dict:

@@ -566,8 +566,12 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
             scenarios[profile] = {s["name"]: s for s in prepared["scenarios"]}
             writes[profile] = prepared["writes"]
             results["profiles"][profile]["not_measured"] = prepared["not_measured"]
+            expected = [m["name"] for m in prepared["not_measured"] if m.get("expected")]
+            log(f"{profile}: {len(scenarios[profile])} pages; not pages for anyone in the partnership: "
+                f"{', '.join(expected)}")
             for missing in prepared["not_measured"]:
-                log(f"{profile}: not measured: {missing}")
+                if not missing.get("expected"):
+                    log(f"{profile}: NOT MEASURED: {missing}")
         main_profile = profiles[0]
         users = sorted({s["user"] for s in scenarios[main_profile].values() if s["user"]})
         log(f"signing in through the form as {len(users)} users")
