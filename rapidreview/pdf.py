@@ -73,6 +73,19 @@ def render_pdf(template: str, context: dict, *, title: str, marking: str, partne
     return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
 
 
+def warm_up() -> float:
+    """Render a small document the way every document is rendered, so that a worker pays once, at boot, for what
+    the first PDF would otherwise pay: loading WeasyPrint and Pango, the fonts in regular and bold, the font
+    subsetter and the base template (issue 20: "decision sheet PDF < 1 s, a worker's first included"). Called by
+    gunicorn (``gunicorn.conf.py``) and Celery (``rapidreview/celery.py``) when a worker starts. Returns seconds."""
+    import time
+
+    start = time.perf_counter()
+    render_pdf("pdf/warm_up.html", {}, title="Warm-up", marking=Marking.OFFICIAL_SENSITIVE, partnership=None,
+               status="Draft", footer="Warm-up")
+    return time.perf_counter() - start
+
+
 def pdf_response(pdf: bytes, *, filename: str, attachment: bool = False) -> HttpResponse:
     """Serve a PDF under a file name that says what it is and which case, never whose."""
     response = HttpResponse(pdf, content_type="application/pdf")
