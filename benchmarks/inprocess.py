@@ -49,9 +49,9 @@ def sweep() -> dict:
     from rapidreview.clocks.ladders import first_reminder_on
     from rapidreview.clocks.models import Clock, ClockState, Reminder
     from rapidreview.clocks.tasks import run_sweep
-    from rapidreview.workdays import add_working_days
     from rapidreview.notifications import services as outbox
     from rapidreview.notifications.models import Notification
+    from rapidreview.workdays import add_working_days
 
     outbox._enqueue = lambda *args, **kwargs: None  # the sweep, not the broker
     today = timezone.localdate()
