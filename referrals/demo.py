@@ -1,9 +1,12 @@
 """Demo cases at every stage, made through the services where they exist. Keyed on the child's name and date of
 birth, so loading twice changes nothing. Later apps find the cases in ``context["cases"]`` by short name.
 
-Every case belongs to Tower Hamlets (``context["partnership"]``), except two that show partnerships working
+Every case belongs to Tower Hamlets (``context["partnership"]``), except three that show partnerships working
 together (ADR 0015): ``cross-border``, led by Tower Hamlets with City & Hackney taking part, at the agency checks
-stage; and ``hackney``, City & Hackney's own, waiting for its threshold discussion.
+stage; ``hackney``, City & Hackney's own, waiting for its threshold discussion; and ``hackney_notified``, a child who
+lives in Tower Hamlets, harmed in Hackney and notified by City & Hackney two working days ago, which Tower Hamlets'
+business unit sees only as the cross-partnership cluster alert on its own rapid reviews (name of the partnership,
+date, whom to call).
 
 The children are invented; their names are fictional.
 """
@@ -64,6 +67,7 @@ NEIGHBOUR = "city-and-hackney"
 # The two cases that show partnerships together: (first name, last name, date of birth).
 CROSS_BORDER = ("Zara", "Penhallow", datetime.date(2015, 1, 28))
 HACKNEY_OWN = ("Idris", "Coldharbour", datetime.date(2011, 8, 17))
+HACKNEY_NOTIFIED = ("Nell", "Ashworth-Vane", datetime.date(2013, 2, 9))
 
 
 def _referral_data(first, last, dob, source, aware, users, agency, *, incident_la=TOWER_HAMLETS,
@@ -158,6 +162,7 @@ def load(context: dict) -> None:
     _past_retention(users, barts, partnership)
     cases["cross-border"] = _cross_border(context, neighbour, today)
     cases["hackney"] = _hackney(context, neighbour, neighbour_users, today)
+    cases["hackney_notified"] = _hackney_notified(context, neighbour, neighbour_users, today)
 
 
 def _cross_border(context: dict, neighbour, today) -> Case:
@@ -213,6 +218,36 @@ def _hackney(context: dict, neighbour, neighbour_users: dict, today) -> Case:
     case = referral_submit(source=Source.PROFESSIONAL, data=data, partnership=neighbour, actor=users["police.lead"],
                            received_on=received, agencies=[a for a in [agencies.get("Metropolitan Police")] if a])
     case_send_to_threshold(case=case, actor=neighbour_users["manager"])
+    return case
+
+
+def _hackney_notified(context: dict, neighbour, neighbour_users: dict, today) -> Case:
+    """City & Hackney's rapid review of a child who lives in Tower Hamlets and was hurt in Hackney, notified two
+    working days ago. Tower Hamlets' own rapid reviews notified within ten working days show it in their cluster
+    alert, without its reference or the child (issue 18 §5)."""
+    users, agencies = context["users"], context["agencies"]
+    first, last, dob = HACKNEY_NOTIFIED
+    case = Case.objects.filter(child_first_name=first, child_last_name=last, child_dob=dob).first()
+    if case is not None:
+        return case
+    sin_on = add_working_days(today, -2, partnership=neighbour)
+    received = add_working_days(sin_on, -2, partnership=neighbour)
+    aware = add_working_days(received, -1, partnership=neighbour)
+    police = agencies.get("Metropolitan Police")
+    data = _referral_data(first, last, dob, Source.PROFESSIONAL, aware, users, None, incident_la=HACKNEY,
+                          home_la=TOWER_HAMLETS, referrer="police.lead")
+    data.update(referrer_agency=police, description="Seriously injured at a relative's home in Hackney; the child "
+                                                    "lives with a parent in Tower Hamlets.")
+    case = referral_submit(source=Source.PROFESSIONAL, data=data, partnership=neighbour, actor=users["police.lead"],
+                           received_on=received, agencies=[a for a in [police] if a])
+    people = neighbour_users
+    case_send_to_threshold(case=case, actor=people["manager"])
+    referral_record_threshold(
+        case=case, actor=people["chair"], discussed_on=add_working_days(received, 1, partnership=neighbour),
+        la_participant=people["chair"], health_participant=people["nurse"], police_participant=people["detsupt"],
+        outcome=ThresholdOutcome.MET, rationale="Serious harm with suspected abuse.")
+    case_record_sin(case=case, actor=people["manager"], notified_on=sin_on,
+                    notification_reference=f"SIN-{sin_on:%Y%m%d}-ASH")
     return case
 
 
