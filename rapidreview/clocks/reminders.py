@@ -18,9 +18,9 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from rapidreview.datacache import model_changed
+from rapidreview.db import update_each
 from rapidreview.notifications.services import notify_many
 from rapidreview.workdays import working_days_between
 
@@ -69,9 +69,12 @@ def reminders_write(*, today: datetime.date, partnership_ids, batch: int = BATCH
         recorded = set(Reminder.objects.filter(clock_id__in=due).values_list("clock_id", "step", "recipient_id"))
         new = [row for key, row in rows.items() if key not in recorded]
         Reminder.objects.bulk_create(new, ignore_conflicts=True)
-        bulk_update_with_history(clocks, Clock, ["state", "next_step", "next_reminder_on", "updated_at"],
-                                 default_date=now)
+        update_each(Clock, {clock.pk: {"state": clock.state, "next_step": clock.next_step,
+                                       "next_reminder_on": clock.next_reminder_on, "updated_at": now}
+                            for clock in clocks})
+        Clock.history.bulk_history_create(clocks, update=True, default_date=now)  # as each clock's save() did
         model_changed(Clock)
+        model_changed(Reminder)
     return len(clocks), len(new)
 
 
@@ -102,10 +105,10 @@ def reminder_emails_send(*, today: datetime.date, partnership_ids=None) -> int:
             groups[(reminder.recipient_id, reminder.clock.partnership_id)].append(reminder)
         emails = [_email(reminders, today) for reminders in groups.values()]
         notes = notify_many(emails)
-        for email, reminders in zip(emails, groups.values(), strict=True):
-            for reminder in reminders:
-                reminder.notification_id = notes[email["key"]]
-        Reminder.objects.bulk_update([r for reminders in groups.values() for r in reminders], ["notification"])
+        if update_each(Reminder, {reminder.pk: {"notification_id": notes[email["key"]]}
+                                  for email, reminders in zip(emails, groups.values(), strict=True)
+                                  for reminder in reminders}):
+            model_changed(Reminder)
     return len(emails)
 
 
