@@ -57,9 +57,15 @@ def pack_render_build(*, render_id) -> PackRender | None:
             return render
         locked.file.name, locked.rendered_at = name, timezone.now()
         locked.save(update_fields=["file", "rendered_at", "updated_at"])
-        older = list(PackRender.objects.filter(case=case, created_at__lt=locked.created_at))
-        PackRender.objects.filter(pk__in=[row.pk for row in older]).delete()
-        files = [row.file.name for row in older if row.file.name]
-        transaction.on_commit(lambda: [default_storage.delete(file) for file in files])
+        for older in PackRender.objects.filter(case=case, created_at__lt=locked.created_at):
+            older.delete()  # and its file, after commit (``pack_file_delete``)
     logger.info("Pack PDF of case %s rendered (%s bytes)", case.pk, len(pdf))
     return locked
+
+
+def pack_file_delete(sender, instance: PackRender, **kwargs) -> None:
+    """A pack render row deleted (with its case, by the retention job) takes its PDF with it once that commits:
+    a stored pack must not outlive the case it describes. Connected to ``post_delete`` in ``ready()``."""
+    if instance.file.name:
+        name = instance.file.name
+        transaction.on_commit(lambda: default_storage.delete(name))

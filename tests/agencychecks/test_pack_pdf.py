@@ -168,3 +168,14 @@ def test_an_agency_lead_gets_no_pack_and_nothing_is_queued(client, accepted, hea
 def test_the_pack_pdf_refuses_post(bu_client, accepted):
     assert bu_client.post(_pdf_url(accepted.case_id)).status_code == 405
     assert not PackRender.objects.exists()
+
+
+def test_deleting_the_case_deletes_its_stored_pack_pdf(bu_client, accepted, django_capture_on_commit_callbacks):
+    case = accepted.case
+    _download(bu_client, case.pk, django_capture_on_commit_callbacks)
+    stored = PackRender.objects.get(case=case)
+    assert default_storage.exists(stored.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        case.delete()  # as the retention job does
+    assert not PackRender.objects.exists()
+    assert not default_storage.exists(stored.file.name)
