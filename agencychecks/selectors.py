@@ -17,6 +17,7 @@ form's e-mails go to the agency's safeguarding leads in those partnerships.
 import hashlib
 from dataclasses import dataclass
 
+from django.core.files.storage import default_storage
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -244,8 +245,10 @@ def pack_fingerprint(case) -> str:
 
 
 def rendered_pack(case, fingerprint: str) -> PackRender | None:
-    """The stored pack PDF of ``case`` made from the forms as they are now (``fingerprint``), if there is one."""
-    return PackRender.objects.filter(case=case, fingerprint=fingerprint, rendered_at__isnull=False).first()
+    """The stored pack PDF of ``case`` made from the forms as they are now (``fingerprint``), if there is one and
+    its file is in storage (a restored database may name a file the restored uploads lack)."""
+    render = PackRender.objects.filter(case=case, fingerprint=fingerprint, rendered_at__isnull=False).first()
+    return render if render is not None and default_storage.exists(render.file.name) else None
 
 
 # --- the glossary --------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -332,12 +333,16 @@ def glossary_term_delete(*, term: GlossaryTerm, actor) -> None:
 def pack_render_request(*, case: Case, fingerprint: str) -> PackRender:
     """Ask for the pack PDF of ``case`` as its forms are now (``fingerprint``): the ``render_pack`` task is queued
     once per version, however many people ask at once (the unique (case, fingerprint) row decides), and again only
-    when a request has waited ``PACK_RENDER_RETRY_AFTER`` without a PDF."""
+    when a request has waited ``PACK_RENDER_RETRY_AFTER`` without a PDF or the stored file is missing."""
     now = timezone.now()
     render, created = PackRender.objects.get_or_create(case=case, fingerprint=fingerprint)
     if not created and render.rendered_at is None and render.requested_at < now - PACK_RENDER_RETRY_AFTER:
         created = bool(PackRender.objects.filter(pk=render.pk, rendered_at__isnull=True,
                                                  requested_at=render.requested_at).update(requested_at=now))
+    elif not created and render.rendered_at is not None and not default_storage.exists(render.file.name):
+        # Rendered, but the file is gone (uploads restored from before it was made): render it again.
+        created = bool(PackRender.objects.filter(pk=render.pk, rendered_at=render.rendered_at)
+                       .update(rendered_at=None, file="", requested_at=now))
     if created:
         transaction.on_commit(lambda: render_pack.delay(str(render.pk)))
     return render

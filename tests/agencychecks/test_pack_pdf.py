@@ -4,14 +4,17 @@ In tests Celery runs eagerly, but a task queued with ``transaction.on_commit`` r
 "commits": ``django_capture_on_commit_callbacks(execute=True)`` plays the worker; without it the task has not run
 yet, which is the moment the reader sees "The pack is being prepared"."""
 
+import datetime
 from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 
 from agencychecks import selectors, services
 from agencychecks.models import PackRender
+from agencychecks.tasks import render_pack
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessLog
 from rapidreview.pdf import Marking
@@ -46,8 +49,6 @@ def accepted(forms, health_lead, business_unit):
 @pytest.fixture
 def queued_renders(monkeypatch):
     """The render tasks handed to the broker (each still runs, eagerly, when its transaction commits)."""
-    from agencychecks.tasks import render_pack
-
     calls = []
     original = render_pack.delay
     monkeypatch.setattr(render_pack, "delay", lambda *args: calls.append(args) or original(*args))
@@ -104,8 +105,6 @@ def test_the_stored_pdf_is_served_again_without_rendering_it_again(bu_client, ac
 
 def test_people_asking_while_it_is_prepared_queue_the_render_once(client, business_unit, accepted, queued_renders,
                                                                   django_capture_on_commit_callbacks):
-    from agencychecks.tasks import render_pack
-
     chair = make_user(Role.RR_CHAIR)
     for person in (business_unit, chair, business_unit):
         client.force_login(person)
@@ -179,3 +178,27 @@ def test_deleting_the_case_deletes_its_stored_pack_pdf(bu_client, accepted, djan
         case.delete()  # as the retention job does
     assert not PackRender.objects.exists()
     assert not default_storage.exists(stored.file.name)
+
+
+def test_a_stored_pack_whose_file_is_missing_is_prepared_again(bu_client, accepted, queued_renders,
+                                                               django_capture_on_commit_callbacks):
+    # Uploads restored from a backup older than the database: the row names a file that is not there.
+    case = accepted.case
+    _download(bu_client, case.pk, django_capture_on_commit_callbacks)
+    default_storage.delete(PackRender.objects.get().file.name)
+    waiting = _download(bu_client, case.pk, django_capture_on_commit_callbacks)
+    assert "The pack is being prepared" in waiting.content.decode()
+    assert len(queued_renders) == 2
+    assert bu_client.get(_pdf_url(case.pk))["Content-Type"] == "application/pdf"
+
+
+def test_a_render_lost_with_its_worker_is_queued_again_after_a_while(bu_client, accepted, queued_renders,
+                                                                     django_capture_on_commit_callbacks):
+    with mock.patch.object(render_pack, "apply_async"):  # the worker took it and died
+        _download(bu_client, accepted.case_id, django_capture_on_commit_callbacks)
+        _download(bu_client, accepted.case_id, django_capture_on_commit_callbacks)
+    assert len(queued_renders) == 1
+    PackRender.objects.update(requested_at=timezone.now() - datetime.timedelta(minutes=3))
+    _download(bu_client, accepted.case_id, django_capture_on_commit_callbacks)
+    assert len(queued_renders) == 2
+    assert bu_client.get(_pdf_url(accepted.case_id))["Content-Type"] == "application/pdf"
