@@ -3,8 +3,9 @@
 import uuid
 from collections import defaultdict
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, Value, When
+from django.db.models.functions import Cast
 
 
 class UUIDModel(models.Model):
@@ -40,12 +41,16 @@ def update_each(model, values: dict) -> int:
     and building those took seconds for a thousand rows). Sends no signals: callers call ``model_changed``."""
     if not values:
         return 0
+    manager = model._base_manager
+    # PostgreSQL types a CASE of parameters (or of NULLs alone) as text: cast it, as bulk_update does.
+    cast = connections[manager.db].features.requires_casted_case_in_updates
     cases = {}
     for name in next(iter(values.values())):
         by_value = defaultdict(list)
         for pk, row in values.items():
             by_value[row[name]].append(pk)
         field = model._meta.get_field(name)
-        cases[name] = Case(*[When(pk__in=pks, then=Value(value, output_field=field))
-                             for value, pks in by_value.items()], output_field=field)
-    return model._base_manager.filter(pk__in=list(values)).update(**cases)
+        case = Case(*[When(pk__in=pks, then=Value(value, output_field=field)) for value, pks in by_value.items()],
+                    output_field=field)
+        cases[name] = Cast(case, output_field=field) if cast else case
+    return manager.filter(pk__in=list(values)).update(**cases)
