@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencychecks import selectors, services
-from agencychecks.models import PackRender
+from agencychecks.models import FormStatus, PackRender
 from agencychecks.tasks import render_pack
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessLog
@@ -144,8 +144,13 @@ def test_any_change_to_an_accepted_form_or_its_chronology_changes_the_fingerprin
     entry = accepted.chronology.first()
     entry.summary = "Corrected contact."
     entry.save()
-    assert selectors.pack_fingerprint(case) != edited
-    assert selectors.pack_fingerprint(case) == selectors.pack_fingerprint(case)
+    corrected = selectors.pack_fingerprint(case)
+    assert corrected != edited
+    assert selectors.pack_fingerprint(case) == corrected  # nothing changed: the same PDF is served
+    # No service reopens an accepted form today; a form leaving "accepted" would leave the pack all the same.
+    accepted.status = FormStatus.RETURNED
+    accepted.save()
+    assert selectors.pack_fingerprint(case) not in (before, edited, corrected)
 
 
 def test_a_conflicted_business_unit_member_gets_no_pack_and_nothing_is_queued(
