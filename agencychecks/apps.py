@@ -7,12 +7,14 @@ class AgencyChecksConfig(AppConfig):
     demo_order = 50  # load_demo runs this app's demo.load(context) in ascending demo_order
 
     def ready(self):
+        from django.db.models.signals import post_delete
+
         from panels.signals import substitute_seated
         from rapidreview.accounts.models import Role
         from rapidreview.clocks.ladders import register_reminder_owners
         from rapidreview.registry import register_card, register_case_section, register_case_tasks, register_nav
 
-        from . import dashboard, selectors, services
+        from . import dashboard, document, selectors, services
 
         register_reminder_owners(self.get_model("AgencyCheckForm"), selectors.form_reminder_owners)
 
@@ -24,3 +26,5 @@ class AgencyChecksConfig(AppConfig):
         register_case_section("agencychecks/case_section.html", dashboard.case_section, order=40)
         register_case_tasks(dashboard.case_tasks, order=40)
         substitute_seated.connect(services.pack_send_to_seated_substitute, dispatch_uid="agencychecks-pack-substitute")
+        post_delete.connect(document.pack_file_delete, sender=self.get_model("PackRender"),
+                            dispatch_uid="agencychecks-pack-file-delete")

@@ -214,3 +214,26 @@ class Pack(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("agencychecks:pack", args=[self.case_id])
+
+
+class PackRender(TimeStampedModel):
+    """The pack of a case as a PDF, made by a task (``render_pack``) and kept while its forms are unchanged.
+
+    ``fingerprint`` digests what the PDF shows (``selectors.pack_fingerprint``): the accepted forms, their last
+    change and their chronologies, and the distribution. Any change to them gives a new fingerprint, so a stored
+    PDF is never served after its forms changed; nothing needs to invalidate it. States: requested (``file`` empty,
+    ``rendered_at`` empty; the task was queued at ``requested_at``) -> rendered. Only the latest rendered PDF of a
+    case is kept. See docs/decisions/0020-pack-prepared-by-a-task.md.
+    """
+
+    case = models.ForeignKey("referrals.Case", on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    requested_at = models.DateTimeField(default=timezone.now, help_text="When the task was last queued.")
+    file = models.FileField(max_length=200, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "fingerprint"], name="one_pack_render_per_version")]
+
+    def __str__(self):
+        return f"Pack PDF for {self.case_id} ({self.fingerprint[:8]})"

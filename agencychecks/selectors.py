@@ -14,9 +14,11 @@ A case's forms go to the agencies of its leading partnership and of every partne
 form's e-mails go to the agency's safeguarding leads in those partnerships.
 """
 
+import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.core.files.storage import default_storage
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,7 +29,7 @@ from rapidreview.accounts.selectors import agency_leads
 from referrals.models import Case, CaseParticipation, Referral
 from referrals.selectors import partnership_cases_q, visible_cases
 
-from .models import OPEN_STATUSES, AgencyCheckForm, FormStatus, GlossaryTerm, Pack
+from .models import OPEN_STATUSES, AgencyCheckForm, FormStatus, GlossaryTerm, Pack, PackRender
 
 SEES_ALL = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
 
@@ -228,6 +230,25 @@ def can_see_pack(user, case) -> bool:
     if not Pack.objects.filter(case=case).exists() or is_conflicted(user, case):
         return False
     return case_panel_members(case).filter(pk=user.pk).exists()
+
+
+def pack_fingerprint(case) -> str:
+    """A digest of everything the pack PDF shows (two queries): which forms are accepted and when each last changed,
+    their chronologies (how many entries, the last change), the agencies' names, and the distribution. Accepting,
+    editing or reopening a form, or changing a chronology entry, gives a new fingerprint."""
+    forms = (AgencyCheckForm.objects.filter(case=case, status=FormStatus.ACCEPTED).order_by("pk")
+             .values_list("pk", "updated_at", "agency__name")
+             .annotate(entries=Count("chronology"), latest=Max("chronology__updated_at")))
+    pack = Pack.objects.filter(case=case).values_list("pk", "updated_at").first()
+    parts = [case.pk, case.reference, case.partnership_id, pack, *forms]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def rendered_pack(case, fingerprint: str) -> PackRender | None:
+    """The stored pack PDF of ``case`` made from the forms as they are now (``fingerprint``), if there is one and
+    its file is in storage (a restored database may name a file the restored uploads lack)."""
+    render = PackRender.objects.filter(case=case, fingerprint=fingerprint, rendered_at__isnull=False).first()
+    return render if render is not None and default_storage.exists(render.file.name) else None
 
 
 # --- the glossary --------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +18,21 @@ from referrals.models import Case, Stage
 from referrals.services import case_record_event
 
 from . import assistant, selectors
-from .models import EDITABLE_STATUSES, AgencyCheckForm, FormReview, FormStatus, FormVersion, GlossaryTerm, Pack
+from .models import (
+    EDITABLE_STATUSES,
+    AgencyCheckForm,
+    FormReview,
+    FormStatus,
+    FormVersion,
+    GlossaryTerm,
+    Pack,
+    PackRender,
+)
 from .sections import BY_KEY, SECTION_KEYS, TEXT_FIELDS, all_missing, snapshot
+from .tasks import render_pack
+
+# A pack PDF asked for this long ago and still not rendered: its task was lost (a worker died), so queue it again.
+PACK_RENDER_RETRY_AFTER = datetime.timedelta(minutes=2)
 
 # A returned form is due this many working days after it is returned, or on its original due date if later.
 RETURN_WORKING_DAYS = 2
@@ -313,3 +327,22 @@ def glossary_term_save(*, form, actor) -> GlossaryTerm:
 def glossary_term_delete(*, term: GlossaryTerm, actor) -> None:
     term._history_user = actor
     term.delete()
+
+
+@transaction.atomic
+def pack_render_request(*, case: Case, fingerprint: str) -> PackRender:
+    """Ask for the pack PDF of ``case`` as its forms are now (``fingerprint``): the ``render_pack`` task is queued
+    once per version, however many people ask at once (the unique (case, fingerprint) row decides), and again only
+    when a request has waited ``PACK_RENDER_RETRY_AFTER`` without a PDF or the stored file is missing."""
+    now = timezone.now()
+    render, created = PackRender.objects.get_or_create(case=case, fingerprint=fingerprint)
+    if not created and render.rendered_at is None and render.requested_at < now - PACK_RENDER_RETRY_AFTER:
+        created = bool(PackRender.objects.filter(pk=render.pk, rendered_at__isnull=True,
+                                                 requested_at=render.requested_at).update(requested_at=now))
+    elif not created and render.rendered_at is not None and not default_storage.exists(render.file.name):
+        # Rendered, but the file is gone (uploads restored from before it was made): render it again.
+        created = bool(PackRender.objects.filter(pk=render.pk, rendered_at=render.rendered_at)
+                       .update(rendered_at=None, file="", requested_at=now))
+    if created:
+        transaction.on_commit(lambda: render_pack.delay(str(render.pk)))
+    return render

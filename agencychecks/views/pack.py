@@ -11,13 +11,17 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_form
-from rapidreview.pdf import Marking, pdf_response, render_pdf
+from rapidreview.pdf import pdf_response
 from referrals.selectors import get_led_case, get_visible_case
 
 from .. import selectors, services
+from ..document import pack_filename, pack_pdf_bytes  # noqa: F401 - pack_pdf_bytes: benchmarks/inprocess.py
 from ..forms import DistributeForm
 from ..models import FormStatus
 from ..sections import snapshot
+
+# How often the 'being prepared' page asks again.
+PREPARING_REFRESH_SECONDS = 5
 
 
 @role_required(Role.BUSINESS_UNIT)
@@ -62,17 +66,18 @@ def pack(request, case_id):
 
 @require_GET
 def pack_pdf(request, case_id):
+    """The stored pack PDF when it is of the forms as they are now; otherwise it is prepared by a task and the
+    reader sees a page that checks again every few seconds (ADR 0020). Each download is logged."""
     case = _pack_case(request, case_id)
-    forms = list(selectors.accepted_forms(case))
+    fingerprint = selectors.pack_fingerprint(case)
+    stored = selectors.rendered_pack(case, fingerprint)
+    if stored is None:
+        services.pack_render_request(case=case, fingerprint=fingerprint)
+        response = render(request, "agencychecks/pack_preparing.html", {
+            "case": case, "refresh_seconds": PREPARING_REFRESH_SECONDS,
+            "pack_url": reverse("agencychecks:pack_pdf", args=[case.pk])})
+        response["Cache-Control"] = "no-store"
+        return response
     access_log(request, action=AccessAction.PDF, obj=case, case_id=case.pk)
-    pdf = pack_pdf_bytes(case, forms, base_url=request.build_absolute_uri("/"))
-    return pdf_response(pdf, filename=f"rapid-review-panel-pack-{case.reference}.pdf", attachment=True)
-
-
-def pack_pdf_bytes(case, forms, *, base_url: str | None) -> bytes:
-    """The pack as one PDF: a cover, a contents page and each agency's section."""
-    return render_pdf("agencychecks/pack_pdf.html",
-                      {"case": case, "pack": selectors.pack_for(case), "entries": [(f, snapshot(f)) for f in forms]},
-                      title=f"Agency check forms for the rapid review panel, case {case.reference}",
-                      marking=Marking.OFFICIAL_SENSITIVE, footer=f"Panel pack, case {case.reference}",
-                      partnership=case.partnership, base_url=base_url)
+    with stored.file.open("rb") as pdf:
+        return pdf_response(pdf.read(), filename=pack_filename(case), attachment=True)

@@ -10,6 +10,8 @@ partnership (the case's leading partnership, ADR 0015). Dates count that partner
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
+
 from rapidreview.accounts.models import Role
 from rapidreview.accounts.selectors import executive_chair, users_with_role
 from rapidreview.workdays import add_working_days, is_working_day
@@ -133,22 +135,52 @@ def reminder_owners(subject, clock) -> list | None:
     return None if finder is None else list(finder(subject, clock) or [])
 
 
+def subject_model(clock):
+    """The model of a clock's subject, from the cached content types (no query)."""
+    return ContentType.objects.get_for_id(clock.subject_type_id).model_class()
+
+
+def has_owner_finder(model) -> bool:
+    return model is not None and model._meta.label_lower in _owner_finders
+
+
+class Audiences:
+    """Whom the steps of many clocks go to, reading each partnership's people by role once (one sweep). The
+    registered owner finders still run per subject; the subjects must be loaded beforehand to spare a query each."""
+
+    def __init__(self):
+        self._by_role: dict[tuple, list] = {}
+
+    def _role(self, audience: str, partnership) -> list:
+        key = (audience, partnership.pk)
+        if key not in self._by_role:
+            if audience == "exec_chair":
+                self._by_role[key] = [executive_chair(partnership=partnership)]
+            else:
+                role = Role.RR_CHAIR if audience == "rr_chair" else Role.BUSINESS_UNIT
+                self._by_role[key] = list(users_with_role(role, partnership=partnership))
+        return self._by_role[key]
+
+    def recipients(self, clock, step: Step) -> list:
+        """The people a step goes to, resolved by role today in the clock's partnership. Nobody is never the
+        answer: that partnership's business unit is."""
+        partnership = clock.partnership
+        people: list = []
+        if step.audience == "owner":
+            owners = (reminder_owners(clock.subject, clock)
+                      if has_owner_finder(subject_model(clock)) else None)
+            if owners is not None:
+                people = owners
+            elif clock.owner_user_id:
+                people = [clock.owner_user]
+        elif step.audience in ("rr_chair", "exec_chair"):
+            people = self._role(step.audience, partnership)
+        people = _unique_active(people)
+        if not people:
+            people = _unique_active(self._role("business_unit", partnership))
+        return people
+
+
 def recipients_for(clock, step: Step) -> list:
-    """The people a step goes to, resolved by role today in the clock's partnership. Nobody is never the answer: that
-    partnership's business unit is."""
-    partnership = clock.partnership
-    people: list = []
-    if step.audience == "owner":
-        owners = reminder_owners(clock.subject, clock)
-        if owners is not None:
-            people = owners
-        elif clock.owner_user_id:
-            people = [clock.owner_user]
-    elif step.audience == "rr_chair":
-        people = list(users_with_role(Role.RR_CHAIR, partnership=partnership))
-    elif step.audience == "exec_chair":
-        people = [executive_chair(partnership=partnership)]
-    people = _unique_active(people)
-    if not people:
-        people = _unique_active(users_with_role(Role.BUSINESS_UNIT, partnership=partnership))
-    return people
+    """The people one step of one clock goes to (see ``Audiences.recipients``)."""
+    return Audiences().recipients(clock, step)

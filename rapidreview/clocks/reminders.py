@@ -1,7 +1,8 @@
-"""The reminder sweep's two steps.
+"""The reminder sweep's two steps, each a few queries for a whole batch (ADR 0021).
 
-1. ``reminders_write``: for one clock, record each ladder step that is due as a ``Reminder`` row per person (unique
-   per clock, step and person) and advance the clock, in one transaction. A re-run writes nothing new.
+1. ``reminders_write``: for a batch of due clocks, record each ladder step that is due as a ``Reminder`` row per
+   person (unique per clock, step and person) and advance the clocks, in one transaction. A re-run writes nothing
+   new.
 2. ``reminder_emails_send``: for each person with reminders not yet sent, one e-mail per partnership listing all of
    that partnership's, so that a chair with nine overdue deadlines gets one e-mail, not nine. Each reminder is put
    in exactly one e-mail. The e-mail comes from the clocks' partnership (its name in the subject, sender and
@@ -12,83 +13,120 @@ Reminders go out on working days only, each partnership's own (see ``tasks.run_s
 """
 
 import datetime
+from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
 
-from rapidreview.notifications.models import Notification
-from rapidreview.notifications.services import notify
+from rapidreview.datacache import model_changed
+from rapidreview.db import update_each
+from rapidreview.notifications.services import notify_many
 from rapidreview.workdays import working_days_between
 
-from .ladders import ESCALATION_AUDIENCES, ladder_for, recipients_for, step_date
+from .ladders import ESCALATION_AUDIENCES, Audiences, has_owner_finder, ladder_for, step_date, subject_model
 from .models import Clock, ClockState, Reminder
 from .services import ACTIVE_STATES, next_reminder_date
 
+# Clocks locked and advanced in one transaction, and reminders put into e-mails in one.
+BATCH = 1000
 
-def reminders_write(*, clock_id, today: datetime.date) -> int:
-    """Record the reminders of one clock that are due by ``today`` and advance the clock. Returns the number of
-    reminders written. A clock locked by another sweep is skipped."""
-    written = 0
+
+def reminders_write(*, today: datetime.date, partnership_ids, batch: int = BATCH) -> tuple[int, int]:
+    """Record the reminders due by ``today`` of up to ``batch`` clocks of ``partnership_ids`` and advance those
+    clocks, in one transaction. Returns (clocks advanced, reminders written). Clocks locked by another sweep are
+    skipped (``SKIP LOCKED``); the unique key (clock, step, person) makes a reminder exactly-once all the same."""
     with transaction.atomic():
-        clock = (Clock.objects.select_for_update(skip_locked=True)
-                 .filter(pk=clock_id, state__in=ACTIVE_STATES, next_reminder_on__lte=today).first())
-        if clock is None:
-            return 0
-        ladder = ladder_for(clock.kind)
-        due_steps = []
-        index = clock.next_step
-        while index < len(ladder) and step_date(clock, ladder[index]) <= today:
-            due_steps.append(ladder[index])
-            index += 1
-        for position, step in enumerate(due_steps):
-            # A sweep that catches up on several steps sends only the latest one for each audience.
-            if any(later.audience == step.audience for later in due_steps[position + 1:]):
-                continue
-            for recipient in recipients_for(clock, step):
-                _, created = Reminder.objects.get_or_create(
-                    clock=clock, step=step.name, recipient=recipient,
-                    defaults={"written_on": today, "escalation": step.audience in ESCALATION_AUDIENCES})
-                written += created
-        if clock.due_on < today and clock.state == ClockState.RUNNING:
-            clock.state = ClockState.OVERDUE
-        clock.next_step = index
-        clock.next_reminder_on = next_reminder_date(clock, index)
-        clock.save(update_fields=["state", "next_step", "next_reminder_on", "updated_at"])
-    return written
+        clocks = list(Clock.objects.select_for_update(skip_locked=True, of=("self",))
+                      .filter(state__in=ACTIVE_STATES, next_reminder_on__lte=today, partnership_id__in=partnership_ids)
+                      .select_related("partnership", "owner_user").order_by("next_reminder_on", "id")[:batch])
+        if not clocks:
+            return 0, 0
+        due = {clock.pk: _due_steps(clock, today) for clock in clocks}
+        # The registered owner finders read their subjects: one query per kind of subject, not one per clock.
+        prefetch_related_objects([clock for clock in clocks if has_owner_finder(subject_model(clock))
+                                  and any(step.audience == "owner" for step in due[clock.pk])], "subject")
+        audiences = Audiences()
+        now = timezone.now()
+        rows = {}
+        for clock in clocks:
+            steps = due[clock.pk]
+            for position, step in enumerate(steps):
+                # A sweep that catches up on several steps sends only the latest one for each audience.
+                if any(later.audience == step.audience for later in steps[position + 1:]):
+                    continue
+                for recipient in audiences.recipients(clock, step):
+                    rows.setdefault((clock.pk, step.name, recipient.pk), Reminder(
+                        clock=clock, step=step.name, recipient=recipient, written_on=today,
+                        escalation=step.audience in ESCALATION_AUDIENCES))
+            index = clock.next_step + len(steps)
+            if clock.due_on < today and clock.state == ClockState.RUNNING:
+                clock.state = ClockState.OVERDUE
+            clock.next_step = index
+            clock.next_reminder_on = next_reminder_date(clock, index)
+            clock.updated_at = now
+        # A step recorded before (a clock whose ladder was replayed) is not written again: the unique key decides.
+        recorded = set(Reminder.objects.filter(clock_id__in=due).values_list("clock_id", "step", "recipient_id"))
+        new = [row for key, row in rows.items() if key not in recorded]
+        Reminder.objects.bulk_create(new, ignore_conflicts=True)
+        update_each(Clock, {clock.pk: {"state": clock.state, "next_step": clock.next_step,
+                                       "next_reminder_on": clock.next_reminder_on, "updated_at": now}
+                            for clock in clocks})
+        Clock.history.bulk_history_create(clocks, update=True, default_date=now)  # as each clock's save() did
+        model_changed(Clock)
+        model_changed(Reminder)
+    return len(clocks), len(new)
+
+
+def _due_steps(clock: Clock, today: datetime.date) -> list:
+    ladder = ladder_for(clock.kind)
+    steps = []
+    index = clock.next_step
+    while index < len(ladder) and step_date(clock, ladder[index]) <= today:
+        steps.append(ladder[index])
+        index += 1
+    return steps
 
 
 def reminder_emails_send(*, today: datetime.date, partnership_ids=None) -> int:
     """One e-mail to each person for each partnership whose reminders to them are not yet sent (only
-    ``partnership_ids``' when given). Returns the number of e-mails written."""
-    pending = Reminder.objects.filter(notification__isnull=True)
-    if partnership_ids is not None:
-        pending = pending.filter(clock__partnership_id__in=partnership_ids)
-    pairs = (pending.order_by("recipient_id", "clock__partnership_id")
-             .values_list("recipient_id", "clock__partnership_id").distinct())
-    return sum(_email_one_person(person_id, partnership_id, today) for person_id, partnership_id in list(pairs))
+    ``partnership_ids``' when given), all written in one INSERT. Returns the number of e-mails written.
 
-
-def _email_one_person(person_id, partnership_id, today: datetime.date) -> int:
+    The reminders are locked (``SKIP LOCKED``) until their e-mails are written and linked, so a sweep running at
+    the same moment takes only the rows this one did not lock: no reminder is ever in two e-mails."""
     with transaction.atomic():
-        # Another sweep sending to the same person at the same moment takes the rows it locked; we take the rest.
-        reminders = list(Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-                         .filter(recipient_id=person_id, clock__partnership_id=partnership_id,
-                                 notification__isnull=True)
-                         .select_related("clock", "clock__partnership", "recipient"))
-        if not reminders:
-            return 0
-        partnership = reminders[0].clock.partnership
-        items = sorted((_item(reminder, today) for reminder in reminders),
-                       key=lambda item: (not item["escalation"], item["due_on"], item["reference"]))
-        key = f"reminders:{person_id}:{partnership_id}:{min(reminder.pk for reminder in reminders)}"
-        single = reminders[0] if len(reminders) == 1 else None
-        note = notify(
-            to=reminders[0].recipient, subject=f"{partnership.short_name}: {reminders_subject(items, today)}",
-            template="clocks/email/reminders", context={"items": items}, partnership=partnership,
-            kind=f"clocks.{single.step}" if single else "clocks.reminders", key=key,
-            related=single.clock.subject if single else None,
-        ) or Notification.objects.get(idempotency_key=key)
-        Reminder.objects.filter(pk__in=[reminder.pk for reminder in reminders]).update(notification=note)
-    return 1
+        pending = (Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+                   .filter(notification__isnull=True)
+                   .select_related("clock", "clock__partnership", "recipient").order_by("pk"))
+        if partnership_ids is not None:
+            pending = pending.filter(clock__partnership_id__in=partnership_ids)
+        groups = defaultdict(list)
+        for reminder in pending:
+            groups[(reminder.recipient_id, reminder.clock.partnership_id)].append(reminder)
+        emails = [_email(reminders, today) for reminders in groups.values()]
+        notes = notify_many(emails)
+        if update_each(Reminder, {reminder.pk: {"notification_id": notes[email["key"]]}
+                                  for email, reminders in zip(emails, groups.values(), strict=True)
+                                  for reminder in reminders}):
+            model_changed(Reminder)
+    return len(emails)
+
+
+def _email(reminders: list[Reminder], today: datetime.date) -> dict:
+    """The digest of one person's reminders in one partnership, as ``notify_many`` takes it."""
+    first = reminders[0]
+    partnership = first.clock.partnership
+    items = sorted((_item(reminder, today) for reminder in reminders),
+                   key=lambda item: (not item["escalation"], item["due_on"], item["reference"]))
+    single = first if len(reminders) == 1 else None
+    return {
+        "to": first.recipient, "subject": f"{partnership.short_name}: {reminders_subject(items, today)}",
+        "template": "clocks/email/reminders", "context": {"items": items}, "partnership": partnership,
+        "kind": f"clocks.{single.step}" if single else "clocks.reminders",
+        "key": f"reminders:{first.recipient_id}:{partnership.pk}:{min(reminder.pk for reminder in reminders)}",
+        "related_type_id": single.clock.subject_type_id if single else None,
+        "related_id": single.clock.subject_id if single else None,
+    }
 
 
 def _item(reminder: Reminder, today: datetime.date) -> dict:

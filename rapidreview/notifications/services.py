@@ -79,18 +79,13 @@ def notify(*, to, subject: str, template: str, context: dict, kind: str, key: st
     reference and a link only. ``priority=Priority.IMMEDIATE`` for e-mails someone is waiting for (a password
     reset); ``sensitive=True`` for e-mails holding a secret: the outbox hides the body and drops it once sent.
     """
-    user = to if hasattr(to, "email") else None
-    email = user.email if user else str(to)
-    text, html = render_email(template=template, context=context, partnership=partnership, recipient=user)
+    note = _row(to=to, subject=subject, template=template, context=context, kind=kind, key=key,
+                partnership=partnership, priority=priority, sensitive=sensitive,
+                related_type_id=ContentType.objects.get_for_model(related).pk if related is not None else None,
+                related_id=related.pk if related is not None else None)
     try:
         with transaction.atomic():
-            note = Notification.objects.create(
-                recipient=user, to_email=email, partnership=partnership, subject=subject_line(subject),
-                body_text=text, body_html=html,
-                kind=kind, related_type=ContentType.objects.get_for_model(related) if related is not None else None,
-                related_id=related.pk if related is not None else None, idempotency_key=key[:250],
-                priority=priority, sensitive=sensitive, next_attempt_at=timezone.now(),
-            )
+            note.save(force_insert=True)
             for filename, content, mimetype in attachments:
                 Attachment.objects.create(notification=note, filename=filename, mimetype=mimetype,
                                           content=content.encode() if isinstance(content, str) else content)
@@ -98,6 +93,37 @@ def notify(*, to, subject: str, template: str, context: dict, kind: str, key: st
         return None
     transaction.on_commit(lambda: _enqueue(note.pk, priority))
     return note
+
+
+def notify_many(emails: list[dict]) -> dict[str, int]:
+    """Queue many e-mails in one INSERT (a sweep's digests): each dict holds ``notify``'s arguments, but
+    ``related_type_id``/``related_id`` (a content type's id and a key) instead of ``related``, and no attachments.
+
+    A key used already writes nothing (``ON CONFLICT DO NOTHING`` on the unique idempotency key). Returns
+    {key: outbox row id} for every key, written now or before; each is handed to the broker after commit (delivery
+    claims a row once, so handing an older row again sends nothing twice)."""
+    if not emails:
+        return {}
+    rows = [_row(**email) for email in emails]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = [row.idempotency_key for row in rows]
+    found = dict(Notification.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", "pk"))
+    queue = [(found[row.idempotency_key], row.priority) for row in rows]
+    transaction.on_commit(lambda: [_enqueue(pk, priority) for pk, priority in queue])
+    return found
+
+
+def _row(*, to, subject: str, template: str, context: dict, kind: str, key: str, partnership, related_type_id=None,
+         related_id=None, priority: int = Priority.NORMAL, sensitive: bool = False) -> Notification:
+    """An unsaved outbox row, its bodies rendered."""
+    user = to if hasattr(to, "email") else None
+    email = user.email if user else str(to)
+    text, html = render_email(template=template, context=context, partnership=partnership, recipient=user)
+    return Notification(
+        recipient=user, to_email=email, partnership=partnership, subject=subject_line(subject),
+        body_text=text, body_html=html, kind=kind, related_type_id=related_type_id, related_id=related_id,
+        idempotency_key=key[:250], priority=priority, sensitive=sensitive, next_attempt_at=timezone.now(),
+    )
 
 
 def _enqueue(notification_id: int, priority: int = Priority.NORMAL) -> None:

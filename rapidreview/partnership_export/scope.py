@@ -73,6 +73,8 @@ EXCLUDED: dict[str, str] = {
     "notifications.attachment": "Attachments of outbox e-mails (see notifications.notification).",
     "audit.retentionrule": "The installation's retention periods: the importing installation applies its own.",
     "agencychecks.glossaryterm": "The installation's glossary of abbreviations, shared by every partnership.",
+    "agencychecks.packrender": "Stored pack PDFs: a cache, made again from the exported forms when the pack is "
+                               "first downloaded (ADR 0020).",
     "partnership_export.partnershipexport": "Export requests and their archives stay on the installation that "
                                             "made them (each step is in the exported access log).",
     "partnership_export.partnershipimport": "The importing installation's own record of imports.",

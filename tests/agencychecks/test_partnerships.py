@@ -252,7 +252,7 @@ def test_reminders_and_the_submitted_email_follow_the_cases_partnership(world, b
 
 @time_machine.travel(TODAY, tick=False)
 def test_the_pack_pdf_is_headed_by_the_leading_partnership(world, business_unit):
-    from agencychecks.views.pack import pack_pdf_bytes
+    from agencychecks.document import pack_pdf_bytes
     from tests.pdfs import pdf_text
 
     form = _issue(world["cases"]["cross"], [world["police"]], business_unit)["Shared Police Force"]

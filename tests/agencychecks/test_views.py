@@ -408,9 +408,12 @@ def test_the_pack_rule_reads_conflicts_from_panels_itself():
 
 
 def test_the_pack_pdf_holds_every_accepted_forms_text(bu_client, business_unit, health_lead, school_lead,
-                                                      health_form, school_form):
+                                                      health_form, school_form, django_capture_on_commit_callbacks):
     _accept_all([health_form, school_form], [health_lead, school_lead], business_unit)
     case = health_form.case
+    with django_capture_on_commit_callbacks(execute=True):  # "being prepared"; the task renders it at commit
+        assert "The pack is being prepared" in bu_client.get(
+            reverse("agencychecks:pack_pdf", args=[health_form.case_id])).content.decode()
     response = bu_client.get(reverse("agencychecks:pack_pdf", args=[health_form.case_id]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="rapid-review-panel-pack-{case.reference}.pdf"'

@@ -259,3 +259,50 @@ def test_meeting_one_clock_does_not_cancel_an_email_that_lists_other_deadlines_t
     clock_meet(subject=second.subject)
     note.refresh_from_db()
     assert note.status == NotificationStatus.CANCELLED
+
+
+def _count_queries_of_a_sweep(day: datetime.date) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, _committing(execute=True):
+        run_sweep(day)
+    return len(queries)
+
+
+def test_a_sweep_of_fifty_due_reminders_runs_as_many_queries_as_a_sweep_of_six(people, monkeypatch):
+    # 25 clocks: SQLite splits one INSERT of more than 999 parameters (38 history rows) in two; PostgreSQL never.
+    from rapidreview.clocks.models import Reminder
+    from rapidreview.notifications import tasks
+
+    monkeypatch.setattr(tasks.deliver_notification, "apply_async", lambda *a, **k: None)  # the worker has not run
+    few = [make_clock(start=D(2026, 3, 2)) for _ in range(3)]
+    six = _count_queries_of_a_sweep(D(2026, 3, 17))  # escalated: the business unit and the chair, per clock
+    assert Reminder.objects.filter(clock__in=few).count() == 6
+
+    Notification.objects.all().delete()  # and their reminders
+    many = [make_clock(start=D(2026, 3, 2)) for _ in range(22)] + few
+    Clock.objects.update(next_step=0, next_reminder_on=D(2026, 3, 10), state=ClockState.RUNNING)
+    fifty = _count_queries_of_a_sweep(D(2026, 3, 17))
+    assert Reminder.objects.filter(clock__in=many).count() == 50
+    assert Notification.objects.count() == 2  # the business unit's and the chair's
+    assert fifty == six
+
+
+def test_two_sweeps_put_each_due_reminder_in_the_outbox_exactly_once(people):
+    from rapidreview.clocks.models import Reminder
+
+    clocks = [make_clock(start=D(2026, 3, 2)) for _ in range(12)]
+    _sweep_on(D(2026, 3, 17), times=2)
+    reminders = Reminder.objects.all()
+    assert sorted(reminders.values_list("clock_id", "step", "recipient__email")) == sorted(
+        [(c.pk, "overdue", "bu@example.test") for c in clocks]
+        + [(c.pk, "escalate_chair", "chair@example.test") for c in clocks])
+    assert all(r.notification_id for r in reminders)
+    assert sorted(Notification.objects.values_list("to_email", flat=True)) == ["bu@example.test",
+                                                                                "chair@example.test"]
+    for note in Notification.objects.all():
+        assert note.body_text.count("Agency check form") == 12
+    assert len(mail.outbox) == 2
+    assert all(clock.next_step == 4 for clock in Clock.objects.all())
+    assert all(clock.history.count() == 2 for clock in Clock.objects.all())  # started, then advanced by one sweep
