@@ -394,9 +394,11 @@ def check_budgets(results: dict, profiles: list[str]) -> list[dict]:  # noqa: C9
                 base = find(small, page["name"], concurrency)
                 if page["name"] in NOT_PAGES or not base:
                     continue
-                ratio = page["p95_ms"] / base["p95_ms"] if base["p95_ms"] else float("inf")
-                budget(f"{page['name']} p95 at {main} within {BUDGET_SCALE_RATIO:g}x {small} (c={concurrency})",
-                       ratio <= BUDGET_SCALE_RATIO, f"{page['p95_ms']} ms vs {base['p95_ms']} ms: {ratio:.2f}x")
+                # Medians: the p95 of one page's few dozen requests moves by a fifth between identical runs, which
+                # would make this budget a coin toss; each p95 is held to the floor budget above.
+                ratio = page["p50_ms"] / base["p50_ms"] if base["p50_ms"] else float("inf")
+                budget(f"{page['name']} p50 at {main} within {BUDGET_SCALE_RATIO:g}x {small} (c={concurrency})",
+                       ratio <= BUDGET_SCALE_RATIO, f"{page['p50_ms']} ms vs {base['p50_ms']} ms: {ratio:.2f}x")
     case_page = find(main, "referrals:case_detail", 1)
     if case_page:
         budget(f"case page runs at most {BUDGET_CASE_PAGE_QUERIES} queries", case_page["queries"] is not None

@@ -39,6 +39,40 @@ def agency_leads(agency: Agency, *, partnership: Partnership) -> QuerySet[User]:
     return users_with_role(Role.AGENCY_LEAD, partnership=partnership).filter(agency=agency)
 
 
+def people_with_role_in(role: str, partnership_ids) -> dict[int, list[User]]:
+    """``users_with_role`` for many partnerships in one query: partnership id -> its people, in the same order."""
+    today = timezone.localdate()
+    rows = (RoleAssignment.objects.filter(role=role, partnership_id__in=set(partnership_ids), starts_on__lte=today,
+                                          user__is_active=True).exclude(ends_on__lt=today)
+            .select_related("user", "user__agency").order_by("user__full_name", "user_id"))
+    out: dict[int, list[User]] = {}
+    for row in rows:
+        people = out.setdefault(row.partnership_id, [])
+        if all(p.pk != row.user_id for p in people):
+            people.append(row.user)
+    return out
+
+
+def agency_leads_in(pairs) -> dict[tuple, list[User]]:
+    """``agency_leads`` for many (agency id, partnership id) pairs in one query: pair -> leads, in the same order."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    by_partnership = people_with_role_in(Role.AGENCY_LEAD, {p for _, p in pairs})
+    return {(agency, partnership): [u for u in by_partnership.get(partnership, []) if u.agency_id == agency]
+            for agency, partnership in pairs}
+
+
+def agencies_served(pairs) -> set[tuple]:
+    """Which of the (agency id, partnership id) pairs are in the partnership's arrangements, in one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return set()
+    through = Partnership.agencies.through
+    rows = through.objects.filter(partnership_id__in={p for _, p in pairs}, agency_id__in={a for a, _ in pairs})
+    return {(agency, partnership) for partnership, agency in rows.values_list("partnership_id", "agency_id")}
+
+
 def partnerships_of(user: User) -> list[Partnership]:
     """The active partnerships in which ``user`` holds a role today, by name."""
     if not user.is_authenticated:

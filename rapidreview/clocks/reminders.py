@@ -47,6 +47,7 @@ def reminders_write(*, today: datetime.date, partnership_ids, batch: int = BATCH
         prefetch_related_objects([clock for clock in clocks if has_owner_finder(subject_model(clock))
                                   and any(step.audience == "owner" for step in due[clock.pk])], "subject")
         audiences = Audiences()
+        audiences.prepare([clock for clock in clocks if any(step.audience == "owner" for step in due[clock.pk])])
         now = timezone.now()
         rows = {}
         for clock in clocks:
