@@ -15,7 +15,6 @@ pages say which partnership leads and which take part. A partnership taking part
 it could act on.
 """
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -24,6 +23,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.services import access_log
 from rapidreview.clocks.models import Clock, ClockState
 from rapidreview.links import openable
+from rapidreview.pagination import paginate
 from rapidreview.registry import case_sections_for
 
 from ..filters import CaseFilter
@@ -50,7 +50,7 @@ def case_list_view(request):
     """Every case the user may see, filtered, searched and paged; constant queries whatever the page length."""
     filterset = CaseFilter(request.GET or None, queryset=case_list(request.user))
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else case_list(request.user)
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, 25)
     access_log(request, obj=None)
     params = request.GET.copy()
     params.pop("page", None)
