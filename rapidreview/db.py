@@ -22,6 +22,15 @@ class TimeStampedModel(UUIDModel):
         abstract = True
 
 
+class SubqueryCount(models.Subquery):
+    """The number of rows of a queryset correlated with ``OuterRef``: a count per listed row that needs no GROUP BY
+    of the list, so a paged list still reads its rows in index order and stops at the page (ADR 0019). For a
+    distinct count, pass ``rows.values("field").distinct()``."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = models.IntegerField()
+
+
 class DomainError(Exception):
     """A rule of the process was broken; the message is safe to show to the user."""
 

@@ -43,7 +43,8 @@ class BoundedPaginator(Paginator):
         """The number of rows, or ``cap + 1`` for any number past the cap: one query with ``LIMIT cap + 1``."""
         rows = self.object_list
         if hasattr(rows, "order_by"):
-            return rows.order_by()[: self.cap + 1].count()
+            # Only the key: the list's own annotations (a subquery per row) are not worked out just to be counted.
+            return rows.order_by().values("pk")[: self.cap + 1].count()
         return min(len(rows), self.cap + 1)
 
     @property
