@@ -19,9 +19,10 @@ from django.utils import timezone
 from rapidreview.accounts.models import Agency, Partnership, Role, RoleAssignment, StatutoryPartner, User
 from rapidreview.accounts.selectors import agency_leads, current_assignments, people_list
 from rapidreview.clocks.models import Clock, ClockKind
+from rapidreview.registry import once_per_case
 from rapidreview.workdays import add_working_days, is_working_day
-from referrals.models import Case, Referral, Stage
-from referrals.selectors import visible_cases
+from referrals.models import Case, Stage
+from referrals.selectors import one_to_one, visible_cases
 
 from .models import (
     DAY_TAKEN_STATES,
@@ -257,11 +258,16 @@ def involved_agency_leads(case) -> list[tuple[Agency, User]]:
             for lead in agency_leads(agency, partnership=case.partnership)]
 
 
-def meeting_deadline(case) -> datetime.date | None:
+def meeting_deadline(case, *, clocks: list[Clock] | None = None) -> datetime.date | None:
     """The last day the panel may meet without an override: the panel-meeting clock's stored due date, or
-    working day N after the notification when no clock is running."""
-    clock = (Clock.objects.filter(case_id=case.pk, kind=ClockKind.PANEL_MEETING).order_by("-started_on")
-             .values_list("due_on", flat=True).first())
+    working day N after the notification when no clock is running. ``clocks``: the case's clocks when the caller
+    has them already (the case page)."""
+    if clocks is None:
+        clock = (Clock.objects.filter(case_id=case.pk, kind=ClockKind.PANEL_MEETING).order_by("-started_on")
+                 .values_list("due_on", flat=True).first())
+    else:
+        meeting = sorted((c for c in clocks if c.kind == ClockKind.PANEL_MEETING), key=lambda c: c.started_on)
+        clock = meeting[-1].due_on if meeting else None
     if clock:
         return clock
     if case.sin_notified_on is None:
@@ -362,7 +368,7 @@ def neighbouring_notifications(case) -> list[dict]:
     business unit whom to call, so that the partnerships and the National Panel can look at them together. The
     leading partnership's own cases are ``cluster_for``'s.
     """
-    referral = Referral.objects.filter(case=case).only("child_home_la").first()
+    referral = one_to_one(case, "referral")  # on the case page, already loaded with the case
     home = referral.child_home_la.strip() if referral else ""
     if case.sin_notified_on is None or not home:
         return []
@@ -481,6 +487,12 @@ def registered_substitute(member: User, *, partnership) -> User | None:
 
 def conflicts_for_case(case) -> QuerySet[ConflictOfInterest]:
     return _conflicts().filter(case_id=case.pk)
+
+
+def case_page_conflicts(case) -> list[ConflictOfInterest]:
+    """The case's declared conflicts, read once for the case page: the panel's task rows and the pack link (ADR
+    0019)."""
+    return once_per_case(case, "panels.conflicts", lambda: list(conflicts_for_case(case)))
 
 
 def conflict_members(case) -> QuerySet[User]:

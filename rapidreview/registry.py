@@ -79,6 +79,32 @@ class CaseSection:
 
 _case_sections: list[CaseSection] = []
 _case_task_builders: list[tuple[int, Callable]] = []
+_case_records: list[str] = []
+
+
+# One case page reads each thing once (ADR 0019). Sections and task rows of one request share the one case object:
+# - a stage's one-to-one records of the case (its panel, its pack, ...) are named here from ``AppConfig.ready()``
+#   and loaded with the case in its one query; builders read them from the case (``referrals.selectors.one_to_one``);
+# - anything else two builders need (a deadline, the forms' states) goes through ``once_per_case``.
+def register_case_records(*names: str) -> None:
+    """Name one-to-one relations of the case (``related_name``s, or paths through them such as
+    ``"decision_sheet__current"``) that the case page loads with the case."""
+    for name in names:
+        if name not in _case_records:
+            _case_records.append(name)
+
+
+def case_records() -> list[str]:
+    return list(_case_records)
+
+
+def once_per_case(case, name: str, compute: Callable):
+    """``compute()`` the first time the case page's builders ask for ``name`` on this case object, the same value
+    afterwards. For reads on one page only: the value lives as long as the case object (one request)."""
+    memo = case.__dict__.setdefault("_once_per_case", {})
+    if name not in memo:
+        memo[name] = compute()
+    return memo[name]
 
 
 def register_case_section(template: str, build: Callable, order: int = 50) -> None:
