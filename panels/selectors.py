@@ -36,6 +36,10 @@ from .models import (
 
 # Issue 5 / process rule 22: notifications this close together call for liaison with the National Panel.
 CLUSTER_WORKING_DAYS = 10
+# How far back the dashboard's cluster alerts look: a rapid review's panel meets within 15 working days of the
+# notification, so a case notified six weeks ago that is still at rapid review is overdue (its clocks say so) and
+# no longer a reason to call the National Panel about clustered timelines.
+CLUSTER_RECENT_WORKING_DAYS = 30
 QUORUM_PARTNERS = (StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE)
 
 
@@ -401,12 +405,17 @@ def liaison_candidates(*, partnership: Partnership) -> QuerySet[Case]:
             .order_by("sin_notified_on"))
 
 
-def active_clusters(*, partnership: Partnership) -> list[dict]:
-    """Groups of ``partnership``'s cases at rapid review whose notifications fall within the window of each other.
+def active_clusters(*, partnership: Partnership, today: datetime.date | None = None) -> list[dict]:
+    """Groups of ``partnership``'s cases at rapid review, notified in the last ``CLUSTER_RECENT_WORKING_DAYS``,
+    whose notifications fall within the window of each other.
 
     Each: {"cases": [...], "liaison": NationalPanelLiaison | None}. The groups chain: A–B and B–C make one group.
+    The recent window is one date bound in the query, so the cases walked here are the few of the last weeks, not
+    every case ever left at rapid review (ADR 0019).
     """
-    cases = list(liaison_candidates(partnership=partnership).prefetch_related("national_panel_liaisons__cases"))
+    since = add_working_days(today or timezone.localdate(), -CLUSTER_RECENT_WORKING_DAYS, partnership=partnership)
+    cases = list(liaison_candidates(partnership=partnership).filter(sin_notified_on__gte=since)
+                 .prefetch_related("national_panel_liaisons__cases"))
     groups: list[list[Case]] = []
     for case in cases:
         if groups and add_working_days(groups[-1][-1].sin_notified_on, CLUSTER_WORKING_DAYS,
