@@ -3,11 +3,12 @@
 The search is ``icontains`` on the reference and the child's names, which Django writes as
 ``UPPER(column::text) LIKE UPPER('%term%')``: a B-tree cannot serve a leading wildcard, a GIN trigram index on
 ``UPPER(column)`` can. SQLite (the demo and development runs) has neither ``pg_trgm`` nor GIN, so there these steps
-do nothing; the indexes are not in the models' ``Meta`` for the same reason.
+do nothing; the indexes are not in the models' ``Meta`` for the same reason. (Django's ``TrigramExtension``
+guards only its forward step by database, so the extension is created here too; going back removes the indexes and
+leaves the extension, which other databases' objects may use.)
 """
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 from django.db.models.functions import Upper
 
@@ -22,6 +23,7 @@ def _indexes():
 def add_trigram_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     case = apps.get_model("referrals", "Case")
     for index in _indexes():
         schema_editor.add_index(case, index)
@@ -42,6 +44,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),  # CREATE EXTENSION IF NOT EXISTS pg_trgm; nothing on SQLite
         migrations.RunPython(add_trigram_indexes, remove_trigram_indexes, elidable=False),
     ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from rapidreview.accounts.models import Partnership, Role
 from rapidreview.accounts.selectors import agency_leads, users_with_role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
-from rapidreview.registry import case_records
+from rapidreview.registry import case_page_object, case_records
 
 from ..models import AssuranceRequest, Case, CaseParticipation, CdopDiscussion, Stage, ThresholdDecision
 from .access import SEES_ALL, leads_case, partnership_cases_q, taking_part_q, visible_cases
@@ -54,9 +54,10 @@ CASE_PAGE_RECORDS = ("partnership", "referral", "referral__referrer_agency", "re
 def case_for_page(user, case_id) -> Case:
     """The case for its full page, or Http404 when ``user`` may not see it: in one query with its referral,
     threshold decision (and the three people at it), SIN and letter, and every one-to-one record later stages
-    registered (``rapidreview.registry.register_case_records``), so no section reads them again."""
+    registered (``rapidreview.registry.register_case_records``), so no section reads them again; marked as the
+    page's case object (``once_per_case`` remembers on it)."""
     rows = visible_cases(user).select_related(*CASE_PAGE_RECORDS, *case_records()).defer("letter__pdf")
-    return get_object_or_404(rows, pk=case_id)
+    return case_page_object(get_object_or_404(rows, pk=case_id))
 
 
 def possible_duplicates(*, first_name: str, last_name: str, dob, partnership, exclude=None) -> QuerySet[Case]:
