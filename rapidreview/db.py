@@ -30,6 +30,10 @@ class SubqueryCount(models.Subquery):
     template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
     output_field = models.IntegerField()
 
+    def __init__(self, queryset, **extra):
+        # Without the model's default ordering, which DISTINCT would otherwise count as part of each row.
+        super().__init__(queryset.order_by(), **extra)
+
 
 class DomainError(Exception):
     """A rule of the process was broken; the message is safe to show to the user."""
