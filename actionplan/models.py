@@ -86,6 +86,8 @@ class Action(TimeStampedModel):
             models.Index(fields=["due_on"], condition=models.Q(status="completed",
                                                                completion_confirmed_at__isnull=True),
                          name="action_awaiting_idx"),
+            # The plan page: one partnership's actions in the list's order, read a page at a time (ADR 0019).
+            models.Index(fields=["partnership", "due_on", "created_at"], name="action_plan_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(case__isnull=False) | ~models.Q(historic_reference=""),

@@ -12,7 +12,13 @@ class AgencyChecksConfig(AppConfig):
         from panels.signals import substitute_seated
         from rapidreview.accounts.models import Role
         from rapidreview.clocks.ladders import register_reminder_owners
-        from rapidreview.registry import register_card, register_case_section, register_case_tasks, register_nav
+        from rapidreview.registry import (
+            register_card,
+            register_case_records,
+            register_case_section,
+            register_case_tasks,
+            register_nav,
+        )
 
         from . import dashboard, document, selectors, services
 
@@ -25,6 +31,7 @@ class AgencyChecksConfig(AppConfig):
                       roles=(Role.BUSINESS_UNIT,), order=30)
         register_case_section("agencychecks/case_section.html", dashboard.case_section, order=40)
         register_case_tasks(dashboard.case_tasks, order=40)
+        register_case_records("agency_pack")
         substitute_seated.connect(services.pack_send_to_seated_substitute, dispatch_uid="agencychecks-pack-substitute")
         post_delete.connect(document.pack_file_delete, sender=self.get_model("PackRender"),
                             dispatch_uid="agencychecks-pack-file-delete")

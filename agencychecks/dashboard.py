@@ -6,11 +6,14 @@ build each one's cards by making the user act in it (ADR 0015); that page makes 
 
 from django.urls import reverse
 
+from panels.selectors import case_page_conflicts
 from rapidreview.accounts.models import Role
+from rapidreview.registry import once_per_case
 from referrals.models import Stage
+from referrals.selectors import one_to_one
 
 from . import selectors
-from .models import AgencyCheckForm, FormStatus
+from .models import FormStatus
 
 LATER_STAGES = (Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR, Stage.CLOSED)
 
@@ -39,21 +42,27 @@ def case_section(request, case):
     if case.stage not in (Stage.RAPID_REVIEW, *LATER_STAGES):
         return None
     staff = user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)
-    can_see_pack = selectors.can_see_pack(user, case)
+    conflicted = any(c.user_id == user.pk for c in case_page_conflicts(case))
+    can_see_pack = selectors.can_see_pack(user, case, conflicted=conflicted)
     if not staff and not can_see_pack:
         return None
-    counts = selectors.board_counts(case)
+    counts = selectors.board_counts(_form_states(case))
     return {"case": case, "counts": counts, "staff": staff, "can_see_pack": can_see_pack,
-            "pack": selectors.pack_for(case),
+            "pack": one_to_one(case, "agency_pack"),
             "statuses": [(s.value, s.label, counts[s.value]) for s in FormStatus] + [
                 ("overdue", "Overdue", counts["overdue"])]}
+
+
+def _form_states(case):
+    """The case's forms' states, read once for the case page's section and task rows."""
+    return once_per_case(case, "agencychecks.form_states", lambda: selectors.form_states(case))
 
 
 def case_tasks(case) -> list[dict]:
     if case.stage not in (Stage.RAPID_REVIEW, *LATER_STAGES):
         return []
-    statuses = list(AgencyCheckForm.objects.filter(case=case).values_list("status", flat=True))
-    has_pack = selectors.pack_for(case) is not None
+    statuses = [status for status, _ in _form_states(case)]
+    has_pack = one_to_one(case, "agency_pack") is not None
     open_stage = case.stage == Stage.RAPID_REVIEW
     board = reverse("agencychecks:board", args=[case.pk])
     issue = {"label": "Issue agency check forms", "url": reverse("agencychecks:issue", args=[case.pk]),

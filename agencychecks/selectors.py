@@ -14,11 +14,12 @@ A case's forms go to the agencies of its leading partnership and of every partne
 form's e-mails go to the agency's safeguarding leads in those partnerships.
 """
 
+import datetime
 import hashlib
 from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -205,15 +206,20 @@ def forms_due_for(user) -> QuerySet[AgencyCheckForm]:
     return forms_visible_to(user).filter(status__in=OPEN_STATUSES).order_by("due_on")
 
 
-def board_counts(case) -> dict:
-    """How many of the case's forms are at each board status (overdue counted apart from its state)."""
+def form_states(case) -> list[tuple[str, datetime.date]]:
+    """Each of the case's forms as (status, due date): a case has a dozen forms, so one short read serves both the
+    board's counts and the case page's task rows."""
+    return list(AgencyCheckForm.objects.filter(case=case).order_by().values_list("status", "due_on"))
+
+
+def board_counts(states: list[tuple[str, datetime.date]]) -> dict:
+    """How many of the forms in ``states`` (``form_states``) are at each board status (overdue counted apart from
+    its state)."""
     today = timezone.localdate()
-    overdue = Q(status__in=OPEN_STATUSES, due_on__lt=today)
-    agg = AgencyCheckForm.objects.filter(case=case).aggregate(
-        total=Count("pk"), overdue=Count("pk", filter=overdue),
-        **{s.value: Count("pk", filter=Q(status=s.value) & ~overdue) for s in FormStatus},
-    )
-    return agg
+    counts = {"total": len(states), "overdue": 0, **{s.value: 0 for s in FormStatus}}
+    for status, due_on in states:
+        counts["overdue" if status in OPEN_STATUSES and due_on is not None and due_on < today else status] += 1
+    return counts
 
 
 # --- the pack ------------------------------------------------------------------------------------------------
@@ -221,13 +227,18 @@ def pack_for(case) -> Pack | None:
     return Pack.objects.filter(case=case).first()
 
 
-def can_see_pack(user, case) -> bool:
-    """Business unit and chair always; panel members of the case once distributed, unless conflicted."""
+def can_see_pack(user, case, *, conflicted: bool | None = None) -> bool:
+    """Business unit and chair always; panel members of the case once distributed, unless conflicted
+    (``conflicted``: whether ``user`` declared a conflict on ``case``, when the caller knows already)."""
     if not user.is_authenticated:
         return False
+
+    def declared_conflict() -> bool:
+        return is_conflicted(user, case) if conflicted is None else conflicted
+
     if user.has_role(*SEES_ALL):
-        return not is_conflicted(user, case)
-    if not Pack.objects.filter(case=case).exists() or is_conflicted(user, case):
+        return not declared_conflict()
+    if not Pack.objects.filter(case=case).exists() or declared_conflict():
         return False
     return case_panel_members(case).filter(pk=user.pk).exists()
 

@@ -8,7 +8,13 @@ class DecisionsConfig(AppConfig):
     def ready(self):
         from rapidreview.accounts.models import Role
         from rapidreview.clocks.ladders import register_reminder_owners
-        from rapidreview.registry import register_card, register_case_section, register_case_tasks, register_nav
+        from rapidreview.registry import (
+            register_card,
+            register_case_records,
+            register_case_section,
+            register_case_tasks,
+            register_nav,
+        )
         from themes.statistics import register_figure
 
         from . import registrations, selectors
@@ -25,5 +31,8 @@ class DecisionsConfig(AppConfig):
                       order=40)
         register_case_section("decisions/case_section.html", registrations.case_section, order=60)
         register_case_tasks(registrations.case_tasks, order=60)
+        register_case_records("meeting_record", "decision_sheet", "decision_sheet__current",
+                              "national_panel_submission", "national_panel_submission__sent_for", "cspr",
+                              "alternative_learning")
         register_figure("national_panel_agreed", registrations.national_panel_agreed_figure)
         register_figure("cspr_published", registrations.cspr_published_figure)

@@ -4,15 +4,14 @@ from django.urls import reverse
 
 from rapidreview.accounts.models import Role
 from referrals.models import Stage
+from referrals.selectors import one_to_one
 
-from .models import Cspr, DecisionSheet, MeetingRecord, NationalPanelResponse, NationalPanelSubmission, SheetStatus
+from .models import Cspr, NationalPanelResponse, NationalPanelSubmission, SheetStatus
 from .selectors import (
     SHEET_READERS,
     disputes_awaiting_chair_meeting,
     escalations_open,
     is_executive_chair,
-    meeting_for,
-    sheet_for,
     sheets_awaiting_signature,
     sheets_for_business_unit,
     tally,
@@ -49,26 +48,26 @@ def business_unit_card(request):
 def case_section(request, case):
     if case.stage not in (Stage.RAPID_REVIEW, *AFTER_MEETING):
         return None
-    meeting = meeting_for(case)
-    sheet = sheet_for(case)
+    meeting = one_to_one(case, "meeting_record")
+    sheet = one_to_one(case, "decision_sheet")
     if case.stage in (Stage.RAPID_REVIEW, Stage.CLOSED) and meeting is None:
         return None
     return {
         "case": case, "meeting": meeting, "tally": tally(meeting), "sheet": sheet,
         "can_read_sheet": request.user.has_role(*SHEET_READERS),
-        "submission": NationalPanelSubmission.objects.filter(case=case).first(),
-        "cspr": Cspr.objects.filter(case=case).first(),
-        "alternative": getattr(case, "alternative_learning", None) if case.stage in AFTER_MEETING else None,
+        "submission": one_to_one(case, "national_panel_submission"),
+        "cspr": one_to_one(case, "cspr"),
+        "alternative": one_to_one(case, "alternative_learning") if case.stage in AFTER_MEETING else None,
     }
 
 
 def case_tasks(case):
     if case.stage not in (Stage.RAPID_REVIEW, *AFTER_MEETING):
         return []
-    meeting = MeetingRecord.objects.filter(case=case).first()
-    sheet = DecisionSheet.objects.filter(case=case).first()
-    submission = NationalPanelSubmission.objects.filter(case=case).first()
-    cspr = Cspr.objects.filter(case=case).first()
+    meeting = one_to_one(case, "meeting_record")
+    sheet = one_to_one(case, "decision_sheet")
+    submission = one_to_one(case, "national_panel_submission")
+    cspr = one_to_one(case, "cspr")
     if case.stage == Stage.CLOSED and meeting is None:
         return []  # closed without a rapid review (threshold not met): nothing of this stage happened
     after = case.stage in AFTER_MEETING

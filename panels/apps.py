@@ -8,7 +8,13 @@ class PanelsConfig(AppConfig):
 
     def ready(self):
         from rapidreview.accounts.models import Role
-        from rapidreview.registry import register_card, register_case_section, register_case_tasks, register_nav
+        from rapidreview.registry import (
+            register_card,
+            register_case_records,
+            register_case_section,
+            register_case_tasks,
+            register_nav,
+        )
         from referrals.selectors import register_case_exclusion, register_case_grant
 
         from . import registry, selectors
@@ -21,3 +27,4 @@ class PanelsConfig(AppConfig):
         register_card("panels/cards/member.html", registry.member_card, (Role.PANEL_MEMBER,), order=35)
         register_case_section("panels/includes/case_section.html", registry.case_section, order=30)
         register_case_tasks(registry.case_tasks, order=30)
+        register_case_records("panel")

@@ -9,7 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapidreview.accounts.models import Role
+from rapidreview.clocks.selectors import case_page_clocks
+from rapidreview.registry import once_per_case
 from referrals.models import Stage
+from referrals.selectors import one_to_one
 
 from . import selectors
 from .models import PanelState
@@ -44,12 +47,12 @@ def member_card(request) -> dict | None:
 def case_section(request, case) -> dict | None:
     if case.stage not in PANEL_STAGES:
         return None
-    panel = selectors.panel_for_case(case)
+    panel = one_to_one(case, "panel")
     if panel is None and case.stage != Stage.RAPID_REVIEW:
         return None  # no panel was held and none can be set up any more: nothing to show
     user = request.user
-    invited = panel is not None and panel.invitations.filter(user_id=user.pk).exists()
-    if not (user.has_role(*SECTION_ROLES) or invited):
+    if not user.has_role(*SECTION_ROLES) and not (
+            panel is not None and panel.invitations.filter(user_id=user.pk).exists()):
         return None
     is_bu = selectors.runs_panel(user, case)
     invitations = list(selectors.invitations_for(panel)) if panel else []
@@ -57,19 +60,25 @@ def case_section(request, case) -> dict | None:
         "case": case, "panel": panel, "is_bu": is_bu, "invitations": invitations,
         "today": timezone.localdate(),
         "quorum": selectors.quorum_status(panel) if any(i.attendance for i in invitations) else None,
-        "deadline": selectors.meeting_deadline(case) if case.stage == Stage.RAPID_REVIEW else None,
+        "deadline": _meeting_deadline(case) if case.stage == Stage.RAPID_REVIEW else None,
         **selectors.cluster_alert(user, case),
         "liaison": selectors.liaison_for(case),
     }
 
 
+def _meeting_deadline(case):
+    """The panel's deadline, worked out once for the case page's section and task list."""
+    return once_per_case(case, "panels.meeting_deadline",
+                         lambda: selectors.meeting_deadline(case, clocks=case_page_clocks(case)))
+
+
 def case_tasks(case) -> list[dict]:
     rows = []
     if case.stage == Stage.RAPID_REVIEW:
-        panel = selectors.panel_for_case(case)
+        panel = one_to_one(case, "panel")
         state = panel.state if panel else None
         scheduled = state in (PanelState.SCHEDULED, PanelState.HELD)
-        deadline = selectors.meeting_deadline(case)
+        deadline = _meeting_deadline(case)
         rows.append({"label": "Set up the panel", "url": reverse("panels:set_up", args=[case.pk]),
                      "status": "done" if panel else "todo",
                      "hint": "Core members and the agencies involved"})
@@ -91,7 +100,7 @@ def case_tasks(case) -> list[dict]:
                      "url": reverse("panels:attendance", args=[case.pk]) if state == PanelState.SCHEDULED else None,
                      "status": "done" if state == PanelState.HELD else (
                          "todo" if state == PanelState.SCHEDULED else "cannot_start")})
-    for conflict in selectors.conflicts_for_case(case).filter(substitute_required_at__isnull=False):
+    for conflict in (c for c in selectors.case_page_conflicts(case) if c.substitute_required_at is not None):
         rows.append({"label": f"Agree a substitute for {conflict.user.full_name}",
                      "url": reverse("panels:conflict_substitute", args=[conflict.pk]),
                      "status": "done" if conflict.substitute_id else "todo",

@@ -19,9 +19,10 @@ from django.utils import timezone
 from rapidreview.accounts.models import Agency, Partnership, Role, RoleAssignment, StatutoryPartner, User
 from rapidreview.accounts.selectors import agency_leads, current_assignments, people_list
 from rapidreview.clocks.models import Clock, ClockKind
+from rapidreview.registry import once_per_case
 from rapidreview.workdays import add_working_days, is_working_day
-from referrals.models import Case, Referral, Stage
-from referrals.selectors import visible_cases
+from referrals.models import Case, Stage
+from referrals.selectors import one_to_one, visible_cases
 
 from .models import (
     DAY_TAKEN_STATES,
@@ -35,6 +36,10 @@ from .models import (
 
 # Issue 5 / process rule 22: notifications this close together call for liaison with the National Panel.
 CLUSTER_WORKING_DAYS = 10
+# How far back the dashboard's cluster alerts look: a rapid review's panel meets within 15 working days of the
+# notification, so a case notified six weeks ago that is still at rapid review is overdue (its clocks say so) and
+# no longer a reason to call the National Panel about clustered timelines.
+CLUSTER_RECENT_WORKING_DAYS = 30
 QUORUM_PARTNERS = (StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE)
 
 
@@ -257,11 +262,16 @@ def involved_agency_leads(case) -> list[tuple[Agency, User]]:
             for lead in agency_leads(agency, partnership=case.partnership)]
 
 
-def meeting_deadline(case) -> datetime.date | None:
+def meeting_deadline(case, *, clocks: list[Clock] | None = None) -> datetime.date | None:
     """The last day the panel may meet without an override: the panel-meeting clock's stored due date, or
-    working day N after the notification when no clock is running."""
-    clock = (Clock.objects.filter(case_id=case.pk, kind=ClockKind.PANEL_MEETING).order_by("-started_on")
-             .values_list("due_on", flat=True).first())
+    working day N after the notification when no clock is running. ``clocks``: the case's clocks when the caller
+    has them already (the case page)."""
+    if clocks is None:
+        clock = (Clock.objects.filter(case_id=case.pk, kind=ClockKind.PANEL_MEETING).order_by("-started_on")
+                 .values_list("due_on", flat=True).first())
+    else:
+        meeting = sorted((c for c in clocks if c.kind == ClockKind.PANEL_MEETING), key=lambda c: c.started_on)
+        clock = meeting[-1].due_on if meeting else None
     if clock:
         return clock
     if case.sin_notified_on is None:
@@ -362,7 +372,7 @@ def neighbouring_notifications(case) -> list[dict]:
     business unit whom to call, so that the partnerships and the National Panel can look at them together. The
     leading partnership's own cases are ``cluster_for``'s.
     """
-    referral = Referral.objects.filter(case=case).only("child_home_la").first()
+    referral = one_to_one(case, "referral")  # on the case page, already loaded with the case
     home = referral.child_home_la.strip() if referral else ""
     if case.sin_notified_on is None or not home:
         return []
@@ -395,12 +405,17 @@ def liaison_candidates(*, partnership: Partnership) -> QuerySet[Case]:
             .order_by("sin_notified_on"))
 
 
-def active_clusters(*, partnership: Partnership) -> list[dict]:
-    """Groups of ``partnership``'s cases at rapid review whose notifications fall within the window of each other.
+def active_clusters(*, partnership: Partnership, today: datetime.date | None = None) -> list[dict]:
+    """Groups of ``partnership``'s cases at rapid review, notified in the last ``CLUSTER_RECENT_WORKING_DAYS``,
+    whose notifications fall within the window of each other.
 
     Each: {"cases": [...], "liaison": NationalPanelLiaison | None}. The groups chain: A–B and B–C make one group.
+    The recent window is one date bound in the query, so the cases walked here are the few of the last weeks, not
+    every case ever left at rapid review (ADR 0019).
     """
-    cases = list(liaison_candidates(partnership=partnership).prefetch_related("national_panel_liaisons__cases"))
+    since = add_working_days(today or timezone.localdate(), -CLUSTER_RECENT_WORKING_DAYS, partnership=partnership)
+    cases = list(liaison_candidates(partnership=partnership).filter(sin_notified_on__gte=since)
+                 .prefetch_related("national_panel_liaisons__cases"))
     groups: list[list[Case]] = []
     for case in cases:
         if groups and add_working_days(groups[-1][-1].sin_notified_on, CLUSTER_WORKING_DAYS,
@@ -481,6 +496,12 @@ def registered_substitute(member: User, *, partnership) -> User | None:
 
 def conflicts_for_case(case) -> QuerySet[ConflictOfInterest]:
     return _conflicts().filter(case_id=case.pk)
+
+
+def case_page_conflicts(case) -> list[ConflictOfInterest]:
+    """The case's declared conflicts, read once for the case page: the panel's task rows and the pack link (ADR
+    0019)."""
+    return once_per_case(case, "panels.conflicts", lambda: list(conflicts_for_case(case)))
 
 
 def conflict_members(case) -> QuerySet[User]:

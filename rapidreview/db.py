@@ -25,6 +25,19 @@ class TimeStampedModel(UUIDModel):
         abstract = True
 
 
+class SubqueryCount(models.Subquery):
+    """The number of rows of a queryset correlated with ``OuterRef``: a count per listed row that needs no GROUP BY
+    of the list, so a paged list still reads its rows in index order and stops at the page (ADR 0019). For a
+    distinct count, pass ``rows.values("field").distinct()``."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = models.IntegerField()
+
+    def __init__(self, queryset, **extra):
+        # Without the model's default ordering, which DISTINCT would otherwise count as part of each row.
+        super().__init__(queryset.order_by(), **extra)
+
+
 class DomainError(Exception):
     """A rule of the process was broken; the message is safe to show to the user."""
 

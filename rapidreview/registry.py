@@ -79,6 +79,42 @@ class CaseSection:
 
 _case_sections: list[CaseSection] = []
 _case_task_builders: list[tuple[int, Callable]] = []
+_case_records: list[str] = []
+
+
+# One case page reads each thing once (ADR 0019). Sections and task rows of one request share the one case object:
+# - a stage's one-to-one records of the case (its panel, its pack, ...) are named here from ``AppConfig.ready()``
+#   and loaded with the case in its one query; builders read them from the case (``referrals.selectors.one_to_one``);
+# - anything else two builders need (a deadline, the forms' states) goes through ``once_per_case``, which remembers
+#   only on the case object the case page loaded (``case_page_object``); any other case object reads afresh, so a
+#   service or a test that changes something and asks again sees the change.
+def register_case_records(*names: str) -> None:
+    """Name one-to-one relations of the case (``related_name``s, or paths through them such as
+    ``"decision_sheet__current"``) that the case page loads with the case."""
+    for name in names:
+        if name not in _case_records:
+            _case_records.append(name)
+
+
+def case_records() -> list[str]:
+    return list(_case_records)
+
+
+def case_page_object(case):
+    """Mark ``case`` as the one object of one case page request: ``once_per_case`` remembers on it."""
+    case.__dict__["_once_per_case"] = {}
+    return case
+
+
+def once_per_case(case, name: str, compute: Callable):
+    """``compute()`` the first time the case page's builders ask for ``name`` on its case object, the same value
+    afterwards; on any other case object, ``compute()`` every time."""
+    memo = case.__dict__.get("_once_per_case")
+    if memo is None:
+        return compute()
+    if name not in memo:
+        memo[name] = compute()
+    return memo[name]
 
 
 def register_case_section(template: str, build: Callable, order: int = 50) -> None:

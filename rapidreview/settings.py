@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",  # Django's own widget templates, for the renderer below
     "django.contrib.humanize",
+    # Its ready() lets an index name an operator class (the case search's trigram indexes, ADR 0019); nothing it
+    # adds is used on SQLite, where it is harmless.
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_forms_gds",
     "django_filters",

@@ -86,6 +86,8 @@ class Case(TimeStampedModel):
             models.Index(fields=["child_last_name", "child_first_name"]),
             # The few hundred open cases among ten years of closed ones (dashboards' "cases by stage").
             models.Index(fields=["stage"], condition=~models.Q(stage="closed"), name="case_open_stage_idx"),
+            # The case list: one partnership's cases, newest first, a page at a time (ADR 0019).
+            models.Index(fields=["partnership", "-created_at"], name="case_partnership_created_idx"),
         ]
 
     def __str__(self):

@@ -111,7 +111,9 @@ class LearningItem(TimeStampedModel):
 
     class Meta:
         ordering = ["-date", "-created_at"]
-        indexes = [models.Index(fields=["kind", "-date"], name="learning_kind_date_idx")]
+        indexes = [models.Index(fields=["kind", "-date"], name="learning_kind_date_idx"),
+                   # The learning page: one partnership's items, newest first (ADR 0019).
+                   models.Index(fields=["partnership", "-date", "-created_at"], name="learning_partnership_idx")]
 
     def __str__(self):
         return self.title

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber, TruncQuarter, TruncYear
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils import timezone
 from rapidreview.accounts.models import Role
 from rapidreview.accounts.selectors import users_with_role
 from rapidreview.datacache import cached
+from rapidreview.db import SubqueryCount
 from referrals.models import Case
 from referrals.selectors import get_visible_case, visible_cases
 
@@ -162,7 +163,8 @@ def log_cases(*, user, log: str, rows: QuerySet[CaseTheme] | None = None) -> Que
     first, with their themes prefetched."""
     rows = log_rows(log, partnership=user.partnership) if rows is None else rows
     cases = visible_cases(user).filter(pk__in=rows.values("case_id"))
-    return (cases.annotate(themes_recorded_at=Max("case_themes__recorded_at"))
+    latest = CaseTheme.objects.filter(case=OuterRef("pk")).order_by("-recorded_at").values("recorded_at")[:1]
+    return (cases.annotate(themes_recorded_at=Subquery(latest))
             .prefetch_related(Prefetch("case_themes", queryset=CaseTheme.objects.filter(log=log)
                                        .select_related("theme").order_by("theme__name"), to_attr="log_themes"))
             .order_by("-themes_recorded_at", "reference"))
@@ -235,7 +237,9 @@ def themes_with_case_counts(*, partnership) -> QuerySet[Theme]:
     """``partnership``'s themes, active ones first, each with ``case_count``: the number of cases it was recorded
     on."""
     return (Theme.objects.filter(partnership=partnership)
-            .annotate(case_count=Count("case_themes__case", distinct=True)).order_by("-is_active", "name"))
+            .annotate(case_count=SubqueryCount(CaseTheme.objects.filter(theme=OuterRef("pk"))
+                                               .values("case_id").distinct()))
+            .order_by("-is_active", "name"))
 
 
 def learning_items(*, partnership) -> QuerySet[LearningItem]:

@@ -1,6 +1,5 @@
 """The action plan: the list with its filters, and the same list as a CSV or Excel download."""
 
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.exports import download
+from rapidreview.pagination import paginate
 
 from .. import exports, selectors, services
 from ..forms import ActionFilter
@@ -30,7 +30,7 @@ def _filtered(request):
 def action_list(request):
     filterset = _filtered(request)
     actions = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, actions, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "actionplan/list.html", {

@@ -1,11 +1,11 @@
 """The forms list (every form for the business unit and chair, an agency's own for its leads) and a case's board."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from rapidreview.accounts.decorators import role_required
 from rapidreview.audit.services import access_log
+from rapidreview.pagination import paginate
 from referrals.models import Stage
 from referrals.selectors import get_visible_case
 
@@ -26,7 +26,7 @@ def index(request):
     if status in FormStatus.values:
         forms = forms.filter(status=status)
     is_staff = request.user.has_role(*STAFF)
-    page = Paginator(forms, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, forms, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     awaiting = selectors.forms_awaiting_qa(request.user) if is_staff and not status else None

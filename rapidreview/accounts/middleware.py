@@ -10,6 +10,7 @@ from django_otp import user_has_device
 
 from .decorators import is_installation_admin
 from .models import Partnership
+from .selectors import partnerships_of
 
 PARTNERSHIP_SESSION_KEY = "partnership_id"
 # A link may name the partnership it belongs to (e-mails do): ?partnership=<slug> switches to it when the reader
@@ -122,19 +123,18 @@ class PartnershipMiddleware:
 
     @staticmethod
     def choose(request, user) -> Partnership | None:
-        mine = user.partnership_ids
+        # The person's partnerships come with their roles (``User.current_assignments``): no query of their own.
+        mine = {p.pk: p for p in partnerships_of(user)}
         if not mine:
             return None
         wanted = request.GET.get(PARTNERSHIP_PARAM)
         chosen = None
         if wanted:
-            chosen = Partnership.objects.filter(slug=wanted, pk__in=mine, is_active=True).first()
+            chosen = next((p for p in mine.values() if p.slug == wanted), None)
         if chosen is None:
-            stored = request.session.get(PARTNERSHIP_SESSION_KEY)
-            if stored in mine:
-                chosen = Partnership.objects.filter(pk=stored, is_active=True).first()
+            chosen = mine.get(request.session.get(PARTNERSHIP_SESSION_KEY))
         if chosen is None:
-            chosen = Partnership.objects.filter(pk__in=mine, is_active=True).order_by("name").first()
+            chosen = next(iter(mine.values()))  # the first by name
         if chosen is not None and request.session.get(PARTNERSHIP_SESSION_KEY) != chosen.pk:
             request.session[PARTNERSHIP_SESSION_KEY] = chosen.pk
         return chosen

@@ -115,7 +115,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def current_assignments(self) -> list["RoleAssignment"]:
         """Every role held today, in every partnership."""
         today = timezone.localdate()
-        return [r for r in self.role_assignments.all() if r.is_current(today)]
+        prefetched = "role_assignments" in getattr(self, "_prefetched_objects_cache", {})
+        # With their partnerships: every page chooses the acting one and lists the others from these (ADR 0019).
+        rows = self.role_assignments.all() if prefetched else self.role_assignments.select_related("partnership")
+        return [r for r in rows if r.is_current(today)]
 
     @property
     def partnership_ids(self) -> frozenset[int]:

@@ -77,7 +77,8 @@ def partnerships_of(user: User) -> list[Partnership]:
     """The active partnerships in which ``user`` holds a role today, by name."""
     if not user.is_authenticated:
         return []
-    return list(Partnership.objects.filter(pk__in=user.partnership_ids, is_active=True).order_by("name"))
+    mine = {r.partnership_id: r.partnership for r in user.current_assignments}
+    return sorted((p for p in mine.values() if p.is_active), key=lambda p: p.name)
 
 
 def partnership_agencies(partnership: Partnership) -> QuerySet[Agency]:

@@ -2,7 +2,6 @@
 subject access requests. Every page here is itself logged. Each shows the acting partnership's entries only (the
 selectors decide); legal holds and retention belong to the partnership that leads the case."""
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.formviews import handle_action, handle_form
+from rapidreview.pagination import paginate
 from rapidreview.registry import visible_case
 
 from .filters import AccessLogFilter
@@ -50,7 +50,7 @@ def access_log_list(request):
     logs = filterset.qs if filterset.is_bound and filterset.is_valid() else rows
     form = filterset.form
     access_log(request)  # reading the log is itself logged (issue 21, finding 12); before counting the page
-    page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, logs, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/access_log.html", {

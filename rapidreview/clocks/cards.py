@@ -27,5 +27,5 @@ def my_deadlines_card(request) -> dict | None:
 
 
 def case_section(request, case) -> dict:
-    return {"clocks": decorate(case_clocks_for(request.user, case.pk)),
+    return {"clocks": decorate(case_clocks_for(request.user, case)),
             "can_change": request.user.has_role(Role.BUSINESS_UNIT)}

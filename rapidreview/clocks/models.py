@@ -96,6 +96,9 @@ class Clock(TimeStampedModel):
             # Each open case's next deadline and whether one is overdue ("cases by stage"), from the index alone.
             models.Index(fields=["case_id", "due_on", "state"], condition=models.Q(state__in=["running", "overdue"]),
                          name="clock_active_case_idx"),
+            # "All deadlines": one partnership's running and overdue clocks, soonest first (ADR 0019).
+            models.Index(fields=["partnership", "due_on", "created_at"],
+                         condition=models.Q(state__in=["running", "overdue"]), name="clock_partnership_due_idx"),
         ]
 
     def __str__(self):

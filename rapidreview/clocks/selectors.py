@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapidreview.accounts.models import Role
+from rapidreview.registry import once_per_case
 from rapidreview.workdays import working_days_between
 
 from .models import Clock, ClockState, NonWorkingDay
@@ -134,12 +135,17 @@ def owned_by_q(user) -> Q:
     return q
 
 
-def case_clocks_for(user, case_id) -> QuerySet[Clock]:
+def case_page_clocks(case) -> list[Clock]:
+    """Every clock of ``case``, read once for the case page: its clocks section and the panel's deadline (ADR
+    0019)."""
+    return once_per_case(case, "clocks.case_clocks", lambda: list(clocks_for_case(case.pk)))
+
+
+def case_clocks_for(user, case) -> list[Clock]:
     """The clocks of a case ``user`` may see on its page (the case itself is already access-checked)."""
-    clocks = clocks_for_case(case_id)
     if user.has_role(*SEES_CASE_CLOCKS):
-        return clocks
-    return clocks.filter(owned_by_q(user))
+        return case_page_clocks(case)
+    return list(clocks_for_case(case.pk).filter(owned_by_q(user)))
 
 
 def my_deadlines(user, *, include_finished: bool = False) -> QuerySet[Clock]:

@@ -2,7 +2,6 @@
 shows the acting partnership's (the selectors decide)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,6 +10,7 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_form
+from rapidreview.pagination import paginate
 
 from .filters import OPEN, DeadlineFilter
 from .forms import NonWorkingDayForm, RecalculateForm
@@ -32,7 +32,7 @@ PAGE_SIZE = 50
 @require_GET
 def mine(request):
     """The deadlines whose reminders come to the signed-in person."""
-    page = Paginator(my_deadlines(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, my_deadlines(request.user), PAGE_SIZE)
     return render(request, "clocks/mine.html", {"page": page, "clocks": decorate(page.object_list)})
 
 
@@ -43,7 +43,7 @@ def all_deadlines(request):
     data.setdefault("state", OPEN)
     filters = DeadlineFilter(data, queryset=all_deadlines_query(request.user))
     clocks = filters.qs if filters.is_valid() else all_deadlines_query(request.user)
-    page = Paginator(clocks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, clocks, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "clocks/all.html", {"filter": filters, "page": page, "clocks": decorate(page.object_list),

@@ -76,6 +76,8 @@ class Notification(models.Model):
                          condition=models.Q(status="queued")),
             models.Index(fields=["status", "leased_until"], name="outbox_lease_idx",
                          condition=models.Q(status="sending")),
+            # The outbox page: one partnership's e-mails, newest first (ADR 0019).
+            models.Index(fields=["partnership", "-created_at", "-id"], name="outbox_partnership_idx"),
         ]
 
     def __str__(self):

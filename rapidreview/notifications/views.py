@@ -1,6 +1,5 @@
 """The outbox: every e-mail the service wrote, with its delivery status, for the business unit."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -8,6 +7,7 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.models import Role
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_action
+from rapidreview.pagination import paginate
 
 from .selectors import FILTERS, get_notification
 from .selectors import outbox as outbox_rows
@@ -22,7 +22,7 @@ def outbox(request):
     status = request.GET.get("status", "")
     if status not in dict(FILTERS):
         status = ""
-    page = Paginator(outbox_rows(request.user, status), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, outbox_rows(request.user, status), PAGE_SIZE)
     return render(request, "notifications/outbox.html", {
         "page": page, "rows": page.object_list, "status": status, "statuses": FILTERS,
         "query": f"status={status}" if status else "",

@@ -24,7 +24,9 @@ from .access import (  # noqa: F401
 from .reads import (  # noqa: F401
     assurance_reminder_owners,
     assurance_requests_visible_to,
+    case_assurance_requests,
     case_events,
+    case_for_page,
     case_list,
     case_participations,
     case_reminder_owners,

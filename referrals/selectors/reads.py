@@ -10,6 +10,7 @@ from django.utils import timezone
 from rapidreview.accounts.models import Partnership, Role
 from rapidreview.accounts.selectors import agency_leads, users_with_role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
+from rapidreview.registry import case_page_object, case_records
 
 from ..models import AssuranceRequest, Case, CaseParticipation, CdopDiscussion, Stage, ThresholdDecision
 from .access import SEES_ALL, leads_case, partnership_cases_q, taking_part_q, visible_cases
@@ -43,6 +44,22 @@ def case_list(user) -> QuerySet[Case]:
             .annotate(has_overdue=overdue_clock_exists()).order_by("-created_at"))
 
 
+# What the case page shows of the case's own records, loaded with the case (ADR 0019).
+CASE_PAGE_RECORDS = ("partnership", "referral", "referral__referrer_agency", "referral__submitted_by",
+                     "referral__possible_duplicate_of", "threshold_decision", "threshold_decision__la_participant",
+                     "threshold_decision__health_participant", "threshold_decision__police_participant", "sin",
+                     "letter")
+
+
+def case_for_page(user, case_id) -> Case:
+    """The case for its full page, or Http404 when ``user`` may not see it: in one query with its referral,
+    threshold decision (and the three people at it), SIN and letter, and every one-to-one record later stages
+    registered (``rapidreview.registry.register_case_records``), so no section reads them again; marked as the
+    page's case object (``once_per_case`` remembers on it)."""
+    rows = visible_cases(user).select_related(*CASE_PAGE_RECORDS, *case_records()).defer("letter__pdf")
+    return case_page_object(get_object_or_404(rows, pk=case_id))
+
+
 def possible_duplicates(*, first_name: str, last_name: str, dob, partnership, exclude=None) -> QuerySet[Case]:
     """Cases ``partnership`` leads or takes part in for a child with the same name and date of birth (names
     compared without case). Another partnership's cases are never matched: even their number would tell."""
@@ -68,6 +85,15 @@ def sin_decisions_due(*, partnership) -> QuerySet[Clock]:
     """Running SIN-decision clocks of the cases ``partnership`` leads, soonest first."""
     return Clock.objects.filter(partnership=partnership, kind=ClockKind.SIN_DECISION,
                                 state__in=[ClockState.RUNNING, ClockState.OVERDUE]).order_by("due_on")
+
+
+def case_assurance_requests(case: Case) -> list[AssuranceRequest]:
+    """The assurance requests made on ``case``, with their agency and who recorded the answer. They are asked only
+    while a case is at "threshold not met" (``services.not_met``), which leads only to closing it, so a case at any
+    other stage has none and costs no query."""
+    if case.stage not in (Stage.NOT_MET, Stage.CLOSED):
+        return []
+    return list(case.assurance_requests.select_related("agency", "response_recorded_by"))
 
 
 def case_events(case: Case):

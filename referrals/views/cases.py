@@ -15,7 +15,6 @@ pages say which partnership leads and which take part. A partnership taking part
 it could act on.
 """
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -24,14 +23,17 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.services import access_log
 from rapidreview.clocks.models import Clock, ClockState
 from rapidreview.links import openable
+from rapidreview.pagination import paginate
 from rapidreview.registry import case_sections_for
 
 from ..filters import CaseFilter
-from ..models import Referral, Stage
+from ..models import Stage
 from ..selectors import (
     FULL_PAGE_ROLES,
     can_answer_assurance,
+    case_assurance_requests,
     case_events,
+    case_for_page,
     case_list,
     case_participations,
     case_sees_full,
@@ -50,7 +52,7 @@ def case_list_view(request):
     """Every case the user may see, filtered, searched and paged; constant queries whatever the page length."""
     filterset = CaseFilter(request.GET or None, queryset=case_list(request.user))
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else case_list(request.user)
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, 25)
     access_log(request, obj=None)
     params = request.GET.copy()
     params.pop("page", None)
@@ -68,12 +70,13 @@ def _load_case(request, case_id):
 @role_required(*FULL_PAGE_ROLES, Role.AGENCY_LEAD)
 @require_GET
 def case_detail(request, case_id):
-    """The whole story of one case: summary, clocks and other stages' sections, task list and timeline."""
-    case = _load_case(request, case_id)
+    """The whole story of one case: summary, clocks and other stages' sections, task list and timeline. The case
+    comes with its one-to-one records, which every section reads from it (ADR 0019)."""
+    case = case_for_page(request.user, case_id)
+    access_log(request, obj=case, case_id=case.pk)
     if not case_sees_full(request.user, case):
         return redirect("referrals:case_summary", case_id=case.pk)
-    referral = Referral.objects.select_related("referrer_agency", "submitted_by", "possible_duplicate_of").filter(
-        case=case).first()
+    referral = one_to_one(case, "referral")
     household = list(referral.household.all()) if referral else []
     # Every stage adds its tasks; each is a link only for a reader who may open it (issue 21, finding 16).
     tasks = openable(request.user, case_tasks(case, request.user))
@@ -84,7 +87,7 @@ def case_detail(request, case_id):
         "decision": one_to_one(case, "threshold_decision"), "sin": one_to_one(case, "sin"),
         "letter": one_to_one(case, "letter"),
         "assurance_requests": [(item, can_answer_assurance(request.user, case, item))
-                               for item in case.assurance_requests.select_related("agency", "response_recorded_by")],
+                               for item in case_assurance_requests(case)],
         "sections": case_sections_for(request, case), "tasks": tasks, "events": case_events(case),
         "leads": leads, "participations": _participations(case, leads),
         "can_invite": leads and request.user.has_role(Role.BUSINESS_UNIT) and case.stage != Stage.CLOSED,

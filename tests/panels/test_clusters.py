@@ -84,3 +84,15 @@ def test_a_future_liaison_date_is_refused_in_the_browser(client, traveller, bu):
         "contact": "Jo", "timelines_agreed": "Later"})
     assert response.status_code == 200
     assert "cannot be in the future" in response.content.decode()
+
+
+def test_cases_left_at_rapid_review_for_months_do_not_chain_into_the_dashboards_clusters(traveller, bu):
+    # Today is Monday 2 March 2026. Three cases notified a week apart in the autumn are still at rapid review.
+    stale = [CaseFactory(sin_notified_on=D(2025, 10, 6) + datetime.timedelta(weeks=n)) for n in range(3)]
+    recent = [CaseFactory(sin_notified_on=D(2026, 2, 23)), CaseFactory(sin_notified_on=D(2026, 2, 27))]
+    clusters = selectors.active_clusters(partnership=bu.partnership)
+    assert [[c.pk for c in cluster["cases"]] for cluster in clusters] == [[c.pk for c in recent]]
+    card = business_unit_card(_Request(bu))
+    assert all(case not in cluster["cases"] for cluster in card["clusters"] for case in stale)
+    # The case page still tells each old case's own neighbours (its window is around its own notification).
+    assert selectors.cluster_for(stale[0]) == stale[1:]

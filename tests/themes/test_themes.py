@@ -199,3 +199,16 @@ def test_business_unit_records_a_cases_themes_from_the_case(client, business_uni
     assert CaseTheme.objects.filter(case=case, log="sin").count() == 2
     client.force_login(make_user(Role.AGENCY_LEAD))
     assert client.get(url).status_code == 403
+
+
+def test_the_themes_list_counts_each_case_once_whichever_logs_recorded_the_theme(client, business_unit):
+    neglect = theme("Neglect")
+    first, second = CaseFactory(), CaseFactory()
+    case_log_themes(case=first, themes=[neglect], log=ThemeLog.SIN, actor=business_unit)
+    case_log_themes(case=first, themes=[neglect], log=ThemeLog.RAPID_REVIEW, actor=business_unit)
+    case_log_themes(case=second, themes=[neglect], log=ThemeLog.SIN, actor=business_unit)
+    client.force_login(business_unit)
+    body = client.get(reverse("themes:list")).content.decode()
+    row = body[body.index(">Neglect<"):]
+    row = row[:row.index("</tr>")]
+    assert 'govuk-table__cell--numeric">2</td>' in row

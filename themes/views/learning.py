@@ -1,7 +1,6 @@
 """Learning: events and bulletins, their follow-ups, and sending a bulletin to the partners."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_action, handle_form
+from rapidreview.pagination import paginate
 from rapidreview.pdf import pdf_response
 
 from .. import learning, selectors
@@ -26,7 +26,7 @@ def learning_list(request):
     kind = request.GET.get("kind", "")
     today = timezone.localdate()
     lists = selectors.learning_overview(partnership=request.partnership, kind=kind, today=today)
-    past = Paginator(lists["past"], 30).get_page(request.GET.get("page"))
+    past = paginate(request, lists["past"], 30)
     return render(request, "themes/learning_list.html", {
         "upcoming": lists["upcoming"], "page": past, "kinds": LearningKind.choices,
         "kind": kind, "follow_ups": lists["follow_ups"], "today": today, "query": f"kind={kind}" if kind else ""})

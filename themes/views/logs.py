@@ -1,6 +1,5 @@
 """The two theme logs (cases by theme, filtered) and recording the themes of one case."""
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -9,6 +8,7 @@ from rapidreview.accounts.decorators import role_required
 from rapidreview.accounts.selectors import partnership_agencies
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_form
+from rapidreview.pagination import paginate
 
 from .. import selectors, services
 from ..filters import LogFilter
@@ -29,7 +29,7 @@ def theme_log(request, log):
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else None
     cases = selectors.log_cases(user=request.user, log=log, rows=rows)
     form = filterset.form
-    page = Paginator(cases, 30).get_page(request.GET.get("page"))
+    page = paginate(request, cases, 30)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "themes/log.html", {"log": ThemeLog(log), "form": form, "page": page,

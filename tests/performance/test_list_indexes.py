@@ -1,0 +1,61 @@
+"""On PostgreSQL, the pages' default list queries can be answered from an index that gives their order, and the
+case search from its trigram indexes (ADR 0019). The tables here are tiny, so the planner is told to avoid
+sequential scans and sorts: a query that still needs one has no index that serves it. Each query is the page's
+own, built as its view builds it, and explained with a page's LIMIT."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.http import QueryDict
+from django.utils import timezone
+
+from actionplan.selectors import action_list
+from rapidreview.accounts.models import Role
+from rapidreview.clocks.filters import OPEN, DeadlineFilter
+from rapidreview.clocks.selectors import all_deadlines
+from referrals.filters import CaseFilter
+from referrals.selectors import case_list
+from tests.factories import make_user
+from themes.selectors import learning_overview
+
+pytestmark = [
+    pytest.mark.skipif(not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+                       reason="the indexes are PostgreSQL's (trigram indexes exist only there)"),
+    pytest.mark.django_db,
+]
+
+
+def _plan(rows, *, sorted_by_index: bool) -> str:
+    sql, params = rows[:25].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        if sorted_by_index:
+            cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_searching_the_case_list_reads_the_trigram_indexes():
+    user = make_user(Role.BUSINESS_UNIT)
+    rows = CaseFilter(QueryDict("q=smith"), queryset=case_list(user)).qs
+    plan = _plan(rows, sorted_by_index=False)
+    for index in ("case_reference_trgm_idx", "case_child_first_name_trgm_idx", "case_child_last_name_trgm_idx"):
+        assert index in plan, plan
+
+
+def test_the_action_plan_reads_its_page_in_order_from_its_index_without_grouping():
+    plan = _plan(action_list(make_user(Role.WORKING_GROUP)), sorted_by_index=True)
+    assert "action_plan_idx" in plan and "Seq Scan on actionplan_action" not in plan, plan
+    assert "GroupAggregate" not in plan and "HashAggregate" not in plan, plan
+
+
+def test_all_deadlines_reads_its_page_in_order_from_its_index():
+    user = make_user(Role.BUSINESS_UNIT)
+    rows = DeadlineFilter(QueryDict(f"state={OPEN}"), queryset=all_deadlines(user)).qs
+    assert "clock_partnership_due_idx" in _plan(rows, sorted_by_index=True)
+
+
+def test_the_learning_page_reads_its_page_in_order_from_its_index():
+    user = make_user(Role.BUSINESS_UNIT)
+    past = learning_overview(partnership=user.partnership, kind="", today=timezone.localdate())["past"]
+    assert "learning_partnership_idx" in _plan(past, sorted_by_index=True)
