@@ -13,7 +13,8 @@ class ActionPlanConfig(AppConfig):
 
         from . import cards, selectors
 
-        register_reminder_owners(self.get_model("Action"), selectors.action_reminder_owners)
+        register_reminder_owners(self.get_model("Action"), selectors.action_reminder_owners,
+                                 many=selectors.actions_reminder_owners)
 
         register_nav("Action plan", "actionplan:list",
                      roles=(Role.WORKING_GROUP, Role.BUSINESS_UNIT, Role.AGENCY_LEAD), order=60)

@@ -7,13 +7,13 @@ does not see the leading partnership's actions.
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Upper
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapidreview.accounts.models import Agency, Role, User
-from rapidreview.accounts.selectors import agency_leads, partnership_agencies
+from rapidreview.accounts.selectors import agency_leads, agency_leads_in, partnership_agencies
 from referrals.models import Case
 from referrals.selectors import may_open_case
 
@@ -171,6 +171,20 @@ def remembered_mapping(headings, *, partnership) -> dict[str, str]:
     """{folded heading: import field} that ``partnership`` chose in earlier imports."""
     return dict(ImportColumnMapping.objects.filter(partnership=partnership, heading__in=list(headings))
                 .values_list("heading", "field"))
+
+
+def actions_reminder_owners(pairs) -> list[list]:
+    """``action_reminder_owners`` for many (action, clock) pairs in two queries (the reminder sweep)."""
+    actions = [action for action, _ in pairs]
+    prefetch_related_objects(actions, "owner")
+    leads = agency_leads_in({(a.agency_id, a.partnership_id) for a in actions})
+    out = []
+    for action in actions:
+        people = list(leads[(action.agency_id, action.partnership_id)])
+        if action.owner_id and action.owner.is_active and all(p.pk != action.owner_id for p in people):
+            people.append(action.owner)
+        out.append(people)
+    return out
 
 
 def action_reminder_owners(action: Action, clock) -> list:

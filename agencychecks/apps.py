@@ -22,7 +22,8 @@ class AgencyChecksConfig(AppConfig):
 
         from . import dashboard, document, selectors, services
 
-        register_reminder_owners(self.get_model("AgencyCheckForm"), selectors.form_reminder_owners)
+        register_reminder_owners(self.get_model("AgencyCheckForm"), selectors.form_reminder_owners,
+                                 many=selectors.forms_reminder_owners)
 
         register_nav("Agency checks", "agencychecks:index", roles=(Role.AGENCY_LEAD, Role.BUSINESS_UNIT), order=40)
         register_card("agencychecks/cards/forms_due.html", dashboard.forms_due_card, roles=(Role.AGENCY_LEAD,),

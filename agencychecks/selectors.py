@@ -19,14 +19,20 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
 # Panels is the stage before this one, so it is imported directly: no lazy look-up that could fail open.
-from panels.selectors import case_panel_members, invited_agencies, is_conflicted, panel_for_case  # noqa: F401 - re-exported
+from panels.selectors import (  # noqa: F401 - re-exported
+    case_panel_members,
+    invited_agencies,
+    is_conflicted,
+    panel_for_case,
+    panel_members_of_cases,
+)
 from rapidreview.accounts.models import Agency, Partnership, Role, User
-from rapidreview.accounts.selectors import agency_leads
+from rapidreview.accounts.selectors import agencies_served, agency_leads, agency_leads_in
 from referrals.models import Case, CaseParticipation, Referral
 from referrals.selectors import partnership_cases_q, visible_cases
 
@@ -123,6 +129,37 @@ def form_reminder_owners(form: AgencyCheckForm, clock) -> list:
     if timezone.localdate() > clock.due_on:
         people += [p for p in agency_panel_members(form) if p not in people]
     return people
+
+
+def forms_reminder_owners(pairs) -> list[list]:
+    """``form_reminder_owners`` for many (form, clock) pairs in a fixed number of queries (the reminder sweep)."""
+    forms = [form for form, _ in pairs]
+    prefetch_related_objects(forms, "case__partnership")
+    taking_part: dict = {}
+    for row in (CaseParticipation.objects.filter(case_id__in={f.case_id for f in forms}, ended_at__isnull=True)
+                .select_related("partnership").order_by("partnership__name")):
+        taking_part.setdefault(row.case_id, []).append(row.partnership)
+
+    def partnerships(form) -> list[Partnership]:  # as case_partnerships: the leading one, then by name
+        others = [p for p in taking_part.get(form.case_id, []) if p.pk != form.case.partnership_id]
+        return [form.case.partnership, *others]
+
+    # An agency's leads count in a partnership only where the agency serves it (as form_leads).
+    leads = agency_leads_in(agencies_served({(form.agency_id, p.pk) for form in forms for p in partnerships(form)}))
+    today = timezone.localdate()
+    overdue = {form.case_id for form, clock in pairs if today > clock.due_on}
+    members = panel_members_of_cases(overdue) if overdue else {}
+    out = []
+    for form, clock in pairs:
+        people: list = []
+        for partnership in partnerships(form):
+            for lead in leads.get((form.agency_id, partnership.pk), []):
+                if lead not in people:
+                    people.append(lead)
+        if today > clock.due_on:
+            people += [p for p in members.get(form.case_id, []) if p.agency_id == form.agency_id and p not in people]
+        out.append(people)
+    return out
 
 
 # --- forms ---------------------------------------------------------------------------------------------------

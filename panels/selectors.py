@@ -80,6 +80,23 @@ def case_panel_members(case) -> QuerySet[User]:
             .select_related("agency"))
 
 
+def panel_members_of_cases(case_ids) -> dict:
+    """``case_panel_members`` for many cases in three queries: case id -> its invited, unconflicted people, in the
+    same order."""
+    case_ids = set(case_ids)
+    cases_of: dict = {}
+    for case_id, user_id in PanelInvitation.objects.filter(panel__case_id__in=case_ids).values_list(
+            "panel__case_id", "user_id"):
+        cases_of.setdefault(user_id, set()).add(case_id)
+    conflicted = set(ConflictOfInterest.objects.filter(case_id__in=case_ids).values_list("case_id", "user_id"))
+    out: dict = {case_id: [] for case_id in case_ids}
+    for person in User.objects.filter(pk__in=cases_of, is_active=True).select_related("agency"):
+        for case_id in cases_of[person.pk]:
+            if (case_id, person.pk) not in conflicted:
+                out[case_id].append(person)
+    return out
+
+
 def is_conflicted(user, case) -> bool:
     if user is None or not getattr(user, "pk", None):
         return False

@@ -13,7 +13,8 @@ class ReferralsConfig(AppConfig):
         from . import cards, selectors
 
         register_case_lookup(selectors.get_visible_case)
-        register_reminder_owners(self.get_model("Case"), selectors.case_reminder_owners)
+        register_reminder_owners(self.get_model("Case"), selectors.case_reminder_owners,
+                                 many=selectors.cases_reminder_owners)
         register_reminder_owners(self.get_model("AssuranceRequest"), selectors.assurance_reminder_owners)
         register_reminder_owners(self.get_model("CdopDiscussion"), selectors.cdop_reminder_owners)
 

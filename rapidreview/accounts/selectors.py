@@ -58,9 +58,11 @@ def agency_leads_in(pairs) -> dict[tuple, list[User]]:
     pairs = set(pairs)
     if not pairs:
         return {}
-    by_partnership = people_with_role_in(Role.AGENCY_LEAD, {p for _, p in pairs})
-    return {(agency, partnership): [u for u in by_partnership.get(partnership, []) if u.agency_id == agency]
-            for agency, partnership in pairs}
+    grouped: dict[tuple, list[User]] = {}
+    for partnership, people in people_with_role_in(Role.AGENCY_LEAD, {p for _, p in pairs}).items():
+        for person in people:
+            grouped.setdefault((person.agency_id, partnership), []).append(person)
+    return {pair: grouped.get(pair, []) for pair in pairs}
 
 
 def agencies_served(pairs) -> set[tuple]:

@@ -167,8 +167,9 @@ class Audiences:
         by_model: dict[str, list] = {}
         for clock in clocks:
             model = subject_model(clock)
-            if model is not None and clock.subject is not None and model._meta.label_lower in _many_owner_finders:
-                by_model.setdefault(model._meta.label_lower, []).append(clock)
+            label = model._meta.label_lower if model is not None else None
+            if label in _many_owner_finders and clock.subject is not None:  # loaded beforehand: no query
+                by_model.setdefault(label, []).append(clock)
         for label, group in by_model.items():
             answers = _many_owner_finders[label]([(clock.subject, clock) for clock in group])
             for clock, owners in zip(group, answers, strict=True):

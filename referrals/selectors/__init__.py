@@ -32,6 +32,7 @@ from .reads import (  # noqa: F401
     case_reminder_owners,
     cases_awaiting_threshold_discussion,
     cases_awaiting_threshold_send,
+    cases_reminder_owners,
     cdop_discussions,
     cdop_reminder_owners,
     get_participation,

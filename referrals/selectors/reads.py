@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapidreview.accounts.models import Partnership, Role
-from rapidreview.accounts.selectors import agency_leads, users_with_role
+from rapidreview.accounts.selectors import agency_leads, people_with_role_in, users_with_role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.registry import case_page_object, case_records
 
@@ -20,6 +20,12 @@ from .access import SEES_ALL, leads_case, partnership_cases_q, taking_part_q, vi
 def case_reminder_owners(case: Case, clock) -> list:
     """The leading partnership's business unit owns every clock on the case itself."""
     return list(users_with_role(Role.BUSINESS_UNIT, partnership=case.partnership))
+
+
+def cases_reminder_owners(pairs) -> list[list]:
+    """``case_reminder_owners`` for many (case, clock) pairs in one query (the reminder sweep)."""
+    people = people_with_role_in(Role.BUSINESS_UNIT, {case.partnership_id for case, _ in pairs})
+    return [list(people.get(case.partnership_id, [])) for case, _ in pairs]
 
 
 def assurance_reminder_owners(item: AssuranceRequest, clock) -> list:

@@ -5,7 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from actionplan.models import Action, ActionStatus, ActionUpdate
-from actionplan.selectors import actions_visible_to
+from actionplan.selectors import actions_reminder_owners, actions_visible_to
 from actionplan.services import (
     action_confirm_completion,
     action_edit,
@@ -37,6 +37,11 @@ def test_reminders_go_to_the_owning_agencys_leads_and_the_owner(working_group, p
     action = make_action(agency=police, actor=working_group, owner=owner)
     clock = Clock.objects.get(subject_id=action.pk)
     assert set(reminder_owners(action, clock)) == {police_lead, owner}
+    other = make_action(agency=police, actor=working_group)
+    other_clock = Clock.objects.get(subject_id=other.pk)
+    # The sweep's batch finder: the same people, in the same order, for many actions at once.
+    assert actions_reminder_owners([(action, clock), (other, other_clock)]) == [
+        reminder_owners(action, clock), reminder_owners(other, other_clock)]
     assert "Test Police" in action.reminder_reference
 
 

@@ -2,6 +2,8 @@
 partnerships, an agency lead sees their agency's forms in the partnership they act in, and only the leading
 partnership's business unit issues and quality-assures them."""
 
+import datetime
+
 import pytest
 import time_machine
 from django.core import mail
@@ -242,6 +244,10 @@ def test_reminders_and_the_submitted_email_follow_the_cases_partnership(world, b
     clock = Clock.objects.get(subject_id=form.pk, kind=ClockKind.AGENCY_FORM)
     assert clock.partnership == world["cases"]["cross"].partnership
     assert selectors.form_reminder_owners(form, clock) == [world["csc_lead"]]
+    # The sweep's batch finder gives the same answer, overdue too (the agency's panel member then joins).
+    assert selectors.forms_reminder_owners([(form, clock)]) == [selectors.form_reminder_owners(form, clock)]
+    with time_machine.travel(clock.due_on + datetime.timedelta(days=3), tick=False):
+        assert selectors.forms_reminder_owners([(form, clock)]) == [selectors.form_reminder_owners(form, clock)]
     complete_form(form)
     with django_capture_on_commit_callbacks(execute=True):
         services.form_submit(form=form, actor=world["csc_lead"])
