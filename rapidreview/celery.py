@@ -6,6 +6,8 @@ import os
 from celery import Celery
 from celery.signals import worker_process_init, worker_ready
 
+from rapidreview.pdf import warm_up
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapidreview.settings")
 
 app = Celery("rapidreview")
@@ -26,8 +28,6 @@ def sweep_when_a_worker_starts(sender, **kwargs):
 def warm_up_the_pdf_renderer(**kwargs):
     """Each worker process renders a small PDF as it starts, so the first pack it prepares is as fast as the next
     (issue 20). A failure is logged, not raised: the worker still sends e-mails and sweeps the clocks."""
-    from rapidreview.pdf import warm_up  # Django is set up only once the worker runs: this module loads before
-
     try:
         logging.getLogger(__name__).info("PDF renderer warmed up in %.2f s", warm_up())
     except Exception:  # noqa: BLE001 - logged with its traceback; a document request will show the same error

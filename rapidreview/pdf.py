@@ -7,6 +7,7 @@ page margins, "Page n of N", and the protective marking its audience calls for a
 """
 
 import re
+import time
 from dataclasses import dataclass
 
 from django.http import HttpResponse
@@ -78,8 +79,6 @@ def warm_up() -> float:
     the first PDF would otherwise pay: loading WeasyPrint and Pango, the fonts in regular and bold, the font
     subsetter and the base template (issue 20: "decision sheet PDF < 1 s, a worker's first included"). Called by
     gunicorn (``gunicorn.conf.py``) and Celery (``rapidreview/celery.py``) when a worker starts. Returns seconds."""
-    import time
-
     start = time.perf_counter()
     render_pdf("pdf/warm_up.html", {}, title="Warm-up", marking=Marking.OFFICIAL_SENSITIVE, partnership=None,
                status="Draft", footer="Warm-up")

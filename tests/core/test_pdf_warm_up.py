@@ -37,6 +37,6 @@ def test_every_gunicorn_worker_warms_up_when_it_starts():
 
 
 def test_a_celery_worker_process_warms_up_and_survives_a_failure():
-    with mock.patch.object(pdf, "warm_up", side_effect=OSError("no fonts")) as warm_up:
+    with mock.patch.object(celery_module, "warm_up", side_effect=OSError("no fonts")) as warm_up:
         celery_module.warm_up_the_pdf_renderer()  # logged, not raised
     warm_up.assert_called_once_with()
