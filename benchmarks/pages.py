@@ -129,8 +129,6 @@ DETAIL_PAGES: dict[str, tuple[str, Callable, str]] = {
     "decisions:meeting": (Role.BUSINESS_UNIT, _closed_meeting_case, "the case page's meeting section"),
     "decisions:vote": (Role.PANEL_MEMBER, _open_vote_case, "the e-mail asking members to vote"),
     "decisions:sheet": (Role.EXECUTIVE, _sheet_case, "the decisions list; the e-mail asking for signature"),
-    "decisions:sheet_sign": (Role.EXECUTIVE, lambda p: _sheet_case(p, SheetStatus.OUT_FOR_SIGNATURE),
-                             "the e-mail asking an executive to sign"),
     "decisions:sheet_pdf": (Role.EXECUTIVE, _sheet_case, "the decision sheet's download"),
     "decisions:cspr": (Role.BUSINESS_UNIT, lambda p: _case_args(_cases(p).filter(stage=Stage.CSPR)
                                                                   .order_by("-created_at").first()),
@@ -185,7 +183,11 @@ NOT_LANDING: dict[str, str] = {
     "agencychecks:distribute": ACTION, "agencychecks:section": STEP, "agencychecks:check": STEP,
     "agencychecks:return": STEP, "agencychecks:accept": ACTION, "agencychecks:versions": STEP,
     "decisions:meeting_edit": STEP, "decisions:immediate_action_new": STEP, "decisions:vote_close": ACTION,
-    "decisions:sheet_start": ACTION, "decisions:sheet_edit": STEP, "decisions:sheet_send": ACTION,
+    "decisions:sheet_start": ACTION,
+    "decisions:sheet_sign": "the e-mail asking an executive to sign lands on 'confirm it's you' first "
+                            "(accounts:reauthenticate, measured), then on this form under the sheet (decisions:sheet, "
+                            "measured); a session made minutes before the run is redirected there too",
+    "decisions:sheet_edit": STEP, "decisions:sheet_send": ACTION,
     "decisions:sheet_withdraw": ACTION, "decisions:sheet_revise": ACTION, "decisions:sheet_version": STEP,
     "decisions:sheet_version_pdf": STEP, "decisions:dispute_meeting": STEP, "decisions:dispute_escalate": STEP,
     "decisions:dispute_resolve": STEP, "decisions:national_panel_send": STEP,

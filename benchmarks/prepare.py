@@ -251,7 +251,9 @@ def write_targets(ids: Identities) -> dict:
             targets["progress"] = {"path": url("actionplan:progress", action.pk), "cookie": sessions_for(lead, 1)[0],
                                    "change": {"note": "Benchmark progress: training delivered to the team."}}
             break
-    cases = Case.objects.filter(partnership=partnership, stage=Stage.THRESHOLD).order_by("created_at")
+    # Each case's threshold decision is recorded once: only cases still waiting for one (an earlier run used some).
+    cases = Case.objects.filter(partnership=partnership, stage=Stage.THRESHOLD,
+                                threshold_decision__isnull=True).order_by("created_at")
     business_unit = user_with_role(Role.BUSINESS_UNIT)
     if business_unit is not None:
         targets["threshold"] = {"paths": [url("referrals:threshold_record", c.pk) for c in cases],
