@@ -1,0 +1,36 @@
+"""The one export helper writes a spreadsheet in time proportional to its rows (issue 20: a 1,400-row action plan
+took seven seconds, because every row asked the sheet for its last row, which looks at every cell)."""
+
+import io
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+from rapidreview.exports import Column, xlsx_bytes
+
+
+def test_a_spreadsheet_of_many_rows_never_asks_the_sheet_for_its_size_row_by_row(monkeypatch):
+    asked = []
+    real = Worksheet.max_row
+
+    def counting(self):
+        asked.append(1)
+        return real.fget(self)
+
+    monkeypatch.setattr(Worksheet, "max_row", property(counting))
+    columns = [Column("Reference", 20), Column("Note", 40, wrap=True)]
+    rows = [(f"REF-{n}", f"note {n}") for n in range(500)]
+    content = xlsx_bytes([("Sheet", columns, rows)])
+    assert len(asked) <= 5, f"max_row read {len(asked)} times for 500 rows"
+    monkeypatch.setattr(Worksheet, "max_row", real)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet.max_row == 501 and sheet["A501"].value == "REF-499"
+    assert sheet["B2"].alignment.wrap_text and sheet["A1"].font.bold
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+cmd", "-2", "@SUM(A1)"])
+def test_formula_like_text_is_still_written_as_text(value):
+    content = xlsx_bytes([("Sheet", [Column("Text", 20)], [(value,)])])
+    cell = openpyxl.load_workbook(io.BytesIO(content)).active["A2"]
+    assert cell.value == value and cell.data_type == "s"
