@@ -1,5 +1,7 @@
 """Factories shared by every app's tests: people, agencies, roles. App factories live in tests/<app>/factories.py."""
 
+import datetime
+
 import factory
 from django.utils import timezone
 from django.utils.text import slugify
@@ -8,6 +10,13 @@ from rapidreview.accounts.middleware import PARTNERSHIP_SESSION_KEY
 from rapidreview.accounts.models import Agency, AgencyType, Partnership, Role, RoleAssignment, StatutoryPartner, User
 
 PASSWORD = "correct-horse-battery"
+
+
+def roles_start() -> datetime.date:
+    """The day the roles tests make start: the first of this month, but never after 1 November 2026. Tests that
+    travel in time go to fixed days of November 2026, when the people they make must already hold their roles
+    (the first of the month alone broke them on 1 December)."""
+    return min(timezone.localdate().replace(day=1), datetime.date(2026, 11, 1))
 
 
 def default_partnership() -> Partnership:
@@ -48,7 +57,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         partnership = kwargs.get("partnership") or default_partnership()
         for role in extracted or []:
             RoleAssignment.objects.create(user=self, partnership=partnership, role=role,
-                                          starts_on=timezone.localdate().replace(day=1))
+                                          starts_on=roles_start())
 
 
 class RoleAssignmentFactory(factory.django.DjangoModelFactory):
@@ -58,7 +67,7 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     partnership = factory.LazyFunction(default_partnership)
     role = Role.PANEL_MEMBER
-    starts_on = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    starts_on = factory.LazyFunction(roles_start)
 
 
 def make_user(*roles, agency=None, partnership=None, **fields) -> User:

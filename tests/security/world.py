@@ -78,7 +78,7 @@ from referrals.services import (
 )
 from tests.agencychecks.factories import complete_form
 from tests.decisions.factories import FULL_SHEET
-from tests.factories import AgencyFactory, default_partnership, make_partnership, make_user
+from tests.factories import AgencyFactory, default_partnership, make_partnership, make_user, roles_start
 from tests.files import minimal_pdf
 from themes.learning import learning_create
 from themes.models import LearningKind
@@ -200,7 +200,7 @@ def _people(side, agency, other_agency):
     u["lead"] = make_user(Role.AGENCY_LEAD, agency=agency, partnership=p, full_name=f"{word} Lead")
     u["other_lead"] = make_user(Role.AGENCY_LEAD, agency=other_agency, partnership=p, full_name=f"{word} Other Lead")
     u["wg"] = make_user(Role.WORKING_GROUP, partnership=p, full_name=f"{word} Working Group")
-    first = timezone.localdate().replace(day=1)
+    first = roles_start()
     # People with partner roles; "exec_la" and "threshold_la" complete the three partners but are not asked.
     for key, name, role, partner, chair in (
             ("threshold", "Threshold", Role.THRESHOLD, POLICE, False),
@@ -429,7 +429,7 @@ def _build_other(world, third):
                      partnership=world.partnership)
     for role in (Role.BUSINESS_UNIT, Role.AGENCY_LEAD):
         RoleAssignment.objects.create(user=dual, partnership=world.other, role=role,
-                                      starts_on=timezone.localdate().replace(day=1))
+                                      starts_on=roles_start())
     world.partnership.agencies.add(shared_agency)
     world.other.agencies.add(shared_agency)
     world.users["dual"] = world.foreign_users["dual"] = dual
