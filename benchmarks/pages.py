@@ -80,6 +80,11 @@ def _case_args(case: Case | None):
     return (case.pk,) if case else None
 
 
+def the_case(p: Partnership):
+    """The URL arguments of the busiest rapid review: the case whose pages everyone measures."""
+    return _case_args(busiest_rapid_review(p))
+
+
 def _form_in_progress(p: Partnership):
     return (AgencyCheckForm.objects.filter(case__partnership=p, status__in=[FormStatus.DRAFT, FormStatus.ISSUED])
             .order_by("-issued_on", "pk").first())
@@ -110,21 +115,21 @@ def _open_vote_case(p: Partnership):
 # url name -> (role that lands there, picker, where they come from). ``agency_lead`` is the lead of the form's or
 # action's agency (prepare.py finds them); "anon" is the public.
 DETAIL_PAGES: dict[str, tuple[str, Callable, str]] = {
-    "referrals:case_detail": (Role.BUSINESS_UNIT, lambda p: _case_args(busiest_rapid_review(p)),
+    "referrals:case_detail": (Role.BUSINESS_UNIT, the_case,
                               "every e-mail about a case; the case list"),
-    "referrals:case_summary": (Role.PANEL_MEMBER, lambda p: _case_args(busiest_rapid_review(p)),
+    "referrals:case_summary": (Role.PANEL_MEMBER, the_case,
                                "the short form of the case, linked from the panel's pages"),
-    "agencychecks:board": (Role.BUSINESS_UNIT, lambda p: _case_args(busiest_rapid_review(p)),
+    "agencychecks:board": (Role.BUSINESS_UNIT, the_case,
                            "the case page's agency checks section"),
     "agencychecks:form": (Role.AGENCY_LEAD, lambda p: _first(AgencyCheckForm.objects.filter(
         case=busiest_rapid_review(p)).order_by("agency__name")), "the e-mail issuing a form"),
-    "agencychecks:pack": (Role.PANEL_MEMBER, lambda p: _case_args(busiest_rapid_review(p)),
+    "agencychecks:pack": (Role.PANEL_MEMBER, the_case,
                           "the e-mail sending the panel pack"),
-    "agencychecks:pack_pdf": (Role.PANEL_MEMBER, lambda p: _case_args(busiest_rapid_review(p)),
+    "agencychecks:pack_pdf": (Role.PANEL_MEMBER, the_case,
                               "the pack page's download"),
-    "panels:panel": (Role.BUSINESS_UNIT, lambda p: _case_args(busiest_rapid_review(p)),
+    "panels:panel": (Role.BUSINESS_UNIT, the_case,
                      "the panel calendar; invitations"),
-    "panels:reply": (Role.PANEL_MEMBER, lambda p: _case_args(busiest_rapid_review(p)),
+    "panels:reply": (Role.PANEL_MEMBER, the_case,
                      "the panel invitation e-mail"),
     "decisions:meeting": (Role.BUSINESS_UNIT, _closed_meeting_case, "the case page's meeting section"),
     "decisions:vote": (Role.PANEL_MEMBER, _open_vote_case, "the e-mail asking members to vote"),
@@ -144,7 +149,7 @@ DETAIL_PAGES: dict[str, tuple[str, Callable, str]] = {
     "themes:log": (Role.BUSINESS_UNIT, lambda p: (ThemeLog.RAPID_REVIEW,), "the themes page"),
     "themes:learning_detail": (Role.BUSINESS_UNIT, lambda p: _first(LearningItem.objects.filter(
         partnership=p).order_by("-date", "pk")), "learning follow-up reminders"),
-    "audit:case_history": (Role.BUSINESS_UNIT, lambda p: _case_args(busiest_rapid_review(p)),
+    "audit:case_history": (Role.BUSINESS_UNIT, the_case,
                            "the case page's history link"),
     "referrals:public_partnership": ("anon", lambda p: (p.slug,), "the partnership's published referral link"),
 }

@@ -202,22 +202,30 @@ def _cross_border(context: dict, neighbour, today) -> Case:
     return case
 
 
-def _hackney(context: dict, neighbour, neighbour_users: dict, today) -> Case:
-    """City & Hackney's own case, sent for its threshold discussion: none of Tower Hamlets' people see it."""
+def _hackney_police_referral(context: dict, neighbour, child, *, received, home_la, description) -> Case:
+    """A referral the shared Metropolitan Police lead makes to City & Hackney about ``child`` (first name, last
+    name, date of birth), hurt in Hackney; or the case already made for that child."""
     users, agencies = context["users"], context["agencies"]
-    first, last, dob = HACKNEY_OWN
+    first, last, dob = child
     case = Case.objects.filter(child_first_name=first, child_last_name=last, child_dob=dob).first()
     if case is not None:
         return case
-    received = add_working_days(today, -1, partnership=neighbour)
+    police = agencies.get("Metropolitan Police")
     aware = add_working_days(received, -1, partnership=neighbour)
     data = _referral_data(first, last, dob, Source.PROFESSIONAL, aware, users, None, incident_la=HACKNEY,
-                          home_la=HACKNEY, referrer="police.lead")
-    data.update(referrer_agency=agencies.get("Metropolitan Police"),
-                description="Found with serious injuries at home in Hackney; a parent has been arrested.")
-    case = referral_submit(source=Source.PROFESSIONAL, data=data, partnership=neighbour, actor=users["police.lead"],
-                           received_on=received, agencies=[a for a in [agencies.get("Metropolitan Police")] if a])
-    case_send_to_threshold(case=case, actor=neighbour_users["manager"])
+                          home_la=home_la, referrer="police.lead")
+    data.update(referrer_agency=police, description=description)
+    return referral_submit(source=Source.PROFESSIONAL, data=data, partnership=neighbour, actor=users["police.lead"],
+                           received_on=received, agencies=[a for a in [police] if a])
+
+
+def _hackney(context: dict, neighbour, neighbour_users: dict, today) -> Case:
+    """City & Hackney's own case, sent for its threshold discussion: none of Tower Hamlets' people see it."""
+    case = _hackney_police_referral(
+        context, neighbour, HACKNEY_OWN, received=add_working_days(today, -1, partnership=neighbour),
+        home_la=HACKNEY, description="Found with serious injuries at home in Hackney; a parent has been arrested.")
+    if case.stage == Stage.RECEIVED:
+        case_send_to_threshold(case=case, actor=neighbour_users["manager"])
     return case
 
 
@@ -225,21 +233,14 @@ def _hackney_notified(context: dict, neighbour, neighbour_users: dict, today) ->
     """City & Hackney's rapid review of a child who lives in Tower Hamlets and was hurt in Hackney, notified two
     working days ago. Tower Hamlets' own rapid reviews notified within ten working days show it in their cluster
     alert, without its reference or the child (issue 18 §5)."""
-    users, agencies = context["users"], context["agencies"]
-    first, last, dob = HACKNEY_NOTIFIED
-    case = Case.objects.filter(child_first_name=first, child_last_name=last, child_dob=dob).first()
-    if case is not None:
-        return case
     sin_on = add_working_days(today, -2, partnership=neighbour)
     received = add_working_days(sin_on, -2, partnership=neighbour)
-    aware = add_working_days(received, -1, partnership=neighbour)
-    police = agencies.get("Metropolitan Police")
-    data = _referral_data(first, last, dob, Source.PROFESSIONAL, aware, users, None, incident_la=HACKNEY,
-                          home_la=TOWER_HAMLETS, referrer="police.lead")
-    data.update(referrer_agency=police, description="Seriously injured at a relative's home in Hackney; the child "
-                                                    "lives with a parent in Tower Hamlets.")
-    case = referral_submit(source=Source.PROFESSIONAL, data=data, partnership=neighbour, actor=users["police.lead"],
-                           received_on=received, agencies=[a for a in [police] if a])
+    case = _hackney_police_referral(
+        context, neighbour, HACKNEY_NOTIFIED, received=received, home_la=TOWER_HAMLETS,
+        description="Seriously injured at a relative's home in Hackney; the child lives with a parent in Tower "
+                    "Hamlets.")
+    if case.stage != Stage.RECEIVED:
+        return case
     people = neighbour_users
     case_send_to_threshold(case=case, actor=people["manager"])
     referral_record_threshold(
