@@ -16,6 +16,7 @@ class ActionSource(models.TextChoices):
     RAPID_REVIEW = "rapid_review", "Rapid review"
     CSPR = "cspr", "Child safeguarding practice review"
     SIN = "sin", "Serious Incident Notification learning"
+    LEARNING_ROUTE = "learning_route", "Local learning route"
 
 
 class ActionStatus(models.TextChoices):

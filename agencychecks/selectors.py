@@ -34,7 +34,7 @@ from panels.selectors import (  # noqa: F401 - re-exported
 from rapidreview.accounts.models import Agency, Partnership, Role, User
 from rapidreview.accounts.selectors import agencies_served, agency_leads, agency_leads_in
 from referrals.models import Case, CaseParticipation, Referral
-from referrals.selectors import partnership_cases_q, visible_cases
+from referrals.selectors import case_other_children, partnership_cases_q, visible_cases
 
 from .models import OPEN_STATUSES, AgencyCheckForm, FormStatus, GlossaryTerm, Pack, PackRender
 
@@ -320,4 +320,5 @@ def case_summary(case) -> dict:
         "incident_date": case.incident_date,
         "sin_notified_on": case.sin_notified_on,
         "harm": case.get_harm_display() if case.harm else "",
+        "other_children": case_other_children(case),
     }

@@ -8,6 +8,11 @@ lives in Tower Hamlets, harmed in Hackney and notified by City & Hackney two wor
 business unit sees only as the cross-partnership cluster alert on its own rapid reviews (name of the partnership,
 date, whom to call).
 
+The national routes (ADR 0025): ``sin`` is one incident with two children (Jasper and his sister); ``lac_death``, a
+looked-after child's death notified to the Secretary of State and Ofsted without a rapid review; and
+``care_leaver_death``, a care leaver's death, notified and closed. The themes demo starts a practitioner learning
+event from the ``not_met`` case.
+
 The children are invented; their names are fictional.
 """
 
@@ -20,15 +25,26 @@ from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_cancel, clock_meet
 from rapidreview.workdays import add_working_days
 
-from .models import AssuranceRequest, Case, CaseParticipation, CdopDiscussion, Source, Stage, ThresholdOutcome
+from .models import (
+    AssuranceRequest,
+    Case,
+    CaseParticipation,
+    CdopDiscussion,
+    ChildOutcome,
+    Route,
+    Source,
+    Stage,
+    ThresholdOutcome,
+)
 from .services import (
     assurance_request_create,
-    case_close_not_met,
+    case_close_without_review,
     case_invite_partnership,
     case_record_sin,
     case_send_to_threshold,
     case_transition,
     cdop_discussion_record,
+    incident_child_add,
     letter_default_next_steps,
     letter_save,
     letter_send,
@@ -163,6 +179,66 @@ def load(context: dict) -> None:
     cases["cross-border"] = _cross_border(context, neighbour, today)
     cases["hackney"] = _hackney(context, neighbour, neighbour_users, today)
     cases["hackney_notified"] = _hackney_notified(context, neighbour, neighbour_users, today)
+    _second_child(cases["sin"], manager)
+    cases["lac_death"] = _notified_death(context, LAC_DEATH, today)
+    cases["care_leaver_death"] = _notified_death(context, CARE_LEAVER_DEATH, today)
+
+
+def _second_child(case: Case, actor) -> None:
+    """One incident, two children: Jasper's younger sister was hurt in the same incident (ADR 0025)."""
+    if case.children_count == 1:
+        incident_child_add(case=case, actor=actor, first_name="Hattie", last_name="Wellbeck",
+                           dob=datetime.date(2020, 8, 4), sex="female", relationship="Sister",
+                           outcome=ChildOutcome.SERIOUS_HARM, looked_after="no", child_protection_plan="no")
+
+
+def _notified_death(context: dict, spec: dict, today) -> Case:
+    """A death notified to the Secretary of State and Ofsted only, with no rapid review: a looked-after child's
+    (abuse or neglect not suspected), left for the business unit to close or start a learning route; and a care
+    leaver's, closed."""
+    users, partnership = context["users"], context["partnership"]
+    manager, chair = users["manager"], users["chair"]
+    first, last, dob = spec["child"]
+    case = Case.objects.filter(child_first_name=first, child_last_name=last, child_dob=dob).first()
+    if case is not None:
+        return case
+    received = add_working_days(today, -spec["days"], partnership=partnership)
+    aware = add_working_days(received, -1, partnership=partnership)
+    data = _referral_data(first, last, dob, Source.PROFESSIONAL, aware, users,
+                          context["agencies"].get("Barts Health NHS Trust"))
+    data.update(harm="died", looked_after=spec["looked_after"], abuse_kinds=[], description=spec["description"],
+                criteria_reasons=spec["criteria"])
+    case = referral_submit(source=Source.PROFESSIONAL, data=data, partnership=partnership, actor=users["barts"],
+                           received_on=received)
+    case_send_to_threshold(case=case, actor=manager)
+    referral_record_threshold(
+        case=case, actor=chair, discussed_on=min(add_working_days(received, 1, partnership=partnership), today),
+        la_participant=chair, health_participant=users["nurse"], police_participant=users["detsupt"],
+        route=spec["route"], abuse_or_neglect="no", outcome=ThresholdOutcome.NOTIFY_ONLY, rationale=spec["why"])
+    notified = min(add_working_days(received, 3, partnership=partnership), today)
+    case_record_sin(case=case, actor=manager, notified_on=notified, ofsted_notified="yes",
+                    secretary_of_state_notified="yes", notification_reference=f"DFE-{notified:%Y%m%d}-{last[:3]}")
+    if spec["close"]:
+        case_close_without_review(case=case, actor=manager, note="Notified and recorded; no rapid review.")
+    return case
+
+
+LAC_DEATH = {
+    "child": ("Sorrel", "Pembridge", datetime.date(2011, 5, 12)), "route": Route.LAC_DEATH, "looked_after": "yes",
+    "days": 6, "close": False,
+    "description": "Died in hospital after a long illness, in the care of foster carers who had looked after them "
+                   "for four years.",
+    "criteria": "A looked-after child died: notified whatever the cause.",
+    "why": "An expected death from a known condition. No abuse or neglect is known or suspected: notify the "
+           "Secretary of State and Ofsted; no rapid review.",
+}
+CARE_LEAVER_DEATH = {
+    "child": ("Tobias", "Kettleridge", datetime.date(2004, 10, 2)), "route": Route.CARE_LEAVER_DEATH,
+    "looked_after": "no", "days": 25, "close": True,
+    "description": "A care leaver aged 22 died in supported accommodation; the coroner has opened an inquest.",
+    "criteria": "The death of a care leaver under 25 is notified.",
+    "why": "A care leaver aged 22: notified to the Secretary of State and Ofsted and recorded. No rapid review.",
+}
 
 
 def _cross_border(context: dict, neighbour, today) -> Case:
@@ -269,7 +345,7 @@ def _past_retention(users, barts, partnership) -> None:
                               rationale="An accidental injury, witnessed and promptly treated.")
     letter_save(case=case, actor=manager, next_steps=letter_default_next_steps(case))
     letter_send(case=case, actor=manager)
-    case_close_not_met(case=case, actor=manager)
+    case_close_without_review(case=case, actor=manager)
     # Closed in 2018 as far as retention is concerned (the demo is loaded today).
     Case.objects.filter(pk=case.pk).update(closed_at=timezone.make_aware(datetime.datetime(2018, 6, 1, 12)))
 

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Case, Source, Stage
+from .models import Case, IncidentChild, Route, Source, Stage
 
 
 def _years():
@@ -17,6 +17,7 @@ class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Reference or child's name", method="search")
     stage = django_filters.ChoiceFilter(label="Stage", choices=Stage.choices, empty_label="Any stage")
     source = django_filters.ChoiceFilter(label="Kind of referral", choices=Source.choices, empty_label="Any")
+    route = django_filters.ChoiceFilter(label="What is notified", choices=Route.choices, empty_label="Any")
     year = django_filters.ChoiceFilter(label="Year received", choices=_years, empty_label="Any year",
                                        method="by_year")
     overdue = django_filters.BooleanFilter(label="Only cases with an overdue deadline", field_name="has_overdue",
@@ -24,7 +25,7 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = ["q", "stage", "source", "year", "overdue"]
+        fields = ["q", "stage", "source", "route", "year", "overdue"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,6 +43,11 @@ class CaseFilter(django_filters.FilterSet):
         parts = value.split()
         if len(parts) > 1:
             terms |= Q(child_first_name__iexact=parts[0], child_last_name__icontains=" ".join(parts[1:]))
+        # Further children in the incident: looked up only among cases that have them (children_count > 1).
+        others = Q(first_name__icontains=value) | Q(last_name__icontains=value)
+        if len(parts) > 1:
+            others |= Q(first_name__iexact=parts[0], last_name__icontains=" ".join(parts[1:]))
+        terms |= Q(children_count__gt=1, pk__in=IncidentChild.objects.filter(others).values("case_id"))
         return queryset.filter(terms)
 
     def by_year(self, queryset, name, value):

@@ -30,6 +30,7 @@ class Stage(models.TextChoices):
     RECEIVED = "received", "Referral received"
     THRESHOLD = "threshold", "Threshold discussion"
     NOT_MET = "not_met", "Threshold not met"
+    NOTIFIED = "notified", "Notified, no rapid review"
     RAPID_REVIEW = "rapid_review", "Rapid review"
     DECISION = "decision", "Decision sheet"
     NATIONAL_PANEL = "national_panel", "With the National Panel"
@@ -46,6 +47,43 @@ class Source(models.TextChoices):
 class Harm(models.TextChoices):
     DIED = "died", "The child died"
     SERIOUS_HARM = "serious_harm", "The child was seriously harmed"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not known"
+
+
+class ChildOutcome(models.TextChoices):
+    """What happened to a further child in the same incident (the DfE notification asks it of each child)."""
+
+    DIED = "died", "Died"
+    SERIOUS_HARM = "serious_harm", "Seriously harmed"
+    AT_RISK = "at_risk", "Not harmed, but at risk"
+
+
+class Route(models.TextChoices):
+    """Which notification this is (the three purposes of the DfE notification service; ADR 0025).
+
+    - ``serious_incident``: abuse or neglect known or suspected, and a child died or was seriously harmed
+      (Children Act 2004 s16C). Notified to the National Panel; a rapid review follows.
+    - ``lac_death``: a looked-after child died. Notified to the Secretary of State and Ofsted whether or not abuse
+      or neglect is known or suspected; a rapid review follows only where it is.
+    - ``care_leaver_death``: a care leaver died before their 25th birthday. Notified to the Secretary of State and
+      Ofsted and recorded; no rapid review, counted apart from every other notification.
+    """
+
+    SERIOUS_INCIDENT = "serious_incident", "Serious incident: a child died or was seriously harmed"
+    LAC_DEATH = "lac_death", "Death of a looked-after child"
+    CARE_LEAVER_DEATH = "care_leaver_death", "Death of a care leaver (up to their 25th birthday)"
 
 
 _ANY_CASE = "00000000-0000-0000-0000-000000000000"
@@ -71,6 +109,13 @@ class Case(TimeStampedModel):
     child_last_name = models.CharField("child's last name", max_length=100, blank=True)
     child_dob = models.DateField("child's date of birth", null=True, blank=True)
     harm = models.CharField(max_length=20, choices=Harm.choices, blank=True)
+    route = models.CharField("what is notified", max_length=20, choices=Route.choices,
+                             default=Route.SERIOUS_INCIDENT, db_index=True)
+    abuse_or_neglect = models.CharField("abuse or neglect known or suspected", max_length=10,
+                                        choices=YesNoUnknown.choices, blank=True)
+    children_count = models.PositiveSmallIntegerField(
+        default=1, help_text="Children in the incident: the one the referral names and any further children "
+                             "(IncidentChild). Kept by the services that add and remove them.")
     incident_date = models.DateField(null=True, blank=True)
     la_aware_on = models.DateField("date the local authority became aware", null=True, blank=True)
     sin_notified_on = models.DateField("date the SIN was notified", null=True, blank=True, db_index=True)
@@ -129,6 +174,39 @@ class CaseParticipation(models.Model):
         return f"{self.partnership} in {self.case}"
 
 
+class IncidentChild(TimeStampedModel):
+    """A further child in the same incident. The child the referral names stays on ``Case`` and ``Referral``;
+    up to three more are rows here, so one notification covers up to four children, as the DfE form does (ADR
+    0023). A child may be recorded without a name: the national form allows a notification with no named child."""
+
+    MAX = 3
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="other_children")
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    dob = models.DateField("date of birth", null=True, blank=True)
+    age = models.CharField(max_length=40, blank=True, help_text="When the date of birth is not known.")
+    sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
+    ethnicity = models.CharField(max_length=100, blank=True)
+    disability = models.CharField(max_length=300, blank=True)
+    relationship = models.CharField("relationship to the first child", max_length=100, blank=True)
+    outcome = models.CharField(max_length=20, choices=ChildOutcome.choices)
+    looked_after = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
+    child_protection_plan = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Further child on {self.case_id}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
 class CaseEvent(models.Model):
     """A line in the case's timeline: a stage change or another event worth telling, with who and why."""
 
@@ -148,19 +226,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.kind}"
-
-
-class YesNoUnknown(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Not known"
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    OTHER = "other", "Other"
-    UNKNOWN = "unknown", "Not known"
 
 
 class AbuseKind(models.TextChoices):
@@ -276,6 +341,7 @@ class HouseholdMember(models.Model):
 
 class ThresholdOutcome(models.TextChoices):
     MET = "met", "Threshold met"
+    NOTIFY_ONLY = "notify_only", "Notify the Secretary of State and Ofsted only"
     NOT_MET = "not_met", "Threshold not met"
 
 
@@ -290,7 +356,7 @@ class ThresholdDecision(TimeStampedModel):
     police_participant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                            blank=True, related_name="+")
     absence_reason = models.TextField(blank=True)
-    outcome = models.CharField(max_length=10, choices=ThresholdOutcome.choices, db_index=True)
+    outcome = models.CharField(max_length=20, choices=ThresholdOutcome.choices, db_index=True)
     rationale = models.TextField()
     decision_maker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

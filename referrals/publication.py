@@ -1,10 +1,10 @@
 """The publication guard: nothing published or sent outside the partnership may identify a child.
 
 Anything written for the public (bulletins, learning briefings, a published review's pseudonym and link) is checked
-before it is saved or sent against every name, other name, date of birth and address of every child and household
-member on every case. ``publication_guard`` raises ``PublicationRefused`` naming each field and what matched; where
-the rules allow it (not for a pseudonym), the business unit may publish anyway with a reason, which the caller keeps
-in the history.
+before it is saved or sent against every name, other name, date of birth and address of every child (each child in
+the incident) and household member on every case. ``publication_guard`` raises ``PublicationRefused`` naming each
+field and what matched; where the rules allow it (not for a pseudonym), the business unit may publish anyway with a
+reason, which the caller keeps in the history.
 
 Matching works on words, not substrings, so "Amy" does not match "Amyloid". A single first name matches only when
 written with a capital letter, so that a child called "Hope" does not stop every sentence with the word "hope"; full
@@ -20,9 +20,9 @@ from dateutil import parser as date_parser
 from rapidreview.datacache import cached, watch
 from rapidreview.db import DomainError
 
-from .models import Case, HouseholdMember, Referral
+from .models import Case, HouseholdMember, IncidentChild, Referral
 
-watch("publication-guard", Case, Referral, HouseholdMember)
+watch("publication-guard", Case, Referral, HouseholdMember, IncidentChild)
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
@@ -117,6 +117,15 @@ def _index() -> dict:
                                                            "child_dob").iterator():
         add_name(f"{first} {last}", "a child's name", ref)
         add_name(first, "a child's first name", ref, capital_only=True)
+        if len(last or "") >= _MIN_SURNAME:
+            add_name(last, "a child's surname", ref)
+        add_date(dob, "a child's date of birth", ref)
+    for ref, first, last, dob in IncidentChild.objects.values_list("case__reference", "first_name", "last_name",
+                                                                    "dob").iterator():
+        if first or last:
+            add_name(f"{first} {last}", "a child's name", ref)
+        if first:
+            add_name(first, "a child's first name", ref, capital_only=True)
         if len(last or "") >= _MIN_SURNAME:
             add_name(last, "a child's surname", ref)
         add_date(dob, "a child's date of birth", ref)

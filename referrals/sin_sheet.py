@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from .models import (
     Case,
     Harm,
+    IncidentChild,
     Referral,
+    Route,
     SinNotification,
     Stage,
     ThresholdDecision,
@@ -49,14 +51,15 @@ def _yes_no(referral: Referral | None, name: str) -> str:
     return getattr(referral, f"get_{name}_display")()
 
 
-AFTER_NOTIFICATION = (Stage.RAPID_REVIEW, Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR)
+AFTER_NOTIFICATION = (Stage.NOTIFIED, Stage.RAPID_REVIEW, Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR)
+NOTIFIED_OUTCOMES = (ThresholdOutcome.MET, ThresholdOutcome.NOTIFY_ONLY)
 
 
 def sin_is_due(case: Case) -> bool:
     """The notification is prepared once the threshold discussion found the threshold met (and kept after)."""
     if case.stage in AFTER_NOTIFICATION or SinNotification.objects.filter(case=case).exists():
         return True
-    return ThresholdDecision.objects.filter(case=case, outcome=ThresholdOutcome.MET).exists()
+    return ThresholdDecision.objects.filter(case=case, outcome__in=NOTIFIED_OUTCOMES).exists()
 
 
 def sin_sheet(case: Case, notifier) -> list[Part]:
@@ -64,7 +67,10 @@ def sin_sheet(case: Case, notifier) -> list[Part]:
     partnership = case.partnership
     referral = Referral.objects.filter(case=case).prefetch_related("household").first()
     sin = SinNotification.objects.filter(case=case).first()
-    looked_after = referral is not None and referral.looked_after == YesNoUnknown.YES
+    others = list(IncidentChild.objects.filter(case=case)) if case.children_count > 1 else []
+    looked_after = (referral is not None and referral.looked_after == YesNoUnknown.YES) or \
+        case.route in (Route.LAC_DEATH, Route.CARE_LEAVER_DEATH) or any(c.looked_after == YesNoUnknown.YES
+                                                                         for c in others)
     died = case.harm == Harm.DIED
     on_referral = "The referral did not give it: ask the referrer or the agencies involved."
     parts = [
@@ -81,9 +87,13 @@ def sin_sheet(case: Case, notifier) -> list[Part]:
         ], note="The local authority where the incident happened notifies; the notifier registers as a "
                 "'childsafeguarding notifier' with DfE Sign-in."),
         Part("Reason for the notification", [
+            Answer("What is notified", case.get_route_display()),
             Answer("What happened to the child", case.get_harm_display(), on_referral),
-            Answer("Abuse or neglect known or suspected",
-                   ", ".join(referral.abuse_kind_labels) if referral and referral.abuse_kinds else "", on_referral),
+            Answer("Abuse or neglect known or suspected", case.get_abuse_or_neglect_display(),
+                   "Recorded with the threshold discussion.", required=case.route != Route.SERIOUS_INCIDENT),
+            Answer("Kinds of abuse or neglect",
+                   ", ".join(referral.abuse_kind_labels) if referral and referral.abuse_kinds else "", on_referral,
+                   required=case.abuse_or_neglect != YesNoUnknown.NO),
             Answer("Death of a looked-after child", "Yes" if looked_after and died else "No",
                    required=referral is not None and bool(referral.looked_after) and bool(case.harm)),
         ]),
@@ -96,7 +106,7 @@ def sin_sheet(case: Case, notifier) -> list[Part]:
             Answer("Date the local authority became aware", _date(case.la_aware_on), on_referral),
             Answer("Case outline", referral.description if referral else "", on_referral),
         ]),
-        Part("The child", [
+        Part("The child" if not others else "Child 1", [
             Answer("First name", case.child_first_name),
             Answer("Last name", case.child_last_name, on_referral),
             Answer("Other names used", referral.child_aliases if referral else "", required=False),
@@ -109,7 +119,9 @@ def sin_sheet(case: Case, notifier) -> list[Part]:
             Answer("Home address", referral.child_address if referral else "", on_referral),
             Answer("Home local authority", referral.child_home_la if referral else "", on_referral),
             Answer("Subject to a child protection plan", _yes_no(referral, "child_protection_plan"), on_referral),
-        ], note="The national form holds up to 4 children; name any others, and siblings, in the case outline."),
+        ], note="The national form holds up to 4 children in one notification; add the others on the case "
+                "(\"Add another child in this incident\") and name any further children in the case outline."),
+        *(_other_child(number, child) for number, child in enumerate(others, start=2)),
         Part("Looked-after status and other notifications", [
             Answer("Looked after by a local authority", _yes_no(referral, "looked_after"), on_referral),
             Answer("Ofsted notified", sin.get_ofsted_notified_display() if sin and sin.ofsted_notified else "",
@@ -117,10 +129,7 @@ def sin_sheet(case: Case, notifier) -> list[Part]:
             Answer("Secretary of State notified",
                    sin.get_secretary_of_state_notified_display() if sin and sin.secretary_of_state_notified else "",
                    "Recorded with the notification.", required=looked_after),
-        ], note=("The child is looked after: the death of a looked-after child is notified to Ofsted and the "
-                 "Secretary of State through the same form, whether or not abuse or neglect is suspected."
-                 if looked_after else "Ofsted and the Secretary of State are notified directly only for the death "
-                                      "of a looked-after child or of a care leaver up to 24.")),
+        ], note=_looked_after_note(case, looked_after)),
         Part("Family and other children", [
             Answer(f"{person.relationship or 'Household member'}",
                    ", ".join(p for p in (person.name, person.age, person.notes) if p), required=False)
@@ -135,6 +144,39 @@ def sin_sheet(case: Case, notifier) -> list[Part]:
         ]),
     ]
     return parts
+
+
+def _looked_after_note(case: Case, looked_after: bool) -> str:
+    if case.route == Route.CARE_LEAVER_DEATH:
+        return ("The death of a care leaver up to their 25th birthday is notified to the Secretary of State and "
+                "Ofsted through the same service, whether or not abuse or neglect is suspected. No rapid review "
+                "follows.")
+    if looked_after:
+        return ("The child is looked after: the death of a looked-after child is notified to Ofsted and the "
+                "Secretary of State through the same form, whether or not abuse or neglect is suspected. The "
+                "National Panel considers it only where abuse or neglect is known or suspected.")
+    return ("Ofsted and the Secretary of State are notified directly only for the death of a looked-after child "
+            "or of a care leaver up to 24.")
+
+
+def _other_child(number: int, child: IncidentChild) -> Part:
+    """A further child in the incident, as the national form asks of each child."""
+    added = "Not recorded for this child: change its details on the case."
+    return Part(f"Child {number}", [
+        Answer("What happened to the child", child.get_outcome_display()),
+        Answer("First name", child.first_name, "The national form allows a child who is not yet named.",
+               required=False),
+        Answer("Last name", child.last_name, required=False),
+        Answer("Date of birth", _date(child.dob), f"Not known; age: {child.age}" if child.age else added),
+        Answer("Sex", child.get_sex_display() if child.sex else "", added),
+        Answer("Ethnicity", child.ethnicity, added),
+        Answer("Disability", child.disability, added, required=False),
+        Answer("Relationship to child 1", child.relationship, added, required=False),
+        Answer("Looked after by a local authority", child.get_looked_after_display() if child.looked_after else "",
+               added),
+        Answer("Subject to a child protection plan",
+               child.get_child_protection_plan_display() if child.child_protection_plan else "", added),
+    ])
 
 
 def missing_answers(parts: list[Part]) -> list[tuple[str, Answer]]:

@@ -40,30 +40,46 @@ def own_tasks(case: Case, user) -> list[dict]:
                  "hint": decision.get_outcome_display() if decision else ""})
     if decision is None:
         return rows
-    if decision.outcome == ThresholdOutcome.MET:
+    closed = case.stage == Stage.CLOSED
+    if decision.outcome in (ThresholdOutcome.MET, ThresholdOutcome.NOTIFY_ONLY):
+        notify_only = decision.outcome == ThresholdOutcome.NOTIFY_ONLY
         sin = one_to_one(case, "sin")
         if user.has_role(Role.BUSINESS_UNIT):
             rows.append({"label": "Prepare the notification for the national system", "status": "optional",
                          "url": url("sin_sheet"), "hint": "Every answer the DfE form asks for, ready to copy"})
-        rows.append({"label": "Record the Serious Incident Notification", "status": "done" if sin else "todo",
+        rows.append({"label": "Record the notification to the Secretary of State and Ofsted" if notify_only
+                     else "Record the Serious Incident Notification", "status": "done" if sin else "todo",
                      "url": url("sin_record") if sin is None and runs else None,
                      "hint": f"Notified {sin.notified_on:%-d %B %Y}" if sin else ""})
-        if case.source == Source.PUBLIC:  # the public done page promises a letter with the decision
+        if case.source == Source.PUBLIC and not notify_only:  # the public done page promises a letter
             rows += _letter_rows(case, runs, url, may_write=True)
+        if notify_only and sin is not None:
+            rows.append(_learning_row(case, runs and not closed))
+            rows.append({"label": "Record themes and close the case", "status": "done" if closed else "todo",
+                         "url": url("case_close") if runs and not closed else None,
+                         "hint": "No rapid review follows this notification"})
         return rows
 
-    closed = case.stage == Stage.CLOSED
     rows += _letter_rows(case, runs, url, may_write=not closed)
     letter = one_to_one(case, "letter")
     open_requests = [r for r in case.assurance_requests.all() if not r.is_answered]
     rows.append({"label": "Ask an agency for assurance", "status": "in_progress" if open_requests else "optional",
                  "url": url("assurance_new") if runs and not closed else None,
                  "hint": f"{len(open_requests)} awaiting an answer" if open_requests else ""})
+    rows.append(_learning_row(case, runs and not closed))
     ready = bool(letter and letter.sent_on and not open_requests)
     rows.append({"label": "Record themes and close the case",
                  "status": "done" if closed else ("todo" if ready else "cannot_start"),
                  "url": url("case_close") if runs and ready and not closed else None})
     return rows
+
+
+def _learning_row(case: Case, may_start: bool) -> dict:
+    """A local learning route when the case has learning but no review: a local learning review, a practitioner
+    learning event or a 7-minute briefing, planned on the learning pages and linked to this case."""
+    return {"label": "Start a local learning route", "status": "optional",
+            "url": reverse("themes:learning_route_start", args=[case.pk]) if may_start else None,
+            "hint": "A local learning review, a practitioner learning event or a 7-minute briefing"}
 
 
 def _letter_rows(case: Case, runs: bool, url, *, may_write: bool) -> list[dict]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assurance, cases, cdop, intake, participation, public, steps
+from .views import assurance, cases, cdop, children, intake, participation, public, steps
 
 app_name = "referrals"
 
@@ -35,6 +35,9 @@ urlpatterns = [
     path("cases/<uuid:case_id>/assurance/", steps.assurance_new, name="assurance_new"),
     path("cases/<uuid:case_id>/assurance/<uuid:request_id>/", steps.assurance_answer, name="assurance_answer"),
     path("cases/<uuid:case_id>/close/", steps.case_close, name="case_close"),
+    path("cases/<uuid:case_id>/children/add/", children.child_add, name="child_add"),
+    path("cases/<uuid:case_id>/children/<uuid:child_id>/", children.child_edit, name="child_edit"),
+    path("cases/<uuid:case_id>/children/<uuid:child_id>/remove/", children.child_remove, name="child_remove"),
     path("cases/<uuid:case_id>/partnerships/invite/", participation.invite_partnership, name="invite_partnership"),
     path("cases/<uuid:case_id>/partnerships/<int:taking_part_id>/end/", participation.end_participation,
          name="end_participation"),

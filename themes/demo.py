@@ -209,6 +209,19 @@ def _neighbour(context) -> None:
     _log_history_themes(history, NEIGHBOUR_HISTORY, partnership=neighbour, manager=manager)
 
 
+def _learning_route(context, item) -> None:
+    """The ``not_met`` case went to a practitioner learning event instead of a review (ADR 0025)."""
+    case = context.get("cases", {}).get("not_met")
+    if case is None or case.stage != Stage.NOT_MET:
+        return
+    today = timezone.localdate()
+    item(LearningKind.PRACTITIONER_EVENT, f"Practitioner learning event: {case.reference}", case=case,
+         owner=context["users"]["chair"], date=today + datetime.timedelta(days=9),
+         audience="Practitioners from health, police and children's social care who worked with the family",
+         follow_up="Report what was learnt to the Rapid Review Working Group.",
+         follow_up_on=today + datetime.timedelta(days=30))
+
+
 def _learning(context) -> None:
     manager, partnership = context["users"]["manager"], context["partnership"]
     today = timezone.localdate()
@@ -250,6 +263,7 @@ def _learning(context) -> None:
                      "protocol.\n- Ask about fathers and male carers and record who lives in the home.")
     if not sent.is_sent:
         learning_bulletin_send(item=sent, actor=manager)
+    _learning_route(context, item)
     item(LearningKind.BULLETIN, "Learning bulletin: exploitation and online harm (draft)",
          date=today + datetime.timedelta(days=14), audience="All partner agencies",
          body="Draft. Themes from recent rapid reviews about criminal and sexual exploitation and online harm.")

@@ -3,9 +3,11 @@
 from django import forms
 from django.utils import timezone
 
+from rapidreview.accounts.models import User
+from rapidreview.accounts.selectors import active_people
 from rapidreview.forms import DateInputField, GovUKFormMixin
 
-from .models import LearningKind, Theme
+from .models import LEARNING_ROUTES, LearningKind, Theme
 
 
 class ThemeForm(GovUKFormMixin, forms.Form):
@@ -72,8 +74,20 @@ class LearningForm(GovUKFormMixin, forms.Form):
         help_text="The title, text and link are checked against every child's and household member's names, "
                   "other names, dates of birth and addresses. Your reason is kept in the history.")
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args, kind: str, partnership=None, **kwargs):
+        """``partnership``: the business unit's, whose people may own a learning route."""
         super().__init__(*args, **kwargs)
+        if kind in LEARNING_ROUTES:
+            self.fields["owner"] = forms.ModelChoiceField(
+                label="Owner", queryset=active_people(partnership) if partnership else User.objects.none(),
+                help_text="Who leads it and reports back to the partnership.",
+                error_messages={"required": "Choose who owns this learning route."})
+            self.fields["outputs"] = forms.CharField(
+                required=False, widget=forms.Textarea(attrs={"rows": 5}), label="What it produced (optional)",
+                help_text="Findings, the briefing, recommendations. Checked like anything published: never name a "
+                          "child or family member. Actions go on the action plan.")
+            self.fields["date"].label = "Date it is held or due to report"
+            self.order_fields(["title", "owner", "date", "audience", "attendance", "outputs"])
         if kind == LearningKind.BULLETIN:
             self.fields["body"] = forms.CharField(
                 label="Bulletin text", widget=forms.Textarea(attrs={"rows": 14}),
@@ -93,3 +107,15 @@ class LearningForm(GovUKFormMixin, forms.Form):
 
 class YearForm(forms.Form):
     year = forms.TypedChoiceField(choices=year_choices(), coerce=int, required=False, empty_value=None)
+
+
+class LearningRouteForm(LearningForm):
+    """Start a learning route from a case: which kind, then the learning item's fields."""
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, kind=LearningKind.LOCAL_REVIEW, partnership=partnership, **kwargs)
+        self.fields["kind"] = forms.ChoiceField(
+            label="Which learning route?", widget=forms.RadioSelect,
+            choices=[(k.value, k.label) for k in LEARNING_ROUTES],
+            error_messages={"required": "Choose which learning route."})
+        self.order_fields(["kind", *[name for name in self.fields if name != "kind"]])

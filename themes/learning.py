@@ -7,19 +7,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapidreview.accounts.models import Role
-from rapidreview.accounts.selectors import partnership_agencies
+from rapidreview.accounts.selectors import active_people, partnership_agencies
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.clocks.services import clock_cancel, clock_meet, clock_start
 from rapidreview.db import DomainError
 from rapidreview.notifications.services import notify
 from rapidreview.pdf import Marking, render_pdf
+from referrals.models import Stage
 from referrals.publication import publication_guard
 
-from .models import LearningItem, LearningKind
+from .models import LEARNING_ROUTES, LearningItem, LearningKind
 
 FIELDS = ("title", "date", "audience", "attendance", "materials_url", "follow_up", "follow_up_on", "body", "case",
-          "publication_override")
-PUBLISHED = {"title": "The title", "body": "The bulletin text", "materials_url": "The link to materials"}
+          "publication_override", "owner", "outputs")
+PUBLISHED = {"title": "The title", "body": "The bulletin text", "materials_url": "The link to materials",
+             "outputs": "What it produced"}
 
 
 def _guard(item: LearningItem) -> None:
@@ -32,6 +34,16 @@ def may_manage_learning(user, partnership) -> bool:
     """The business unit of ``partnership`` (the item's) plans and sends its learning."""
     return bool(user and user.is_authenticated and partnership is not None
                 and user.has_role_in(partnership, Role.BUSINESS_UNIT))
+
+
+def _check_route(*, case, partnership, owner) -> None:
+    """A learning route belongs to a case and has an owner who works in the partnership."""
+    if case is None:
+        raise DomainError("A learning route starts from a case.")
+    if owner is None:
+        raise DomainError("Choose who owns this learning route.")
+    if not active_people(partnership).filter(pk=owner.pk).exists():
+        raise DomainError("The owner must be someone who works in the partnership.")
 
 
 def _sync_clock(item: LearningItem) -> None:
@@ -63,6 +75,11 @@ def learning_create(*, kind: str, actor, partnership, **values) -> LearningItem:
     case = values.get("case")
     if case is not None and case.partnership_id != partnership.pk:
         raise DomainError("The review this learning comes from is another partnership's.")
+    if kind in LEARNING_ROUTES:
+        _check_route(case=case, partnership=partnership, owner=values.get("owner"))
+        if case.stage not in (Stage.NOT_MET, Stage.NOTIFIED):
+            raise DomainError("A local learning route is for a case with no rapid review: its threshold was not "
+                              "met, or the death was notified without one.")
     item = LearningItem(partnership=partnership, kind=kind, created_by=actor,
                         **{k: v for k, v in values.items() if k in FIELDS})
     _guard(item)
@@ -84,6 +101,8 @@ def learning_update(*, item: LearningItem, actor, **values) -> LearningItem:
             setattr(locked, key, value)
     if locked.case_id and locked.case.partnership_id != locked.partnership_id:
         raise DomainError("The review this learning comes from is another partnership's.")
+    if locked.is_learning_route:
+        _check_route(case=locked.case, partnership=locked.partnership, owner=locked.owner)
     _guard(locked)
     locked._history_user = actor
     locked.save()

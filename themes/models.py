@@ -74,6 +74,15 @@ class LearningKind(models.TextChoices):
     CONFERENCE = "conference", "Annual November conference"
     CSPR_WORKSHOP = "cspr_workshop", "Practice review learning workshop"
     IMPLEMENTATION_REVIEW = "implementation_review", "One-year implementation review"
+    LOCAL_REVIEW = "local_review", "Local learning review"
+    PRACTITIONER_EVENT = "practitioner_event", "Practitioner learning event"
+    SEVEN_MINUTE_BRIEFING = "seven_minute_briefing", "7-minute briefing"
+
+
+# Learning routes: what a partnership does with a case that has learning but no practice review (a threshold not
+# met, or a death notified without a rapid review). Local practice: nothing national prescribes their form
+# (docs/national-templates.md, "Learning routes").
+LEARNING_ROUTES = (LearningKind.LOCAL_REVIEW, LearningKind.PRACTITIONER_EVENT, LearningKind.SEVEN_MINUTE_BRIEFING)
 
 
 class LearningItem(TimeStampedModel):
@@ -101,6 +110,10 @@ class LearningItem(TimeStampedModel):
         blank=True, help_text="Why the business unit published it although the publication guard matched a detail.")
     case = models.ForeignKey("referrals.Case", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="learning_items", help_text="The review this learning comes from, if one.")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", help_text="Who leads a learning route.")
+    outputs = models.TextField(blank=True, help_text="What a learning route produced: findings, a briefing, "
+                                                     "recommendations.")
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="+")
@@ -117,6 +130,10 @@ class LearningItem(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_learning_route(self) -> bool:
+        return self.kind in LEARNING_ROUTES
 
     @property
     def is_bulletin(self) -> bool:

@@ -14,6 +14,7 @@ from django.db.models.functions import RowNumber, TruncQuarter, TruncYear
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from actionplan.models import Action, ActionSource
 from rapidreview.accounts.models import Role
 from rapidreview.accounts.selectors import users_with_role
 from rapidreview.datacache import cached
@@ -270,6 +271,14 @@ def learning_card_items(*, partnership, today: datetime.date) -> dict:
     return {"events": list(mine.exclude(kind=LearningKind.BULLETIN).filter(soon).order_by("date")[:5]),
             "follow_ups": mine.filter(follow_up_done_on__isnull=True,
                                       follow_up_on__lte=today + datetime.timedelta(days=14)).count()}
+
+
+def learning_route_actions(item: LearningItem) -> list:
+    """The actions a learning route put on its partnership's action plan (its case's, from a learning route)."""
+    if not item.is_learning_route or item.case_id is None:
+        return []
+    return list(Action.objects.filter(case_id=item.case_id, partnership=item.partnership,
+                                      source=ActionSource.LEARNING_ROUTE).order_by("due_on"))
 
 
 def get_learning_item(item_id, *, partnership, kind: str | None = None) -> LearningItem:

@@ -25,12 +25,26 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from actionplan.models import Action, ActionStatus
+from actionplan.models import Action, ActionSource, ActionStatus
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.datacache import cached
-from referrals.models import AbuseKind, Case, CaseEvent, CaseParticipation, Harm, Referral, Sex, Source, Stage
+from referrals.models import (
+    AbuseKind,
+    Case,
+    CaseEvent,
+    CaseParticipation,
+    ChildOutcome,
+    Harm,
+    IncidentChild,
+    Referral,
+    Route,
+    Sex,
+    Source,
+    Stage,
+    ThresholdOutcome,
+)
 
-from .models import CaseTheme, ThemeLog
+from .models import LEARNING_ROUTES, CaseTheme, LearningItem, ThemeLog
 
 _figures: dict[str, Callable] = {}
 
@@ -170,11 +184,17 @@ def _annual_statistics(year: int, *, partnership) -> dict:
     rows.insert(0, _row("Referrals received", sum(by_source.values())))
     threshold = _stage_cases(year, Stage.THRESHOLD, led)
     rapid_reviews = _stage_cases(year, Stage.DECISION, led)
-    sin_cases = list(led.filter(sin_notified_on__year=year))
+    notified = led.filter(sin_notified_on__year=year)
+    notify_only = Q(threshold_decision__outcome=ThresholdOutcome.NOTIFY_ONLY)
+    # Serious incidents notified to the National Panel: not the deaths notified to the Secretary of State and
+    # Ofsted only, and never a care leaver's death (DfE counts those apart; ADR 0025).
+    sin_cases = list(notified.exclude(notify_only).exclude(route=Route.CARE_LEAVER_DEATH))
     rows += [
         _row("Serious Incident Notification discussions held", len(threshold),
              note="Cases sent for the threshold discussion in the year."),
-        _row("Serious Incident Notifications agreed", len(sin_cases), note="Notified to the National Panel."),
+        _row("Serious Incident Notifications agreed", len(sin_cases),
+             note="Notified to the National Panel; one notification per incident, which may cover several "
+                  "children."),
         _row("Rapid reviews held", len(rapid_reviews), note="Cases whose rapid review panel met in the year."),
         _row("Practice reviews commissioned", len(_stage_cases(year, Stage.CSPR, led))),
     ]
@@ -184,15 +204,25 @@ def _annual_statistics(year: int, *, partnership) -> dict:
                      None if published else "Not recorded", note=(published or {}).get("note", "")))
     sections.append({"key": "funnel", "title": "Referrals to reviews", "rows": rows, "note": ""})
 
-    # The children: those whose Serious Incident Notification was made in the year.
+    sections.append(_routes(year, led=led, notified=notified, notify_only=notify_only, sin_cases=sin_cases))
+    sections.append(_learning_routes(year, partnership=partnership))
+
+    # The children: those whose Serious Incident Notification was made in the year (every child in the incident).
     referrals = {r.case_id: r for r in Referral.objects.filter(case__in=[c.pk for c in sin_cases])
                  .only("case_id", "child_sex", "abuse_kinds")}
     harm = Counter(c.harm or "" for c in sin_cases)
-    rows = [_row(label, harm.get(value, 0)) for value, label in Harm.choices]
+    others = Counter(IncidentChild.objects.filter(case__in=[c.pk for c in sin_cases if c.children_count > 1])
+                     .values_list("outcome", flat=True))
+    children = len(sin_cases) + sum(others.values())
+    rows = [_row(label, harm.get(value, 0) + others.get(value, 0)) for value, label in Harm.choices]
+    if others.get(ChildOutcome.AT_RISK):
+        rows.append(_row("Not harmed, but at risk", others[ChildOutcome.AT_RISK],
+                         note="Further children in the same incident."))
     if harm.get(""):
         rows.append(_row("Harm not recorded", harm[""]))
     sections.append({"key": "harm", "title": "Children: died or seriously harmed", "rows": rows,
-                     "note": f"The {len(sin_cases)} children whose Serious Incident Notification was made in {year}."})
+                     "note": f"The {children} children in the {len(sin_cases)} Serious Incident Notifications made "
+                             f"in {year}. Sex, age and category below are of the first child in each."})
     kinds = Counter(k for r in referrals.values() for k in (r.abuse_kinds or []))
     rows = [_row(label, kinds.get(value, 0)) for value, label in AbuseKind.choices if kinds.get(value)]
     unrecorded = sum(1 for c in sin_cases if not (referrals.get(c.pk) and referrals[c.pk].abuse_kinds))
@@ -266,6 +296,39 @@ def _annual_statistics(year: int, *, partnership) -> dict:
     if extra:
         sections.append({"key": "other", "title": "Other figures", "rows": extra, "note": ""})
     return {"year": year, "sections": sections}
+
+
+def _routes(year: int, *, led, notified, notify_only: Q, sin_cases: list) -> dict:
+    """Notifications by route. A care leaver's death is counted here and nowhere else, as DfE does."""
+    lac_reviewed = sum(1 for c in sin_cases if c.route == Route.LAC_DEATH)
+    rows = [
+        _row("Serious incidents notified to the National Panel", len(sin_cases)),
+        _row("of which the death of a looked-after child", lac_reviewed,
+             note="Abuse or neglect known or suspected: a rapid review follows."),
+        _row("Deaths of looked-after children notified to the Secretary of State and Ofsted only",
+             notified.filter(notify_only, route=Route.LAC_DEATH).count(),
+             note="No abuse or neglect known or suspected: no rapid review."),
+        _row("Deaths of care leavers notified", notified.filter(route=Route.CARE_LEAVER_DEATH).count(),
+             note="Up to their 25th birthday. Counted only here, as in the Department for Education's statistics."),
+        _row("Threshold not met", led.filter(threshold_decision__outcome=ThresholdOutcome.NOT_MET,
+                                             threshold_decision__discussed_on__year=year).count(),
+             note="Threshold discussions in the year that did not lead to a notification."),
+    ]
+    return {"key": "routes", "title": "Notifications by route", "rows": rows,
+            "note": f"Notifications made in {year}, by what was notified."}
+
+
+def _learning_routes(year: int, *, partnership) -> dict:
+    """Local learning routes (cases with learning but no review) held or due in the year, by kind."""
+    kinds = Counter(LearningItem.objects.filter(partnership=partnership, kind__in=LEARNING_ROUTES, date__year=year)
+                    .values_list("kind", flat=True))
+    rows = [_row(kind.label, kinds.get(kind.value, 0)) for kind in LEARNING_ROUTES]
+    rows.append(_row("Actions from learning routes", Action.objects.filter(
+        partnership=partnership, source=ActionSource.LEARNING_ROUTE, created_at__year=year).count(),
+        note="Added to the action plan in the year."))
+    return {"key": "learning_routes", "title": "Local learning routes", "rows": rows,
+            "note": "For cases with learning but no practice review: a threshold not met, or a death notified "
+                    "without a rapid review."}
 
 
 def taking_part_cases(year: int, *, partnership):

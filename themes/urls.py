@@ -19,6 +19,7 @@ urlpatterns = [
     # Learning
     path("learning/", learning.learning_list, name="learning"),
     path("learning/new/<slug:kind>/", learning.learning_create, name="learning_create"),
+    path("learning/cases/<uuid:case_id>/route/", learning.learning_route_start, name="learning_route_start"),
     path("learning/<uuid:item_id>/", learning.learning_detail, name="learning_detail"),
     path("learning/<uuid:item_id>/change/", learning.learning_edit, name="learning_edit"),
     path("learning/<uuid:item_id>/follow-up-done/", learning.learning_follow_up_done,

@@ -34,7 +34,7 @@ def action_detail(request, action_id):
 @role_required(*MANAGERS)
 def action_create(request):
     form = ActionForm(request.POST or None, partnership=request.partnership,
-                      initial={"case": request.GET.get("case", "")})
+                      initial={"case": request.GET.get("case", ""), "source": request.GET.get("source", "")})
     if saved := handle_form(request, form,
                             save=lambda d: services.action_create(
                                 case=d["case"], source=d["source"], learning=d["learning"],

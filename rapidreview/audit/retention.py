@@ -34,10 +34,12 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
         "child_address", "description", "other_agencies", "criteria_reasons", "other_reviews",
     ),
     "referrals.householdmember": ("name", "relationship", "age", "notes"),
+    "referrals.incidentchild": ("first_name", "last_name", "dob", "age", "ethnicity", "disability", "relationship"),
 }
 # How each model reaches its case (a lookup to the case's id).
 CASE_LOOKUP = {
     "referrals.case": "pk", "referrals.referral": "case_id", "referrals.householdmember": "referral__case_id",
+    "referrals.incidentchild": "case_id",
 }
 
 

@@ -258,6 +258,12 @@ def subject_access_search(user, name: str) -> list[tuple[object, list[str]]]:
         child &= Q(child_first_name__icontains=word) | Q(child_last_name__icontains=word)
     for pk in case.objects.filter(child, partnership=user.partnership).values_list("pk", flat=True):
         matches.setdefault(pk, set()).add("Child's name")
+    other = Q()
+    for word in words:
+        other &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    for pk in (apps.get_model("referrals.incidentchild").objects.filter(other, case__partnership=user.partnership)
+               .values_list("case_id", flat=True)):
+        matches.setdefault(pk, set()).add("Another child in the incident")
     for label, fields in NAME_FIELDS.items():
         try:
             model = apps.get_model(label)

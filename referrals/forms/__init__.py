@@ -2,6 +2,7 @@
 the letter, assurance requests and closing."""
 
 from .cdop import CdopDiscussionForm, NoReferralForm  # noqa: F401
+from .children import IncidentChildForm, RemoveChildForm  # noqa: F401
 from .common import DateField  # noqa: F401
 from .intake import (  # noqa: F401
     AgenciesForm,

@@ -19,10 +19,15 @@ class SinForm(GovUKFormMixin, forms.Form):
     secretary_of_state_notified = radios(YesNoUnknown.choices[:2], "Was the Secretary of State notified?")
     late_reason = area("Reason the notification was late", rows=4)
 
-    def __init__(self, *args, case=None, due_on=None, **kwargs):
+    def __init__(self, *args, case=None, due_on=None, tells_ofsted=False, notify_only=False, **kwargs):
+        """``tells_ofsted``: a looked-after child's or a care leaver's notification (``sin_tells_ofsted``);
+        ``notify_only``: to the Secretary of State and Ofsted only, not the National Panel."""
         self.case, self.due_on = case, due_on
         super().__init__(*args, **kwargs)
-        self.looked_after = case is not None and case.referral.looked_after == YesNoUnknown.YES
+        if notify_only:
+            self.fields["notified_on"].label = "Date notified"
+            self.fields["notification_reference"].help_text = "The reference the DfE notification service gave"
+        self.looked_after = tells_ofsted
         if not self.looked_after:
             del self.fields["ofsted_notified"], self.fields["secretary_of_state_notified"]
         else:

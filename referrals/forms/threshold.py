@@ -7,7 +7,8 @@ from rapidreview.accounts.models import Role, StatutoryPartner, User
 from rapidreview.accounts.selectors import current_assignments
 from rapidreview.forms import GovUKFormMixin
 
-from ..models import ThresholdOutcome
+from ..models import Route, ThresholdOutcome, YesNoUnknown
+from ..rules import route_outcome_problem
 from .common import DateField, area, radios
 
 
@@ -30,6 +31,12 @@ class ThresholdForm(GovUKFormMixin, forms.Form):
     police_participant = forms.ModelChoiceField(label="Police", queryset=None, required=False,
                                                 empty_label="Did not take part")
     absence_reason = area("If health or police did not take part, why not?", rows=3)
+    route = radios(Route.choices, "What is being notified?", required=True,
+                   help_text="A care leaver under 18 whose death or serious harm meets the serious incident "
+                             "criteria is a serious incident.",
+                   error_messages={"required": "Select what is being notified"})
+    abuse_or_neglect = radios(YesNoUnknown.choices, "Is abuse or neglect known or suspected?",
+                              help_text="A looked-after child's death goes to a rapid review only if it is.")
     outcome = radios(ThresholdOutcome.choices, "Outcome", required=True,
                      error_messages={"required": "Select whether the threshold was met"})
     rationale = area("Rationale", required=True, rows=6,
@@ -42,15 +49,22 @@ class ThresholdForm(GovUKFormMixin, forms.Form):
                                                                   partnership=partnership)
         self.fields["health_participant"].queryset = threshold_people(StatutoryPartner.HEALTH, partnership=partnership)
         self.fields["police_participant"].queryset = threshold_people(StatutoryPartner.POLICE, partnership=partnership)
-        self.fields["outcome"].choices = [(ThresholdOutcome.MET, "Serious Incident Notification threshold met"),
-                                          (ThresholdOutcome.NOT_MET, "Threshold not met")]
+        self.fields["outcome"].choices = [
+            (ThresholdOutcome.MET, "Serious Incident Notification threshold met: notify the National Panel; a "
+                                   "rapid review follows"),
+            (ThresholdOutcome.NOTIFY_ONLY, "Notify the Secretary of State and Ofsted only: a looked-after child's "
+                                           "death without abuse or neglect known or suspected, or a care leaver's "
+                                           "death; no rapid review"),
+            (ThresholdOutcome.NOT_MET, "Threshold not met")]
+        self.fields["route"].initial = Route.SERIOUS_INCIDENT
 
     def build_layout(self):
         self.helper.layout = Layout(
             "discussed_on",
             Fieldset("la_participant", "health_participant", "police_participant", "absence_reason",
                      legend="Who took part", legend_size="m"),
-            Fieldset(Field.radios("outcome"), "rationale", legend="The decision", legend_size="m"),
+            Fieldset(Field.radios("route"), Field.radios("abuse_or_neglect", inline=True), Field.radios("outcome"),
+                     "rationale", legend="The decision", legend_size="m"),
         )
 
     def clean(self):
@@ -59,4 +73,8 @@ class ThresholdForm(GovUKFormMixin, forms.Form):
             absent = data.get("health_participant") is None or data.get("police_participant") is None
             if absent and not (data.get("absence_reason") or "").strip():
                 self.add_error("absence_reason", "Explain why health or police did not take part")
+        if data.get("route") and data.get("outcome"):
+            problem = route_outcome_problem(data["route"], data.get("abuse_or_neglect", ""), data["outcome"])
+            if problem:
+                self.add_error("outcome", problem)
         return data

@@ -12,7 +12,15 @@ from rapidreview.accounts.selectors import agency_leads, people_with_role_in, us
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.registry import case_page_object, case_records
 
-from ..models import AssuranceRequest, Case, CaseParticipation, CdopDiscussion, Stage, ThresholdDecision
+from ..models import (
+    AssuranceRequest,
+    Case,
+    CaseParticipation,
+    CdopDiscussion,
+    IncidentChild,
+    Stage,
+    ThresholdDecision,
+)
 from .access import SEES_ALL, leads_case, partnership_cases_q, taking_part_q, visible_cases
 
 
@@ -219,3 +227,16 @@ def get_participation(case: Case, participation_id) -> CaseParticipation:
     """A current participation in ``case`` (Http404 otherwise)."""
     return get_object_or_404(CaseParticipation.objects.select_related("partnership"), case=case,
                              pk=participation_id, ended_at__isnull=True)
+
+
+def case_other_children(case: Case) -> list[IncidentChild]:
+    """The further children in ``case``'s incident, in the order they were added; no query for the usual case of
+    one child (``children_count``)."""
+    if case.children_count <= 1:
+        return []
+    return list(IncidentChild.objects.filter(case=case))
+
+
+def get_incident_child(case: Case, child_id) -> IncidentChild:
+    """A further child of ``case`` (Http404 otherwise)."""
+    return get_object_or_404(IncidentChild.objects.select_related("case"), case=case, pk=child_id)

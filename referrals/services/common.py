@@ -4,6 +4,8 @@ import re
 
 from rapidreview.db import DomainError
 
+from ..models import IncidentChild
+
 
 def require_role(actor, *roles, partnership, message="You do not have permission to do this."):
     """Refuse a write by someone who holds none of ``roles`` today in ``partnership`` (the case's leading
@@ -13,8 +15,11 @@ def require_role(actor, *roles, partnership, message="You do not have permission
 
 
 def refuse_child_names(case, text: str) -> None:
-    """Refuse ``text`` that names the child: it is sent by e-mail, which never names them."""
+    """Refuse ``text`` that names a child in the incident: it is sent by e-mail, which never names them."""
     words = set(re.findall(r"[\w'-]+", text.lower()))
-    for name in (case.child_first_name, case.child_last_name):
+    names = [case.child_first_name, case.child_last_name]
+    for first, last in IncidentChild.objects.filter(case_id=case.pk).values_list("first_name", "last_name"):
+        names += [first, last]
+    for name in names:
         if name and len(name) > 1 and name.lower() in words:
             raise DomainError("Do not name the child: this is sent by e-mail. Use the case reference instead.")

@@ -156,16 +156,19 @@ def assurance_request_answer(*, item: AssuranceRequest, actor, response: str,
 
 
 @transaction.atomic
-def case_close_not_met(*, case: Case, actor, themes=(), note: str = "") -> Case:
-    """Close a "not met" case once the letter has gone and any assurance has come back. The case's themes go to
-    the SIN-stage themes log; every clock still running on the case stops."""
+def case_close_without_review(*, case: Case, actor, themes=(), note: str = "") -> Case:
+    """Close a case that has no rapid review: one whose threshold was not met (once the letter has gone and any
+    assurance has come back), or a death notified to the Secretary of State and Ofsted only. The case's themes go
+    to the SIN-stage themes log; every clock still running on the case stops."""
     require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR, partnership=case.partnership)
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.stage != Stage.NOT_MET:
-        raise DomainError("Only a case whose threshold was not met can be closed here.")
-    letter = ReferrerLetter.objects.filter(case=locked).first()
-    if letter is None or not letter.sent_on:
-        raise DomainError("Send the letter to the referrer before closing the case.")
+    if locked.stage not in (Stage.NOT_MET, Stage.NOTIFIED):
+        raise DomainError("Only a case whose threshold was not met, or a death notified without a rapid review, "
+                          "can be closed here.")
+    if locked.stage == Stage.NOT_MET:
+        letter = ReferrerLetter.objects.filter(case=locked).first()
+        if letter is None or not letter.sent_on:
+            raise DomainError("Send the letter to the referrer before closing the case.")
     if locked.assurance_requests.filter(responded_on__isnull=True).exists():
         raise DomainError("Record the agency's response to every assurance request before closing the case.")
     if any(theme.partnership_id != locked.partnership_id for theme in themes):
@@ -175,8 +178,10 @@ def case_close_not_met(*, case: Case, actor, themes=(), note: str = "") -> Case:
     clock_cancel(subject=locked)
     for item in locked.assurance_requests.all():
         clock_cancel(subject=item)
-    return case_transition(case=case, to_stage=Stage.CLOSED, allowed_from=(Stage.NOT_MET,), actor=actor,
-                           summary="Case closed: threshold not met", note=note)
+    summary = "Case closed: threshold not met" if locked.stage == Stage.NOT_MET else \
+        "Case closed: notified, no rapid review"
+    return case_transition(case=case, to_stage=Stage.CLOSED, allowed_from=(Stage.NOT_MET, Stage.NOTIFIED),
+                           actor=actor, summary=summary, note=note)
 
 
 def render_letter_pdf(*, case: Case, next_steps: str) -> bytes:

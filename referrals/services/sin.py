@@ -11,9 +11,16 @@ from rapidreview.clocks.services import clock_meet, clock_start
 from rapidreview.db import DomainError
 from rapidreview.workdays import add_working_days
 
-from ..models import Case, Referral, SinNotification, Stage, ThresholdDecision, ThresholdOutcome, YesNoUnknown
+from ..models import Case, Referral, Route, SinNotification, Stage, ThresholdDecision, ThresholdOutcome, YesNoUnknown
 from .cases import case_transition
 from .common import require_role
+
+
+def sin_tells_ofsted(case: Case) -> bool:
+    """Whether the notification also goes to Ofsted and the Secretary of State: a looked-after child (by the
+    referral or the route) or a care leaver."""
+    return case.route in (Route.LAC_DEATH, Route.CARE_LEAVER_DEATH) or \
+        Referral.objects.filter(case=case, looked_after=YesNoUnknown.YES).exists()
 
 
 def sin_due_on(case: Case) -> datetime.date:
@@ -27,12 +34,15 @@ def sin_due_on(case: Case) -> datetime.date:
 def case_record_sin(*, case: Case, actor, notified_on: datetime.date, notification_reference: str,
                     ofsted_notified: str = "", secretary_of_state_notified: str = "",
                     late_reason: str = "") -> SinNotification:
-    """Record the Serious Incident Notification: day 0 of the rapid review. Starts the panel-meeting and
-    National Panel clocks and moves the case to the rapid review stage."""
+    """Record the notification. To the National Panel ("met"): day 0 of the rapid review; starts the panel-meeting
+    and National Panel clocks and moves the case to the rapid review stage. To the Secretary of State and Ofsted
+    only ("notify only": a looked-after child's or a care leaver's death): no rapid review; the case moves to
+    ``notified``, from where it closes or goes to a local learning route."""
     require_role(actor, Role.BUSINESS_UNIT, Role.RR_CHAIR, partnership=case.partnership)
     locked = Case.objects.select_for_update(of=("self",)).select_related("referral", "partnership").get(pk=case.pk)
     decision = ThresholdDecision.objects.filter(case=locked).first()
-    if locked.stage != Stage.THRESHOLD or decision is None or decision.outcome != ThresholdOutcome.MET:
+    notify_only = decision is not None and decision.outcome == ThresholdOutcome.NOTIFY_ONLY
+    if locked.stage != Stage.THRESHOLD or decision is None or decision.outcome == ThresholdOutcome.NOT_MET:
         raise DomainError("A Serious Incident Notification can be recorded only after the threshold discussion "
                           "found the threshold met.")
     if notified_on > timezone.localdate():
@@ -41,8 +51,12 @@ def case_record_sin(*, case: Case, actor, notified_on: datetime.date, notificati
         raise DomainError("The date of the notification must be on or after the incident.")
     if not (notification_reference or "").strip():
         raise DomainError("Enter the notification reference.")
-    if locked.referral.looked_after == YesNoUnknown.YES and not (ofsted_notified and secretary_of_state_notified):
-        raise DomainError("For a looked-after child, say whether Ofsted and the Secretary of State were notified.")
+    if sin_tells_ofsted(locked) and not (ofsted_notified and secretary_of_state_notified):
+        raise DomainError("For a looked-after child or a care leaver, say whether Ofsted and the Secretary of State "
+                          "were notified.")
+    if notify_only and YesNoUnknown.YES not in (ofsted_notified, secretary_of_state_notified):
+        raise DomainError("This death is notified to the Secretary of State and Ofsted: record it once they have "
+                          "been told.")
     late = notified_on > sin_due_on(locked)
     if late and not (late_reason or "").strip():
         raise DomainError("The notification was later than the allowed working days: give the reason.")
@@ -54,6 +68,12 @@ def case_record_sin(*, case: Case, actor, notified_on: datetime.date, notificati
     locked._history_user = actor
     locked.save(update_fields=["sin_notified_on", "updated_at"])
     clock_meet(subject=locked, kind=ClockKind.SIN_DECISION)
+    if notify_only:
+        case_transition(case=case, to_stage=Stage.NOTIFIED, allowed_from=(Stage.THRESHOLD,), actor=actor,
+                        summary=f"Notified to the Secretary of State and Ofsted ({sin.notification_reference}): "
+                                f"{locked.get_route_display().lower()}, no rapid review", note=sin.late_reason)
+        case.sin_notified_on = notified_on
+        return sin
     clock_start(kind=ClockKind.PANEL_MEETING, subject=locked, start=notified_on, case_id=locked.pk,
                 partnership=locked.partnership)
     clock_start(kind=ClockKind.NATIONAL_PANEL, subject=locked, start=notified_on, case_id=locked.pk,

@@ -12,7 +12,8 @@ from rapidreview.clocks.services import clock_meet
 from rapidreview.db import DomainError
 from rapidreview.notifications.services import notify
 
-from ..models import Case, Stage, ThresholdDecision, ThresholdOutcome
+from ..models import Case, Route, Stage, ThresholdDecision, ThresholdOutcome, YesNoUnknown
+from ..rules import route_outcome_problem
 from ..timeline import case_record_event
 from .cases import case_transition
 from .common import require_role
@@ -41,9 +42,11 @@ def threshold_partner(user, *, partnership) -> set[str]:
 @transaction.atomic
 def referral_record_threshold(*, case: Case, actor, discussed_on: datetime.date, la_participant,
                               health_participant=None, police_participant=None, absence_reason: str = "",
-                              outcome: str, rationale: str, decision_maker=None) -> ThresholdDecision:
-    """Record the three-way discussion. "Not met" moves the case to ``not_met``; "met" leaves it at threshold
-    until the Serious Incident Notification is recorded. The decision maker is the local-authority participant."""
+                              outcome: str, rationale: str, decision_maker=None, route: str = Route.SERIOUS_INCIDENT,
+                              abuse_or_neglect: str = "") -> ThresholdDecision:
+    """Record the three-way discussion and what is notified (``route``). "Not met" moves the case to ``not_met``;
+    "met" and "notify only" leave it at threshold until the notification is recorded. The decision maker is the
+    local-authority participant."""
     require_role(actor, Role.BUSINESS_UNIT, Role.THRESHOLD, partnership=case.partnership)
     locked = Case.objects.select_for_update().select_related("partnership").get(pk=case.pk)
     if locked.stage != Stage.THRESHOLD:
@@ -56,6 +59,10 @@ def referral_record_threshold(*, case: Case, actor, discussed_on: datetime.date,
         raise DomainError("Choose whether the threshold was met.")
     if not (rationale or "").strip():
         raise DomainError("Enter the rationale for the decision.")
+    if abuse_or_neglect and abuse_or_neglect not in YesNoUnknown.values:
+        raise DomainError("Say whether abuse or neglect is known or suspected.")
+    if problem := route_outcome_problem(route, abuse_or_neglect, outcome):
+        raise DomainError(f"{problem}.")
     decision_maker = decision_maker or la_participant
     for person, partner, label in ((la_participant, StatutoryPartner.LOCAL_AUTHORITY, "local authority"),
                                    (health_participant, StatutoryPartner.HEALTH, "health"),
@@ -74,11 +81,19 @@ def referral_record_threshold(*, case: Case, actor, discussed_on: datetime.date,
         health_participant=health_participant, police_participant=police_participant,
         absence_reason=absence_reason.strip(), outcome=outcome, rationale=rationale.strip(),
         decision_maker=decision_maker, recorded_by=actor)
+    locked.route, locked.abuse_or_neglect = route, abuse_or_neglect
+    locked._history_user = actor
+    locked.save(update_fields=["route", "abuse_or_neglect", "updated_at"])
+    case.route, case.abuse_or_neglect = route, abuse_or_neglect
     if outcome == ThresholdOutcome.NOT_MET:
         # The decision not to notify was made: stop chasing it. Anything else still running stops at closure.
         clock_meet(subject=locked, kind=ClockKind.SIN_DECISION)
         case_transition(case=case, to_stage=Stage.NOT_MET, allowed_from=(Stage.THRESHOLD,), actor=actor,
                         summary="Threshold discussion: not met", note=rationale)
+    elif outcome == ThresholdOutcome.NOTIFY_ONLY:
+        case_record_event(case=locked, kind="threshold_notify_only", actor=actor, note=rationale,
+                          summary=f"Threshold discussion: {Route(route).label.lower()}, notify the Secretary of "
+                                  "State and Ofsted only")
     else:
         case_record_event(case=locked, kind="threshold_met", actor=actor, note=rationale,
                           summary="Threshold discussion: Serious Incident Notification threshold met")

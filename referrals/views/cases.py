@@ -27,7 +27,7 @@ from rapidreview.pagination import paginate
 from rapidreview.registry import case_sections_for
 
 from ..filters import CaseFilter
-from ..models import Stage
+from ..models import IncidentChild, Stage
 from ..selectors import (
     FULL_PAGE_ROLES,
     can_answer_assurance,
@@ -35,6 +35,7 @@ from ..selectors import (
     case_events,
     case_for_page,
     case_list,
+    case_other_children,
     case_participations,
     case_sees_full,
     get_visible_case,
@@ -82,7 +83,8 @@ def case_detail(request, case_id):
     tasks = openable(request.user, case_tasks(case, request.user))
     leads = leads_case(request.user, case)
     return render(request, "referrals/case_detail.html", {
-        "case": case, "referral": referral, "household": household,
+        "case": case, "referral": referral, "household": household, "other_children": case_other_children(case),
+        "may_add_child": case.children_count <= IncidentChild.MAX and case.stage != Stage.CLOSED,
         "agencies": list(case.involved_agencies.all()),
         "decision": one_to_one(case, "threshold_decision"), "sin": one_to_one(case, "sin"),
         "letter": one_to_one(case, "letter"),
@@ -108,4 +110,5 @@ def case_summary(request, case_id):
                                   subject_id=case.pk)
     return render(request, "referrals/case_summary.html", {
         "case": case, "clocks": clocks, "sees_full": case_sees_full(request.user, case),
+        "other_children": case_other_children(case),
         "participations": _participations(case, leads=False)})

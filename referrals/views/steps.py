@@ -29,12 +29,12 @@ from ..forms import (
     SinForm,
     ThresholdForm,
 )
-from ..models import LetterSentBy
+from ..models import LetterSentBy, ThresholdOutcome
 from ..selectors import get_led_case, one_to_one
 from ..services import (
     assurance_request_answer,
     assurance_request_create,
-    case_close_not_met,
+    case_close_without_review,
     case_record_sin,
     case_send_to_threshold,
     letter_can_be_emailed,
@@ -43,6 +43,7 @@ from ..services import (
     referral_record_threshold,
     render_letter_html,
     sin_due_on,
+    sin_tells_ofsted,
 )
 from ..sin_sheet import missing_answers, sin_is_due, sin_sheet
 
@@ -101,12 +102,24 @@ def threshold_record(request, case_id):
 def sin_record(request, case_id):
     case = _case(request, case_id)
     due = sin_due_on(case)
-    form = SinForm(request.POST or None, case=case, due_on=due)
+    decision = one_to_one(case, "threshold_decision")
+    notify_only = decision is not None and decision.outcome == ThresholdOutcome.NOTIFY_ONLY
+    if one_to_one(case, "sin") is not None:
+        messages.info(request, "The notification has already been recorded.")
+        return redirect(case)
+    form = SinForm(request.POST or None, case=case, due_on=due, tells_ofsted=sin_tells_ofsted(case),
+                   notify_only=notify_only)
     if saved := handle_form(request, form,
                             save=lambda data: case_record_sin(case=case, actor=request.user, **data),
-                            success="Serious Incident Notification recorded. The rapid review clocks have started.",
+                            success="Notification to the Secretary of State and Ofsted recorded. No rapid review "
+                                    "follows." if notify_only else
+                                    "Serious Incident Notification recorded. The rapid review clocks have started.",
                             next_url=case):
         return saved
+    if notify_only:
+        return _page(request, case, form, "Record the notification to the Secretary of State and Ofsted",
+                     intro=f"{case.get_route_display()}: notified through the DfE notification service, due by "
+                           f"{due:%-d %B %Y}. No rapid review follows.")
     return _page(request, case, form, "Record the Serious Incident Notification",
                  intro=f"Notification to the National Panel is due by {due:%-d %B %Y}.")
 
@@ -222,7 +235,7 @@ def case_close(request, case_id):
     case = _case(request, case_id)
     form = CloseForm(request.POST or None, partnership=case.partnership)
     if saved := handle_form(request, form,
-                            save=lambda data: case_close_not_met(case=case, actor=request.user,
+                            save=lambda data: case_close_without_review(case=case, actor=request.user,
                                                                  themes=data.get("themes") or (), note=data["note"]),
                             success="Case closed.", next_url=case):
         return saved

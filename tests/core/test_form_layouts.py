@@ -81,7 +81,9 @@ def _variants(cls) -> list[dict]:
         "referrals.forms.public.PartnershipChoiceForm": [{"partnerships": [default_partnership()]}],
         "referrals.forms.threshold.ThresholdForm": [{"partnership": default_partnership()}],
         "themes.forms.CaseThemesForm": [{"themes": themes_to_record(case=RapidReviewCaseFactory())}],
-        "themes.forms.LearningForm": [{"kind": "bulletin"}, {"kind": "workshop"}],
+        "themes.forms.LearningForm": [{"kind": "bulletin"}, {"kind": "workshop"},
+                                      {"kind": "local_review", "partnership": partnership}],
+        "themes.forms.LearningRouteForm": [{"partnership": partnership}],
     }.get(dotted_name(cls), [{}])
 
 

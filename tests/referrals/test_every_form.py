@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from rapidreview.accounts.models import Role
 from referrals.forms.cdop import CdopDiscussionForm, NoReferralForm
+from referrals.forms.children import IncidentChildForm, RemoveChildForm
 from referrals.forms.intake import (
     AgenciesForm,
     ChildForm,
@@ -175,3 +176,51 @@ def test_a_member_of_the_public_chooses_the_area_where_it_happened(client):
     hackney = make_partnership("City and Hackney Safeguarding Children Partnership", slug="city-and-hackney")
     response = page_form(client, "/refer/").fill(area=hackney.slug).submit()
     assert response.status_code == 302 and response["Location"] == f"/refer/{hackney.slug}/"
+
+
+@submits(IncidentChildForm, RemoveChildForm)
+def test_the_business_unit_adds_changes_and_removes_another_child_in_the_incident(bu_client):
+    case = CaseFactory(stage=Stage.RAPID_REVIEW)
+    form = page_form(bu_client, f"/cases/{case.pk}/children/add/")
+    form.fill(first_name="Hattie", last_name="Testwood", dob=datetime.date(2020, 8, 4), sex="female",
+              relationship="Sister", outcome="serious_harm", looked_after="no")
+    accepted(form.submit())
+    case.refresh_from_db()
+    child = case.other_children.get()
+    assert case.children_count == 2 and child.name == "Hattie Testwood" and child.outcome == "serious_harm"
+    page = bu_client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Child 2: Hattie Testwood" in page and "Not harmed, but at risk" not in page
+
+    form = page_form(bu_client, f"/cases/{case.pk}/children/{child.pk}/")
+    accepted(form.fill(outcome="at_risk").submit())
+    child.refresh_from_db()
+    assert child.outcome == "at_risk" and child.first_name == "Hattie"
+
+    form = page_form(bu_client, f"/cases/{case.pk}/children/{child.pk}/remove/")
+    accepted(form.fill(reason="Recorded on the wrong case").submit())
+    case.refresh_from_db()
+    assert case.children_count == 1 and not case.other_children.exists()
+    assert "Hattie" not in " ".join(case.events.values_list("summary", flat=True))
+
+
+@submits(ThresholdForm, SinForm, CloseForm)
+def test_a_looked_after_childs_death_without_abuse_is_notified_and_closed_without_a_rapid_review(
+        client, business_unit, threshold_makers):
+    case = CaseFactory(stage=Stage.THRESHOLD, harm="died")
+    client.force_login(threshold_makers["local_authority"])
+    form = page_form(client, f"/cases/{case.pk}/threshold/")
+    form.fill(discussed_on=TODAY, la_participant=threshold_makers["local_authority"],
+              health_participant=threshold_makers["health"], police_participant=threshold_makers["police"],
+              route="lac_death", abuse_or_neglect="no", outcome="notify_only",
+              rationale="An expected death in foster care.")
+    accepted(form.submit())
+    client.force_login(business_unit)
+    form = page_form(client, f"/cases/{case.pk}/sin/")
+    accepted(form.fill(notified_on=TODAY, notification_reference="DFE-1", ofsted_notified="yes",
+                       secretary_of_state_notified="yes", late_reason="Waiting for the foster carers").submit())
+    case.refresh_from_db()
+    assert case.stage == Stage.NOTIFIED and case.route == "lac_death"
+    form = page_form(client, f"/cases/{case.pk}/close/")
+    accepted(form.fill(note="Notified and recorded").submit())
+    case.refresh_from_db()
+    assert case.stage == Stage.CLOSED

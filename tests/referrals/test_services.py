@@ -16,7 +16,7 @@ from referrals.models import Case, ReferrerLetter, Source, Stage, ThresholdOutco
 from referrals.services import (
     assurance_request_answer,
     assurance_request_create,
-    case_close_not_met,
+    case_close_without_review,
     case_record_sin,
     case_send_to_threshold,
     letter_save,
@@ -268,10 +268,10 @@ class TestNotMet:
 
     def test_the_case_closes_only_after_the_letter_is_sent(self, not_met_case, business_unit):
         with pytest.raises(DomainError, match="letter"):
-            case_close_not_met(case=not_met_case, actor=business_unit)
+            case_close_without_review(case=not_met_case, actor=business_unit)
         letter_save(case=not_met_case, actor=business_unit, next_steps="x")
         letter_send(case=not_met_case, actor=business_unit)
-        case_close_not_met(case=not_met_case, actor=business_unit)
+        case_close_without_review(case=not_met_case, actor=business_unit)
         not_met_case.refresh_from_db()
         assert not_met_case.stage == Stage.CLOSED and not_met_case.closed_at
         assert not Clock.objects.filter(case_id=not_met_case.pk, state=ClockState.RUNNING).exists()
@@ -282,5 +282,5 @@ class TestNotMet:
         assurance_request_create(case=not_met_case, actor=business_unit, agency=partnership_agency(), request="x",
                                  due_on=TODAY + datetime.timedelta(days=3))
         with pytest.raises(DomainError, match="assurance"):
-            case_close_not_met(case=not_met_case, actor=business_unit)
+            case_close_without_review(case=not_met_case, actor=business_unit)
 

@@ -227,6 +227,10 @@ ACCESS: dict[str, tuple[str, ...]] = {
     # Joint reviews: only the leading partnership's business unit invites another partnership or ends its part.
     "referrals:invite_partnership": ("bu", "bu"),
     "referrals:end_participation": ("bu", "bu"),
+    # Further children in the incident: the leading partnership's business unit and chair.
+    "referrals:child_add": ("bu chair", "bu chair"),
+    "referrals:child_edit": ("bu chair", "bu chair"),
+    "referrals:child_remove": ("bu chair", "bu chair"),
     "referrals:case_detail": ("bu chair threshold panel exec other_exec", "-"),
     "referrals:case_list": ("bu chair threshold exec other_exec", "nobody"),
     "referrals:case_summary": ("bu chair threshold panel exec other_exec", "-"),
@@ -261,6 +265,7 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "themes:index": ("signed_in -> themes:list", "-"),
     "themes:learning": ("bu", "-"),
     "themes:learning_create": ("bu", "bu"),
+    "themes:learning_route_start": ("bu", "bu", "not_met"),
     "themes:learning_detail": ("bu", "-"),
     "themes:learning_edit": ("bu", "bu"),
     "themes:learning_follow_up_done": ("-", "bu -> themes:learning_detail"),

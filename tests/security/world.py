@@ -72,6 +72,7 @@ from referrals.services import (
     case_invite_partnership,
     case_send_to_threshold,
     cdop_discussion_record,
+    incident_child_add,
     letter_save,
     referral_record_threshold,
     referral_submit,
@@ -256,6 +257,8 @@ def _build_side(side, third, *, agency_names) -> dict:
     a["evidence_id"] = evidence.pk
     a["taking_part_id"] = case_invite_partnership(case=a["case"], actor=bu, partnership=third,
                                                     reason="The child lives there.").pk
+    a["child_id"] = incident_child_add(case=a["case"], actor=bu, first_name=f"{side.word}sibling",
+                                       outcome="at_risk").pk
     objects["A"] = a
 
     b_case = _case(side, "B")

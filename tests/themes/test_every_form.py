@@ -7,9 +7,18 @@ import datetime
 
 import pytest
 
+from referrals.models import Stage
 from tests.forms_as_rendered import accepted, page_form, submits
 from tests.themes.factories import CaseFactory
-from themes.forms import CaseThemesForm, LearningForm, LogFilterForm, ReportFilterForm, ThemeForm, YearForm
+from themes.forms import (
+    CaseThemesForm,
+    LearningForm,
+    LearningRouteForm,
+    LogFilterForm,
+    ReportFilterForm,
+    ThemeForm,
+    YearForm,
+)
 from themes.models import CaseTheme, LearningItem, Theme
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +79,17 @@ def test_the_log_report_and_statistics_filters_answer(bu_client):
     form.fill(year=form.options("year")[1][0])
     response = form.submit()
     assert response.status_code == 200 and f"Annual statistics {form['year'][0]}" in response.content.decode()
+
+
+@submits(LearningRouteForm)
+def test_the_business_unit_starts_a_practitioner_learning_event_from_a_case_not_met(bu_client, business_unit):
+    case = CaseFactory(stage=Stage.NOT_MET)
+    form = page_form(bu_client, f"/themes/learning/cases/{case.pk}/route/")
+    form.fill(kind="practitioner_event", title="Practitioner event", owner=business_unit,
+              date=datetime.date.today() + datetime.timedelta(days=7), audience="Health visitors",
+              outputs="A shared chronology.")
+    response = accepted(form.submit())
+    item = LearningItem.objects.get(kind="practitioner_event")
+    assert item.case == case and item.owner == business_unit and item.outputs == "A shared chronology."
+    page = bu_client.get(response.url).content.decode()
+    assert case.reference in page and "Add an action from this learning route" in page

@@ -14,9 +14,10 @@ from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_action, handle_form
 from rapidreview.pagination import paginate
 from rapidreview.pdf import pdf_response
+from referrals.selectors import get_led_case
 
 from .. import learning, selectors
-from ..forms import LearningForm
+from ..forms import LearningForm, LearningRouteForm
 from ..models import LearningKind
 
 
@@ -37,7 +38,8 @@ def learning_list(request):
 def learning_create(request, kind):
     if kind not in LearningKind.values:
         raise Http404
-    form = LearningForm(request.POST or None, kind=kind, initial={"date": timezone.localdate()})
+    form = LearningForm(request.POST or None, kind=kind, partnership=request.partnership,
+                        initial={"date": timezone.localdate()})
     if saved := handle_form(request, form,
                             save=lambda data: learning.learning_create(kind=kind, actor=request.user,
                                                                        partnership=request.partnership, **data),
@@ -47,12 +49,34 @@ def learning_create(request, kind):
                                               "caption": "Learning", "back_url": reverse("themes:learning")})
 
 
+@require_http_methods(["GET", "POST"])
+@role_required(Role.BUSINESS_UNIT)
+def learning_route_start(request, case_id):
+    """Start a learning route for a case that has learning but no practice review: a local learning review, a
+    practitioner learning event or a 7-minute briefing (``themes.models.LEARNING_ROUTES``)."""
+    case = get_led_case(request.user, case_id)
+    access_log(request, obj=case, case_id=case.pk)
+    form = LearningRouteForm(request.POST or None, partnership=case.partnership,
+                             initial={"date": timezone.localdate()})
+    if saved := handle_form(request, form,
+                            save=lambda data: learning.learning_create(actor=request.user, partnership=case.partnership,
+                                                                       case=case, **data),
+                            success="Learning route started. Add its actions to the action plan from its page.",
+                            next_url=lambda item: item):
+        return saved
+    return render(request, "form_page.html", {
+        "form": form, "title": "Start a local learning route", "caption": case.reference,
+        "back_url": case.get_absolute_url(), "cancel_url": case.get_absolute_url(),
+        "intro": "For a case with learning but no practice review. It appears in the learning list, the annual "
+                 "statistics and, once the case closes, the themes logs."})
+
+
 @require_GET
 @role_required(Role.BUSINESS_UNIT)
 def learning_detail(request, item_id):
     item = selectors.get_learning_item(item_id, partnership=request.partnership)
     return render(request, "themes/learning_detail.html", {
-        "item": item,
+        "item": item, "route_actions": selectors.learning_route_actions(item),
         "recipients": learning.distribution_list(item.partnership) if item.is_bulletin and not item.is_sent else []})
 
 
@@ -64,8 +88,9 @@ def learning_edit(request, item_id):
         messages.error(request, "This bulletin has been sent and is kept as it was sent.")
         return redirect(item)
     fields = ("title", "date", "audience", "attendance", "materials_url", "follow_up", "follow_up_on", "body",
-              "publication_override")
-    form = LearningForm(request.POST or None, kind=item.kind, initial={f: getattr(item, f) for f in fields})
+              "publication_override", "owner", "outputs")
+    form = LearningForm(request.POST or None, kind=item.kind, partnership=item.partnership,
+                        initial={f: getattr(item, f) for f in fields})
     if saved := handle_form(request, form,
                             save=lambda data: learning.learning_update(item=item, actor=request.user, **data),
                             success="Saved.", next_url=item):
