@@ -22,7 +22,7 @@ from rapidreview.db import SubqueryCount
 from referrals.models import Case
 from referrals.selectors import get_visible_case, visible_cases
 
-from .models import CaseTheme, LearningItem, LearningKind, Theme, ThemeLog
+from .models import LEARNING_ROUTES, CaseTheme, LearningItem, LearningKind, Theme, ThemeLog
 
 
 def active_themes(*, partnership) -> QuerySet[Theme]:
@@ -167,7 +167,9 @@ def log_cases(*, user, log: str, rows: QuerySet[CaseTheme] | None = None) -> Que
     latest = CaseTheme.objects.filter(case=OuterRef("pk")).order_by("-recorded_at").values("recorded_at")[:1]
     return (cases.annotate(themes_recorded_at=Subquery(latest))
             .prefetch_related(Prefetch("case_themes", queryset=CaseTheme.objects.filter(log=log)
-                                       .select_related("theme").order_by("theme__name"), to_attr="log_themes"))
+                                       .select_related("theme").order_by("theme__name"), to_attr="log_themes"),
+                              Prefetch("learning_items", queryset=LearningItem.objects.filter(
+                                  kind__in=LEARNING_ROUTES).order_by("date"), to_attr="learning_routes"))
             .order_by("-themes_recorded_at", "reference"))
 
 

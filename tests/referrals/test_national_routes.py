@@ -25,7 +25,8 @@ from referrals.services import (
 from referrals.sin_sheet import sin_sheet
 from tests.factories import default_partnership, make_partnership, make_user
 from themes.learning import learning_create
-from themes.models import LearningItem, LearningKind
+from themes.models import LearningItem, LearningKind, Theme
+from themes.services import case_log_themes
 from themes.statistics import annual_statistics
 
 from .factories import CaseFactory
@@ -277,3 +278,13 @@ def test_the_case_list_filters_by_what_was_notified(bu_client):
     other = CaseFactory(stage=Stage.RAPID_REVIEW)
     page = bu_client.get(reverse("referrals:case_list"), {"route": Route.CARE_LEAVER_DEATH}).content.decode()
     assert leaver.reference in page and other.reference not in page
+
+
+def test_the_sin_themes_log_shows_a_cases_learning_route(bu_client, business_unit):
+    case = CaseFactory(stage=Stage.NOT_MET)
+    theme, _ = Theme.objects.get_or_create(partnership=case.partnership, name="Neglect")
+    case_log_themes(case=case, themes=[theme], log="sin", actor=business_unit)
+    learning_create(kind=LearningKind.PRACTITIONER_EVENT, actor=business_unit, partnership=case.partnership,
+                    case=case, title="Event", date=TODAY, owner=business_unit)
+    page = bu_client.get(reverse("themes:log", args=["sin"])).content.decode()
+    assert case.reference in page and "Practitioner learning event, 10 Mar 2026" in page
