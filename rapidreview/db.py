@@ -39,10 +39,11 @@ class SubqueryCount(models.Subquery):
 
 
 class InFewIds(models.Lookup):
-    """``lhs IN (subquery)`` for a subquery that returns a few hundred ids at most. On PostgreSQL it is written
-    ``lhs = ANY(ARRAY(subquery))``: the subquery runs once and the ids are looked up in ``lhs``'s index. Written as
-    ``IN``, the planner hashes the ids and scans the whole table, whose rows it expects to be many (a partnership's
-    cases among 20,000, issue 20). Use it as a filter: ``qs.filter(InFewIds(F("pk"), subquery))``."""
+    """``lhs IN (subquery)`` for a subquery that returns a few thousand ids at most (a partnership's cases, a plan's
+    actions). On PostgreSQL it is written ``lhs = ANY(ARRAY(subquery))``: the subquery runs once and its ids are
+    looked up in ``lhs``'s index. Written as ``IN``, the planner hashes the ids and scans the whole table, whose
+    matching rows it expects to be many (issue 20). Use it as a filter: ``qs.filter(InFewIds(F("pk"), subquery))``.
+    """
 
     lookup_name = "in_few_ids"
     prepare_rhs = False
