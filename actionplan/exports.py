@@ -6,12 +6,14 @@ its headings are the import's, and its "Action ID" column lets the import change
 
 import io
 
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from rapidreview.exports import Column, add_sheet, csv_bytes, xlsx_bytes
+from rapidreview.exports import Column, add_sheet, csv_download, xlsx_bytes
 
-from .models import ActionSource, ActionStatus
+from .models import Action, ActionSource, ActionStatus, ActionUpdate
 
 # The columns the import reads, in order; the export adds read-only columns and the action's ID after them.
 IMPORT_COLUMNS = [Column("Case reference", 22), Column("Source", 24), Column("Learning", 50, wrap=True),
@@ -22,8 +24,20 @@ EXPORT_COLUMNS = IMPORT_COLUMNS + [Column("Overdue", 10), Column("Completed on",
                                    Column("Progress update on", 14), Column("Action ID", 38)]
 
 
+# What the export reads of each action, its case, agency and owner; nothing else is loaded (issue 20).
+EXPORT_FIELDS = ("id", "case__reference", "historic_reference", "source", "learning", "description", "agency__name",
+                 "owner__email", "due_on", "status", "completed_on", "completion_confirmed_at", "embedded_on")
+
+
+def export_rows(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """``actions`` (a filtered plan) with only the exported columns and the latest progress update's note and date
+    (one index look-up each, instead of every update of every action), read from the database in chunks."""
+    latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-at", "-id")
+    return (actions.select_related("case", "agency", "owner").prefetch_related(None).only(*EXPORT_FIELDS)
+            .annotate(latest_note=Subquery(latest.values("note")[:1]), latest_at=Subquery(latest.values("at")[:1])))
+
+
 def _row(action) -> list:
-    latest = getattr(action, "latest_update", None)
     return [
         action.review_reference,
         action.get_source_display(),
@@ -33,22 +47,23 @@ def _row(action) -> list:
         action.owner.email if action.owner else "",
         action.due_on,
         action.get_status_display(),
-        latest.note if latest else "",
+        action.latest_note or "",
         "Yes" if action.is_overdue else "No",
         action.completed_on,
         "Yes" if action.completion_confirmed_at else ("Awaiting" if action.awaiting_confirmation else ""),
         action.embedded_on,
-        latest.at.date() if latest else None,
+        action.latest_at.date() if action.latest_at else None,
         str(action.pk),
     ]
 
 
-def actions_csv(actions) -> bytes:
-    return csv_bytes(EXPORT_COLUMNS, (_row(a) for a in actions))
+def actions_csv(actions: QuerySet[Action], filename: str) -> StreamingHttpResponse:
+    """The plan as a CSV download, streamed as it is read."""
+    return csv_download(EXPORT_COLUMNS, (_row(a) for a in export_rows(actions).iterator(chunk_size=500)), filename)
 
 
-def actions_xlsx(actions) -> bytes:
-    return xlsx_bytes([("Action plan", EXPORT_COLUMNS, (_row(a) for a in actions))])
+def actions_xlsx(actions: QuerySet[Action]) -> bytes:
+    return xlsx_bytes([("Action plan", EXPORT_COLUMNS, (_row(a) for a in export_rows(actions)))])
 
 
 def import_template_xlsx() -> bytes:

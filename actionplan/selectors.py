@@ -7,13 +7,14 @@ does not see the leading partnership's actions.
 
 import datetime
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Upper
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapidreview.accounts.models import Agency, Role, User
 from rapidreview.accounts.selectors import agency_leads, agency_leads_in, partnership_agencies
+from rapidreview.db import InFewIds
 from referrals.models import Case
 from referrals.selectors import may_open_case
 
@@ -106,8 +107,12 @@ def changes_since(*, partnership, since: datetime.date, until: datetime.date | N
     new_actions = list(Action.objects.filter(created, partnership=partnership).select_related("case", "agency")
                        .order_by("created_at"))
     new_ids = {a.pk for a in new_actions}
-    updates = list(ActionUpdate.objects.filter(window, action__partnership=partnership).exclude(action_id__in=new_ids)
-                   .select_related("action", "action__case", "action__agency", "author").order_by("at"))
+    # Through the plan's own actions and the (action, at) index: walking the date index read every partnership's
+    # updates of the period (20,000 nationally for 300 of this plan's; issue 20).
+    plan = Action.objects.filter(partnership=partnership).order_by().values("pk")
+    updates = [u for u in ActionUpdate.objects.filter(window, InFewIds(F("action_id"), Subquery(plan)))
+               .select_related("action", "action__case", "action__agency", "author").order_by("at")
+               if u.action_id not in new_ids]
     status_changes = [u for u in updates if u.status_changed]
     progress = [u for u in updates if not u.status_changed]
     return {"new_actions": new_actions, "status_changes": status_changes, "progress": progress}

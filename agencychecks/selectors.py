@@ -33,8 +33,8 @@ from panels.selectors import (  # noqa: F401 - re-exported
 )
 from rapidreview.accounts.models import Agency, Partnership, Role, User
 from rapidreview.accounts.selectors import agencies_served, agency_leads, agency_leads_in
-from referrals.models import Case, CaseParticipation, Referral
-from referrals.selectors import case_other_children, partnership_cases_q, visible_cases
+from referrals.models import CaseParticipation, Referral
+from referrals.selectors import case_other_children, partnership_case_ids, visible_cases
 
 from .models import OPEN_STATUSES, AgencyCheckForm, FormStatus, GlossaryTerm, Pack, PackRender
 
@@ -50,11 +50,6 @@ def case_partnerships(case) -> list[Partnership]:
     taking_part = Partnership.objects.filter(
         pk__in=CaseParticipation.objects.filter(case_id=case.pk, ended_at__isnull=True).values("partnership_id"))
     return [case.partnership, *taking_part.exclude(pk=case.partnership_id).order_by("name")]
-
-
-def partnership_case_ids(partnership) -> QuerySet:
-    """The ids of the cases ``partnership`` leads or takes part in (a subquery)."""
-    return Case.objects.filter(partnership_cases_q(partnership)).values("pk")
 
 
 @dataclass

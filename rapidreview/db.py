@@ -38,6 +38,27 @@ class SubqueryCount(models.Subquery):
         super().__init__(queryset.order_by(), **extra)
 
 
+class InFewIds(models.Lookup):
+    """``lhs IN (subquery)`` for a subquery that returns a few thousand ids at most (a partnership's cases, a plan's
+    actions). On PostgreSQL it is written ``lhs = ANY(ARRAY(subquery))``: the subquery runs once and its ids are
+    looked up in ``lhs``'s index. Written as ``IN``, the planner hashes the ids and scans the whole table, whose
+    matching rows it expects to be many (issue 20). Use it as a filter: ``qs.filter(InFewIds(F("pk"), subquery))``.
+    """
+
+    lookup_name = "in_few_ids"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
 class DomainError(Exception):
     """A rule of the process was broken; the message is safe to show to the user."""
 

@@ -27,3 +27,8 @@ def office_zip(parts: dict[str, str]) -> bytes:
 
 def minimal_docx() -> bytes:
     return office_zip({"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": "<w:document/>"})
+
+
+def downloaded(response) -> bytes:
+    """The body of a download, whether it was sent whole or streamed (a CSV export is written as it is read)."""
+    return b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content

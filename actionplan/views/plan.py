@@ -44,11 +44,9 @@ def action_list(request):
 @role_required(*READERS)
 def action_export(request, fmt: str):
     filterset = _filtered(request)
-    actions = list(filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset)
-    for action in actions:
-        action.latest_update = action.recent_updates[0] if action.recent_updates else None
+    actions = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     access_log(request, action=AccessAction.EXPORT)
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
-        return download(exports.actions_csv(actions), f"action-plan-{stamp}.csv")
+        return exports.actions_csv(actions, f"action-plan-{stamp}.csv")
     return download(exports.actions_xlsx(actions), f"action-plan-{stamp}.xlsx")

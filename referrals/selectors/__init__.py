@@ -15,6 +15,7 @@ from .access import (  # noqa: F401
     get_visible_case,
     leads_case,
     may_open_case,
+    partnership_case_ids,
     partnership_cases_q,
     register_case_exclusion,
     register_case_grant,

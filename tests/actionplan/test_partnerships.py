@@ -27,6 +27,7 @@ from referrals.models import CaseParticipation
 from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
 from tests.actionplan.factories import in_arrangements, make_action
 from tests.factories import AgencyFactory, default_partnership, make_partnership, make_user
+from tests.files import downloaded
 from tests.forms_as_rendered import accepted, page_form
 
 pytestmark = pytest.mark.django_db
@@ -101,13 +102,13 @@ def test_exports_hold_only_the_partnerships_own_rows(client, a, b, working_group
     make_action(agency=shared_police, actor=working_group, description="A's own action")
     b_action(b, b_group, shared_police)
     client.force_login(b_group)
-    rows = list(csv.reader(io.StringIO(client.get(reverse("actionplan:export_csv")).content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(downloaded(client.get(reverse("actionplan:export_csv"))).decode("utf-8-sig"))))
     assert [r[3] for r in rows[1:]] == ["B's own action"]
     book = load_workbook(io.BytesIO(client.get(reverse("actionplan:export_xlsx")).content))
     assert [r[3] for r in book.active.iter_rows(min_row=2, values_only=True)] == ["B's own action"]
     # Filtering by A's case reference finds nothing either.
-    rows = list(csv.reader(io.StringIO(client.get(reverse("actionplan:export_csv"), {"case": "LG-00001"})
-                                       .content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(downloaded(client.get(reverse("actionplan:export_csv"), {"case": "LG-00001"}))
+                                       .decode("utf-8-sig"))))
     assert rows[1:] == []
 
 

@@ -3,19 +3,22 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from actionplan.models import Action, ActionEvidence, ActionStatus
-from actionplan.services import action_add_evidence, action_set_status
+from actionplan.services import action_add_evidence, action_note_add, action_set_status
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessLog
 from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
 from tests.actionplan.factories import make_action
 from tests.factories import default_partnership, make_user
-from tests.files import minimal_pdf
+from tests.files import downloaded, minimal_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -152,8 +155,9 @@ def test_csv_export_parses_and_holds_only_the_visible_filtered_rows(client, work
     make_action(agency=health, actor=working_group, description="Health thing")
     client.force_login(police_lead)
     response = client.get(reverse("actionplan:export_csv"))
-    assert response.content.startswith("\ufeff".encode()), "Excel needs the byte order mark to read UTF-8"
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    body = downloaded(response)
+    assert body.startswith("\ufeff".encode()), "Excel needs the byte order mark to read UTF-8"
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Case reference", "Source", "Learning", "Action"]
     assert len(rows) == 2 and rows[1][3] == "'=HYPERLINK(evil)" and rows[1][4] == "Test Police"
 
@@ -176,7 +180,7 @@ def test_csv_export_guards_tab_and_carriage_return(client, working_group, police
     action = make_action(agency=police, actor=working_group)
     Action.objects.filter(pk=action.pk).update(description="\rcmd", learning="\t=1+1")
     client.force_login(working_group)
-    rows = list(csv.reader(io.StringIO(client.get(reverse("actionplan:export_csv")).content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(downloaded(client.get(reverse("actionplan:export_csv"))).decode("utf-8-sig"))))
     assert rows[1][2] == "'\t=1+1" and rows[1][3] == "'\rcmd"
 
 
@@ -283,3 +287,25 @@ def test_the_action_page_links_to_the_case_only_for_readers_who_may_open_it(clie
     client.force_login(make_user(Role.BUSINESS_UNIT))
     page = client.get(action.get_absolute_url()).content.decode()
     assert f'href="{case_url}"' in page
+
+
+def test_csv_export_streams_each_actions_latest_progress_update_without_reading_every_update(
+        client, working_group, police):
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 10, tzinfo=datetime.UTC), tick=False):
+        action = make_action(agency=police, actor=working_group, description="Updated twice")
+        action_note_add(action=action, actor=working_group, note="First look")
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 23, 30, tzinfo=datetime.UTC), tick=False):
+        action_note_add(action=action, actor=working_group, note="=Latest word")
+        make_action(agency=police, actor=working_group, description="Just added")
+    client.force_login(working_group)
+    response = client.get(reverse("actionplan:export_csv"))
+    assert response.streaming, "a long plan is written as it is read, not held whole in memory"
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(csv.reader(io.StringIO(downloaded(response).decode("utf-8-sig"))))
+    by_action = {row[3]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert by_action["Updated twice"]["Progress update"] == "'=Latest word"
+    assert by_action["Updated twice"]["Progress update on"] == "20/11/2026"
+    assert by_action["Just added"]["Progress update"] == "Action added to the plan."
+    # One query for the rows, each with its latest update; no list of every update of every action.
+    assert len(queries) == 1, [q["sql"] for q in queries]
+    assert '"actionplan_action"."updated_at"' not in queries[0]["sql"], "only the exported columns are read"

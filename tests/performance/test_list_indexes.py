@@ -1,15 +1,18 @@
 """On PostgreSQL, the pages' default list queries can be answered from an index that gives their order, and the
-case search from its trigram indexes (ADR 0019). The tables here are tiny, so the planner is told to avoid
-sequential scans and sorts: a query that still needs one has no index that serves it. Each query is the page's
-own, built as its view builds it, and explained with a page's LIMIT."""
+case list and its search from the partnership's cases, found by primary key (ADR 0019, issue 20). The tables here
+are tiny, so the planner is told to avoid sequential scans and sorts: a query that still needs one has no index that
+serves it. Each query is the page's own, built as its view builds it, and explained with a page's LIMIT."""
+
+import datetime
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actionplan.selectors import action_list
+from actionplan.selectors import action_list, changes_since
 from rapidreview.accounts.models import Role
 from rapidreview.clocks.filters import OPEN, DeadlineFilter
 from rapidreview.clocks.selectors import all_deadlines
@@ -35,12 +38,13 @@ def _plan(rows, *, sorted_by_index: bool) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def test_searching_the_case_list_reads_the_trigram_indexes():
+def test_searching_the_case_list_reads_only_the_partnerships_cases():
+    # The partnership's few hundred cases are found by primary key and searched; the trigram indexes (ADR 0019) are
+    # no longer needed for it since the access rule stopped reading every case (issue 20).
     user = make_user(Role.BUSINESS_UNIT)
     rows = CaseFilter(QueryDict("q=smith"), queryset=case_list(user)).qs
     plan = _plan(rows, sorted_by_index=False)
-    for index in ("case_reference_trgm_idx", "case_child_first_name_trgm_idx", "case_child_last_name_trgm_idx"):
-        assert index in plan, plan
+    assert "Index Cond: (id = ANY" in plan and "Seq Scan on referrals_case" not in plan, plan
 
 
 def test_the_action_plan_reads_its_page_in_order_from_its_index_without_grouping():
@@ -59,3 +63,22 @@ def test_the_learning_page_reads_its_page_in_order_from_its_index():
     user = make_user(Role.BUSINESS_UNIT)
     past = learning_overview(partnership=user.partnership, kind="", today=timezone.localdate())["past"]
     assert "learning_partnership_idx" in _plan(past, sorted_by_index=True)
+
+
+def test_the_case_list_reads_the_partnerships_cases_by_primary_key_not_every_case():
+    # "Led by the partnership OR taking part" could use no index, so every case of the installation was read.
+    plan = _plan(case_list(make_user(Role.BUSINESS_UNIT)), sorted_by_index=False)
+    assert "Index Cond: (id = ANY" in plan and "Seq Scan on referrals_case" not in plan, plan
+
+
+def test_changes_since_the_last_meeting_reads_progress_updates_through_the_plans_actions():
+    group = make_user(Role.WORKING_GROUP)
+    since = timezone.localdate() - datetime.timedelta(days=30)
+    with CaptureQueriesContext(connection) as queries:
+        changes_since(partnership=group.partnership, since=since)
+    sql = next(q["sql"] for q in queries if 'FROM "actionplan_actionupdate"' in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "actionupdate_action_idx" in plan and "action_id = ANY" in plan, plan
