@@ -66,6 +66,7 @@ def _variants(cls) -> list[dict]:
         "panels.forms.ScheduleForm": [{"deadline": datetime.date(2026, 3, 20)}, {}],
         "panels.forms.SubstituteForm": [{"people": people}],
         "rapidreview.accounts.forms.ExistingPersonRoleForm": [{"partnership": partnership}],
+        "rapidreview.accounts.forms.LeadPartnerForm": [{"partnership": partnership}],
         "rapidreview.accounts.forms.GovUKPasswordChangeForm": [{"user": user}],
         "rapidreview.accounts.forms.GovUKSetPasswordForm": [{"user": user}],
         "rapidreview.accounts.forms.PersonForm": [{"partnership": partnership},
