@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from rapidreview.forms import GovUKFormMixin
@@ -178,6 +179,17 @@ class AgencyForm(GovUKFormMixin, forms.ModelForm):
                                              "tick it in the partnership settings"}}
 
 
+class _PeopleField(forms.ModelMultipleChoiceField):
+    """People by id: an id too large for the database is an invalid choice, not a server error."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError as error:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": ""}) from error
+
+
 class LeadPartnerForm(GovUKFormMixin, forms.ModelForm):
     """A Lead Safeguarding Partner and the executives who act for them as Delegated Safeguarding Partners."""
 
@@ -187,6 +199,7 @@ class LeadPartnerForm(GovUKFormMixin, forms.ModelForm):
         model = LeadSafeguardingPartner
         fields = ["partner", "name", "title", "organisation", "delegates"]
         widgets = {"partner": forms.RadioSelect, "delegates": forms.CheckboxSelectMultiple}
+        field_classes = {"delegates": _PeopleField}
         labels = {"partner": "Which safeguarding partner"}
         help_texts = {"partner": "The local authority chief executive, the chief officer of police, or the "
                                  "integrated care board chief executive (Working Together 2023)."}

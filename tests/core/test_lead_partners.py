@@ -84,3 +84,11 @@ def test_the_chair_scrutineer_interval_and_education_position_are_partnership_se
     partnership = default_partnership()
     assert (partnership.chair_email, partnership.scrutineer_email) == ("chair@example.org", "scrutineer@example.org")
     assert partnership.cspr_checkpoint_weeks == 4 and partnership.education_mandatory
+
+
+def test_a_delegate_id_too_large_for_the_database_is_an_error_on_the_page_not_a_server_error(bu_client):
+    response = bu_client.post("/accounts/lead-partners/new/", {
+        "partner": StatutoryPartner.POLICE, "name": "X", "title": "Y", "organisation": "Z",
+        "delegates": "99999999999999999999"})
+    assert response.status_code in (200, 400) and "govuk-error-summary" in response.content.decode()
+    assert not LeadSafeguardingPartner.objects.exists()
