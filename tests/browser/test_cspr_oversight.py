@@ -37,7 +37,7 @@ def test_the_business_unit_oversees_a_practice_review_and_an_executive_cannot(pe
 
     before = CsprCheckpoint.objects.filter(cspr__case=case).count()
     manager.get_by_role("link", name="Record a time and quality check").click()
-    manager.locator("#id_checked_on_0").fill("1")
+    manager.locator("[name='checked_on_0']").fill("1")
     manager.get_by_role("button", name="Record the check").click()
     expect(manager.locator(".govuk-error-summary")).to_be_visible()  # an incomplete date, and no answers
     _check(manager, "cspr-checkpoint-errors")
@@ -50,13 +50,13 @@ def test_the_business_unit_oversees_a_practice_review_and_an_executive_cannot(pe
     manager.goto(review)
     manager.get_by_role("link", name="Record contact with the family").click()
     manager.get_by_label("Family member").fill("Father")
-    manager.locator("#id_contacted_on_0").fill("1")
-    manager.locator("#id_contacted_on_1").fill("11")
-    manager.locator("#id_contacted_on_2").fill("2026")
+    manager.locator("[name='contacted_on_0']").fill("1")
+    manager.locator("[name='contacted_on_1']").fill("11")
+    manager.locator("[name='contacted_on_2']").fill("2026")
     manager.get_by_label("Declined").check()
     _check(manager, "cspr-family-contact")
     manager.get_by_role("button", name="Save family contact").click()
-    expect(manager.locator(".govuk-notification-banner")).to_contain_text("Family contact saved")
+    expect(manager.locator(".govuk-notification-banner--success")).to_contain_text("Family contact saved")
     assert FamilyContact.objects.filter(cspr__case=case, relationship="Father", consent="declined").exists()
 
     manager.goto(f"{review}requests/new/")
