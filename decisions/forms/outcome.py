@@ -62,13 +62,19 @@ class NationalPanelResponseForm(GovUKFormMixin, forms.Form):
     text = forms.CharField(label="What the National Panel said", widget=forms.Textarea(attrs={"rows": 5}),
                            error_messages={"required": "Enter what the National Panel said"})
 
+    def __init__(self, *args, answers: dict | None = None, **kwargs):
+        """``answers``: the signed sheet's answer on each national review criterion ("a" -> "Yes"), shown with it."""
+        self.answers = answers or {}
+        super().__init__(*args, **kwargs)
+
     def build_layout(self):
         # Regulation 3 (a) to (c): the National Panel's view of the partners' answer on each national criterion.
         layout = [Field("response_on"), Field.radios("response"), Field.textarea("text")]
         for letter, criterion in REGULATION_3.items():
+            answered = f" The partners answered: {self.answers[letter]}." if self.answers.get(letter) else ""
             self.fields[f"reg3_{letter}_view"] = forms.ChoiceField(
-                label=f"Regulation 3 ({letter}): whether the case {criterion}. Does the National Panel agree with "
-                      "the partners' answer?",
+                label=f"Regulation 3 ({letter}): whether the case {criterion}.{answered} Does the National Panel "
+                      "agree with the partners' answer?",
                 choices=CriterionView.choices, initial=CriterionView.NOT_STATED, widget=forms.RadioSelect,
                 error_messages={"required": f"Choose agrees, disagrees or not stated for regulation 3 ({letter})"})
             self.fields[f"reg3_{letter}_comment"] = forms.CharField(

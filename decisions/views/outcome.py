@@ -96,7 +96,9 @@ def national_panel_correct_view(request, case_id):
 @require_http_methods(["GET", "POST"])
 def national_panel_response_view(request, case_id):
     case = led_case(request, case_id)
-    form = NationalPanelResponseForm(request.POST or None)
+    sheet = sheet_for(case)
+    answers = {r["letter"]: r["answer"] for r in sheet.current.regulation_3()} if sheet and sheet.current else {}
+    form = NationalPanelResponseForm(request.POST or None, answers=answers)
     if saved := handle_form(request, form,
                             save=lambda data: national_panel_record_response(
                                 case=case, actor=request.user, response_on=data["response_on"],

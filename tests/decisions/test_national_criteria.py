@@ -133,6 +133,8 @@ def test_the_national_panels_response_is_recorded_against_each_national_criterio
     client.force_login(bu)
     form = page_form(client, f"/decisions/case/{case.pk}/national-panel/response/")
     assert form.controls["reg3_a_view"].value == "not_stated"
+    page = client.get(f"/decisions/case/{case.pk}/national-panel/response/").content.decode()
+    assert "The partners answered: Yes." in page and "The partners answered: No." in page
     form.fill(response_on=datetime.date(2026, 3, 10), response="agree", text="We agree with the decision.",
               reg3_a_view="agrees", reg3_a_comment="Interpreting is a national concern.", reg3_b_view="disagrees",
               reg3_b_comment="Guidance on interpreting may need changing.")
