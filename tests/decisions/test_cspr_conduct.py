@@ -184,7 +184,7 @@ def test_the_review_oversight_pages_take_only_get_and_post(client, cspr, bu, pat
     assert client.delete(f"/decisions/case/{cspr.case_id}/review/{path}").status_code == 405
 
 
-def test_a_reply_to_another_reviews_request_is_not_found(client, cspr, bu):
+def test_a_reply_page_for_an_id_that_is_not_one_of_the_reviews_requests_is_not_found(client, cspr, bu):
     other = ParallelProcess.objects.create(cspr=cspr, kind="other")
     client.force_login(bu)
     assert client.get(f"/decisions/case/{cspr.case_id}/review/requests/{other.pk}/reply/").status_code == 404

@@ -221,8 +221,8 @@ def test_nobody_is_told_when_the_partnership_holds_no_address_for_its_chair_or_s
     assert not Notification.objects.filter(kind__startswith="decisions.oversight").exists()
 
 
-def test_an_executive_who_is_no_delegate_still_signs_and_is_shown_by_job_title(client, out_for_signature,
-                                                                                 executives, leads):
+def test_an_executive_who_is_no_delegate_still_signs_and_is_not_called_one(client, out_for_signature, executives,
+                                                                            leads):
     leads[HEALTH].delegates.clear()
     sign_all(out_for_signature, executives)
     viewer = make_user("business_unit", full_name="Viewer")
