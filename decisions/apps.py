@@ -20,6 +20,7 @@ class DecisionsConfig(AppConfig):
         from . import registrations, selectors
 
         register_reminder_owners(self.get_model("Cspr"), selectors.cspr_reminder_owners)
+        register_reminder_owners(self.get_model("CsprInformationRequest"), selectors.reviewer_request_reminder_owners)
 
         register_nav("Decisions", "decisions:index", (Role.EXECUTIVE, Role.BUSINESS_UNIT, Role.RR_CHAIR), order=60)
         register_card("decisions/card_awaiting.html", registrations.awaiting_card, (Role.EXECUTIVE,), order=20)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from panels.selectors import panel_for_case, voting_members_present
 from panels.services.common import LONDON
-from rapidreview.accounts.models import StatutoryPartner
+from rapidreview.accounts.models import LeadSafeguardingPartner, Partnership, StatutoryPartner
 from rapidreview.clocks.models import ClockKind
 from rapidreview.clocks.services import clock_meet, clock_start
 from rapidreview.workdays import add_working_days
@@ -34,8 +34,9 @@ from .models import (
     Signature,
     Vote,
 )
+from .models.criteria import REG3_FIELDS, REG11_FIELDS
 from .selectors import meeting_themes
-from .services.cspr import involved_agencies
+from .services.cspr import checkpoint_clock_start, involved_agencies
 
 LA, HEALTH, POLICE = StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE
 
@@ -69,6 +70,9 @@ SHEET = {
                                         "reviews.",
     "reg11_c": "yes", "reg11_c_reason": "The police did not tell health visiting about the call-outs.",
     "reg11_d": "no", "reg11_d_reason": "The National Panel has not yet considered the case.",
+    "reg3_a": "yes", "reg3_a_reason": "Interpreting for families is an improvement other areas may need too.",
+    "reg3_b": "no", "reg3_b_reason": "No change to legislation or guidance is suggested.",
+    "reg3_c": "no", "reg3_c_reason": "Not a recurrent national theme on what is known so far.",
     "cspr_methodology": "systems",
     "cspr_scope": "From the family's arrival in the borough to the incident; how interpreting and information "
                   "sharing worked across agencies.",
@@ -85,6 +89,7 @@ def _meeting(case, manager, themes=()):
     meeting, created = MeetingRecord.objects.get_or_create(case=case, defaults={
         "chair_overview": SHEET["case_summary"], "areas_for_learning": SHEET["learning"],
         "cspr_criteria_met": "yes", "cspr_criteria_reasons": SHEET["criteria_reasons"], "national_issues": "no",
+        **{f: SHEET[f] for f in REG11_FIELDS + REG3_FIELDS},
         "recorded_by": manager, "vote_closed_at": timezone.now(), "vote_closed_by": manager,
         "meeting_date": add_working_days(case.sin_notified_on, 9, partnership=case.partnership)
         if case.sin_notified_on else None})
@@ -122,6 +127,46 @@ def _publish(cspr, manager, today) -> None:
                                   notes="Ninety practitioners attended; the seven-minute briefing was shared.")
 
 
+# Tower Hamlets' Lead Safeguarding Partners (Working Together 2023), each with its executive as delegate.
+LEADS = {LA: ("Stephen Halsey", "Chief Executive", "Tower Hamlets Council", "exec.la"),
+         HEALTH: ("Zina Etheridge", "Chief Executive", "NHS North East London Integrated Care Board", "exec.health"),
+         POLICE: ("Mark Rowley", "Commissioner", "the Metropolitan Police Service", "exec.police")}
+
+
+def _roles(partnership, users) -> None:
+    """The lead partners and their delegates, and the chair and scrutineer who are told of decisions."""
+    for partner, (name, title, organisation, delegate) in LEADS.items():
+        lead, created = LeadSafeguardingPartner.objects.get_or_create(
+            partnership=partnership, partner=partner,
+            defaults={"name": name, "title": title, "organisation": organisation})
+        if created:
+            lead.delegates.add(users[delegate])
+    Partnership.objects.filter(pk=partnership.pk, chair_email="").update(
+        chair_name="Dr Alex Morgan (independent chair)", chair_email="chair@thscp.example.org",
+        scrutineer_name="Jo Bennett (independent scrutineer)", scrutineer_email="scrutiny@thscp.example.org",
+        education_participation_note="Schools and the Education Safeguarding Service sit on every rapid review "
+                                     "panel where the child attended an education setting.")
+
+
+def _oversee(cspr, manager, today) -> None:
+    """Regulation 14 checks, a written request to the reviewer and the family's contact, through the services."""
+    checkpoint_clock_start(cspr, after=cspr.started_on)
+    if cspr.started_on > today:
+        return
+    services.cspr_checkpoint_record(cspr=cspr, actor=manager, checked_on=today, on_time=True,
+                                    quality_adequate=False,
+                                    notes="The chronology stops before the second call-out; the partners asked the "
+                                          "reviewer for it.")
+    services.cspr_request_information(
+        cspr=cspr, actor=manager, kind="information",
+        detail="The chronology of police call-outs from January, to complete the analysis.",
+        addressed_to="Dr Ada Lovelace", addressed_to_email="ada.lovelace@reviewers.example.org",
+        due_on=add_working_days(today, 10, partnership=cspr.case.partnership))
+    services.family_contact_save(cspr=cspr, actor=manager, relationship="Mother", contacted_on=cspr.started_on,
+                                 consent="given", advocate_offered=True,
+                                 notes="Met with an independent interpreter and an advocate from a local charity.")
+
+
 def load(context: dict) -> None:
     """Tower Hamlets' decisions (``context["partnership"]``): every demo case here is one it leads."""
     cases = context.get("cases") or {}
@@ -134,6 +179,7 @@ def load(context: dict) -> None:
     manager, chair = users["manager"], users["chair"]
     executives = {LA: users["exec.la"], HEALTH: users["exec.health"], POLICE: users["exec.police"]}
     today = timezone.localdate()
+    _roles(partnership, users)
 
     case = cases.get("out_for_signature")
     if case is not None and case.stage == Stage.DECISION and not DecisionSheet.objects.filter(case=case).exists():
@@ -177,6 +223,8 @@ def load(context: dict) -> None:
         submission.response_text = "The National Panel agrees that a local practice review should be held and " \
                                     "asks that it looks at the use of interpreters."
         submission.response_recorded_by = manager
+        submission.reg3_a_view, submission.reg3_a_comment = "agrees", "Interpreting is a national concern."
+        submission.reg3_b_view, submission.reg3_c_view = "not_stated", "agrees"
         submission.save()
         started = workdays(sent_on, 2)
         cspr = Cspr.objects.create(
@@ -204,12 +252,14 @@ def load(context: dict) -> None:
         event_on = workdays(started, 20)
         CsprMilestone.objects.create(cspr=cspr, kind=MilestoneKind.PRACTITIONER_EVENT, planned_on=event_on,
                                      completed_on=event_on if event_on <= today else None,
-                                     notes="Twenty-two practitioners from seven agencies.")
+                                     attendees=22 if event_on <= today else None,
+                                     notes="Practitioners from seven agencies.")
         CsprMilestone.objects.create(cspr=cspr, kind=MilestoneKind.DRAFT_REPORT, planned_on=workdays(today, 15))
         CsprMilestone.objects.create(cspr=cspr, kind=MilestoneKind.FINAL_REPORT, planned_on=clock.due_on)
         ParallelProcess.objects.create(cspr=cspr, kind="criminal", description="Prosecution of the father",
                                        status="ongoing", may_delay_publication=True)
         ParallelProcess.objects.create(cspr=cspr, kind="iopc", description="Referral about the second call-out",
                                        status="concluded", may_delay_publication=False)
+        _oversee(cspr, manager, today)
         if key == "cspr_published":
             _publish(cspr, manager, today)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from panels.models import Attendance
 from panels.selectors import invitations_for, panel_for_case
 from rapidreview.accounts.models import StatutoryPartner
+from rapidreview.accounts.selectors import delegate_capacities
 from rapidreview.pdf import Marking, render_pdf
 from referrals.models import Referral, SinNotification
 
@@ -18,15 +19,6 @@ from .models import DecisionSheet, DecisionSheetVersion, Recommendation, Signatu
 from .selectors import joint_review, meeting_for, tally
 from .services.national_panel import national_panel_deadline
 from .services.sheets import PARTNERS
-
-# Regulation 3 of SI 2018/789: what the National Panel takes into account in deciding on a national review.
-REGULATION_3 = [
-    "highlights or may highlight improvements needed to safeguard and promote the welfare of children, including "
-    "where those improvements have been previously identified",
-    "raises or may raise issues requiring legislative change or changes to guidance issued under or further to "
-    "any enactment",
-    "highlights or may highlight recurrent themes in the safeguarding and promotion of the welfare of children",
-]
 
 
 @dataclass(frozen=True)
@@ -110,6 +102,7 @@ def sheet_document(sheet: DecisionSheet, version: DecisionSheetVersion) -> dict:
     signatures = list(version.signatures.select_related("signer").order_by("signed_at"))
     by_partner = {s.partner: s for s in signatures}
     deadline = national_panel_deadline(case)
+    capacities = delegate_capacities(case.partnership)
     meeting_date = (meeting.meeting_date if meeting and meeting.meeting_date else
                     panel.meeting_date if panel else None)
     return {
@@ -140,13 +133,16 @@ def sheet_document(sheet: DecisionSheet, version: DecisionSheetVersion) -> dict:
         "agencies": sorted(a.name for a in case.involved_agencies.all()),
         "themes": sorted(t.name for t in meeting.themes.all()) if meeting else [],
         "regulation_11": version.regulation_11(),
-        "regulation_3": REGULATION_3,
+        "regulation_3": version.regulation_3(),
+        "national_panel_views": submission.criteria_views() if submission and submission.response_on else [],
         "is_cspr": version.recommendation == Recommendation.CSPR,
         "parallel": _parallel_from_referral(referral),
         "attendance": _attendance(case),
         "tally": tally(meeting) if meeting else [],
         "vote_closed_at": meeting.vote_closed_at if meeting else None,
-        "signoff": [{"partner": StatutoryPartner(p).label, "signature": by_partner.get(p)} for p in PARTNERS],
+        "signoff": [{"partner": StatutoryPartner(p).label, "signature": by_partner.get(p),
+                     "capacity": capacities.get((p, by_partner[p].signer_id), "") if p in by_partner else ""}
+                    for p in PARTNERS],
     }
 
 

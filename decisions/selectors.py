@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapidreview.accounts.models import Partnership, Role, StatutoryPartner
-from rapidreview.accounts.selectors import executive_chair, users_with_role
+from rapidreview.accounts.selectors import delegate_capacities, executive_chair, users_with_role
 from referrals.models import Case, CaseParticipation, Stage
 from referrals.selectors import visible_cases
 from themes.models import Theme
@@ -110,7 +110,9 @@ def signatures_for(sheet: DecisionSheet) -> QuerySet[Signature]:
 def signature_rows(sheet: DecisionSheet) -> list[dict]:
     """One row per statutory partner for the current version: signed, disputed, or awaited."""
     current = {s.partner: s for s in sheet.signatures.filter(version=sheet.current_id).select_related("signer")}
-    return [{"partner": p, "label": StatutoryPartner(p).label, "signature": current.get(p)} for p in PARTNERS]
+    capacities = delegate_capacities(sheet.case.partnership)
+    return [{"partner": p, "label": StatutoryPartner(p).label, "signature": current.get(p),
+             "capacity": capacities.get((p, current[p].signer_id), "") if p in current else ""} for p in PARTNERS]
 
 
 def open_dispute(sheet: DecisionSheet) -> Dispute | None:
@@ -258,6 +260,7 @@ class CsprActions:
     record_workshop: bool = False
     record_implementation_review: bool = False
     correct_publication: bool = False
+    oversee: bool = False  # regulation 14 checks and written requests, and sharing the draft with the family
 
 
 def cspr_actions(user, cspr) -> CsprActions:
@@ -276,7 +279,7 @@ def cspr_actions(user, cspr) -> CsprActions:
         record_publication=bool(cspr.report_sent_on) and not published,
         record_workshop=published and not cspr.learning_workshop_on,
         record_implementation_review=published and not cspr.implementation_review_on,
-        correct_publication=published,
+        correct_publication=published, oversee=not published,
     )
 
 
@@ -305,6 +308,11 @@ def get_visible_dispute(user, dispute_id) -> Dispute:
     the user's partnership: the views ask ``referrals.selectors.get_led_case`` for the dispute's case."""
     return get_object_or_404(Dispute.objects.filter(sheet__case__in=visible_cases(user))
                              .select_related("sheet__case", "signature__signer"), pk=dispute_id)
+
+
+def reviewer_request_reminder_owners(request, clock) -> list:
+    """A written request to the reviewer is chased by the business unit that sent it."""
+    return cspr_reminder_owners(request.cspr, clock)
 
 
 def cspr_reminder_owners(cspr, clock) -> list:

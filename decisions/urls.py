@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import executive, meeting, outcome, sheets
+from .views import cspr_conduct, executive, meeting, outcome, sheets
 
 app_name = "decisions"
 
@@ -44,6 +44,14 @@ urlpatterns = [
          name="participation_edit"),
     path("case/<uuid:case_id>/review/processes/new/", outcome.process_edit, name="process_new"),
     path("case/<uuid:case_id>/review/processes/<uuid:process_id>/", outcome.process_edit, name="process_edit"),
+    path("case/<uuid:case_id>/review/checks/new/", cspr_conduct.checkpoint_new, name="cspr_checkpoint_new"),
+    path("case/<uuid:case_id>/review/requests/new/", cspr_conduct.request_new, name="cspr_request_new"),
+    path("case/<uuid:case_id>/review/requests/<uuid:reviewer_request_id>/reply/", cspr_conduct.request_answered,
+         name="cspr_request_answered"),
+    path("case/<uuid:case_id>/review/family/new/", cspr_conduct.family_contact_edit, name="family_contact_new"),
+    path("case/<uuid:case_id>/review/family/<uuid:family_contact_id>/", cspr_conduct.family_contact_edit,
+         name="family_contact_edit"),
+    path("case/<uuid:case_id>/review/family/draft/", cspr_conduct.family_draft, name="cspr_family_draft"),
     path("case/<uuid:case_id>/review/report-sent/", outcome.report_sent, name="cspr_report_sent"),
     path("case/<uuid:case_id>/review/publish/", outcome.publish, name="cspr_publish"),
     path("case/<uuid:case_id>/review/publish/correct/", outcome.publication_correct, name="cspr_publication_correct"),

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from rapidreview.accounts.models import Agency, Partnership, Role, RoleAssignment, StatutoryPartner, User
+from rapidreview.accounts.models import Agency, AgencyType, Partnership, Role, RoleAssignment, StatutoryPartner, User
 from rapidreview.accounts.selectors import agency_leads, current_assignments, people_list
 from rapidreview.clocks.models import Clock, ClockKind
 from rapidreview.registry import once_per_case
@@ -67,6 +67,14 @@ def invited_agencies(case) -> QuerySet[Agency]:
     invited = PanelInvitation.objects.filter(panel__case_id=case.pk, agency__isnull=False).values("agency_id")
     involved = Case.involved_agencies.through.objects.filter(case_id=case.pk).values("agency_id")
     return Agency.objects.filter(Q(pk__in=invited) | Q(pk__in=involved)).distinct()
+
+
+def education_missing(case) -> bool:
+    """Whether the leading partnership treats education agencies as mandatory participants (its own setting, for
+    the Children's Wellbeing and Schools Act 2026 s2 once commenced) and none is on this case's panel or referral."""
+    if not case.partnership.education_mandatory:
+        return False
+    return not invited_agencies(case).filter(type=AgencyType.EDUCATION).exists()
 
 
 def conflicted_user_ids(case) -> QuerySet:

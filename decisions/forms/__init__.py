@@ -1,5 +1,12 @@
 """Forms for the panel's outcome, one module per part of the process (as the views are)."""
 
+from .cspr_conduct import (  # noqa: F401
+    CheckpointForm,
+    FamilyContactForm,
+    FamilyDraftForm,
+    InformationRequestForm,
+    RequestAnsweredForm,
+)
 from .meeting import ImmediateActionForm, MeetingRecordForm, VoteForm  # noqa: F401
 from .outcome import (  # noqa: F401
     ActionFormSet,

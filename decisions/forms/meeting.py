@@ -8,6 +8,7 @@ from rapidreview.forms import GovUKFormMixin
 from themes.models import Theme
 
 from ..models import VoteChoice, YesNo
+from ..models.criteria import REG3_FIELDS, REG11_FIELDS, REGULATION_3, REGULATION_11
 from .common import date_field
 
 
@@ -23,10 +24,10 @@ class MeetingRecordForm(GovUKFormMixin, forms.Form):
     cspr_criteria_met = forms.ChoiceField(label="Are the criteria for a Child Safeguarding Practice Review met?",
                                           choices=YesNo.choices, required=False, widget=forms.RadioSelect)
     cspr_criteria_reasons = forms.CharField(label="Reasons", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    national_issues = forms.ChoiceField(label="Do national issues arise?", choices=YesNo.choices, required=False,
-                                        widget=forms.RadioSelect)
-    national_issues_detail = forms.CharField(label="National issues", required=False,
-                                             widget=forms.Textarea(attrs={"rows": 3}))
+    national_issues = forms.ChoiceField(label="Do the national review criteria apply?", choices=YesNo.choices,
+                                        required=False, widget=forms.RadioSelect)
+    national_issues_detail = forms.CharField(label="Why the national review criteria do or do not apply",
+                                             required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, agencies=(), themes=None, **kwargs):
         """``themes``: the themes list of the partnership leading the case (``decisions.selectors.meeting_themes``)."""
@@ -36,6 +37,17 @@ class MeetingRecordForm(GovUKFormMixin, forms.Form):
 
     def build_layout(self):
         self.fields["themes"].queryset = self.themes
+        for prefix, regulation in (("reg11", REGULATION_11), ("reg3", REGULATION_3)):
+            for letter, criterion in regulation.items():
+                self.fields[f"{prefix}_{letter}"] = forms.ChoiceField(
+                    label=f"({letter}) Does the case {criterion}?", choices=YesNo.choices, required=False,
+                    widget=forms.RadioSelect)
+                self.fields[f"{prefix}_{letter}_reason"] = forms.CharField(
+                    label="Reasons", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+        def criteria(fields):
+            return [Field.radios(n, inline=True) if not n.endswith("_reason") else Field.textarea(n) for n in fields]
+
         for agency in self.agencies:
             self.fields[f"presentation_{agency.pk}"] = forms.CharField(
                 label=f"{agency.name}", required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -47,8 +59,12 @@ class MeetingRecordForm(GovUKFormMixin, forms.Form):
             if presentations else Layout(),
             Field.checkboxes("themes"),
             Field.textarea("areas_for_learning"),
+            Fieldset(*criteria(REG11_FIELDS), legend="Local review criteria (regulation 11 of SI 2018/789)",
+                     legend_size=Size.MEDIUM),
             Field.radios("cspr_criteria_met", inline=True),
             Field.textarea("cspr_criteria_reasons"),
+            Fieldset(*criteria(REG3_FIELDS), legend="National review criteria (regulation 3 of SI 2018/789)",
+                     legend_size=Size.MEDIUM),
             Field.radios("national_issues", inline=True),
             Field.textarea("national_issues_detail"),
         )
@@ -60,6 +76,10 @@ class MeetingRecordForm(GovUKFormMixin, forms.Form):
         if data.get("national_issues") == YesNo.YES and not (data.get("national_issues_detail") or "").strip():
             self.add_error("national_issues_detail", "Describe the national issues")
         return data
+
+    def criteria(self) -> dict:
+        """The answer and reasons on each criterion of regulations 11 and 3."""
+        return {f: self.cleaned_data.get(f, "") for f in REG11_FIELDS + REG3_FIELDS}
 
     def presentations(self) -> dict:
         return {a.pk: self.cleaned_data.get(f"presentation_{a.pk}", "") for a in self.agencies}

@@ -1,5 +1,6 @@
 """Forms of the National Panel, the practice review and the no-review outcome."""
 
+from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
 from rapidreview.accounts.models import Agency, Role, User
@@ -7,7 +8,9 @@ from rapidreview.accounts.selectors import users_with_role
 from rapidreview.forms import GovUKFormMixin
 
 from ..models import (
+    REGULATION_3,
     AlternativeKind,
+    CriterionView,
     CsprMilestone,
     CsprParticipation,
     Methodology,
@@ -58,6 +61,31 @@ class NationalPanelResponseForm(GovUKFormMixin, forms.Form):
                                  error_messages={"required": "Choose agree, disagree or advice"})
     text = forms.CharField(label="What the National Panel said", widget=forms.Textarea(attrs={"rows": 5}),
                            error_messages={"required": "Enter what the National Panel said"})
+
+    def __init__(self, *args, answers: dict | None = None, **kwargs):
+        """``answers``: the signed sheet's answer on each national review criterion ("a" -> "Yes"), shown with it."""
+        self.answers = answers or {}
+        super().__init__(*args, **kwargs)
+
+    def build_layout(self):
+        # Regulation 3 (a) to (c): the National Panel's view of the partners' answer on each national criterion.
+        layout = [Field("response_on"), Field.radios("response"), Field.textarea("text")]
+        for letter, criterion in REGULATION_3.items():
+            answered = f" The partners answered: {self.answers[letter]}." if self.answers.get(letter) else ""
+            self.fields[f"reg3_{letter}_view"] = forms.ChoiceField(
+                label=f"Regulation 3 ({letter}): whether the case {criterion}.{answered} Does the National Panel "
+                      "agree with the partners' answer?",
+                choices=CriterionView.choices, initial=CriterionView.NOT_STATED, widget=forms.RadioSelect,
+                error_messages={"required": f"Choose agrees, disagrees or not stated for regulation 3 ({letter})"})
+            self.fields[f"reg3_{letter}_comment"] = forms.CharField(
+                label=f"The National Panel's comment on regulation 3 ({letter})", required=False,
+                widget=forms.Textarea(attrs={"rows": 2}))
+            layout += [Field.radios(f"reg3_{letter}_view", inline=True), Field.textarea(f"reg3_{letter}_comment")]
+        self.helper.layout = Layout(*layout)
+
+    def criteria(self) -> dict:
+        return {k: (self.cleaned_data[f"reg3_{k}_view"], self.cleaned_data[f"reg3_{k}_comment"])
+                for k in REGULATION_3}
 
 
 class NoCsprForm(GovUKFormMixin, forms.Form):
@@ -119,7 +147,7 @@ class MilestoneForm(GovUKFormMixin, forms.ModelForm):
 
     class Meta:
         model = CsprMilestone
-        fields = ["kind", "planned_on", "completed_on", "notes"]
+        fields = ["kind", "planned_on", "completed_on", "attendees", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "kind": forms.RadioSelect}
 
 
@@ -174,3 +202,4 @@ class PublicationCorrectionForm(GovUKFormMixin, forms.Form):
     reason = forms.CharField(label="Why are you correcting it?", widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="Kept in the case's history.",
                              error_messages={"required": "Say why the publication details are being corrected"})
+

@@ -6,6 +6,7 @@ from django import forms
 from rapidreview.forms import GovUKFormMixin
 
 from ..models import SECTION_FIELDS, DecisionSheetVersion, SignatureOutcome
+from ..models.criteria import REG3_FIELDS, REGULATION_3
 from ..models.sheets import CHOICE_FIELDS, CSPR_FIELDS, REGULATION_11
 from .common import date_field
 
@@ -36,7 +37,11 @@ class SheetForm(GovUKFormMixin, forms.ModelForm):
         for letter, criterion in REGULATION_11.items():
             self.fields[f"reg11_{letter}"].label = f"({letter}) Does the case {criterion}?"
             self.fields[f"reg11_{letter}_reason"].label = "Reasons"
-        inline = {"child_in_need", "criteria_met", "national_issues", *(f"reg11_{k}" for k in REGULATION_11)}
+        for letter, criterion in REGULATION_3.items():
+            self.fields[f"reg3_{letter}"].label = f"({letter}) Does the case {criterion}?"
+            self.fields[f"reg3_{letter}_reason"].label = "Reasons"
+        inline = {"child_in_need", "criteria_met", "national_issues", *(f"reg11_{k}" for k in REGULATION_11),
+                  *(f"reg3_{k}" for k in REGULATION_3)}
 
         def field(name):
             if name in inline:
@@ -56,7 +61,8 @@ class SheetForm(GovUKFormMixin, forms.ModelForm):
             group("Local review criteria (regulation 11)",
                   *(n for k in REGULATION_11 for n in (f"reg11_{k}", f"reg11_{k}_reason")),
                   "criteria_met", "criteria_reasons"),
-            group("National review criteria", "national_issues", "national_issues_detail"),
+            group("National review criteria (regulation 3)", *REG3_FIELDS, "national_issues",
+                  "national_issues_detail"),
             group("Decision", "recommendation", "rationale"),
             group("If a practice review is recommended", *CSPR_FIELDS),
             group("Parallel processes and the family", "parallel_processes", "family_involvement"))

@@ -9,16 +9,22 @@
   Review is commissioned; ``AlternativeLearning`` when it is not.
 """
 
+from .criteria import REGULATION_3, REGULATION_11, CriterionView  # noqa: F401
 from .cspr import (  # noqa: F401
+    Consent,
     Cspr,
+    CsprCheckpoint,
+    CsprInformationRequest,
     CsprMilestone,
     CsprParticipation,
+    FamilyContact,
     Methodology,
     MilestoneKind,
     ParallelProcess,
     ParticipationStatus,
     ProcessKind,
     ProcessStatus,
+    RequestKind,
 )
 from .meeting import AgencyPresentation, ImmediateAction, MeetingRecord, Vote, VoteChoice, YesNo  # noqa: F401
 from .national_panel import (  # noqa: F401

@@ -46,6 +46,9 @@ class Cspr(TimeStampedModel):
     implementation_review_due_on = models.DateField(null=True, blank=True, db_index=True)
     implementation_review_on = models.DateField(null=True, blank=True)
     implementation_review_notes = models.TextField(blank=True)
+    draft_shared_with_family_on = models.DateField("date the draft report was shared with the family", null=True,
+                                                   blank=True)
+    family_draft_response = models.TextField("the family's response to the draft", blank=True)
     commissioned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -58,6 +61,11 @@ class Cspr(TimeStampedModel):
     @property
     def reminder_reference(self) -> str:
         return self.case.reference
+
+    def publication_delays(self):
+        """Ongoing parallel processes that may hold back publication (never the learning or the actions)."""
+        return [p for p in self.parallel_processes.all()
+                if p.may_delay_publication and p.status == ProcessStatus.ONGOING]
 
     @property
     def status_label(self) -> str:
@@ -83,6 +91,8 @@ class CsprMilestone(TimeStampedModel):
     kind = models.CharField(max_length=30, choices=MilestoneKind.choices)
     planned_on = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
+    attendees = models.PositiveSmallIntegerField("number of people who attended", null=True, blank=True,
+                                                 help_text="For a practitioner event.")
     notes = models.TextField(blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -121,6 +131,7 @@ class CsprParticipation(TimeStampedModel):
 class ProcessKind(models.TextChoices):
     CRIMINAL = "criminal", "Criminal proceedings"
     INQUEST = "inquest", "Inquest"
+    FAMILY = "family", "Family proceedings"
     IOPC = "iopc", "Independent Office for Police Conduct investigation"
     OTHER_REVIEW = "other_review", "Another review"
     OTHER = "other", "Other"
@@ -149,3 +160,88 @@ class ParallelProcess(TimeStampedModel):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+class CsprCheckpoint(TimeStampedModel):
+    """One check of the review's time and quality (SI 2018/789 regulation 14(1)); the next falls due after the
+    partnership's interval."""
+
+    cspr = models.ForeignKey(Cspr, on_delete=models.CASCADE, related_name="checkpoints")
+    checked_on = models.DateField("date of the check")
+    on_time = models.BooleanField("is the review on time?")
+    quality_adequate = models.BooleanField("is the quality adequate?")
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    next_due_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-checked_on", "-created_at"]
+
+    def __str__(self):
+        return f"Checkpoint on {self.checked_on:%-d %B %Y}"
+
+
+class RequestKind(models.TextChoices):
+    INFORMATION = "information", "Specified information"
+    DRAFT = "draft", "A draft report"
+
+
+class CsprInformationRequest(TimeStampedModel):
+    """A written request to the reviewer for specified information or a draft report (regulation 14(2) and (3)).
+
+    States: sent (``requested_on``; the e-mail is in the outbox) -> answered (``response_received_on``).
+    """
+
+    cspr = models.ForeignKey(Cspr, on_delete=models.CASCADE, related_name="information_requests")
+    kind = models.CharField("what is asked for", max_length=20, choices=RequestKind.choices)
+    detail = models.TextField("what exactly is asked for")
+    addressed_to = models.CharField("reviewer's name", max_length=200)
+    addressed_to_email = models.EmailField("reviewer's e-mail address")
+    requested_on = models.DateField()
+    due_on = models.DateField("reply needed by")
+    response_received_on = models.DateField(null=True, blank=True)
+    response_notes = models.TextField(blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-requested_on", "-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} requested {self.requested_on:%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("decisions:cspr", args=[self.cspr.case_id])
+
+    @property
+    def reminder_reference(self) -> str:
+        return self.cspr.case.reference
+
+
+class Consent(models.TextChoices):
+    NOT_ASKED = "not_asked", "Not asked yet"
+    GIVEN = "given", "Consent given"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class FamilyContact(TimeStampedModel):
+    """Contact with a family member about the review: who, when, their consent and whether an advocate was
+    offered (local good practice; no national text on consent was found)."""
+
+    cspr = models.ForeignKey(Cspr, on_delete=models.CASCADE, related_name="family_contacts")
+    relationship = models.CharField("family member", max_length=200,
+                                    help_text="Their relationship to the child, for example \"mother\".")
+    contacted_on = models.DateField("date of contact")
+    consent = models.CharField(max_length=20, choices=Consent.choices, default=Consent.NOT_ASKED)
+    advocate_offered = models.BooleanField("an advocate was offered", default=False)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["contacted_on", "created_at"]
+
+    def __str__(self):
+        return f"{self.relationship}, {self.contacted_on:%-d %B %Y}"

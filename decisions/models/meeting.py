@@ -8,12 +8,9 @@ from rapidreview.accounts.models import Agency
 from rapidreview.db import TimeStampedModel
 from referrals.models import Case
 
+from .criteria import REGULATION_3, REGULATION_11, YesNo, answers, reason_field, reg3_field, reg11_field
+
 User = settings.AUTH_USER_MODEL
-
-
-class YesNo(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
 
 
 class MeetingRecord(TimeStampedModel):
@@ -34,6 +31,15 @@ class MeetingRecord(TimeStampedModel):
     cspr_criteria_reasons = models.TextField("reasons", blank=True)
     national_issues = models.CharField("do national issues arise?", max_length=3, choices=YesNo.choices, blank=True)
     national_issues_detail = models.TextField("national issues", blank=True)
+    # Regulation 11 (local review) and regulation 3 (national review) criteria, answered one by one at the panel;
+    # the decision sheet starts from these answers.
+    reg11_a, reg11_a_reason = reg11_field("a"), reason_field("11", "a")
+    reg11_b, reg11_b_reason = reg11_field("b"), reason_field("11", "b")
+    reg11_c, reg11_c_reason = reg11_field("c"), reason_field("11", "c")
+    reg11_d, reg11_d_reason = reg11_field("d"), reason_field("11", "d")
+    reg3_a, reg3_a_reason = reg3_field("a"), reason_field("3", "a")
+    reg3_b, reg3_b_reason = reg3_field("b"), reason_field("3", "b")
+    reg3_c, reg3_c_reason = reg3_field("c"), reason_field("3", "c")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     vote_closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     vote_closed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -45,6 +51,12 @@ class MeetingRecord(TimeStampedModel):
     @property
     def vote_closed(self) -> bool:
         return self.vote_closed_at is not None
+
+    def regulation_11(self) -> list[dict]:
+        return answers(self, REGULATION_11, "reg11")
+
+    def regulation_3(self) -> list[dict]:
+        return answers(self, REGULATION_3, "reg3")
 
 
 class AgencyPresentation(TimeStampedModel):

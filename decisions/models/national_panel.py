@@ -7,6 +7,8 @@ from simple_history.models import HistoricalRecords
 from rapidreview.db import TimeStampedModel
 from referrals.models import Case
 
+from .criteria import REGULATION_3, CriterionView
+
 User = settings.AUTH_USER_MODEL
 
 
@@ -40,10 +42,22 @@ class NationalPanelSubmission(TimeStampedModel):
     response_text = models.TextField(blank=True)
     response_recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
                                              related_name="+")
+    # The National Panel's view of the partners' answer on each national review criterion (regulation 3).
+    reg3_a_view = models.CharField(max_length=12, choices=CriterionView.choices, blank=True)
+    reg3_a_comment = models.TextField(blank=True)
+    reg3_b_view = models.CharField(max_length=12, choices=CriterionView.choices, blank=True)
+    reg3_b_comment = models.TextField(blank=True)
+    reg3_c_view = models.CharField(max_length=12, choices=CriterionView.choices, blank=True)
+    reg3_c_comment = models.TextField(blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     def __str__(self):
         return f"National Panel submission for {self.case}"
+
+    def criteria_views(self) -> list[dict]:
+        """The National Panel's view on each national review criterion, with its comment."""
+        return [{"letter": k, "criterion": text, "view": getattr(self, f"get_reg3_{k}_view_display")(),
+                 "comment": getattr(self, f"reg3_{k}_comment")} for k, text in REGULATION_3.items()]
 
 
 class AlternativeKind(models.TextChoices):

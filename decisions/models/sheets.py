@@ -11,8 +11,8 @@ from rapidreview.accounts.models import StatutoryPartner
 from rapidreview.db import TimeStampedModel
 from referrals.models import Case, YesNoUnknown
 
+from .criteria import REGULATION_3, REGULATION_11, YesNo, answers, reason_field, reg3_field, reg11_field
 from .cspr import Methodology
-from .meeting import YesNo
 
 User = settings.AUTH_USER_MODEL
 
@@ -65,30 +65,21 @@ SECTION_FIELDS = ["case_summary", "child_in_need", "significant_adults", "agency
                   "immediate_actions", "siblings_safety", "learning",
                   "reg11_a", "reg11_a_reason", "reg11_b", "reg11_b_reason", "reg11_c", "reg11_c_reason",
                   "reg11_d", "reg11_d_reason", "criteria_met", "criteria_reasons",
+                  "reg3_a", "reg3_a_reason", "reg3_b", "reg3_b_reason", "reg3_c", "reg3_c_reason",
                   "national_issues", "national_issues_detail", "recommendation", "rationale",
                   "cspr_methodology", "cspr_scope", "cspr_reviewer", "cspr_timescale",
                   "parallel_processes", "family_involvement"]
-CHOICE_FIELDS = ("child_in_need", "reg11_a", "reg11_b", "reg11_c", "reg11_d", "criteria_met", "national_issues",
+CHOICE_FIELDS = ("child_in_need", "reg11_a", "reg11_b", "reg11_c", "reg11_d", "criteria_met",
+                 "reg3_a", "reg3_b", "reg3_c", "national_issues",
                  "recommendation", "cspr_methodology")
 CSPR_FIELDS = ("cspr_methodology", "cspr_scope", "cspr_reviewer", "cspr_timescale")
-
-# Regulation 11 of the Child Safeguarding Practice Review and Relevant Agency (England) Regulations 2018
-# (SI 2018/789): what the safeguarding partners take into account in deciding on a local review.
-REGULATION_11 = {
-    "a": "highlights or may highlight improvements needed to safeguard and promote the welfare of children, "
-         "including where those improvements have been previously identified",
-    "b": "highlights or may highlight recurrent themes in the safeguarding and promotion of the welfare of children",
-    "c": "highlights or may highlight concerns regarding two or more agencies working together effectively to "
-         "safeguard and promote the welfare of children",
-    "d": "is one which the Child Safeguarding Practice Review Panel have considered and concluded a local review "
-         "may be more appropriate",
-}
 
 # Fields shown under the heading of another field's section.
 _SHOWN_WITH = {"criteria_reasons": "criteria_met", "national_issues_detail": "national_issues",
                "rationale": "recommendation", "siblings_safety": "immediate_actions",
                **{f"reg11_{k}{suffix}": "reg11_a" for k in REGULATION_11 for suffix in ("", "_reason")
                   if k != "a" or suffix},
+               **{f"reg3_{k}{suffix}": "national_issues" for k in REGULATION_3 for suffix in ("", "_reason")},
                **{f: "cspr_methodology" for f in CSPR_FIELDS}}
 
 
@@ -106,11 +97,6 @@ class Section(NamedTuple):
 def _answer(choice_display: str, reasons: str) -> str:
     answer = choice_display or "Not answered"
     return f"{answer}. {reasons}" if reasons else answer
-
-
-def _reg11_field(letter: str, text: str):
-    return models.CharField(f"regulation 11 ({letter}): does the case {text}?", max_length=3,
-                            choices=YesNo.choices, blank=True)
 
 
 class DecisionSheetVersion(TimeStampedModel):
@@ -139,17 +125,16 @@ class DecisionSheetVersion(TimeStampedModel):
         "safety of siblings and other children", blank=True,
         help_text="What has been done to keep the child's siblings and any other children in the household safe.")
     learning = models.TextField("learning identified", blank=True)
-    reg11_a = _reg11_field("a", REGULATION_11["a"])
-    reg11_a_reason = models.TextField("reasons for (a)", blank=True)
-    reg11_b = _reg11_field("b", REGULATION_11["b"])
-    reg11_b_reason = models.TextField("reasons for (b)", blank=True)
-    reg11_c = _reg11_field("c", REGULATION_11["c"])
-    reg11_c_reason = models.TextField("reasons for (c)", blank=True)
-    reg11_d = _reg11_field("d", REGULATION_11["d"])
-    reg11_d_reason = models.TextField("reasons for (d)", blank=True)
+    reg11_a, reg11_a_reason = reg11_field("a"), reason_field("11", "a")
+    reg11_b, reg11_b_reason = reg11_field("b"), reason_field("11", "b")
+    reg11_c, reg11_c_reason = reg11_field("c"), reason_field("11", "c")
+    reg11_d, reg11_d_reason = reg11_field("d"), reason_field("11", "d")
     criteria_met = models.CharField("are the criteria for a local review met?", max_length=3,
                                     choices=YesNo.choices, blank=True)
     criteria_reasons = models.TextField("reasons", blank=True)
+    reg3_a, reg3_a_reason = reg3_field("a"), reason_field("3", "a")
+    reg3_b, reg3_b_reason = reg3_field("b"), reason_field("3", "b")
+    reg3_c, reg3_c_reason = reg3_field("c"), reason_field("3", "c")
     national_issues = models.CharField("do the national review criteria apply?", max_length=3, choices=YesNo.choices,
                                        blank=True)
     national_issues_detail = models.TextField("why the national review criteria do or do not apply", blank=True)
@@ -183,12 +168,17 @@ class DecisionSheetVersion(TimeStampedModel):
 
     def regulation_11(self) -> list[dict]:
         """Each local review criterion of regulation 11 with this version's answer and reasons."""
-        return [{"letter": k, "criterion": text, "answer": getattr(self, f"get_reg11_{k}_display")(),
-                 "reasons": getattr(self, f"reg11_{k}_reason")} for k, text in REGULATION_11.items()]
+        return answers(self, REGULATION_11, "reg11")
+
+    def regulation_3(self) -> list[dict]:
+        """Each national review criterion of regulation 3 with this version's answer and reasons."""
+        return answers(self, REGULATION_3, "reg3")
 
     def sections(self) -> list[Section]:
         """Heading, text and page anchor of each part the business unit writes, in the order of the sheet."""
         reg11 = "\n".join(f"({r['letter']}) {_answer(r['answer'], r['reasons'])}" for r in self.regulation_11())
+        reg3 = "\n".join(f"({r['letter']}) {_answer(r['answer'], r['reasons'])}" for r in self.regulation_3())
+        national = _answer(self.get_national_issues_display(), self.national_issues_detail)
         practice_review = "Not applicable"
         if self.recommendation == Recommendation.CSPR:
             practice_review = "\n".join([
@@ -211,8 +201,8 @@ class DecisionSheetVersion(TimeStampedModel):
             ("reg11_a", "Local review criteria: regulation 11 (a) to (d)", reg11),
             ("criteria_met", "Whether the criteria for a local review are met",
              _answer(self.get_criteria_met_display(), self.criteria_reasons)),
-            ("national_issues", "Whether the national review criteria apply",
-             _answer(self.get_national_issues_display(), self.national_issues_detail)),
+            ("national_issues", "National review criteria: regulation 3 (a) to (c), and whether they apply",
+             f"{reg3}\nOverall: {national}"),
             ("recommendation", "Decision and rationale",
              _answer(self.get_recommendation_display(), self.rationale)),
             ("cspr_methodology", "Practice review: methodology, scope, reviewer and timescale", practice_review),

@@ -13,6 +13,13 @@ from .cspr import (  # noqa: F401
     parallel_process_save,
     participation_update,
 )
+from .cspr_conduct import (  # noqa: F401
+    cspr_checkpoint_record,
+    cspr_record_family_draft,
+    cspr_request_answered,
+    cspr_request_information,
+    family_contact_save,
+)
 from .meeting import immediate_action_add, meeting_save, vote_close, vote_record  # noqa: F401
 from .national_panel import (  # noqa: F401
     national_panel_correct_sent,

@@ -26,6 +26,7 @@ from ..models import (
     ParallelProcess,
     ParticipationStatus,
 )
+from .oversight import oversight_tell
 
 
 def _lock(cspr: Cspr) -> Cspr:
@@ -109,11 +110,16 @@ def cspr_commission(*, case: Case, actor, methodology: str, methodology_detail: 
         CsprParticipation.objects.create(cspr=cspr, agency=agency)
     for kind in MilestoneKind.values:
         CsprMilestone.objects.create(cspr=cspr, kind=kind)
+    checkpoint_clock_start(cspr, after=started_on)
     # Members with a conflict on the case need an agreed substitute once a practice review is commissioned.
     conflict_require_substitutes(case=case, actor=actor)
     case_transition(case=case, to_stage=Stage.CSPR, allowed_from=(Stage.NATIONAL_PANEL,), actor=actor,
                     summary="Child Safeguarding Practice Review commissioned",
                     note=f"Final report due {clock.due_on:%-d %B %Y}")
+    oversight_tell(case=case, event="cspr_commissioned", related=cspr, key=str(cspr.pk),
+                   detail=f"A Child Safeguarding Practice Review was commissioned, starting {started_on:%-d %B %Y} "
+                          f"({cspr.get_methodology_display()}). The final report is due by "
+                          f"{clock.due_on:%-d %B %Y}.")
     return cspr
 
 
@@ -145,11 +151,20 @@ def cspr_update(*, cspr: Cspr, actor, methodology: str, methodology_detail: str,
     return cspr
 
 
+def checkpoint_clock_start(cspr: Cspr, *, after: datetime.date):
+    """Start the clock of the next time and quality check, the partnership's interval after ``after``."""
+    weeks = cspr.case.partnership.cspr_checkpoint_weeks
+    return clock_start(kind=ClockKind.CSPR_CHECKPOINT, subject=cspr, start=after,
+                       due=after + datetime.timedelta(weeks=weeks), case_id=cspr.case_id,
+                       partnership=cspr.case.partnership, label="Practice review time and quality check")
+
+
 @transaction.atomic
-def milestone_add(*, cspr: Cspr, actor, kind: str, planned_on: datetime.date | None, notes: str = "") -> CsprMilestone:
+def milestone_add(*, cspr: Cspr, actor, kind: str, planned_on: datetime.date | None, notes: str = "",
+                  attendees: int | None = None) -> CsprMilestone:
     cspr = _lock(cspr)
     _check_open(cspr)
-    milestone = CsprMilestone(cspr=cspr, kind=kind, planned_on=planned_on, notes=notes)
+    milestone = CsprMilestone(cspr=cspr, kind=kind, planned_on=planned_on, notes=notes, attendees=attendees)
     milestone._history_user = actor
     milestone.save()
     return milestone
@@ -157,7 +172,8 @@ def milestone_add(*, cspr: Cspr, actor, kind: str, planned_on: datetime.date | N
 
 @transaction.atomic
 def milestone_complete(*, milestone: CsprMilestone, actor, planned_on: datetime.date | None,
-                       completed_on: datetime.date | None, notes: str) -> CsprMilestone:
+                       completed_on: datetime.date | None, notes: str,
+                       attendees: int | None = None) -> CsprMilestone:
     """Update a milestone; completing the final report meets the 6-month clock."""
     cspr = _lock(milestone.cspr)
     _check_open(cspr)
@@ -167,6 +183,7 @@ def milestone_complete(*, milestone: CsprMilestone, actor, planned_on: datetime.
     milestone.planned_on = planned_on
     milestone.completed_on = completed_on
     milestone.notes = notes
+    milestone.attendees = attendees
     milestone._history_user = actor
     milestone.save()
     if milestone.kind == MilestoneKind.FINAL_REPORT and completed_on:
@@ -261,7 +278,11 @@ def cspr_publish(*, cspr: Cspr, actor, published_on: datetime.date, pseudonym: s
     cspr.implementation_review_due_on = clock.due_on
     cspr.save()
     clock_meet(subject=cspr, kind=ClockKind.CSPR_REPORT)
+    # The review is finished: its time and quality are no longer monitored.
+    clock_cancel(subject=cspr, kind=ClockKind.CSPR_CHECKPOINT)
     case_record_event(case=case, kind="cspr", actor=actor, summary=f"Practice review published as “{case.pseudonym}”")
+    oversight_tell(case=case, event="cspr_published", related=cspr, key=str(cspr.pk),
+                   detail=f"The practice review was published on {published_on:%-d %B %Y} as “{case.pseudonym}”.")
     return cspr
 
 

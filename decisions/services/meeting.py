@@ -14,9 +14,11 @@ from referrals.models import Case, Stage
 from referrals.services import case_record_event, case_transition
 from themes.services import case_log_themes
 
-from ..models import AgencyPresentation, ImmediateAction, MeetingRecord, SheetStatus, Vote, VoteChoice
+from ..models import AgencyPresentation, ImmediateAction, MeetingRecord, SheetStatus, Vote, VoteChoice, YesNo
+from ..models.criteria import REG3_FIELDS, REG11_FIELDS
 
 MEETING_STAGES = (Stage.RAPID_REVIEW, Stage.DECISION)
+CRITERIA_FIELDS = frozenset(REG11_FIELDS + REG3_FIELDS)
 
 
 def _meeting_for_update(case: Case) -> MeetingRecord:
@@ -35,8 +37,13 @@ def _check_meeting_editable(case: Case) -> None:
 @transaction.atomic
 def meeting_save(*, case: Case, actor, meeting_date: datetime.date | None, chair_overview: str, themes,
                  areas_for_learning: str, cspr_criteria_met: str, cspr_criteria_reasons: str, national_issues: str,
-                 national_issues_detail: str, presentations: dict | None = None) -> MeetingRecord:
-    """Save what the panel discussed; log its themes in the rapid review themes log."""
+                 national_issues_detail: str, presentations: dict | None = None,
+                 criteria: dict | None = None) -> MeetingRecord:
+    """Save what the panel discussed; log its themes in the rapid review themes log.
+
+    ``criteria``: the panel's answer ("yes", "no" or "") and reasons on each criterion of regulation 11 and
+    regulation 3 (``reg11_a``, ``reg11_a_reason``, ... ``reg3_c_reason``); the decision sheet starts from them.
+    """
     case = Case.objects.select_for_update().get(pk=case.pk)
     _check_meeting_editable(case)
     meeting = _meeting_for_update(case)
@@ -47,6 +54,12 @@ def meeting_save(*, case: Case, actor, meeting_date: datetime.date | None, chair
     meeting.cspr_criteria_reasons = cspr_criteria_reasons
     meeting.national_issues = national_issues
     meeting.national_issues_detail = national_issues_detail
+    for name, value in (criteria or {}).items():
+        if name not in CRITERIA_FIELDS:
+            raise DomainError(f"Unknown criterion: {name}.")
+        if not name.endswith("_reason") and value not in ("", *YesNo.values):
+            raise DomainError("Answer each criterion yes or no.")
+        setattr(meeting, name, value)
     meeting.recorded_by = actor
     meeting._history_user = actor
     meeting.save()

@@ -16,13 +16,16 @@ from referrals.models import Case, Stage
 from referrals.services import case_record_event, case_transition
 
 from ..models import (
+    REGULATION_3,
     AlternativeLearning,
+    CriterionView,
     Cspr,
     DecisionSheet,
     NationalPanelResponse,
     NationalPanelSubmission,
     SheetStatus,
 )
+from .oversight import oversight_tell
 
 
 def national_panel_deadline(case: Case) -> datetime.date | None:
@@ -160,8 +163,9 @@ def _close_if_done(case: Case, actor) -> None:
 
 @transaction.atomic
 def national_panel_record_response(*, case: Case, actor, response_on: datetime.date, response: str,
-                                   text: str) -> NationalPanelSubmission:
-    """Record the National Panel's response to the decision."""
+                                   text: str, criteria: dict | None = None) -> NationalPanelSubmission:
+    """Record the National Panel's response to the decision and, per national review criterion (regulation 3),
+    whether it agrees with the partners' answer: ``criteria`` maps "a".."c" to (view, comment)."""
     case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
     if case.stage not in (Stage.NATIONAL_PANEL, Stage.CSPR):
         raise DomainError("The National Panel's response can only be recorded after the decision was sent to it.")
@@ -178,10 +182,19 @@ def national_panel_record_response(*, case: Case, actor, response_on: datetime.d
     submission.response = response
     submission.response_text = text
     submission.response_recorded_by = actor
+    for letter, (view, comment) in (criteria or {}).items():
+        if letter not in REGULATION_3 or (view and view not in CriterionView.values):
+            raise DomainError("Choose agrees, disagrees or not stated for each national review criterion.")
+        setattr(submission, f"reg3_{letter}_view", view or CriterionView.NOT_STATED)
+        setattr(submission, f"reg3_{letter}_comment", comment)
     submission._history_user = actor
     submission.save()
+    label = NationalPanelResponse(response).label.lower()
     case_record_event(case=case, kind="national_panel", actor=actor, note=text,
-                      summary=f"National Panel response recorded: {NationalPanelResponse(response).label.lower()}")
+                      summary=f"National Panel response recorded: {label}")
+    oversight_tell(case=case, event="national_panel_response", related=submission, key=str(submission.pk),
+                   detail=f"The National Panel's response, dated {response_on:%-d %B %Y}: "
+                          f"{NationalPanelResponse(response).label}.")
     _close_if_done(case, actor)
     return submission
 

@@ -24,8 +24,9 @@ from ..models import (
     SignatureOutcome,
     section_anchor,
 )
-from ..models.sheets import REGULATION_11
+from ..models.criteria import REG3_FIELDS, REG11_FIELDS, REGULATION_3, REGULATION_11
 from .meeting import tally
+from .oversight import oversight_tell
 
 PARTNERS = (StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE)
 # What each section needs before the sheet can be sent, as the error summary says it.
@@ -37,6 +38,7 @@ REQUIRED_TO_SEND = {"case_summary": "Write the case summary",
                     "learning": "Write the learning identified",
                     **{f"reg11_{k}": f"Answer regulation 11 ({k})" for k in REGULATION_11},
                     "criteria_met": "Say whether the criteria for a local review are met",
+                    **{f"reg3_{k}": f"Answer regulation 3 ({k})" for k in REGULATION_3},
                     "national_issues": "Say whether the national review criteria apply",
                     "recommendation": "Choose the recommended next step",
                     "rationale": "Give the rationale for the recommendation",
@@ -93,6 +95,8 @@ def sheet_prefill(case: Case) -> dict:
         "national_issues_detail": meeting.national_issues_detail if meeting else "",
         "recommendation": recommendation,
         "rationale": "",
+        # The panel answered the criteria of regulations 11 and 3 one by one: the sheet starts from its answers.
+        **({f: getattr(meeting, f) for f in REG11_FIELDS + REG3_FIELDS} if meeting else {}),
     }
 
 
@@ -262,6 +266,9 @@ def signature_record(*, sheet: DecisionSheet, signer, partner: str, outcome: str
                    template="decisions/email/signed", kind="decisions.signed",
                    context={"case": sheet.case, "version": version, "url": sheet.get_absolute_url()},
                    key=f"decisions.signed:{version.pk}:{person.pk}", related=sheet, partnership=partnership)
+        oversight_tell(case=sheet.case, event="sheet_signed", related=sheet, key=str(version.pk),
+                       detail=f"All three safeguarding partners signed version {version.number}. The recommended "
+                              f"next step: {version.get_recommendation_display() or 'not stated'}.")
     return signature
 
 

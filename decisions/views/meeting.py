@@ -19,6 +19,7 @@ from rapidreview.accounts.models import Role, User
 from rapidreview.formviews import handle_action, handle_form
 
 from ..forms import ImmediateActionForm, MeetingRecordForm, VoteForm
+from ..models.criteria import REG3_FIELDS, REG11_FIELDS
 from ..selectors import acts_for_lead, has_practice_review, meeting_for, meeting_themes, tally, votes_for
 from ..services import immediate_action_add, meeting_save, vote_close, vote_record
 from ..services.meeting import MEETING_STAGES
@@ -55,7 +56,8 @@ def meeting_edit(request, case_id):
     if meeting:
         initial = {f: getattr(meeting, f) for f in ("meeting_date", "chair_overview", "areas_for_learning",
                                                     "cspr_criteria_met", "cspr_criteria_reasons",
-                                                    "national_issues", "national_issues_detail")}
+                                                    "national_issues", "national_issues_detail",
+                                                    *REG11_FIELDS, *REG3_FIELDS)}
         initial["themes"] = list(meeting.themes.all())
         initial.update({f"presentation_{p.agency_id}": p.notes for p in meeting.presentations.all()})
     if not initial.get("meeting_date"):
@@ -70,7 +72,8 @@ def meeting_edit(request, case_id):
                 chair_overview=data["chair_overview"], themes=data["themes"],
                 areas_for_learning=data["areas_for_learning"], cspr_criteria_met=data["cspr_criteria_met"],
                 cspr_criteria_reasons=data["cspr_criteria_reasons"], national_issues=data["national_issues"],
-                national_issues_detail=data["national_issues_detail"], presentations=form.presentations()),
+                national_issues_detail=data["national_issues_detail"], presentations=form.presentations(),
+                criteria=form.criteria()),
             success="Meeting record saved.", next_url=meeting_url):
         return saved
     return form_page(request, form=form, case=case, title="Panel meeting record", back_url=meeting_url)

@@ -96,9 +96,13 @@ def national_panel_correct_view(request, case_id):
 @require_http_methods(["GET", "POST"])
 def national_panel_response_view(request, case_id):
     case = led_case(request, case_id)
-    form = NationalPanelResponseForm(request.POST or None)
+    sheet = sheet_for(case)
+    answers = {r["letter"]: r["answer"] for r in sheet.current.regulation_3()} if sheet and sheet.current else {}
+    form = NationalPanelResponseForm(request.POST or None, answers=answers)
     if saved := handle_form(request, form,
-                            save=lambda data: national_panel_record_response(case=case, actor=request.user, **data),
+                            save=lambda data: national_panel_record_response(
+                                case=case, actor=request.user, response_on=data["response_on"],
+                                response=data["response"], text=data["text"], criteria=form.criteria()),
                             success="The National Panel's response has been recorded.", next_url=_sheet_url(case)):
         return saved
     return form_page(request, form=form, case=case, title="Record the National Panel's response",
@@ -151,16 +155,23 @@ def _cspr(request, case_id, *, led: bool = True) -> Cspr:
 @require_http_methods(["GET"])
 def cspr_detail(request, case_id):
     cspr = _cspr(request, case_id, led=False)
+    processes = list(cspr.parallel_processes.all())
+    clocks = list(Clock.objects.filter(case_id=cspr.case_id, kind__in=[
+        "cspr_report", "pre_publication", "implementation_review", "cspr_checkpoint", "reviewer_request"]))
     return render(request, "decisions/cspr.html", {
         "case": cspr.case, "cspr": cspr, "actions": cspr_actions(request.user, cspr), "has_cspr": True,
         "milestones": cspr.milestones.all(), "participations": cspr.participations.select_related("agency"),
-        "processes": cspr.parallel_processes.all(),
-        "clocks": Clock.objects.filter(case_id=cspr.case_id, kind__in=["cspr_report", "pre_publication",
-                                                                       "implementation_review"]),
+        "processes": processes, "delays": cspr.publication_delays(),
+        "checkpoints": cspr.checkpoints.select_related("recorded_by"),
+        "requests": cspr.information_requests.select_related("requested_by"),
+        "family_contacts": cspr.family_contacts.all(),
+        "clocks": clocks,
+        "next_check": next((c for c in clocks if c.kind == "cspr_checkpoint" and c.state in ("running", "overdue")),
+                           None),
     })
 
 
-def _cspr_form(request, cspr, *, form_class, title, save, success, obj=None, initial=None):
+def _cspr_form(request, cspr, *, form_class, title, save, success, obj=None, initial=None, **extra):
     """A form page of the practice review: ``save(cspr, cleaned_data)``, then back to the review.
 
     ``cspr`` comes from ``_cspr``, which writes the access log: fetch it once per request.
@@ -172,7 +183,8 @@ def _cspr_form(request, cspr, *, form_class, title, save, success, obj=None, ini
     cspr_url = reverse("decisions:cspr", args=[cspr.case_id])
     if saved := handle_form(request, form, save=lambda data: save(cspr, data), success=success, next_url=cspr_url):
         return saved
-    return form_page(request, form=form, case=cspr.case, title=title, caption=cspr.case.reference, back_url=cspr_url)
+    return form_page(request, form=form, case=cspr.case, title=title, caption=cspr.case.reference, back_url=cspr_url,
+                     **extra)
 
 
 @role_required(BU)
@@ -195,10 +207,10 @@ def milestone_new(request, case_id):
 
 def _milestone_add(cspr, data, actor):
     milestone = milestone_add(cspr=cspr, actor=actor, kind=data["kind"], planned_on=data["planned_on"],
-                              notes=data["notes"])
+                              notes=data["notes"], attendees=data["attendees"])
     if data["completed_on"]:
         milestone_complete(milestone=milestone, actor=actor, planned_on=data["planned_on"],
-                           completed_on=data["completed_on"], notes=data["notes"])
+                           completed_on=data["completed_on"], notes=data["notes"], attendees=data["attendees"])
 
 
 @role_required(BU)
@@ -210,7 +222,7 @@ def milestone_edit(request, case_id, milestone_id):
                       title=f"Update milestone: {milestone.get_kind_display()}",
                       save=lambda cspr, data: milestone_complete(
                           milestone=milestone, actor=request.user, planned_on=data["planned_on"],
-                          completed_on=data["completed_on"], notes=data["notes"]),
+                          completed_on=data["completed_on"], notes=data["notes"], attendees=data["attendees"]),
                       success="Milestone saved.")
 
 
@@ -251,7 +263,10 @@ def report_sent(request, case_id):
 @role_required(BU)
 @require_http_methods(["GET", "POST"])
 def publish(request, case_id):
-    return _cspr_form(request, _cspr(request, case_id), form_class=PublishForm, title="Record publication",
+    cspr = _cspr(request, case_id)
+    # A warning, never a block: parallel processes may hold back publication, not the learning or actions.
+    return _cspr_form(request, cspr, form_class=PublishForm, title="Record publication",
+                      template="decisions/publish.html", delays=cspr.publication_delays(),
                       save=lambda cspr, data: cspr_publish(cspr=cspr, actor=request.user, **data),
                       success="Publication recorded. The one-year implementation review clock has started.")
 

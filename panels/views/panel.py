@@ -39,6 +39,7 @@ def panel_detail(request, case_id):
         "conflicts": list(selectors.conflicts_for_case(case)) if is_bu else [],
         **selectors.cluster_alert(request.user, case),
         "liaison": selectors.liaison_for(case),
+        "education_missing": is_bu and selectors.education_missing(case),
         "papers_url": services.papers_url(case),
         "actions": selectors.panel_actions(request.user, case, panel),
         "my_invitation": next((i for i in invitations if i.user_id == request.user.pk), None),

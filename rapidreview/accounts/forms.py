@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from rapidreview.forms import GovUKFormMixin
 
-from .models import Agency, Partnership, Role, RoleAssignment, User
-from .selectors import active_people, agencies_for_people
+from .models import Agency, LeadSafeguardingPartner, Partnership, Role, RoleAssignment, User
+from .selectors import active_people, agencies_for_people, delegate_candidates
 
 
 class SignInForm(GovUKFormMixin, AuthenticationForm):
@@ -176,6 +177,40 @@ class AgencyForm(GovUKFormMixin, forms.ModelForm):
         fields = ["name", "type", "statutory_partner", "distribution_email", "is_active"]
         error_messages = {"name": {"unique": "An agency with this name is already on the service. To include it, "
                                              "tick it in the partnership settings"}}
+
+
+class _PeopleField(forms.ModelMultipleChoiceField):
+    """People by id: an id too large for the database is an invalid choice, not a server error."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError as error:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": ""}) from error
+
+
+class LeadPartnerForm(GovUKFormMixin, forms.ModelForm):
+    """A Lead Safeguarding Partner and the executives who act for them as Delegated Safeguarding Partners."""
+
+    submit_label = "Save lead partner"
+
+    class Meta:
+        model = LeadSafeguardingPartner
+        fields = ["partner", "name", "title", "organisation", "delegates"]
+        widgets = {"partner": forms.RadioSelect, "delegates": forms.CheckboxSelectMultiple}
+        field_classes = {"delegates": _PeopleField}
+        labels = {"partner": "Which safeguarding partner"}
+        help_texts = {"partner": "The local authority chief executive, the chief officer of police, or the "
+                                 "integrated care board chief executive (Working Together 2023)."}
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = [c for c in self.fields["partner"].choices if c[0]]
+        self.fields["delegates"].queryset = delegate_candidates(partnership)
+        self.fields["delegates"].label_from_instance = lambda u: ", ".join(filter(None, [u.full_name, u.job_title]))
+        self.fields["delegates"].help_text = ("The executive members who sign decision sheets for this lead partner. "
+                                              "Give someone the executive role on their page to list them here.")
 
 
 class GovUKPasswordChangeForm(GovUKFormMixin, PasswordChangeForm):

@@ -227,6 +227,29 @@ class Partnership(models.Model):
     implementation_review_months = models.PositiveSmallIntegerField(
         "Implementation review after publication (months)", default=12,
         validators=[MinValueValidator(1), MaxValueValidator(36)])
+    cspr_checkpoint_weeks = models.PositiveSmallIntegerField(
+        "Practice review time and quality checkpoints (weeks between checks)", default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+        help_text="Regulation 14 of SI 2018/789: the partners monitor a review's time and quality at regular "
+                  "intervals.")
+
+    # Who is told of decisions (Working Together 2023): never a child's name, only the case reference.
+    chair_name = models.CharField("partnership chair", max_length=200, blank=True)
+    chair_email = models.EmailField("partnership chair's e-mail address", blank=True,
+                                    help_text="Told when a decision sheet is signed, the National Panel responds, "
+                                              "and a practice review is commissioned or published.")
+    scrutineer_name = models.CharField("independent scrutineer", max_length=200, blank=True)
+    scrutineer_email = models.EmailField("independent scrutineer's e-mail address", blank=True,
+                                         help_text="Told of the same decisions as the chair.")
+    education_participation_note = models.TextField(
+        "education agencies: what the arrangements say", blank=True,
+        help_text="Schools, academies and nurseries are relevant agencies (SI 2018/789, Schedule). The Children's "
+                  "Wellbeing and Schools Act 2026, section 2, will make designated childcare or education agencies "
+                  "mandatory participants once commenced; record here how this partnership involves them.")
+    education_mandatory = models.BooleanField(
+        "treat education agencies as mandatory participants", default=False,
+        help_text="Shows education agencies as expected on every rapid review panel; set it when section 2 is in "
+                  "force or your arrangements already say so.")
 
     # When the partnership was added to the installation. The first partnership's is when partnerships came in:
     # access-log lines from before then name no partnership and are its own (rapidreview.audit.selectors).
@@ -239,6 +262,29 @@ class Partnership(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class LeadSafeguardingPartner(TimeStampedModel):
+    """One of a partnership's three Lead Safeguarding Partners (Working Together 2023: the local authority chief
+    executive, the chief officer of police, the integrated care board chief executive), with the executives who
+    act for them as Delegated Safeguarding Partners."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="lead_partners")
+    partner = models.CharField("safeguarding partner", max_length=30, choices=StatutoryPartner.choices)
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, help_text="For example: Chief Constable.")
+    organisation = models.CharField(max_length=200, help_text="For example: Metropolitan Police Service.")
+    delegates = models.ManyToManyField("User", blank=True, related_name="delegated_for",
+                                       verbose_name="Delegated Safeguarding Partners",
+                                       help_text="The executives who act and sign for this lead partner.")
+    history = HistoricalRecords(m2m_fields=[delegates])
+
+    class Meta:
+        ordering = ["partnership", "partner"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "partner"], name="one_lead_per_partner")]
+
+    def __str__(self):
+        return f"{self.name}, {self.title} of {self.organisation}"
 
 
 class Role(models.TextChoices):

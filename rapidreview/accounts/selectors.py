@@ -3,7 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Agency, Partnership, Role, RoleAssignment, StatutoryPartner, User
+from .models import Agency, LeadSafeguardingPartner, Partnership, Role, RoleAssignment, StatutoryPartner, User
 
 # Every reader of roles names the partnership: a role is held in one partnership (ADR 0015).
 
@@ -163,3 +163,26 @@ def partnership_agency_list(partnership: Partnership) -> QuerySet[Agency]:
     """The agencies in ``partnership``'s arrangements, each with ``shared`` (another partnership lists it too)."""
     others = Partnership.agencies.through.objects.filter(agency_id=OuterRef("pk")).exclude(partnership=partnership)
     return partnership.agencies.annotate(shared=Exists(others)).order_by("name")
+
+
+def lead_partners(partnership: Partnership) -> QuerySet[LeadSafeguardingPartner]:
+    """The partnership's Lead Safeguarding Partners with their delegates, local authority, health, police."""
+    return (LeadSafeguardingPartner.objects.filter(partnership=partnership)
+            .prefetch_related(Prefetch("delegates", queryset=User.objects.order_by("full_name"))))
+
+
+def lead_partner(lead_id, *, partnership: Partnership) -> LeadSafeguardingPartner:
+    """One of the partnership's lead partners (DoesNotExist for another partnership's)."""
+    return LeadSafeguardingPartner.objects.get(pk=lead_id, partnership=partnership)
+
+
+def delegate_capacities(partnership: Partnership) -> dict[tuple[str, object], str]:
+    """(statutory partner, user id) -> "Delegated Safeguarding Partner for <lead>, <title> of <organisation>"."""
+    return {(lead.partner, user.pk): f"Delegated Safeguarding Partner for {lead.name}, {lead.title} of "
+                                     f"{lead.organisation}"
+            for lead in lead_partners(partnership) for user in lead.delegates.all()}
+
+
+def delegate_candidates(partnership: Partnership) -> QuerySet[User]:
+    """Who may be named a Delegated Safeguarding Partner: the partnership's executive members."""
+    return users_with_role(Role.EXECUTIVE, partnership=partnership).order_by("full_name")

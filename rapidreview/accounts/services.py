@@ -14,7 +14,8 @@ from rapidreview.db import DomainError
 from rapidreview.notifications.models import Priority
 from rapidreview.notifications.services import notify
 
-from .models import Agency, Partnership, Role, RoleAssignment, User
+from .models import Agency, LeadSafeguardingPartner, Partnership, Role, RoleAssignment, User
+from .selectors import delegate_candidates
 from .signals import partnership_created
 
 
@@ -157,3 +158,25 @@ def password_reset_send(*, email: str) -> int:
                       partnership=None)
         sent += note is not None
     return sent
+
+
+@transaction.atomic
+def lead_partner_save(*, form, partnership: Partnership, actor: User) -> LeadSafeguardingPartner:
+    """Save a Lead Safeguarding Partner of ``partnership`` from a validated LeadPartnerForm, with their delegates."""
+    Partnership.objects.select_for_update().get(pk=partnership.pk)
+    lead = form.save(commit=False)
+    if lead.partnership_id is not None and lead.partnership_id != partnership.pk:
+        raise DomainError("That lead partner belongs to another partnership.")
+    lead.partnership = partnership
+    taken = LeadSafeguardingPartner.objects.filter(partnership=partnership, partner=lead.partner).exclude(pk=lead.pk)
+    if taken.exists():
+        raise DomainError(f"{partnership.name} already has a lead partner for the {lead.get_partner_display().lower()}"
+                          f": change that one instead.")
+    delegates = list(form.cleaned_data["delegates"])
+    allowed = set(delegate_candidates(partnership).values_list("pk", flat=True))
+    if any(d.pk not in allowed for d in delegates):
+        raise DomainError("Delegated Safeguarding Partners must be executive members of this partnership.")
+    lead._history_user = actor
+    lead.save()
+    lead.delegates.set(delegates)
+    return lead

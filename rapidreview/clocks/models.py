@@ -28,6 +28,8 @@ class ClockKind(models.TextChoices):
     CSPR_REPORT = "cspr_report", "Practice review final report"
     PRE_PUBLICATION = "pre_publication", "Report to the National Panel before publication"
     IMPLEMENTATION_REVIEW = "implementation_review", "One-year implementation review"
+    CSPR_CHECKPOINT = "cspr_checkpoint", "Practice review time and quality check"
+    REVIEWER_REQUEST = "reviewer_request", "Reply to a written request to the reviewer"
     ACTION = "action", "Action plan item"
     LEARNING_EVENT = "learning_event", "Learning event follow-up"
 

@@ -690,6 +690,8 @@ def draft_and_send_sheet(manager, case: Referral, *, cspr: bool, journey=None) -
     manager.locator("input[name=child_in_need][value=no]").check()
     for letter in "abcd":
         manager.locator(f"input[name=reg11_{letter}]:not([value=''])").first.check()
+    for letter in "abc":  # the national review criteria, regulation 3 (a) to (c)
+        manager.locator(f"input[name=reg3_{letter}]:not([value=''])").first.check()
     if cspr:
         manager.locator("input[name=recommendation][value=cspr]").check()
         manager.locator("input[name=cspr_methodology]:not([value=''])").first.check()

@@ -19,6 +19,7 @@ from rapidreview.accounts.forms import (
     GovUKPasswordChangeForm,
     GovUKPasswordResetForm,
     GovUKSetPasswordForm,
+    LeadPartnerForm,
     PartnershipCreateForm,
     PartnershipForm,
     PersonForm,
@@ -27,13 +28,28 @@ from rapidreview.accounts.forms import (
     SignInForm,
     TokenForm,
 )
-from rapidreview.accounts.models import Agency, Partnership, Role, RoleAssignment, User
+from rapidreview.accounts.models import (
+    Agency,
+    LeadSafeguardingPartner,
+    Partnership,
+    Role,
+    RoleAssignment,
+    StatutoryPartner,
+    User,
+)
 from rapidreview.audit.forms import AccessLogFilterForm, LegalHoldForm, RetentionRuleForm, SubjectAccessForm
 from rapidreview.audit.models import RecordType, RetentionRule
 from rapidreview.clocks.forms import NonWorkingDayForm, RecalculateForm
 from rapidreview.clocks.models import NonWorkingDay
 from tests.clocks.factories import make_clock
-from tests.factories import PASSWORD, default_partnership, make_installation_admin, make_partnership, make_user
+from tests.factories import (
+    PASSWORD,
+    default_partnership,
+    make_executive,
+    make_installation_admin,
+    make_partnership,
+    make_user,
+)
 from tests.forms_as_rendered import accepted, page_form, submits
 from tests.referrals.factories import CaseFactory
 
@@ -124,6 +140,17 @@ def test_the_business_unit_runs_the_partnership_its_agencies_people_and_roles(bu
     form = page_form(bu_client, "/accounts/people/add-existing/")
     accepted(form.fill(email="nell@neighbour.test", role=Role.AGENCY_LEAD, starts_on="2026-01-01").submit())
     assert elsewhere.has_role_in(default_partnership(), Role.AGENCY_LEAD)
+
+
+@submits(LeadPartnerForm)
+def test_the_business_unit_names_a_lead_safeguarding_partner_and_changes_their_delegates(bu_client):
+    delegate = make_executive(StatutoryPartner.LOCAL_AUTHORITY)
+    accepted(page_form(bu_client, "/accounts/lead-partners/new/").fill(
+        partner=StatutoryPartner.LOCAL_AUTHORITY, name="Will Tuckley", title="Chief Executive",
+        organisation="Tower Hamlets Council").submit())
+    lead = LeadSafeguardingPartner.objects.get()
+    accepted(page_form(bu_client, f"/accounts/lead-partners/{lead.pk}/").fill(delegates=[delegate]).submit())
+    assert list(lead.delegates.all()) == [delegate]
 
 
 @submits(PartnershipCreateForm)

@@ -18,7 +18,7 @@ from panels.selectors import register_candidates
 from rapidreview.accounts.models import Partnership, Role, StatutoryPartner, User
 from rapidreview.forms import GovUKFormMixin
 from referrals.models import Source
-from tests.factories import AgencyFactory, default_partnership, make_user
+from tests.factories import AgencyFactory, default_partnership, make_executive, make_user
 from tests.forms_as_rendered import rendered_field_names
 from tests.project_forms import dotted_name, project_form_classes
 from tests.referrals.factories import RapidReviewCaseFactory
@@ -66,6 +66,9 @@ def _variants(cls) -> list[dict]:
         "panels.forms.ScheduleForm": [{"deadline": datetime.date(2026, 3, 20)}, {}],
         "panels.forms.SubstituteForm": [{"people": people}],
         "rapidreview.accounts.forms.ExistingPersonRoleForm": [{"partnership": partnership}],
+        # With an executive to offer as a delegate (with none, there is no box to tick).
+        "rapidreview.accounts.forms.LeadPartnerForm": [
+            {"partnership": make_executive(StatutoryPartner.POLICE, partnership=partnership) and partnership}],
         "rapidreview.accounts.forms.GovUKPasswordChangeForm": [{"user": user}],
         "rapidreview.accounts.forms.GovUKSetPasswordForm": [{"user": user}],
         "rapidreview.accounts.forms.PersonForm": [{"partnership": partnership},

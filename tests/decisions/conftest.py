@@ -7,10 +7,11 @@ import time_machine
 from decisions import services
 from decisions.models import DecisionSheet
 from rapidreview.accounts.models import Role
+from referrals.models import Case
 from tests.factories import make_user
 from tests.referrals.factories import RapidReviewCaseFactory as CaseFactory
 
-from .factories import FULL_SHEET, HEALTH, LA, POLICE, make_executives, make_panel
+from .factories import FULL_SHEET, HEALTH, LA, POLICE, make_executives, make_panel, the_chair
 
 LONDON = ZoneInfo("Europe/London")
 # Tuesday 10 March 2026: working day 6 after a notification on Monday 2 March.
@@ -86,3 +87,14 @@ def sign_all(sheet, executives):
 @pytest.fixture
 def signed(out_for_signature, executives) -> DecisionSheet:
     return sign_all(out_for_signature, executives)
+
+
+@pytest.fixture
+def cspr(signed, bu):
+    """A practice review commissioned on 10 March 2026 after the signed decision went to the National Panel."""
+    services.national_panel_send(case=signed.case, actor=bu, sent_on=datetime.date(2026, 3, 10),
+                                 sent_for=the_chair())
+    return services.cspr_commission(case=Case.objects.get(pk=signed.case_id), actor=bu, methodology="systems",
+                                    methodology_detail="", reviewers="Rowan Reviewer",
+                                    terms_of_reference="How agencies shared concerns about the baby.",
+                                    started_on=datetime.date(2026, 3, 10))

@@ -30,11 +30,11 @@ def _commissioned(signed, bu) -> Cspr:
 
 def test_the_business_unit_is_offered_each_step_of_the_review_in_turn(bu, signed, executives):
     cspr = _commissioned(signed, bu)
-    assert _offered(bu, cspr) == {"manage", "edit_details"}
+    assert _offered(bu, cspr) == {"manage", "edit_details", "oversee"}
     Cspr.objects.filter(pk=cspr.pk).update(planned_publication_on=timezone.localdate() + datetime.timedelta(days=60))
-    assert _offered(bu, cspr) == {"manage", "edit_details", "record_report_sent"}
+    assert _offered(bu, cspr) == {"manage", "edit_details", "oversee", "record_report_sent"}
     Cspr.objects.filter(pk=cspr.pk).update(report_sent_on=timezone.localdate())
-    assert _offered(bu, cspr) == {"manage", "edit_details", "record_publication"}
+    assert _offered(bu, cspr) == {"manage", "edit_details", "oversee", "record_publication"}
     Cspr.objects.filter(pk=cspr.pk).update(published_on=timezone.localdate())
     assert _offered(bu, cspr) == {"manage", "record_workshop", "record_implementation_review", "correct_publication"}
     assert _offered(executives[LA], cspr) == set()

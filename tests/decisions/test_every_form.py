@@ -8,6 +8,13 @@ import datetime
 
 import pytest
 
+from decisions.forms.cspr_conduct import (
+    CheckpointForm,
+    FamilyContactForm,
+    FamilyDraftForm,
+    InformationRequestForm,
+    RequestAnsweredForm,
+)
 from decisions.forms.meeting import ImmediateActionForm, MeetingRecordForm, VoteForm
 from decisions.forms.outcome import (
     ActionRowForm,
@@ -26,7 +33,16 @@ from decisions.forms.outcome import (
     ReportSentForm,
 )
 from decisions.forms.sheets import DisputeMeetingForm, EscalateForm, ResolveForm, SheetForm, SignForm, WithdrawForm
-from decisions.models import Cspr, Dispute, SheetStatus, Signature, Vote
+from decisions.models import (
+    Cspr,
+    CsprCheckpoint,
+    CsprInformationRequest,
+    Dispute,
+    FamilyContact,
+    SheetStatus,
+    Signature,
+    Vote,
+)
 from rapidreview.accounts.forms import ReauthenticateForm
 from referrals.models import Stage
 from tests.factories import PASSWORD, AgencyFactory, RoleAssignmentFactory
@@ -184,3 +200,37 @@ def test_a_practice_review_is_commissioned_run_and_published_through_its_pages(c
         pseudonym="Child R", reason="The report was published as Child R.").submit())
     case.refresh_from_db()
     assert case.pseudonym == "Child R"
+
+
+@submits(CheckpointForm, InformationRequestForm, RequestAnsweredForm, FamilyContactForm, FamilyDraftForm,
+         MilestoneForm)
+def test_the_business_unit_records_checks_requests_and_the_family_through_the_review_page(client, cspr, bu):
+    client.force_login(bu)
+    base = f"/decisions/case/{cspr.case_id}/review"
+    page = client.get(f"{base}/").content.decode()
+    assert "How agencies shared concerns about the baby." in page  # the terms of reference, shown with the review
+    for link in ("/checks/new/", "/requests/new/", "/family/new/", "/family/draft/"):
+        assert f"{base}{link}" in page
+    _ok(page_form(client, f"{base}/checks/new/").fill(
+        checked_on=datetime.date(2026, 3, 10), on_time="yes", quality_adequate="yes").submit())
+    form = page_form(client, f"{base}/requests/new/")
+    assert form.controls["addressed_to"].value == "Rowan Reviewer"
+    _ok(form.fill(kind="information", detail="The health visiting chronology.",
+                  addressed_to_email="rowan@reviewers.example.org", due_on=datetime.date(2026, 3, 24)).submit())
+    request = CsprInformationRequest.objects.get()
+    _ok(page_form(client, f"{base}/requests/{request.pk}/reply/").fill(
+        received_on=datetime.date(2026, 3, 10), notes="Chronology received.").submit())
+    _ok(page_form(client, f"{base}/family/new/").fill(
+        relationship="Grandmother", contacted_on=datetime.date(2026, 3, 10), consent="declined",
+        advocate_offered=True).submit())
+    contact = FamilyContact.objects.get()
+    _ok(page_form(client, f"{base}/family/{contact.pk}/").fill(consent="given").submit())
+    _ok(page_form(client, f"{base}/family/draft/").fill(
+        shared_on=datetime.date(2026, 3, 10), response="No comments.").submit())
+    milestone = cspr.milestones.get(kind="practitioner_event")
+    _ok(page_form(client, f"{base}/milestones/{milestone.pk}/").fill(
+        completed_on=datetime.date(2026, 3, 10), attendees=14, notes="Health, police and school staff.").submit())
+    page = client.get(f"{base}/").content.decode()
+    for shown in ("Chronology received.", "Grandmother", "Consent given", "No comments.", "14 attended"):
+        assert shown in page, shown
+    assert CsprCheckpoint.objects.get().recorded_by == bu

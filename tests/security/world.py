@@ -46,8 +46,10 @@ from agencychecks.services import form_accept, form_submit
 from decisions.models import ProcessKind, ProcessStatus, SignatureOutcome
 from decisions.services import (
     cspr_commission,
+    cspr_request_information,
     dispute_escalate,
     dispute_record_meeting,
+    family_contact_save,
     national_panel_send,
     parallel_process_save,
     sheet_edit,
@@ -57,7 +59,14 @@ from decisions.services import (
 )
 from panels.models import Panel, PanelInvitation, PanelState
 from panels.services import conflict_declare
-from rapidreview.accounts.models import AgencyType, Partnership, Role, RoleAssignment, StatutoryPartner
+from rapidreview.accounts.models import (
+    AgencyType,
+    LeadSafeguardingPartner,
+    Partnership,
+    Role,
+    RoleAssignment,
+    StatutoryPartner,
+)
 from rapidreview.accounts.selectors import executive_chair
 from rapidreview.audit.models import RecordType, RetentionProposal, RetentionRule
 from rapidreview.clocks.models import Clock
@@ -335,8 +344,15 @@ def _cspr(side, agency):
                            started_on=_today())
     process = parallel_process_save(cspr=cspr, actor=bu, kind=ProcessKind.CRIMINAL, description="Police inquiry",
                                     status=ProcessStatus.ONGOING, may_delay_publication=True, notes="")
+    request = cspr_request_information(cspr=cspr, actor=bu, kind="draft", detail="The draft of the analysis.",
+                                       addressed_to="An independent reviewer",
+                                       addressed_to_email=f"reviewer@{side.word.lower()}.example.org",
+                                       due_on=_today(14))
+    contact = family_contact_save(cspr=cspr, actor=bu, relationship="Mother", contacted_on=_today(),
+                                  consent="given", advocate_offered=True, notes="")
     objects.update(sheet=sheet, number=1, milestone_id=cspr.milestones.order_by("kind").first().pk,
-                   participation_id=cspr.participations.get(agency=agency).pk, process_id=process.pk)
+                   participation_id=cspr.participations.get(agency=agency).pk, process_id=process.pk,
+                   reviewer_request_id=request.pk, family_contact_id=contact.pk)
     return objects
 
 
@@ -393,6 +409,9 @@ def _add_shared(side, objects):
         "person_id": u["lead"].public_id,
         "assignment_id": u["panel"].role_assignments.get().pk,
         "agency_id": u["lead"].agency_id,
+        "lead_id": LeadSafeguardingPartner.objects.create(
+            partnership=p, partner=StatutoryPartner.POLICE, name=f"{word} Chief", title="Chief Constable",
+            organisation=f"{word} Police").pk,
         "rule_id": RetentionRule.for_type(RecordType.NOT_MET, partnership=p).pk,
         "term_id": GlossaryTerm.objects.get_or_create(term="MXQ", defaults={"expansion": "Matrix"})[0].pk,
         "theme_id": theme_create(name=f"{word} theme", description="Bruising in non-mobile babies", actor=bu,

@@ -8,15 +8,22 @@ the installation's administrator, since every partnership sees the change.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapidreview.formviews import handle_form
 
 from ..decorators import role_required
-from ..forms import AgencyForm, PartnershipForm
-from ..models import Agency, Role
-from ..selectors import agency_shared_with_others, partnership_agency, partnership_agency_list
-from ..services import agency_save, partnership_update
+from ..forms import AgencyForm, LeadPartnerForm, PartnershipForm
+from ..models import Agency, LeadSafeguardingPartner, Role
+from ..selectors import (
+    agency_shared_with_others,
+    lead_partner,
+    lead_partners,
+    partnership_agency,
+    partnership_agency_list,
+)
+from ..services import agency_save, lead_partner_save, partnership_update
 
 
 @role_required(Role.BUSINESS_UNIT)
@@ -60,3 +67,31 @@ def agency_edit(request, agency_id=None):
         return saved
     return render(request, "accounts/agency_edit.html", {"form": form, "agency": agency, "submit_label": "Save",
                                                         "title": agency.name if agency else "Add an agency"})
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_GET
+def lead_partners_list(request):
+    """The partnership's Lead Safeguarding Partners and their delegates (Working Together 2023)."""
+    return render(request, "accounts/lead_partners.html", {"leads": lead_partners(request.partnership)})
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_http_methods(["GET", "POST"])
+def lead_partner_edit(request, lead_id=None):
+    lead = None
+    if lead_id:
+        try:
+            lead = lead_partner(lead_id, partnership=request.partnership)
+        except LeadSafeguardingPartner.DoesNotExist as missing:
+            raise Http404 from missing
+    form = LeadPartnerForm(request.POST or None, instance=lead, partnership=request.partnership)
+    if saved := handle_form(request, form,
+                            save=lambda data: lead_partner_save(form=form, partnership=request.partnership,
+                                                                actor=request.user),
+                            success=lambda saved: f"{saved.name} saved.", next_url="accounts:lead_partners"):
+        return saved
+    return render(request, "form_page.html", {
+        "form": form, "title": str(lead) if lead else "Add a Lead Safeguarding Partner",
+        "caption": request.partnership.name, "submit_label": form.submit_label,
+        "back_url": reverse("accounts:lead_partners")})
