@@ -179,6 +179,7 @@ NOT_LANDING: dict[str, str] = {
     "referrals:sin_sheet": STEP, "referrals:letter_edit": STEP, "referrals:letter_pdf": STEP,
     "referrals:letter_send": ACTION, "referrals:assurance_new": STEP, "referrals:assurance_answer": STEP,
     "referrals:case_close": STEP, "referrals:invite_partnership": STEP, "referrals:end_participation": ACTION,
+    "referrals:propose_lead": STEP, "referrals:answer_lead": STEP,
     "referrals:child_add": STEP, "referrals:child_edit": STEP, "referrals:child_remove": STEP,
     "themes:learning_route_start": STEP,
     "panels:member_edit": STEP, "panels:member_end": ACTION, "panels:set_up": STEP, "panels:schedule": STEP,

@@ -174,6 +174,34 @@ class CaseParticipation(models.Model):
         return f"{self.partnership} in {self.case}"
 
 
+class LeadHandover(TimeStampedModel):
+    """The leading partnership asks another to lead the case instead: the incident happened in its area (the Panel:
+    "The responsibility to undertake the rapid review rests with the local authority of where the serious incident
+    took place"). Only before the threshold discussion. States: proposed (``answered_at`` empty) → accepted (the
+    case's ``partnership`` changes; the one that proposed takes part) or declined (with a reason). At most one
+    proposal waits per case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="lead_handovers")
+    from_partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    to_partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(help_text="Why it should lead, for example where the incident happened.")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    accepted = models.BooleanField(null=True)
+    answer_note = models.TextField(blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["case"], condition=models.Q(answered_at__isnull=True),
+                                               name="one_waiting_lead_handover")]
+
+    def __str__(self):
+        return f"Lead of {self.case_id} to {self.to_partnership_id}"
+
+
 class IncidentChild(TimeStampedModel):
     """A further child in the same incident. The child the referral names stays on ``Case`` and ``Referral``;
     up to three more are rows here, so one notification covers up to four children, as the DfE form does (ADR

@@ -38,6 +38,8 @@ urlpatterns = [
     path("cases/<uuid:case_id>/children/add/", children.child_add, name="child_add"),
     path("cases/<uuid:case_id>/children/<uuid:child_id>/", children.child_edit, name="child_edit"),
     path("cases/<uuid:case_id>/children/<uuid:child_id>/remove/", children.child_remove, name="child_remove"),
+    path("cases/<uuid:case_id>/lead/propose/", participation.propose_lead, name="propose_lead"),
+    path("cases/<uuid:case_id>/lead/answer/", participation.answer_lead, name="answer_lead"),
     path("cases/<uuid:case_id>/partnerships/invite/", participation.invite_partnership, name="invite_partnership"),
     path("cases/<uuid:case_id>/partnerships/<int:taking_part_id>/end/", participation.end_participation,
          name="end_participation"),

@@ -43,9 +43,18 @@ def _protected_tables(cursor) -> list[str]:
     return sorted(row[0] for row in cursor.fetchall())
 
 
+# PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1): a long history table's trigger is stored cut
+# short, and must be looked for and dropped by that name, or every later ``migrate`` tries to create it again.
+MAX_NAME = 63
+
+
+def trigger_name(table: str) -> str:
+    return f"{table}_append_only".encode()[:MAX_NAME].decode("utf-8", "ignore")
+
+
 def _triggered_tables(cursor) -> set[str]:
     cursor.execute("SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname = "
-                   "c.relname || '_append_only'")
+                   "left(c.relname || '_append_only', %s)", [MAX_NAME])
     return {row[0] for row in cursor.fetchall()}
 
 
@@ -59,7 +68,7 @@ def protect_tables(connection=None) -> list[str]:
         done = _triggered_tables(cursor)
         added = [t for t in _protected_tables(cursor) if t not in done]
         for table in added:
-            cursor.execute(f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE ON "{table}" '
+            cursor.execute(f'CREATE TRIGGER "{trigger_name(table)}" BEFORE UPDATE OR DELETE ON "{table}" '
                            f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION_NAME}()")
     return added
 
@@ -70,7 +79,7 @@ def unprotect_tables(connection=None) -> None:
         return
     with connection.cursor() as cursor:
         for table in _protected_tables(cursor):
-            cursor.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"')
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{trigger_name(table)}" ON "{table}"')
         cursor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION_NAME}()")
 
 

@@ -187,6 +187,20 @@ def clock_recalculate(*, clock: Clock, due_on: datetime.date, reason: str, actor
     return locked
 
 
+@transaction.atomic
+def clocks_change_partnership(*, case_id, partnership: Partnership) -> int:
+    """Move every clock of a case to ``partnership`` when it takes over the lead (its due dates stay as they were
+    set; their reminders go to the new partnership's people). Each clock's history records the change."""
+    changed = 0
+    for clock in Clock.objects.select_for_update().filter(case_id=case_id).exclude(partnership=partnership):
+        clock.partnership = partnership
+        clock.save(update_fields=["partnership", "updated_at"])
+        changed += 1
+    if changed:
+        model_changed(Clock)
+    return changed
+
+
 def mark_overdue(today: datetime.date) -> int:
     """Running clocks whose due date has passed become overdue (one indexed UPDATE)."""
     count = Clock.objects.filter(state=ClockState.RUNNING, due_on__lt=today).update(

@@ -23,7 +23,7 @@ from .not_met import (  # noqa: F401
     LetterForm,
     LetterManualSendForm,
 )
-from .participation import EndParticipationForm, InvitePartnershipForm  # noqa: F401
+from .participation import AnswerLeadForm, EndParticipationForm, InvitePartnershipForm, ProposeLeadForm  # noqa: F401
 from .public import PartnershipChoiceForm, PublicReferralForm  # noqa: F401
 from .sin import SinForm  # noqa: F401
 from .threshold import ThresholdForm, threshold_people  # noqa: F401

@@ -49,6 +49,8 @@ from .reads import (  # noqa: F401
     overdue_clock_exists,
     partnerships_taking_referrals,
     partnerships_to_invite,
+    partnerships_to_lead,
     possible_duplicates,
     sin_decisions_due,
+    waiting_lead_handover,
 )

@@ -18,6 +18,7 @@ from ..models import (
     CaseParticipation,
     CdopDiscussion,
     IncidentChild,
+    LeadHandover,
     Stage,
     ThresholdDecision,
 )
@@ -223,6 +224,12 @@ def partnerships_to_invite(case: Case) -> QuerySet[Partnership]:
             .order_by("name"))
 
 
+def partnerships_to_lead(case: Case) -> QuerySet[Partnership]:
+    """The active partnerships that could be asked to lead ``case`` instead: every other one, including one that
+    takes part already."""
+    return Partnership.objects.filter(is_active=True).exclude(pk=case.partnership_id).order_by("name")
+
+
 def get_participation(case: Case, participation_id) -> CaseParticipation:
     """A current participation in ``case`` (Http404 otherwise)."""
     return get_object_or_404(CaseParticipation.objects.select_related("partnership"), case=case,
@@ -240,3 +247,9 @@ def case_other_children(case: Case) -> list[IncidentChild]:
 def get_incident_child(case: Case, child_id) -> IncidentChild:
     """A further child of ``case`` (Http404 otherwise)."""
     return get_object_or_404(IncidentChild.objects.select_related("case"), case=case, pk=child_id)
+
+
+def waiting_lead_handover(case: Case) -> LeadHandover | None:
+    """The proposal that another partnership lead ``case``, while it waits for an answer."""
+    return LeadHandover.objects.select_related("from_partnership", "to_partnership", "proposed_by").filter(
+        case=case, answered_at__isnull=True).first()

@@ -19,6 +19,12 @@ from .not_met import (  # noqa: F401
     render_letter_html,
     render_letter_pdf,
 )
-from .participation import case_end_participation, case_invite_partnership  # noqa: F401
+from .participation import (  # noqa: F401
+    HANDOVER_STAGES,
+    case_answer_lead,
+    case_end_participation,
+    case_invite_partnership,
+    case_propose_lead,
+)
 from .sin import case_record_sin, sin_due_on, sin_tells_ofsted  # noqa: F401
 from .threshold import case_send_to_threshold, referral_record_threshold, threshold_partner  # noqa: F401

@@ -41,7 +41,9 @@ from ..selectors import (
     get_visible_case,
     leads_case,
     one_to_one,
+    waiting_lead_handover,
 )
+from ..services import HANDOVER_STAGES
 from ..tasks_list import case_tasks
 
 LIST_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR, Role.THRESHOLD, Role.EXECUTIVE)
@@ -82,6 +84,7 @@ def case_detail(request, case_id):
     # Every stage adds its tasks; each is a link only for a reader who may open it (issue 21, finding 16).
     tasks = openable(request.user, case_tasks(case, request.user))
     leads = leads_case(request.user, case)
+    handover = waiting_lead_handover(case) if case.stage in HANDOVER_STAGES else None
     return render(request, "referrals/case_detail.html", {
         "case": case, "referral": referral, "household": household, "other_children": case_other_children(case),
         "may_add_child": case.children_count <= IncidentChild.MAX and case.stage != Stage.CLOSED,
@@ -93,6 +96,9 @@ def case_detail(request, case_id):
         "sections": case_sections_for(request, case), "tasks": tasks, "events": case_events(case),
         "leads": leads, "participations": _participations(case, leads),
         "can_invite": leads and request.user.has_role(Role.BUSINESS_UNIT) and case.stage != Stage.CLOSED,
+        "lead_handover": handover,
+        "can_propose_lead": leads and request.user.has_role(Role.BUSINESS_UNIT) and case.stage in HANDOVER_STAGES
+        and handover is None,
         "can_act": leads and request.user.has_role(Role.BUSINESS_UNIT, Role.RR_CHAIR)})
 
 

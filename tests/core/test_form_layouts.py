@@ -81,6 +81,7 @@ def _variants(cls) -> list[dict]:
         "referrals.forms.not_met.AssuranceRequestForm": [{"partnership": default_partnership()}],
         "referrals.forms.not_met.CloseForm": [{"partnership": default_partnership()}],
         "referrals.forms.participation.InvitePartnershipForm": [{"partnerships": Partnership.objects.all()}],
+        "referrals.forms.participation.ProposeLeadForm": [{"partnerships": Partnership.objects.all()}],
         "referrals.forms.public.PartnershipChoiceForm": [{"partnerships": [default_partnership()]}],
         "referrals.forms.threshold.ThresholdForm": [{"partnership": default_partnership()}],
         "themes.forms.CaseThemesForm": [{"themes": themes_to_record(case=RapidReviewCaseFactory())}],

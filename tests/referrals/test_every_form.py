@@ -25,7 +25,7 @@ from referrals.forms.not_met import (
     LetterForm,
     LetterManualSendForm,
 )
-from referrals.forms.participation import EndParticipationForm, InvitePartnershipForm
+from referrals.forms.participation import AnswerLeadForm, EndParticipationForm, InvitePartnershipForm, ProposeLeadForm
 from referrals.forms.public import PartnershipChoiceForm, PublicReferralForm
 from referrals.forms.sin import SinForm
 from referrals.forms.threshold import ThresholdForm
@@ -224,3 +224,16 @@ def test_a_looked_after_childs_death_without_abuse_is_notified_and_closed_withou
     accepted(form.fill(note="Notified and recorded").submit())
     case.refresh_from_db()
     assert case.stage == Stage.CLOSED
+
+
+@submits(ProposeLeadForm, AnswerLeadForm)
+def test_the_business_unit_asks_another_partnership_to_lead_and_it_accepts(client, business_unit):
+    case = CaseFactory(stage=Stage.RECEIVED)
+    elsewhere = make_partnership("Lead Elsewhere SCP", short_name="LESCP")
+    client.force_login(business_unit)
+    form = page_form(client, f"/cases/{case.pk}/lead/propose/")
+    accepted(form.fill(partnership=elsewhere, reason="The incident happened there.").submit())
+    client.force_login(make_user(Role.BUSINESS_UNIT, partnership=elsewhere))
+    accepted(page_form(client, f"/cases/{case.pk}/lead/answer/").fill(accept="yes", note="Agreed.").submit())
+    case.refresh_from_db()
+    assert case.partnership == elsewhere

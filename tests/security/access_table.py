@@ -237,6 +237,10 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "referrals:invite_partnership": ("bu", "bu"),
     "referrals:end_participation": ("bu", "bu"),
     # Further children in the incident: the leading partnership's business unit and chair.
+    # Handing the lead to the partnership where the incident happened: only before the threshold discussion, so the
+    # business unit is sent back to the case in scene A; no handover waits there, so no one may answer one.
+    "referrals:propose_lead": ("bu -> referrals:case_detail", "bu -> referrals:case_detail"),
+    "referrals:answer_lead": ("nobody", "nobody"),
     "referrals:child_add": ("bu chair", "bu chair"),
     "referrals:child_edit": ("bu chair", "bu chair"),
     "referrals:child_remove": ("bu chair", "bu chair"),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from rapidreview.audit.protection import allow_retention_rewrite
+from rapidreview.audit.protection import allow_retention_rewrite, protect_tables, trigger_name
 from rapidreview.audit.retention import case_anonymise
 
 from .world import build_world
@@ -58,6 +58,14 @@ def test_postgresql_refuses_to_change_or_delete_change_history_rows():
                            "WHERE history_id = %s", [row.pk])
 
 
+def _history_tables() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE c.relkind = 'r' AND n.nspname = current_schema() AND c.relname LIKE %s",
+                       [r"%\_historical%"])
+        return {r[0] for r in cursor.fetchall()}
+
+
 def test_every_history_table_and_the_signatures_have_the_trigger():
     with connection.cursor() as cursor:
         cursor.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -65,10 +73,16 @@ def test_every_history_table_and_the_signatures_have_the_trigger():
                        [r"%\_historical%"])
         tables = {r[0] for r in cursor.fetchall()} | {"decisions_signature"}
         cursor.execute("SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                       "WHERE t.tgname LIKE %s", ["%_append_only"])
+                       "WHERE t.tgname = left(c.relname || '_append_only', 63)")
         triggered = {r[0] for r in cursor.fetchall()}
     assert len(tables) > 10
     assert tables <= triggered, sorted(tables - triggered)
+
+
+def test_protecting_again_after_a_migration_adds_nothing_even_for_names_postgresql_cuts_short():
+    long_names = [t for t in _history_tables() if len(trigger_name(t)) < len(f"{t}_append_only")]
+    assert long_names, "a history table whose trigger name is longer than PostgreSQL keeps"
+    assert protect_tables() == []
 
 
 def test_the_retention_review_can_still_anonymise_history_as_the_owner():
