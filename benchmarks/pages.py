@@ -161,7 +161,8 @@ ACTION = "an action on one object, reached from its page (POST)"
 NOT_LANDING: dict[str, str] = {
     "accounts:password_reset_confirm": "the one-time link of a password reset e-mail: a token, not data",
     "accounts:person": "reached from the people list", "accounts:person_edit": STEP, "accounts:role_add": STEP,
-    "accounts:role_end": ACTION, "accounts:agency_edit": STEP, "accounts:lead_partner_edit": STEP,
+    "accounts:role_end": ACTION, "accounts:agency_edit": STEP,
+    "accounts:agency_add": ACTION, "accounts:agency_remove": ACTION, "accounts:lead_partner_edit": STEP,
     "clocks:recalculate": STEP, "clocks:closure_remove": ACTION, "notifications:resend": ACTION,
     "audit:legal_hold": STEP, "audit:legal_hold_remove": ACTION, "audit:retention_rule": STEP,
     "audit:retention_propose": STEP, "audit:retention_confirm": ACTION, "audit:retention_withdraw": ACTION,

@@ -128,9 +128,10 @@ def _publish(cspr, manager, today) -> None:
 
 
 # Tower Hamlets' Lead Safeguarding Partners (Working Together 2023), each with its executive as delegate.
-LEADS = {LA: ("Stephen Halsey", "Chief Executive", "Tower Hamlets Council", "exec.la"),
-         HEALTH: ("Zina Etheridge", "Chief Executive", "NHS North East London Integrated Care Board", "exec.health"),
-         POLICE: ("Mark Rowley", "Commissioner", "the Metropolitan Police Service", "exec.police")}
+LEADS = {LA: ("Morwenna Tallis", "Chief Executive", "Tower Hamlets Council", "exec.la"),
+         HEALTH: ("Desmond Achterberg", "Chief Executive", "NHS North East London Integrated Care Board",
+                  "exec.health"),
+         POLICE: ("Gareth Pellow", "Commissioner", "the Metropolitan Police Service", "exec.police")}
 
 
 def _roles(partnership, users) -> None:

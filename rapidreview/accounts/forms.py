@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from rapidreview.forms import GovUKFormMixin
 
@@ -36,24 +35,14 @@ INSTALLATION_FIELDS = {"id", "slug", "is_active", "created_at", "updated_at"}
 
 
 class PartnershipForm(GovUKFormMixin, forms.ModelForm):
-    """A partnership's own settings, edited by its business unit: contact details, durations, which of the
-    installation's agencies take part in its arrangements, and whether it shares its aggregate figures."""
+    """A partnership's own settings, edited by its business unit: contact details, durations and whether it shares
+    its aggregate figures. Which agencies take part is chosen on the agencies page (an installation may hold
+    thousands: they are found by name there, not all offered here)."""
 
     class Meta:
         model = Partnership
-        fields = [f.name for f in Partnership._meta.fields if f.name not in INSTALLATION_FIELDS] + ["agencies"]
-        widgets = {"postal_address": forms.Textarea(attrs={"rows": 4}),
-                   "agencies": forms.CheckboxSelectMultiple}
-        labels = {"agencies": "Agencies in the partnership's arrangements"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Agencies are the installation's; a closed one stays ticked while the partnership still lists it.
-        listed = self.instance.agencies.values("pk") if self.instance.pk else Agency.objects.none()
-        self.fields["agencies"].queryset = Agency.objects.filter(Q(is_active=True) | Q(pk__in=listed)).order_by("name")
-        self.fields["agencies"].help_text = ("Agencies are shared by every partnership on this service. Tick the ones "
-                                             "that take part in this partnership's arrangements: they can be sent "
-                                             "check forms and their leads can be given roles here.")
+        fields = [f.name for f in Partnership._meta.fields if f.name not in INSTALLATION_FIELDS]
+        widgets = {"postal_address": forms.Textarea(attrs={"rows": 4})}
 
 
 class PersonForm(GovUKFormMixin, forms.ModelForm):

@@ -1,6 +1,7 @@
 """Reads about people, agencies and roles."""
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .models import Agency, LeadSafeguardingPartner, Partnership, Role, RoleAssignment, StatutoryPartner, User
@@ -186,3 +187,21 @@ def delegate_capacities(partnership: Partnership) -> dict[tuple[str, object], st
 def delegate_candidates(partnership: Partnership) -> QuerySet[User]:
     """Who may be named a Delegated Safeguarding Partner: the partnership's executive members."""
     return users_with_role(Role.EXECUTIVE, partnership=partnership).order_by("full_name")
+
+
+AGENCY_SEARCH_LIMIT = 20
+
+
+def agencies_to_add(partnership: Partnership, query: str) -> list[Agency]:
+    """Active agencies of the installation not yet in ``partnership``'s arrangements whose name contains ``query``
+    (at most ``AGENCY_SEARCH_LIMIT``, by name); none for an empty or one-letter query."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return []
+    return list(Agency.objects.filter(is_active=True, name__icontains=query)
+                .exclude(pk__in=partnership.agencies.values("pk")).order_by("name")[:AGENCY_SEARCH_LIMIT])
+
+
+def installation_agency(agency_id) -> Agency:
+    """Any agency of the installation (they are shared); Http404 for an unknown id."""
+    return get_object_or_404(Agency, pk=agency_id)

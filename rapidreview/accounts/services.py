@@ -78,13 +78,34 @@ def role_end(*, assignment: RoleAssignment, actor: User) -> RoleAssignment:
 
 @transaction.atomic
 def partnership_update(*, form, actor: User) -> Partnership:
-    """Save the settings, and which agencies take part in the partnership's arrangements. Running clocks keep the
-    due dates they started with."""
+    """Save the settings. Running clocks keep the due dates they started with."""
     partnership = form.save(commit=False)
     partnership._history_user = actor
     partnership.save()
-    form.save_m2m()
     return partnership
+
+
+@transaction.atomic
+def partnership_agency_add(*, partnership: Partnership, agency: Agency, actor: User) -> Agency:
+    """An agency of the installation joins ``partnership``'s arrangements: it may be sent check forms and its leads
+    given roles there. Kept in the partnership's change history."""
+    if not actor.has_role_in(partnership, Role.BUSINESS_UNIT):
+        raise DomainError("Only the partnership's business unit chooses its agencies.")
+    if not agency.is_active:
+        raise DomainError(f"{agency.name} is closed: it cannot join the arrangements.")
+    partnership._history_user = actor
+    partnership.agencies.add(agency)
+    return agency
+
+
+@transaction.atomic
+def partnership_agency_remove(*, partnership: Partnership, agency: Agency, actor: User) -> Agency:
+    """An agency leaves ``partnership``'s arrangements (its forms and roles so far are kept)."""
+    if not actor.has_role_in(partnership, Role.BUSINESS_UNIT):
+        raise DomainError("Only the partnership's business unit chooses its agencies.")
+    partnership._history_user = actor
+    partnership.agencies.remove(agency)
+    return agency
 
 
 @transaction.atomic

@@ -36,6 +36,8 @@ urlpatterns = [
     path("agencies/", partnership.agencies, name="agencies"),
     path("agencies/new/", partnership.agency_edit, name="agency_new"),
     path("agencies/<uuid:agency_id>/", partnership.agency_edit, name="agency_edit"),
+    path("agencies/<uuid:agency_id>/add/", partnership.agency_add, name="agency_add"),
+    path("agencies/<uuid:agency_id>/remove/", partnership.agency_remove, name="agency_remove"),
     # The installation's administrator: partnerships and their first business unit user (never case content)
     path("installation/", installation.partnerships, name="installation"),
     path("installation/new/", installation.partnership_new, name="partnership_new"),

@@ -2,7 +2,7 @@
 a case, and ends its part. Both pages are the leading partnership's (``get_led_case``)."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -98,7 +98,7 @@ def answer_lead(request, case_id):
     case = get_visible_case(request.user, case_id)
     handover = waiting_lead_handover(case)
     if handover is None or handover.to_partnership_id != request.partnership.pk:
-        raise Http404
+        raise PermissionDenied  # the case is theirs to read (they lead it or take part); nothing waits for them
     access_log(request, obj=case, case_id=case.pk)
     form = AnswerLeadForm(request.POST or None)
     if saved := handle_form(

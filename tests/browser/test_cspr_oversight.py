@@ -27,7 +27,7 @@ def test_the_business_unit_oversees_a_practice_review_and_an_executive_cannot(pe
     manager = people("manager")
 
     manager.goto("/accounts/lead-partners/")
-    expect(manager.locator("main")).to_contain_text("Mark Rowley")
+    expect(manager.locator("main")).to_contain_text("Gareth Pellow")
     _check(manager, "lead-partners")
 
     manager.goto(review)

@@ -17,12 +17,12 @@ pytestmark = pytest.mark.django_db
 def test_the_business_unit_names_a_lead_partner_and_their_delegate(bu_client):
     police = make_executive(StatutoryPartner.POLICE)
     form = page_form(bu_client, "/accounts/lead-partners/new/")
-    accepted(form.fill(partner=StatutoryPartner.POLICE, name="Mark Rowley", title="Commissioner",
+    accepted(form.fill(partner=StatutoryPartner.POLICE, name="Gareth Pellow", title="Commissioner",
                        organisation="Metropolitan Police Service", delegates=[police]).submit())
     lead = LeadSafeguardingPartner.objects.get()
     assert lead.partnership == default_partnership() and list(lead.delegates.all()) == [police]
     page = bu_client.get("/accounts/lead-partners/").content.decode()
-    assert "Mark Rowley" in page and police.full_name in page
+    assert "Gareth Pellow" in page and police.full_name in page
 
 
 def test_only_the_partnerships_own_executives_are_offered_as_delegates(bu_client):

@@ -118,21 +118,37 @@ def test_adding_a_new_person_with_an_address_that_has_an_account_points_to_addin
 
 
 def test_the_settings_page_changes_only_this_partnership(our_bu, ours, neighbour):
-    police, hospital = AgencyFactory(name="Metropolitan Police"), AgencyFactory(name="Barts Health NHS Trust")
+    police = AgencyFactory(name="Metropolitan Police")
     neighbour.agencies.add(police)
     form = page_form(our_bu, reverse("accounts:partnership"))
     assert "slug" not in form and "is_active" not in form  # the installation's administrator sets those
-    form.fill(name="Riverside Safeguarding Children Partnership", agencies=[police, hospital],
-              shares_benchmarks=True).submit()
+    assert "agencies" not in form  # chosen on the agencies page, found by name
+    form.fill(name="Riverside Safeguarding Children Partnership", shares_benchmarks=True).submit()
     ours.refresh_from_db()
     neighbour.refresh_from_db()
     assert ours.name == "Riverside Safeguarding Children Partnership" and ours.shares_benchmarks
-    assert set(ours.agencies.all()) == {police, hospital}
     assert neighbour.name == "Neighbouring Safeguarding Children Partnership" and not neighbour.shares_benchmarks
-    assert set(neighbour.agencies.all()) == {police}
-    form = page_form(our_bu, reverse("accounts:partnership"))
-    form.fill(agencies=[hospital]).submit()
+
+
+def test_the_business_unit_finds_agencies_by_name_and_adds_and_removes_them_for_its_partnership_only(
+        our_bu, ours, neighbour):
+    police, hospital = AgencyFactory(name="Metropolitan Police"), AgencyFactory(name="Barts Health NHS Trust")
+    AgencyFactory(name="Closed Police Unit", is_active=False)
+    neighbour.agencies.add(police)
+    page = our_bu.get(reverse("accounts:agencies"), {"q": "police"}).content.decode()
+    assert "Metropolitan Police" in page and "Closed Police Unit" not in page and "Barts" not in page
+    form = page_form(our_bu, reverse("accounts:agencies") + "?q=police", action=reverse("accounts:agency_add",
+                                                                                      args=[police.pk]))
+    assert form.submit().status_code == 302
+    assert set(ours.agencies.all()) == {police}
+    page = our_bu.get(reverse("accounts:agencies"), {"q": "police"}).content.decode()
+    assert reverse("accounts:agency_add", args=[police.pk]) not in page  # already listed: not offered again
+    our_bu.post(reverse("accounts:agency_add", args=[hospital.pk]))
+    our_bu.post(reverse("accounts:agency_remove", args=[police.pk]))
     assert set(ours.agencies.all()) == {hospital} and set(neighbour.agencies.all()) == {police}
+    assert our_bu.get(reverse("accounts:agency_add", args=[police.pk])).status_code == 405
+    # Another partnership's agency that is not in ours cannot be "removed" from ours.
+    assert our_bu.post(reverse("accounts:agency_remove", args=[police.pk])).status_code == 404
 
 
 def test_the_agencies_page_lists_this_partnerships_and_a_shared_one_is_not_ours_to_change(our_bu, ours, neighbour):

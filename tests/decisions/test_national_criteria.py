@@ -95,8 +95,8 @@ def leads(executives):
     rows = {}
     for partner, (name, title, organisation) in {
             LA: ("Will Tuckley", "Chief Executive", "Tower Hamlets Council"),
-            HEALTH: ("Zina Etheridge", "Chief Executive", "North East London ICB"),
-            POLICE: ("Mark Rowley", "Commissioner", "the Metropolitan Police Service")}.items():
+            HEALTH: ("Desmond Achterberg", "Chief Executive", "North East London ICB"),
+            POLICE: ("Gareth Pellow", "Commissioner", "the Metropolitan Police Service")}.items():
         lead = LeadSafeguardingPartner.objects.create(partnership=partnership, partner=partner, name=name,
                                                       title=title, organisation=organisation)
         lead.delegates.add(executives[partner])
@@ -109,7 +109,7 @@ def test_the_signed_sheet_names_each_signer_as_the_delegate_of_their_lead_partne
     sign_all(out_for_signature, executives)
     case = out_for_signature.case
     police = executives[POLICE].full_name
-    expected = (f"{police}, Delegated Safeguarding Partner for Mark Rowley, Commissioner of the Metropolitan "
+    expected = (f"{police}, Delegated Safeguarding Partner for Gareth Pellow, Commissioner of the Metropolitan "
                 "Police Service")
     client.force_login(bu)
     assert expected in client.get(f"/decisions/case/{case.pk}/sheet/").content.decode()
@@ -228,5 +228,5 @@ def test_an_executive_who_is_no_delegate_still_signs_and_is_not_called_one(clien
     viewer = make_user("business_unit", full_name="Viewer")
     client.force_login(viewer)
     page = client.get(f"/decisions/case/{out_for_signature.case_id}/sheet/").content.decode()
-    assert "Delegated Safeguarding Partner for Zina Etheridge" not in page
+    assert "Delegated Safeguarding Partner for Desmond Achterberg" not in page
     assert "Delegated Safeguarding Partner for Will Tuckley" in page

@@ -84,6 +84,13 @@ def contexts(case) -> dict[str, dict]:
              "escalation": False, "path": f"/cases/{case.pk}/"}]},
         "decisions/email/disputed": {"case": case, "version": version, "url": "/decisions/3/"},
         "decisions/email/escalated": {"case": case, "url": "/decisions/3/"},
+        "decisions/email/oversight": {"reference": case.reference, "event": "Decision sheet signed",
+                                      "detail": "The partners decided to hold a Child Safeguarding Practice Review.",
+                                      "role": "scrutineer"},
+        "decisions/email/reviewer_request": {
+            "reference": case.reference, "name": "Dr Jo O'Neill & Associates", "requester": MEMBER,
+            "request": SimpleNamespace(get_kind_display="A draft report", detail="The draft's chapters 1 & 2.",
+                                       due_on=datetime.date(2026, 4, 1), requested_on=datetime.date(2026, 3, 12))},
         "decisions/email/sign_request": {"case": case, "version": version, "url": "/decisions/3/"},
         "decisions/email/signed": {"case": case, "version": version, "url": "/decisions/3/"},
         "panels/email/agenda": {"panel": panel, "papers_url": "https://rr.example.org/pack/1/", "local_start": start,
@@ -104,6 +111,12 @@ def contexts(case) -> dict[str, dict]:
             request="What's your policy on 'was not brought'?",
             get_absolute_url="/assurance/1/")},
         "referrals/email/letter": {"reference": case.reference},
+        "referrals/email/lead_answered": {"case": case, "handover": SimpleNamespace(
+            accepted=False, from_partnership=case.partnership, to_partnership=taking_part,
+            answer_note="It happened on the A40, which is in Ealing & not Brent.")},
+        "referrals/email/lead_proposed": {"case": case, "handover": SimpleNamespace(
+            from_partnership=case.partnership, to_partnership=taking_part,
+            reason="The incident happened at a relative's flat in Ealing & the police there attended.")},
         "referrals/email/participation_ended": {"case": case, "taking_part": taking_part},
         "referrals/email/participation_invited": {
             "case": case, "taking_part": taking_part,

@@ -122,6 +122,8 @@ NOT_A_LIST = {
     "accounts:password_change", "accounts:mfa_setup", "accounts:mfa_backup_codes", "accounts:mfa_verify",
     "accounts:reauthenticate", "accounts:partnership", "accounts:person_new", "accounts:agency_new",
     "accounts:switch_partnership", "accounts:person_add_existing", "accounts:partnership_new",
+    # The Lead Safeguarding Partners: at most three rows, one per statutory partner; and its form.
+    "accounts:lead_partners", "accounts:lead_partner_new",
     "audit:subject_access",
     "referrals:public_start", "referrals:public_referral", "referrals:public_check", "referrals:public_done",
     "referrals:referral_start", "referrals:referral_check", "referrals:referral_done", "referrals:referral_step",

@@ -81,7 +81,7 @@ def test_only_the_asked_business_unit_answers_and_nothing_changes_otherwise(clie
     case_propose_lead(case=received, actor=business_unit, partnership=elsewhere, reason="Happened in Riverside.")
     url = reverse("referrals:answer_lead", args=[received.pk])
     third = make_user(Role.BUSINESS_UNIT, partnership=make_partnership("Third SCP", short_name="TSCP"))
-    for person, status in ((business_unit, 404), (third, 404), (chair, 403),
+    for person, status in ((business_unit, 403), (third, 404), (chair, 403),
                            (make_user(Role.RR_CHAIR, partnership=elsewhere), 403)):
         client.force_login(person)
         assert client.post(url, {"accept": "yes"}).status_code == status

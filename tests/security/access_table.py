@@ -56,6 +56,9 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "accounts:account": ("signed_in", "-"),
     "accounts:agencies": ("bu", "nobody"),
     "accounts:agency_edit": ("bu", "bu"),
+    # Buttons on the agencies page: add one of the installation's agencies to the arrangements, or take one out.
+    "accounts:agency_add": ("-", "bu -> accounts:agencies"),
+    "accounts:agency_remove": ("-", "bu -> accounts:agencies"),
     "accounts:agency_new": ("bu", "bu"),
     # The installation's administrator (a flag on the account, held by none of the matrix's people) creates
     # partnerships and their first business unit user, and sees no case content.

@@ -9,21 +9,29 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rapidreview.formviews import handle_form
+from rapidreview.formviews import handle_action, handle_form
 
 from ..decorators import role_required
 from ..forms import AgencyForm, LeadPartnerForm, PartnershipForm
 from ..models import Agency, LeadSafeguardingPartner, Role
 from ..selectors import (
+    agencies_to_add,
     agency_shared_with_others,
+    installation_agency,
     lead_partner,
     lead_partners,
     partnership_agency,
     partnership_agency_list,
 )
-from ..services import agency_save, lead_partner_save, partnership_update
+from ..services import (
+    agency_save,
+    lead_partner_save,
+    partnership_agency_add,
+    partnership_agency_remove,
+    partnership_update,
+)
 
 
 @role_required(Role.BUSINESS_UNIT)
@@ -43,7 +51,36 @@ def partnership_edit(request):
 @role_required(Role.BUSINESS_UNIT)
 @require_GET
 def agencies(request):
-    return render(request, "accounts/agencies.html", {"agencies": partnership_agency_list(request.partnership)})
+    """The partnership's agencies, and a search of the installation's others to add (``?q=``)."""
+    query = request.GET.get("q", "").strip()[:100]
+    return render(request, "accounts/agencies.html", {
+        "agencies": partnership_agency_list(request.partnership), "query": query,
+        "found": agencies_to_add(request.partnership, query)})
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def agency_add(request, agency_id):
+    """Add an agency of the installation to the partnership's arrangements."""
+    agency = installation_agency(agency_id)
+    return handle_action(request, lambda: partnership_agency_add(partnership=request.partnership, agency=agency,
+                                                                 actor=request.user),
+                         success=f"{agency.name} now takes part in your arrangements.",
+                         next_url="accounts:agencies", refused_url="accounts:agencies")
+
+
+@role_required(Role.BUSINESS_UNIT)
+@require_POST
+def agency_remove(request, agency_id):
+    """Take an agency out of the partnership's arrangements; what it did here stays."""
+    try:
+        agency = partnership_agency(agency_id, partnership=request.partnership)
+    except Agency.DoesNotExist as missing:
+        raise Http404 from missing
+    return handle_action(request, lambda: partnership_agency_remove(partnership=request.partnership, agency=agency,
+                                                                    actor=request.user),
+                         success=f"{agency.name} no longer takes part in your arrangements. Its forms and roles "
+                                 "so far are kept.", next_url="accounts:agencies", refused_url="accounts:agencies")
 
 
 @role_required(Role.BUSINESS_UNIT)
