@@ -35,6 +35,3 @@ def route_outcome_problem(route: str, abuse_or_neglect: str, outcome: str) -> st
                 "they were under 18 and the serious incident criteria are met, choose a serious incident instead")
     return ""
 
-
-def rapid_review_follows(outcome: str) -> bool:
-    return outcome == ThresholdOutcome.MET

@@ -36,16 +36,9 @@ def case_invite_partnership(*, case: Case, actor, partnership: Partnership, reas
     if not reason:
         raise DomainError("Say why the partnership should take part, for example where the child lives.")
     refuse_child_names(locked, reason)
-    participation = CaseParticipation.objects.select_for_update().filter(case=locked, partnership=partnership).first()
-    if participation is not None and participation.ended_at is None:
+    if CaseParticipation.objects.filter(case=locked, partnership=partnership, ended_at__isnull=True).exists():
         raise DomainError(f"{partnership.name} already takes part in this case.")
-    if participation is None:
-        participation = CaseParticipation(case=locked, partnership=partnership)
-    # Taking part again after it ended: the same row, its earlier spell kept in its history.
-    participation.reason, participation.added_by, participation.ended_at = reason, actor, None
-    participation.added_at = timezone.now()
-    participation._history_user = actor
-    participation.save()
+    participation = _take_part(locked, partnership, actor, reason=reason)
     case_record_event(case=locked, kind="participation", actor=actor, note=reason,
                       summary=f"{partnership.name} invited to take part")
     for person in users_with_role(Role.BUSINESS_UNIT, partnership=partnership):
@@ -159,13 +152,15 @@ def case_answer_lead(*, case: Case, actor, accept: bool, note: str = "") -> Lead
     return handover
 
 
-def _take_part(case: Case, partnership: Partnership, actor, *, reason: str) -> None:
-    """``partnership`` takes part in ``case`` (again), as an invitation would leave it."""
+def _take_part(case: Case, partnership: Partnership, actor, *, reason: str) -> CaseParticipation:
+    """``partnership`` takes part in ``case``; if it took part before, the same row again, its earlier spell kept in
+    its history. Nothing changes while it already takes part."""
     participation = CaseParticipation.objects.select_for_update().filter(case=case, partnership=partnership).first()
     if participation is not None and participation.ended_at is None:
-        return
+        return participation
     participation = participation or CaseParticipation(case=case, partnership=partnership)
     participation.reason, participation.added_by, participation.ended_at = reason, actor, None
     participation.added_at = timezone.now()
     participation._history_user = actor
     participation.save()
+    return participation
