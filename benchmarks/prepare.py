@@ -33,6 +33,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from actionplan.models import OPEN_STATUSES, Action  # noqa: E402
 from agencychecks.models import AgencyCheckForm, FormStatus  # noqa: E402
@@ -59,14 +61,24 @@ def user_with_role(role: str, **extra) -> User | None:
             .order_by("email").first())
 
 
+def authenticator_of(user: User) -> TOTPDevice:
+    """The user's confirmed authenticator app, made for the benchmark if they have none. In production
+    (``MFA_REQUIRED``) everyone signed in has one and their session is verified by it, so every page reads it."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="Benchmark authenticator", confirmed=True)
+
+
 def sessions_for(user: User, count: int) -> list[str]:
-    """``count`` signed-in sessions for ``user``, as the sign-in view would leave them (auth keys and stamps)."""
+    """``count`` signed-in sessions for ``user``, as the sign-in view leaves them after the code from their
+    authenticator app (auth keys, the verified device and the stamps)."""
     cookies = []
     now = time.time()
+    device = authenticator_of(user)
     for _ in range(count):
         store = SessionStore()
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "rapidreview.accounts.backends.AccountBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store["login_at"] = now
         store["auth_at"] = now

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from .models import (
     MeetingRecord,
     SheetStatus,
     Signature,
+    Vote,
     VoteChoice,
 )
 from .services.sheets import PARTNERS, executive_partners
@@ -82,10 +83,16 @@ def meeting_for(case: Case) -> MeetingRecord | None:
             .first())
 
 
-def votes_for(meeting: MeetingRecord | None):
+def votes_for(meeting: MeetingRecord | None) -> list[Vote]:
+    """The meeting's votes by member's name, read once for the meeting object (the case page's task list, its
+    section and the tally all ask): the rows are kept in the meeting's prefetch cache, as ``prefetch_related``
+    keeps them."""
     if meeting is None:
         return []
-    return list(meeting.votes.select_related("member", "recorded_by", "for_member").order_by("member__full_name"))
+    prefetch_related_objects([meeting], Prefetch(
+        "votes", queryset=Vote.objects.select_related("member", "recorded_by", "for_member").order_by(
+            "member__full_name")))
+    return list(meeting.votes.all())
 
 
 def tally(meeting: MeetingRecord | None) -> list[dict]:

@@ -62,7 +62,6 @@ def case_section(request, case) -> dict | None:
         "quorum": selectors.quorum_status(panel) if any(i.attendance for i in invitations) else None,
         "deadline": _meeting_deadline(case) if case.stage == Stage.RAPID_REVIEW else None,
         **selectors.cluster_alert(user, case),
-        "liaison": selectors.liaison_for(case),
     }
 
 

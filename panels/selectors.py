@@ -378,15 +378,38 @@ def cases_awaiting_schedule(*, partnership: Partnership) -> QuerySet[Case]:
 
 # ---- clustered notifications ----------------------------------------------------------------------------------
 
+def _cluster_window(case) -> tuple:
+    start = add_working_days(case.sin_notified_on, -CLUSTER_WORKING_DAYS, partnership=case.partnership_id)
+    end = add_working_days(case.sin_notified_on, CLUSTER_WORKING_DAYS, partnership=case.partnership_id)
+    return start, end
+
+
+def _notified_near(case, *, own: bool, neighbours: bool) -> tuple[list[Case], list[dict]]:
+    """``cluster_for`` and ``neighbouring_notifications`` in one read of the cases notified in the window (indexed
+    by notification date): the leading partnership's own, and other partnerships' about a child of the same home
+    local authority."""
+    if case.sin_notified_on is None:
+        return [], []
+    referral = one_to_one(case, "referral")  # on the case page, already loaded with the case
+    home = referral.child_home_la.strip() if referral and neighbours else ""
+    wanted = Q(partnership_id=case.partnership_id) if own else Q(pk__in=[])
+    if home:
+        wanted |= Q(referral__child_home_la__iexact=home) & ~Q(partnership_id=case.partnership_id)
+    if not (own or home):
+        return [], []
+    rows = list(Case.objects.filter(wanted, sin_notified_on__range=_cluster_window(case))
+                .exclude(pk=case.pk).exclude(stage=Stage.CLOSED).select_related("partnership")
+                .order_by("sin_notified_on", "created_at"))
+    ours = [row for row in rows if row.partnership_id == case.partnership_id]
+    theirs = [{"partnership": row.partnership, "notified_on": row.sin_notified_on, "home": home}
+              for row in rows if row.partnership_id != case.partnership_id]
+    return ours, theirs
+
+
 def cluster_for(case) -> list[Case]:
     """Other cases of the case's leading partnership whose notification was within the cluster window of this
     one's (empty when none)."""
-    if case.sin_notified_on is None:
-        return []
-    start = add_working_days(case.sin_notified_on, -CLUSTER_WORKING_DAYS, partnership=case.partnership_id)
-    end = add_working_days(case.sin_notified_on, CLUSTER_WORKING_DAYS, partnership=case.partnership_id)
-    return list(Case.objects.filter(partnership_id=case.partnership_id, sin_notified_on__range=(start, end))
-                .exclude(pk=case.pk).exclude(stage=Stage.CLOSED).order_by("sin_notified_on"))
+    return _notified_near(case, own=True, neighbours=False)[0]
 
 
 def neighbouring_notifications(case) -> list[dict]:
@@ -397,25 +420,19 @@ def neighbouring_notifications(case) -> list[dict]:
     business unit whom to call, so that the partnerships and the National Panel can look at them together. The
     leading partnership's own cases are ``cluster_for``'s.
     """
-    referral = one_to_one(case, "referral")  # on the case page, already loaded with the case
-    home = referral.child_home_la.strip() if referral else ""
-    if case.sin_notified_on is None or not home:
-        return []
-    start = add_working_days(case.sin_notified_on, -CLUSTER_WORKING_DAYS, partnership=case.partnership_id)
-    end = add_working_days(case.sin_notified_on, CLUSTER_WORKING_DAYS, partnership=case.partnership_id)
-    rows = (Case.objects.filter(referral__child_home_la__iexact=home, sin_notified_on__range=(start, end))
-            .exclude(partnership_id=case.partnership_id).exclude(stage=Stage.CLOSED)
-            .select_related("partnership").order_by("sin_notified_on"))
-    return [{"partnership": row.partnership, "notified_on": row.sin_notified_on, "home": home} for row in rows]
+    return _notified_near(case, own=False, neighbours=True)[1]
 
 
 def cluster_alert(user, case) -> dict:
     """What the clustered-notifications alert on a case's panel section and page shows ``user``: the leading
     partnership's own cases notified close to this one, and other partnerships' notifications about children of
-    the same home authority. Only for its business unit and chair, while the case is at rapid review."""
+    the same home authority (one read), and the liaison recorded about them (read only when there is an alert).
+    Only for its business unit and chair, while the case is at rapid review."""
     if case.stage != Stage.RAPID_REVIEW or not runs_panel(user, case, Role.BUSINESS_UNIT, Role.RR_CHAIR):
-        return {"cluster": [], "neighbours": []}
-    return {"cluster": cluster_for(case), "neighbours": neighbouring_notifications(case)}
+        return {"cluster": [], "neighbours": [], "liaison": None}
+    cluster, neighbours = _notified_near(case, own=True, neighbours=True)
+    return {"cluster": cluster, "neighbours": neighbours,
+            "liaison": liaison_for(case) if cluster or neighbours else None}
 
 
 def liaison_for(case) -> NationalPanelLiaison | None:

@@ -100,6 +100,20 @@ def case_records() -> list[str]:
     return list(_case_records)
 
 
+_case_annotations: dict[str, Callable] = {}
+
+
+def register_case_annotation(name: str, build: Callable) -> None:
+    """A value a section reads from a table that is not a relation of the case (the core's own, keyed by the case's
+    id), computed in the case page's one query: ``build()`` returns the expression (a ``Subquery`` on
+    ``OuterRef("pk")``), and the section reads ``name`` from the case."""
+    _case_annotations[name] = build
+
+
+def case_annotations() -> dict:
+    return {name: build() for name, build in _case_annotations.items()}
+
+
 def case_page_object(case):
     """Mark ``case`` as the one object of one case page request: ``once_per_case`` remembers on it."""
     case.__dict__["_once_per_case"] = {}

@@ -163,7 +163,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses sign-in while an address is locked out (django-axes).
     "rapidreview.accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user with their agency (the header shows it on every page).
+    "rapidreview.accounts.backends.AccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     # Our people have one full name, not Django's first and last names (issue 21, finding 11).

@@ -38,7 +38,6 @@ def panel_detail(request, case_id):
         "deadline": selectors.meeting_deadline(case),
         "conflicts": list(selectors.conflicts_for_case(case)) if is_bu else [],
         **selectors.cluster_alert(request.user, case),
-        "liaison": selectors.liaison_for(case),
         "education_missing": is_bu and selectors.education_missing(case),
         "papers_url": services.papers_url(case),
         "actions": selectors.panel_actions(request.user, case, panel),

@@ -9,12 +9,13 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from rapidreview.accounts.models import Role
-        from rapidreview.registry import register_case_section, register_nav
+        from rapidreview.registry import register_case_annotation, register_case_section, register_nav
 
-        from .sections import case_audit_section
+        from .sections import case_audit_section, legal_hold_reason
 
         register_nav("Audit", "audit:log", roles=(Role.BUSINESS_UNIT,), order=95)
         register_case_section("audit/case_section.html", case_audit_section, order=99)
+        register_case_annotation("legal_hold_reason", legal_hold_reason)
         post_migrate.connect(_protect_after_migrate, dispatch_uid="audit-protect-tables")
 
 

@@ -24,6 +24,6 @@ from .not_met import (  # noqa: F401
     LetterManualSendForm,
 )
 from .participation import AnswerLeadForm, EndParticipationForm, InvitePartnershipForm, ProposeLeadForm  # noqa: F401
-from .public import PartnershipChoiceForm, PublicReferralForm  # noqa: F401
+from .public import PartnershipChoiceForm, PartnershipSearchForm, PublicReferralForm  # noqa: F401
 from .sin import SinForm  # noqa: F401
 from .threshold import ThresholdForm, threshold_people  # noqa: F401

@@ -61,22 +61,53 @@ class PublicReferralForm(GovUKFormMixin, forms.Form):
         return bool(self.data.get(self.add_prefix("website")))
 
 
+AREA_HELP = ("The safeguarding partnership for the area where the child died or was hurt looks at what you tell us. "
+             "If you are not sure, choose where the child lives.")
+
+
 class PartnershipChoiceForm(GovUKFormMixin, forms.Form):
-    """Which partnership a public referral goes to: the area where it happened (that partnership leads a review)."""
+    """Which partnership a public referral goes to: the area where it happened (that partnership leads a review).
+
+    ``partnerships`` are the ones offered: every one on a small installation, else those matching the search. The
+    hidden ``searched`` is always sent with the choice (so that an empty answer is an error, not a fresh page) and
+    holds the search term, so that the same areas are offered again if the answer is wrong.
+    """
 
     submit_label = "Continue"
 
-    area = forms.ChoiceField(label="Which area did this happen in?", widget=forms.RadioSelect,
-                             help_text="The safeguarding partnership for the area where the child died or was hurt "
-                                       "looks at what you tell us. If you are not sure, choose where the child lives.",
+    area = forms.ChoiceField(label="Which area did this happen in?", widget=forms.RadioSelect, help_text=AREA_HELP,
                              error_messages={"required": "Select the area where it happened",
                                              "invalid_choice": "Select the area where it happened"})
+    searched = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, partnerships, **kwargs):
+    def __init__(self, *args, partnerships, after_search: bool = False, **kwargs):
+        self.after_search = after_search
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [
             (p.slug, f"{p.local_authority_name} ({p.name})" if p.local_authority_name else p.name)
             for p in partnerships]
+        if after_search:
+            self.fields["area"].label = "Choose the area"
+            self.fields["area"].help_text = ""
 
     def build_layout(self):
-        self.helper.layout = Layout(Field.radios("area", legend_size="l", legend_tag="h1"))
+        self.helper.disable_csrf = True  # sent with GET: no token in the address
+        if self.after_search:
+            self.helper.layout = Layout(Field.radios("area", legend_size="m", legend_tag="h2"), "searched")
+        else:
+            self.helper.layout = Layout(Field.radios("area", legend_size="l", legend_tag="h1"), "searched")
+
+
+class PartnershipSearchForm(GovUKFormMixin, forms.Form):
+    """On an installation with many partnerships: find the area by the council's or the partnership's name."""
+
+    submit_label = "Search"
+
+    q = forms.CharField(label="Enter the name of the council or area", min_length=2, max_length=100,
+                        help_text=f"For example, Tower Hamlets or Cornwall. {AREA_HELP}",
+                        error_messages={"required": "Enter the name of the council or area",
+                                        "min_length": "Enter at least 2 letters of the name of the council or area"})
+
+    def build_layout(self):
+        self.helper.disable_csrf = True  # sent with GET: no token in the address
+        self.helper.layout = Layout(Field.text("q", label_size="m", label_tag="h2"))

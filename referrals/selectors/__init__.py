@@ -47,6 +47,7 @@ from .reads import (  # noqa: F401
     open_cases_taking_part,
     open_cdop_discussion,
     overdue_clock_exists,
+    partnerships_matching,
     partnerships_taking_referrals,
     partnerships_to_invite,
     partnerships_to_lead,

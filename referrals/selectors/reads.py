@@ -10,7 +10,7 @@ from django.utils import timezone
 from rapidreview.accounts.models import Partnership, Role
 from rapidreview.accounts.selectors import agency_leads, people_with_role_in, users_with_role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
-from rapidreview.registry import case_page_object, case_records
+from rapidreview.registry import case_annotations, case_page_object, case_records
 
 from ..models import (
     AssuranceRequest,
@@ -69,9 +69,11 @@ CASE_PAGE_RECORDS = ("partnership", "referral", "referral__referrer_agency", "re
 def case_for_page(user, case_id) -> Case:
     """The case for its full page, or Http404 when ``user`` may not see it: in one query with its referral,
     threshold decision (and the three people at it), SIN and letter, and every one-to-one record later stages
-    registered (``rapidreview.registry.register_case_records``), so no section reads them again; marked as the
-    page's case object (``once_per_case`` remembers on it)."""
-    rows = visible_cases(user).select_related(*CASE_PAGE_RECORDS, *case_records()).defer("letter__pdf")
+    registered (``rapidreview.registry.register_case_records``), so no section reads them again, and the values
+    they registered from tables keyed by the case's id (``register_case_annotation``); marked as the page's case
+    object (``once_per_case`` remembers on it)."""
+    rows = (visible_cases(user).select_related(*CASE_PAGE_RECORDS, *case_records()).defer("letter__pdf")
+            .annotate(**case_annotations()))
     return case_page_object(get_object_or_404(rows, pk=case_id))
 
 
@@ -207,6 +209,17 @@ def open_assurance_requests_everywhere(user) -> QuerySet[AssuranceRequest]:
 def partnerships_taking_referrals() -> QuerySet[Partnership]:
     """The partnerships a member of the public may refer to: every active one, by name."""
     return Partnership.objects.filter(is_active=True).order_by("name")
+
+
+def partnerships_matching(term: str, *, limit: int) -> list[Partnership]:
+    """Active partnerships whose name, short name or local authority contains ``term``, by name, at most ``limit``.
+
+    What a member of the public types for the area is the council's or the borough's name, so all three are
+    searched. An installation holds at most a few hundred partnerships: no index is needed for this.
+    """
+    term = term.strip()
+    return list(partnerships_taking_referrals().filter(
+        Q(name__icontains=term) | Q(short_name__icontains=term) | Q(local_authority_name__icontains=term))[:limit])
 
 
 # --- joint cross-border reviews ---------------------------------------------------------------------------------

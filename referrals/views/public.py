@@ -22,9 +22,9 @@ from rapidreview.audit.services import client_ip
 from rapidreview.db import DomainError
 from rapidreview.ratelimit import hit
 
-from ..forms import PartnershipChoiceForm, PublicReferralForm
+from ..forms import PartnershipChoiceForm, PartnershipSearchForm, PublicReferralForm
 from ..models import Source
-from ..selectors import partnerships_taking_referrals
+from ..selectors import partnerships_matching, partnerships_taking_referrals
 from ..services import referral_submit
 
 SESSION_KEY = "public_referral"
@@ -78,18 +78,44 @@ def _own_fields(form, data) -> dict:
     return stored
 
 
+# Up to this many partnerships, the first question lists them all; beyond it (a region's or the country's
+# installation) the person finds theirs by name, and at most MATCHES_SHOWN matches are offered.
+LIST_AT_MOST = 15
+MATCHES_SHOWN = 20
+
+
 @login_not_required
 @require_GET
 def public_start(request):
-    """Which area did this happen in? With one partnership on the installation, its start page straight away."""
-    partnerships = list(partnerships_taking_referrals())
-    if len(partnerships) == 1:
-        request.partnership = partnerships[0]
+    """Which area did this happen in? With one partnership on the installation, its start page straight away.
+
+    A few partnerships are offered as a list. With many, the person types part of the council's or partnership's
+    name and chooses among the matches: the page never lists the whole installation.
+    """
+    partnerships = partnerships_taking_referrals()
+    first = list(partnerships[:LIST_AT_MOST + 1])
+    if len(first) == 1:
+        request.partnership = first[0]
         return render(request, "referrals/public_start.html", {"form_url": _url("public_referral", None)})
-    form = PartnershipChoiceForm(request.GET or None, partnerships=partnerships)
-    if request.GET and form.is_valid():
-        return redirect("referrals:public_partnership", slug=form.cleaned_data["area"])
-    return render(request, "referrals/public_choose.html", {"form": form})
+    choosing = "searched" in request.GET or "area" in request.GET  # the choice was sent, answered or not
+    if len(first) <= LIST_AT_MOST:
+        form = PartnershipChoiceForm(request.GET if choosing else None, partnerships=first)
+        if choosing and form.is_valid():
+            return redirect("referrals:public_partnership", slug=form.cleaned_data["area"])
+        return render(request, "referrals/public_choose.html", {"form": form})
+    term = request.GET.get("searched") if choosing else request.GET.get("q")
+    search = PartnershipSearchForm({"q": term} if term is not None else None)
+    matches, form = None, None
+    if search.is_bound and search.is_valid():
+        term = search.cleaned_data["q"]
+        matches = partnerships_matching(term, limit=MATCHES_SHOWN + 1)
+        form = PartnershipChoiceForm(request.GET if choosing else None, partnerships=matches[:MATCHES_SHOWN],
+                                     after_search=True, initial={"searched": term})
+        if choosing and form.is_valid():
+            return redirect("referrals:public_partnership", slug=form.cleaned_data["area"])
+    return render(request, "referrals/public_choose.html", {
+        "search": search, "form": form, "matches": matches, "more_matches": bool(matches) and
+        len(matches) > MATCHES_SHOWN, "matches_shown": MATCHES_SHOWN})
 
 
 @login_not_required

@@ -365,4 +365,4 @@ def test_another_partnerships_incident_about_a_child_of_the_same_home_authority_
     theirs_page = _client(client, neighbour_bu).get(reverse("referrals:case_detail", args=[theirs.pk]))
     assert f"{default_partnership().name}, notified 2 March 2026" in theirs_page.content.decode()
     assert selectors.neighbouring_notifications(theirs)[0]["notified_on"] == D(2026, 3, 2)
-    assert selectors.cluster_alert(members["la"], ours) == {"cluster": [], "neighbours": []}
+    assert selectors.cluster_alert(members["la"], ours) == {"cluster": [], "neighbours": [], "liaison": None}

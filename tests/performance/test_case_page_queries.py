@@ -2,6 +2,7 @@
 agency forms runs at most 20 queries, and never the same query twice (ADR 0019)."""
 
 import datetime
+import re
 from collections import Counter
 
 import pytest
@@ -13,11 +14,20 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencychecks.models import FormStatus
+from decisions.models import MeetingRecord, Vote, VoteChoice
+from panels.models import NationalPanelLiaison
 from rapidreview.accounts.models import Role, StatutoryPartner
+from rapidreview.audit.models import LegalHold
 from referrals.models import SinNotification, ThresholdDecision, ThresholdOutcome
-from tests.agencychecks.factories import AgencyCheckCaseFactory, AgencyCheckFormFactory, make_panel, make_referral
-from tests.factories import RoleAssignmentFactory, make_user
-from tests.referrals.factories import partnership_agency
+from tests.agencychecks.factories import (
+    AgencyCheckCaseFactory,
+    AgencyCheckFormFactory,
+    declare_conflict,
+    make_panel,
+    make_referral,
+)
+from tests.factories import RoleAssignmentFactory, make_partnership, make_user
+from tests.referrals.factories import partnership_agency, take_part
 
 BUDGET = 20
 
@@ -74,6 +84,48 @@ def test_the_business_unit_opens_a_case_at_rapid_review_with_twelve_forms_in_at_
 
     body = response.content.decode()
     assert "12 agencies" in body  # the twelve forms are counted on the page
+    repeated = {statement: n for statement, n in Counter(sql).items() if n > 1}
+    assert repeated == {}, "\n\n".join(repeated)
+    assert len(sql) <= BUDGET, "\n".join(sql)
+
+
+def _case_as_generated(business_unit):
+    """The case above as the national data has it a week on: the panel met and its members voted, a member declared
+    a conflict of interest, a neighbouring partnership takes part, an inquest put it on legal hold, and the business
+    unit liaised with the National Panel about the timeline of it and another case notified the same day."""
+    case = _case_at_rapid_review(business_unit)
+    panel = case.panel
+    members = [invitation.user for invitation in panel.invitations.all()]
+    meeting = MeetingRecord.objects.create(case=case, meeting_date=timezone.localdate(),
+                                           chair_overview="The panel heard from every agency.")
+    for member, choice in zip(members, (VoteChoice.YES, VoteChoice.YES, VoteChoice.NO), strict=True):
+        Vote.objects.create(meeting=meeting, member=member, choice=choice, recorded_by=business_unit)
+    declare_conflict(case, members[0])
+    take_part(case, make_partnership("Neighbouring Safeguarding Children Partnership", slug="neighbouring"),
+              by=business_unit)
+    close = AgencyCheckCaseFactory(partnership=case.partnership, sin_notified_on=case.sin_notified_on)
+    liaison = NationalPanelLiaison.objects.create(
+        partnership=case.partnership, liaised_on=timezone.localdate(), contact="The business unit manager",
+        timelines_agreed="The rapid review by the end of the month.", recorded_by=business_unit)
+    liaison.cases.add(case, close)
+    LegalHold.objects.create(case_id=case.pk, reason="Inquest opened", set_by=business_unit)
+    return case
+
+
+@pytest.mark.django_db
+def test_the_case_page_of_a_case_with_votes_a_conflict_a_participation_and_a_liaison_stays_in_budget(client):
+    business_unit = make_user(Role.BUSINESS_UNIT, full_name="Bea Unit")
+    case = _case_as_generated(business_unit)
+    _sign_in_with_authenticator(client, business_unit)
+    client.get(reverse("referrals:case_detail", args=[case.pk]))
+
+    response, sql = _open_case_page(client, case)
+
+    body = response.content.decode()
+    assert "Neighbouring Safeguarding Children Partnership" in body  # the participation is shown
+    assert "The rapid review by the end of the month." in body  # the cluster alert, with the liaison
+    assert "Legal hold</strong> Inquest opened" in body
+    assert re.search(r"Yes[^<]*: 2 · [^<]*: 1", body), "the tally of the three votes is shown"
     repeated = {statement: n for statement, n in Counter(sql).items() if n > 1}
     assert repeated == {}, "\n\n".join(repeated)
     assert len(sql) <= BUDGET, "\n".join(sql)

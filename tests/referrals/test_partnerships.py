@@ -35,6 +35,7 @@ from referrals.services import (
     cdop_discussion_record,
     referral_submit,
 )
+from referrals.views import public
 from tests.factories import RoleAssignmentFactory, default_partnership, make_partnership, make_user
 from tests.forms_as_rendered import accepted, page_form
 from tests.security.matrix import Writes
@@ -412,6 +413,40 @@ class TestPublicReferralPerPartnership:
     def test_the_area_must_be_chosen(self, client, tower, hackney):
         page = client.get("/refer/", {"area": "nowhere"}).content.decode()
         assert "Select the area where it happened" in page
+        unanswered = page_form(client, "/refer/").submit().content.decode()  # Continue with nothing chosen
+        assert "Select the area where it happened" in unanswered and "<title>Error:" in unanswered
+
+    def test_with_many_partnerships_the_area_is_found_by_name_not_listed(self, client, tower, hackney):
+        for n in range(public.LIST_AT_MOST):
+            make_partnership(f"Shire {n:02d} Safeguarding Children Partnership", slug=f"shire-{n:02d}",
+                             local_authority_name=f"Shire {n:02d} County Council")
+        first = client.get("/refer/").content.decode()
+        assert "Shire 00" not in first and tower.name not in first  # nothing is listed before a search
+        search = page_form(client, "/refer/", containing="q")
+        found = search.fill(q="hack").submit()
+        assert found.status_code == 200
+        choose = page_form(client, "", response=found, containing="area")
+        assert [value for value, _ in choose.options("area")] == [hackney.slug]
+        response = choose.fill(area=hackney.slug).submit()
+        assert response.status_code == 302 and response["Location"] == f"/refer/{hackney.slug}/"
+
+    def test_a_broad_search_offers_only_the_first_matches_and_says_so(self, client, tower):
+        for n in range(public.MATCHES_SHOWN + 5):
+            make_partnership(f"Shire {n:02d} Safeguarding Children Partnership", slug=f"shire-{n:02d}")
+        found = page_form(client, "/refer/", containing="q").fill(q="shire").submit()
+        choose = page_form(client, "", response=found, containing="area")
+        assert len(choose.options("area")) == public.MATCHES_SHOWN
+        assert f"Only the first {public.MATCHES_SHOWN} areas" in found.content.decode()
+        unanswered = choose.submit()
+        assert unanswered.status_code == 200 and "Select the area where it happened" in unanswered.content.decode()
+        assert len(page_form(client, "", response=unanswered, containing="area").options("area")) == \
+            public.MATCHES_SHOWN  # the same matches, offered again
+        wrong = client.get("/refer/", {"searched": "shire", "area": tower.slug})  # not among the matches offered
+        assert wrong.status_code == 200 and "Select the area where it happened" in wrong.content.decode()
+        nothing = page_form(client, "/refer/", containing="q").fill(q="zz").submit().content.decode()
+        assert "No area matches" in nothing
+        short = page_form(client, "/refer/", containing="q").fill(q="s").submit().content.decode()
+        assert "Enter at least 2 letters" in short and "<title>Error:" in short
 
     def test_the_rate_limit_is_per_address_whatever_the_area(self, client, settings, tower, hackney):
         settings.PUBLIC_REFERRAL_RATE_LIMIT = 1
