@@ -6,8 +6,6 @@ import os
 from celery import Celery
 from celery.signals import worker_process_init, worker_ready
 
-from rapidreview.pdf import warm_up
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapidreview.settings")
 
 app = Celery("rapidreview")
@@ -25,10 +23,14 @@ def sweep_when_a_worker_starts(sender, **kwargs):
 
 
 @worker_process_init.connect
-def warm_up_the_pdf_renderer(**kwargs):
-    """Each worker process renders a small PDF as it starts, so the first pack it prepares is as fast as the next
-    (issue 20). A failure is logged, not raised: the worker still sends e-mails and sweeps the clocks."""
+def warm_up_the_worker(**kwargs):
+    """Each worker process loads its views, templates and calendar and renders a small PDF as it starts, so the
+    first pack it prepares is as fast as the next (issue 20). A failure is logged, not raised: the worker still
+    sends e-mails and sweeps the clocks."""
+    # Imported here: this module is loaded with Django's settings, before the models that rapidreview.warmup reads.
+    from rapidreview.warmup import warm_worker
+
     try:
-        logging.getLogger(__name__).info("PDF renderer warmed up in %.2f s", warm_up())
+        logging.getLogger(__name__).info("Worker warmed up (seconds): %s", warm_worker())
     except Exception:  # noqa: BLE001 - logged with its traceback; a document request will show the same error
-        logging.getLogger(__name__).exception("PDF renderer warm-up failed")
+        logging.getLogger(__name__).exception("Worker warm-up failed")

@@ -18,7 +18,7 @@ from rapidreview.clocks.models import NonWorkingDay
 
 
 @lru_cache(maxsize=64)
-def _bank_holidays(year: int) -> frozenset[datetime.date]:
+def bank_holidays(year: int) -> frozenset[datetime.date]:
     # Without subdiv="ENG" the GB calendar misses Easter Monday and the August bank holiday.
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
@@ -28,7 +28,7 @@ def _closures(partnership) -> frozenset[datetime.date]:
 
 
 def _is_working(day: datetime.date, closures: frozenset[datetime.date]) -> bool:
-    return day.weekday() < 5 and day not in _bank_holidays(day.year) and day not in closures
+    return day.weekday() < 5 and day not in bank_holidays(day.year) and day not in closures
 
 
 def is_working_day(day: datetime.date, *, partnership) -> bool:
@@ -63,6 +63,6 @@ def working_days_between(a: datetime.date, b: datetime.date, *, partnership) -> 
         return 0
     days_off = set(_closures(partnership))
     for year in range(a.year, b.year + 1):
-        days_off |= _bank_holidays(year)
+        days_off |= bank_holidays(year)
     lost = sum(1 for day in days_off if a < day <= b and day.weekday() < 5)
     return _weekdays_after(a, b) - lost

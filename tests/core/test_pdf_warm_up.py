@@ -1,13 +1,15 @@
-"""A worker renders a small PDF when it starts (issue 20), so that a person's first document is not the slow one."""
+"""A worker loads its views, templates and calendar and renders a small PDF when it starts (issue 20), so that a
+person's first page or document is not the slow one."""
 
 import importlib.util
 from pathlib import Path
 from unittest import mock
 
 from django.conf import settings
+from django.template.loader import get_template
 
 from rapidreview import celery as celery_module
-from rapidreview import pdf
+from rapidreview import pdf, warmup, workdays
 
 
 def test_the_warm_up_renders_through_the_one_renderer(monkeypatch):
@@ -30,13 +32,24 @@ def test_every_gunicorn_worker_warms_up_when_it_starts():
     conf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(conf)
     worker = mock.Mock()
-    with mock.patch.object(pdf, "warm_up", return_value=0.5) as warm_up:
+    with mock.patch.object(warmup, "warm_worker", return_value={"pdf": 0.5}) as warm_worker:
         conf.post_worker_init(worker)
-    warm_up.assert_called_once_with()
+    warm_worker.assert_called_once_with()
     worker.log.info.assert_called_once()
 
 
 def test_a_celery_worker_process_warms_up_and_survives_a_failure():
-    with mock.patch.object(celery_module, "warm_up", side_effect=OSError("no fonts")) as warm_up:
-        celery_module.warm_up_the_pdf_renderer()  # logged, not raised
-    warm_up.assert_called_once_with()
+    with mock.patch.object(warmup, "warm_worker", side_effect=OSError("no fonts")) as warm_worker:
+        celery_module.warm_up_the_worker()  # logged, not raised
+    warm_worker.assert_called_once_with()
+
+
+def test_the_worker_warm_up_loads_every_view_template_and_the_calendar(monkeypatch):
+    workdays.bank_holidays.cache_clear()
+    compiled = []
+    monkeypatch.setattr(warmup, "get_template", lambda name: compiled.append(name) or get_template(name))
+    timings = warmup.warm_worker()
+    assert set(timings) == {"views", "templates", "calendar", "pdf"}
+    assert {"base.html", "referrals/case_detail.html", "decisions/sheet_pdf.html",
+            "notifications/email/layout.txt"} <= set(compiled)
+    assert workdays.bank_holidays.cache_info().currsize >= 2  # this year and next, kept for the first request
