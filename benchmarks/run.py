@@ -38,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import contextlib
 
+from django_otp.oath import TOTP  # noqa: E402 - needs no settings: the codes an authenticator app shows
+
 from benchmarks import driver  # noqa: E402
 from benchmarks import writes as writes_module  # noqa: E402
 
@@ -296,37 +298,51 @@ def cold(server: "Server", scenario: dict, cache_db: int, *, fresh_worker: bool)
             "cold_errors": errors}
 
 
-def sign_in_check(port: int, email: str) -> dict:
-    """Sign in through the real form (CSRF token, password, redirect) and open the dashboard with that session."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    start = time.perf_counter()
-    conn.request("GET", "/accounts/login/")
-    response = conn.getresponse()
-    body = response.read().decode()
-    cookies = {}
+def _set_cookies(response, cookies: dict) -> None:
     for header, value in response.getheaders():
         if header.lower() == "set-cookie":
             key, _, rest = value.partition("=")
             cookies[key] = rest.split(";", 1)[0]
+
+
+def _post_form(port: int, path: str, fields: dict, cookies: dict) -> tuple[int, str]:
+    """GET ``path``, then POST ``fields`` with its CSRF token and the session's cookies, as a browser would.
+    Returns the POST's status and where it redirects."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+    response = conn.getresponse()
+    body = response.read().decode()
+    _set_cookies(response, cookies)
+    conn.close()
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
     if not match:
-        return {"email": email, "ok": False, "error": f"no CSRF token on the sign-in page ({response.status})"}
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": html.unescape(match.group(1)), "username": email,
-                                   "password": BENCH_PASSWORD})
-    conn.close()
+        return response.status, f"no CSRF token on {path}"
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": html.unescape(match.group(1)), **fields})
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("POST", "/accounts/login/", body=form, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{port}/accounts/login/",
+    conn.request("POST", path, body=form, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{port}{path}",
         "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
     response = conn.getresponse()
     response.read()
-    for header, value in response.getheaders():
-        if header.lower() == "set-cookie":
-            key, _, rest = value.partition("=")
-            cookies[key] = rest.split(";", 1)[0]
+    _set_cookies(response, cookies)
     conn.close()
-    if response.status != 302:
-        return {"email": email, "ok": False, "error": f"sign-in answered {response.status}"}
+    return response.status, response.getheader("Location") or ""
+
+
+def sign_in_check(port: int, email: str, authenticator_key: str | None) -> dict:
+    """Sign in through the real forms, as production asks (``MFA_REQUIRED``): the password (CSRF token, redirect),
+    then the code from the person's authenticator app; then open the dashboard with that session."""
+    start = time.perf_counter()
+    cookies: dict = {}
+    status, location = _post_form(port, "/accounts/login/", {"username": email, "password": BENCH_PASSWORD},
+                                  cookies)
+    if status != 302:
+        return {"email": email, "ok": False, "error": f"sign-in answered {status} {location}"}
+    if authenticator_key:  # the next page asks for the code (MFA middleware): answer it there
+        code = f"{TOTP(bytes.fromhex(authenticator_key)).token():06d}"
+        status, location = _post_form(port, "/accounts/verify/?next=%2F", {"token": code}, cookies)
+        if status != 302 or location != "/":
+            return {"email": email, "ok": False, "error": f"the security code answered {status} {location}"}
     client = driver.Client("127.0.0.1", port, "; ".join(f"{k}={v}" for k, v in cookies.items()), 30)
     status, _, location = client.get("/")
     client.close()
@@ -554,7 +570,7 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
             results["profiles"][profile]["counts"] = table_counts(database_name(profile))
         log("collecting static files")
         manage(envs[profiles[0]], "collectstatic", "--noinput", "-v0")
-        scenarios, writes = {}, {}
+        scenarios, writes, prepared_keys = {}, {}, {}
         for index, profile in enumerate(profiles):
             servers[profile] = Server(envs[profile], args.port + index, args.workers, work / f"gunicorn-{profile}.log")
             workers[profile] = CeleryWorker(envs[profile], work / f"celery-{profile}.log")
@@ -568,6 +584,7 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
                 sys.exit(f"prepare.py failed for {profile}:\n{out.stderr[-3000:]}")
             prepared = json.loads(out.stdout)
             scenarios[profile] = {s["name"]: s for s in prepared["scenarios"]}
+            prepared_keys[profile] = prepared.get("authenticators", {})
             writes[profile] = prepared["writes"]
             results["profiles"][profile]["not_measured"] = prepared["not_measured"]
             expected = [m["name"] for m in prepared["not_measured"] if m.get("expected")]
@@ -579,7 +596,8 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
         main_profile = profiles[0]
         users = sorted({s["user"] for s in scenarios[main_profile].values() if s["user"]})
         log(f"signing in through the form as {len(users)} users")
-        results["sign_in"] = [sign_in_check(servers[main_profile].port, email) for email in users]
+        keys = prepared_keys[main_profile]
+        results["sign_in"] = [sign_in_check(servers[main_profile].port, email, keys.get(email)) for email in users]
         failed = [s for s in results["sign_in"] if not s["ok"]]
         if failed:
             sys.exit(f"sign-in through the form failed, so nothing measured means anything: {failed}")
