@@ -94,9 +94,13 @@ def case_actions(user, case) -> QuerySet[Action]:
     return actions_visible_to(user).filter(case=case).select_related("agency", "owner").order_by("due_on")
 
 
+CHANGES_SHOWN = 50  # of each kind of change on the meeting pages; the counts say how many there were
+
+
 def changes_since(*, partnership, since: datetime.date, until: datetime.date | None = None) -> dict:
     """What changed on ``partnership``'s plan after ``since`` (and up to ``until``, inclusive): new actions, status
-    changes, progress updates. For the working group's meeting view; the working group sees its whole plan."""
+    changes, progress updates, each the latest ``CHANGES_SHOWN`` (in date order) with how many there were in all.
+    For the working group's meeting view; the working group sees its whole plan."""
     start = timezone.make_aware(datetime.datetime.combine(since + datetime.timedelta(days=1), datetime.time.min))
     window = Q(at__gte=start)
     created = Q(created_at__gte=start)
@@ -104,18 +108,25 @@ def changes_since(*, partnership, since: datetime.date, until: datetime.date | N
         end = timezone.make_aware(datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min))
         window &= Q(at__lt=end)
         created &= Q(created_at__lt=end)
-    new_actions = list(Action.objects.filter(created, partnership=partnership).select_related("case", "agency")
-                       .order_by("created_at"))
-    new_ids = {a.pk for a in new_actions}
+    new_actions = Action.objects.filter(created, partnership=partnership)
     # Through the plan's own actions and the (action, at) index: walking the date index read every partnership's
-    # updates of the period (20,000 nationally for 300 of this plan's; issue 20).
-    plan = Action.objects.filter(partnership=partnership).order_by().values("pk")
-    updates = [u for u in ActionUpdate.objects.filter(window, InFewIds(F("action_id"), Subquery(plan)))
-               .select_related("action", "action__case", "action__agency", "author").order_by("at")
-               if u.action_id not in new_ids]
-    status_changes = [u for u in updates if u.status_changed]
-    progress = [u for u in updates if not u.status_changed]
-    return {"new_actions": new_actions, "status_changes": status_changes, "progress": progress}
+    # updates of the period (20,000 nationally for 300 of this plan's; issue 20). Updates to the new actions are
+    # part of their being new.
+    plan = Action.objects.filter(partnership=partnership).exclude(created).order_by().values("pk")
+    updates = ActionUpdate.objects.filter(window, InFewIds(F("action_id"), Subquery(plan)))
+    changed = Q(to_status__gt="") & ~Q(to_status=F("from_status"))
+    status_changes, progress = updates.filter(changed), updates.exclude(changed)
+    related = ("action", "action__case", "action__agency", "author")
+
+    def latest(rows, order: str, *related_names: str) -> list:
+        return list(reversed(rows.select_related(*related_names).order_by(f"-{order}", "-pk")[:CHANGES_SHOWN]))
+
+    return {
+        "new_actions": latest(new_actions, "created_at", "case", "agency"), "new_actions_count": new_actions.count(),
+        "status_changes": latest(status_changes, "at", *related), "status_changes_count": status_changes.count(),
+        "progress": latest(progress, "at", *related), "progress_count": progress.count(),
+        "shown": CHANGES_SHOWN,
+    }
 
 
 def meetings(*, partnership) -> QuerySet[WorkingGroupMeeting]:

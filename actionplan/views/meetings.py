@@ -21,13 +21,17 @@ def meeting_list(request):
     meetings = list(selectors.meetings(partnership=request.partnership)[:50])
     last = meetings[0] if meetings else None
     since = last.held_on if last else timezone.localdate() - datetime.timedelta(days=30)
+    overdue = selectors.overdue_actions(request.user)
+    awaiting = selectors.actions_visible_to(request.user).filter(status="completed",
+                                                                 completion_confirmed_at__isnull=True)
+    shown = selectors.CHANGES_SHOWN
     return render(request, "actionplan/meetings.html", {
         "meetings": meetings, "last": last, "since": since,
         "changes": selectors.changes_since(partnership=request.partnership, since=since),
         "is_working_group": services.is_working_group(request.user),
-        "overdue": selectors.overdue_actions(request.user).order_by("due_on")[:50],
-        "awaiting": selectors.actions_visible_to(request.user).filter(
-            status="completed", completion_confirmed_at__isnull=True).select_related("case", "agency"),
+        "overdue": overdue.order_by("due_on")[:shown], "overdue_count": overdue.count(),
+        "awaiting": awaiting.select_related("case", "agency").order_by("completed_on", "pk")[:shown],
+        "awaiting_count": awaiting.count(), "shown": shown,
     })
 
 

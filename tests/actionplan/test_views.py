@@ -259,6 +259,25 @@ def test_meeting_view_shows_what_changed_since_the_last_meeting(client, working_
     assert client.get(reverse("actionplan:meetings")).status_code == 403
 
 
+def test_the_meeting_view_shows_the_latest_fifty_of_each_kind_of_change_and_how_many_there_were(
+        client, working_group, police, police_lead):
+    from actionplan.models import ActionUpdate
+    from actionplan.selectors import CHANGES_SHOWN
+
+    action = make_action(agency=police, actor=working_group, description="Older action")
+    type(action).objects.filter(pk=action.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    now = timezone.now()
+    ActionUpdate.objects.bulk_create([
+        ActionUpdate(action=action, at=now - datetime.timedelta(hours=n), author=police_lead, note=f"Update {n:03d}")
+        for n in range(CHANGES_SHOWN + 10)])
+    client.force_login(working_group)
+    body = client.get(reverse("actionplan:meetings")).content.decode()
+    assert f"Progress updates ({CHANGES_SHOWN + 10})" in body and f"The latest {CHANGES_SHOWN} are shown" in body
+    shown = [n for n in range(CHANGES_SHOWN + 10) if f"Update {n:03d}" in body]
+    assert shown == list(range(CHANGES_SHOWN))  # the most recent ones
+    assert body.index("Update 001") > body.index("Update 049")  # in date order, oldest first
+
+
 def test_working_group_records_a_meeting(client, working_group):
     client.force_login(working_group)
     today = timezone.localdate()
