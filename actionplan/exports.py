@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from rapidreview.exports import Column, add_sheet, csv_download, xlsx_bytes
+from referrals.models import Case
 
 from .models import Action, ActionSource, ActionStatus, ActionUpdate
 
@@ -24,22 +25,25 @@ EXPORT_COLUMNS = IMPORT_COLUMNS + [Column("Overdue", 10), Column("Completed on",
                                    Column("Progress update on", 14), Column("Action ID", 38)]
 
 
-# What the export reads of each action, its case, agency and owner; nothing else is loaded (issue 20).
-EXPORT_FIELDS = ("id", "case__reference", "historic_reference", "source", "learning", "description", "agency__name",
+# What the export reads of each action, its agency and owner; nothing else is loaded (issue 20).
+EXPORT_FIELDS = ("id", "case_id", "historic_reference", "source", "learning", "description", "agency__name",
                  "owner__email", "due_on", "status", "completed_on", "completion_confirmed_at", "embedded_on")
 
 
 def export_rows(actions: QuerySet[Action]) -> QuerySet[Action]:
-    """``actions`` (a filtered plan) with only the exported columns and the latest progress update's note and date
-    (one index look-up each, instead of every update of every action), read from the database in chunks."""
+    """``actions`` (a filtered plan) with only the exported columns, its case's reference and the latest progress
+    update's note and date, each looked up by index for each action (instead of every update of every action, and
+    of joining every case of the installation: the planner hashed all 20,000 to join a plan's 1,900 actions)."""
     latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-at", "-id")
-    return (actions.select_related("case", "agency", "owner").prefetch_related(None).only(*EXPORT_FIELDS)
-            .annotate(latest_note=Subquery(latest.values("note")[:1]), latest_at=Subquery(latest.values("at")[:1])))
+    reference = Case.objects.filter(pk=OuterRef("case_id")).values("reference")[:1]
+    return (actions.select_related("agency", "owner").prefetch_related(None).only(*EXPORT_FIELDS)
+            .annotate(case_reference=Subquery(reference), latest_note=Subquery(latest.values("note")[:1]),
+                      latest_at=Subquery(latest.values("at")[:1])))
 
 
 def _row(action) -> list:
     return [
-        action.review_reference,
+        action.case_reference or action.historic_reference,
         action.get_source_display(),
         action.learning,
         action.description,
