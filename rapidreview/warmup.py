@@ -57,3 +57,13 @@ def warm_worker() -> dict[str, float]:
         "calendar": _timed(lambda: workdays.bank_holidays(year) | workdays.bank_holidays(year + 1)),
         "pdf": round(pdf.warm_up(), 3),
     }
+
+
+def warm_celery_worker(**kwargs) -> None:
+    """Celery's ``worker_process_init``: each worker process warms up as it starts, so the first pack it prepares is
+    as fast as the next. A failure is logged, not raised: the worker still sends e-mails and sweeps the clocks.
+    Connected by ``rapidreview.notifications`` once the apps are loaded (this module reads models)."""
+    try:
+        logger.info("Worker warmed up (seconds): %s", warm_worker())
+    except Exception:  # noqa: BLE001 - logged with its traceback; a document request will show the same error
+        logger.exception("Worker warm-up failed")

@@ -5,10 +5,10 @@ import importlib.util
 from pathlib import Path
 from unittest import mock
 
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.template.loader import get_template
 
-from rapidreview import celery as celery_module
 from rapidreview import pdf, warmup, workdays
 
 
@@ -39,8 +39,10 @@ def test_every_gunicorn_worker_warms_up_when_it_starts():
 
 
 def test_a_celery_worker_process_warms_up_and_survives_a_failure():
+    connected = [receiver() for _, receiver in worker_process_init.receivers]
+    assert warmup.warm_celery_worker in connected  # Celery sends it in each new worker process
     with mock.patch.object(warmup, "warm_worker", side_effect=OSError("no fonts")) as warm_worker:
-        celery_module.warm_up_the_worker()  # logged, not raised
+        warmup.warm_celery_worker()  # logged, not raised
     warm_worker.assert_called_once_with()
 
 

@@ -26,10 +26,11 @@ from referrals.forms.not_met import (
     LetterManualSendForm,
 )
 from referrals.forms.participation import AnswerLeadForm, EndParticipationForm, InvitePartnershipForm, ProposeLeadForm
-from referrals.forms.public import PartnershipChoiceForm, PublicReferralForm
+from referrals.forms.public import PartnershipChoiceForm, PartnershipSearchForm, PublicReferralForm
 from referrals.forms.sin import SinForm
 from referrals.forms.threshold import ThresholdForm
 from referrals.models import Case, CaseParticipation, CdopDiscussion, Source, Stage
+from referrals.views.public import LIST_AT_MOST
 from tests.factories import AgencyFactory, default_partnership, make_partnership, make_user
 from tests.forms_as_rendered import accepted, page_form, submits
 
@@ -175,6 +176,19 @@ def test_a_member_of_the_public_chooses_the_area_where_it_happened(client):
     default_partnership()
     hackney = make_partnership("City and Hackney Safeguarding Children Partnership", slug="city-and-hackney")
     response = page_form(client, "/refer/").fill(area=hackney.slug).submit()
+    assert response.status_code == 302 and response["Location"] == f"/refer/{hackney.slug}/"
+
+
+@submits(PartnershipSearchForm, PartnershipChoiceForm)
+def test_a_member_of_the_public_finds_the_area_by_name_on_an_installation_of_many_partnerships(client):
+    default_partnership()
+    for n in range(LIST_AT_MOST):
+        make_partnership(f"Shire {n:02d} Safeguarding Children Partnership", slug=f"shire-{n:02d}")
+    hackney = make_partnership("City and Hackney Safeguarding Children Partnership", slug="city-and-hackney",
+                               local_authority_name="London Borough of Hackney")
+    found = page_form(client, "/refer/", containing="q").fill(q="Hackney").submit()
+    choose = page_form(client, "", response=found, containing="area")
+    response = choose.fill(area=f"London Borough of Hackney ({hackney.name})").submit()
     assert response.status_code == 302 and response["Location"] == f"/refer/{hackney.slug}/"
 
 
