@@ -1,24 +1,27 @@
 """Dashboard cards and the case-page section of the action plan."""
 
 from rapidreview.accounts.models import Role
+from rapidreview.pagination import first_and_count
 
 from . import selectors
+
+SHOWN = 5  # rows a card lists; its count says how many there are in all
 
 
 def overdue_card(request):
     """Working group: overdue actions, and completions waiting to be confirmed."""
-    overdue = selectors.overdue_actions(request.user).order_by("due_on")
+    oldest, count = first_and_count(selectors.overdue_actions(request.user).order_by("due_on"), SHOWN)
     awaiting = selectors.actions_visible_to(request.user).filter(status="completed",
                                                                  completion_confirmed_at__isnull=True)
-    return {"count": overdue.count(), "oldest": list(overdue[:5]), "awaiting": awaiting.count()}
+    return {"count": count, "oldest": oldest, "awaiting": awaiting.count()}
 
 
 def due_card(request):
     """Agency lead: their agency's actions overdue or due in the next 30 days."""
     if not request.user.agency_id:
         return None
-    due = selectors.actions_due_soon(request.user)
-    return {"count": due.count(), "actions": list(due[:5]), "agency": request.user.agency}
+    actions, count = first_and_count(selectors.actions_due_soon(request.user), SHOWN)
+    return {"count": count, "actions": actions, "agency": request.user.agency}
 
 
 def case_section(request, case):

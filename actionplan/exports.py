@@ -72,13 +72,13 @@ def actions_xlsx(actions: QuerySet[Action]) -> bytes:
 
 def import_template_xlsx() -> bytes:
     """An empty sheet with the import columns, drop-downs for source and status, and notes on each column."""
-    wb = Workbook()
-    ws = add_sheet(wb, "Actions", IMPORT_COLUMNS, [], first=True)
+    wb = Workbook(write_only=True)
+    ws = add_sheet(wb, "Actions", IMPORT_COLUMNS, [])
     sources = ",".join(label for label in ActionSource.labels)
     statuses = ",".join(label for label in ActionStatus.labels)
     for column, values in (("B", sources), ("H", statuses)):
         validation = DataValidation(type="list", formula1=f'"{values}"', allow_blank=True)
-        ws.add_data_validation(validation)
+        ws.data_validations.append(validation)  # a write-only sheet has no add_data_validation()
         validation.add(f"{column}2:{column}1000")
     add_sheet(wb, "How to fill this in", [Column("Column", 18), Column("What to enter", 100, wrap=True)], [
         ("Case reference", "The case's reference as it appears in Rapid Review, e.g. RR-2025-0001. For a review held "

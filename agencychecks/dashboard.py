@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from panels.selectors import case_page_conflicts
 from rapidreview.accounts.models import Role
+from rapidreview.pagination import first_and_count
 from rapidreview.registry import once_per_case
 from referrals.models import Stage
 from referrals.selectors import one_to_one
@@ -29,11 +30,10 @@ def forms_due_card(request):
 
 def awaiting_qa_card(request):
     """Business unit: submitted forms on the cases its partnership leads, waiting to be quality-assured."""
-    awaiting = selectors.forms_awaiting_qa(request.user)
-    forms = list(awaiting[:10])
+    forms, total = first_and_count(selectors.forms_awaiting_qa(request.user), 10)
     if not forms:
         return None
-    return {"forms": forms, "total": awaiting.count(), "partnership": request.user.partnership}
+    return {"forms": forms, "total": total, "partnership": request.user.partnership}
 
 
 def case_section(request, case):

@@ -92,10 +92,12 @@ from themes.models import CaseTheme, LearningItem, LearningKind, Theme, ThemeLog
 # threshold, so ten years of England are about 7,000 cases; the national profile holds 20,000 (about 1,000
 # notifications a year), three times as many, for headroom. ``--cases 7000 --forms 52500 --actions 70000
 # --clocks 105000`` is England as it is. Forms, actions and clocks per case are the same in both profiles, and so
-# is ``own``: the cases of the partnership the benchmark measures.
+# is ``own``: the cases of the partnership the benchmark measures. The small profile has four partnerships so that
+# the police force of the measured one serves four in both profiles, as nationally: a page that shows each of a
+# person's partnerships ("What needs me") then differs between the profiles only by the data around it.
 NATIONAL = {"cases": 20_000, "years": 10, "partnerships": 140, "own": 180, "forms": 150_000, "chronology": 3.0,
             "actions": 200_000, "clocks": 300_000}
-SMALL = {"cases": 200, "years": 10, "partnerships": 2, "own": 180, "forms": 1_500, "chronology": 3.0,
+SMALL = {"cases": 200, "years": 10, "partnerships": 4, "own": 180, "forms": 1_500, "chronology": 3.0,
          "actions": 2_000, "clocks": 3_000}
 MEASURED = "northshire"  # the slug of the partnership the benchmark signs in to: the first
 

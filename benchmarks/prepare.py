@@ -209,7 +209,7 @@ def scenarios(clients: int, *, explain: bool = False) -> dict:
         anonymous=True)
     for role in ROLE_ORDER:
         add(f"dashboard {role}", people[role], url("home"), "what this role lands on after signing in")
-    add("what needs me, every partnership", police_lead, url("what_needs_me"),
+    add("what needs me in every partnership", police_lead, url("what_needs_me"),
         "the combined dashboard of a lead who serves several partnerships")
 
     # Every page without arguments, found in the URL conf, as the first who may open it.

@@ -67,6 +67,15 @@ BUDGET_WORKER_RSS_MB = 250.0  # a gunicorn worker, after serving PDFs
 BUDGET_PACK_RSS_MB = 600.0
 NOT_PAGES = {"floor", "health check", "admin case changelist"}  # measured, but not held to the page budgets
 PDF_PAGES = {"decisions:sheet_pdf", "agencychecks:pack_pdf", "themes:statistics_pdf"}
+# Spreadsheet and CSV downloads (their address ends in the file's extension) are files a person asks for and waits
+# for, as they wait for a PDF, and a whole action plan is 1,900 rows: they are held to the documents' budget, not to
+# the pages' (ADR 0027).
+DOWNLOAD_SUFFIXES = (".csv", ".xlsx")
+
+
+def is_document(page: dict) -> bool:
+    """A PDF or a download: held to the documents' budget (under a second at c=1, the first included)."""
+    return page["name"] in PDF_PAGES or page.get("path", "").split("?")[0].endswith(DOWNLOAD_SUFFIXES)
 COLD_SAMPLES = 3
 
 
@@ -386,7 +395,7 @@ def check_budgets(results: dict, profiles: list[str]) -> list[dict]:  # noqa: C9
             if page["errors"] or page.get("cold_errors"):
                 budget(f"{page['name']} at c={concurrency} answers 200 every time", False,
                        f"{page['errors']} errors: {page['error_samples']} {page.get('cold_errors') or ''}")
-            if page["name"] in NOT_PAGES or page["name"] in PDF_PAGES or not floor:
+            if page["name"] in NOT_PAGES or is_document(page) or not floor:
                 continue
             limit = floor["p95_ms"] * BUDGET_FLOOR_RATIO
             budget(f"{page['name']} warm p95 within {BUDGET_FLOOR_RATIO:g}x the floor (c={concurrency})",
@@ -420,15 +429,16 @@ def check_budgets(results: dict, profiles: list[str]) -> list[dict]:  # noqa: C9
         budget(f"case page runs at most {BUDGET_CASE_PAGE_QUERIES} queries", case_page["queries"] is not None
                and case_page["queries"] <= BUDGET_CASE_PAGE_QUERIES,
                f"{case_page['queries']} queries, {case_page['repeated']} repeated")
-    # PDFs are held to their own budget (under a second, a fresh worker's first included), not to the floor's.
-    for name in sorted(PDF_PAGES):
-        document = find(main, name, 1)
-        if document:
-            slowest = max(document["p95_ms"], document.get("cold_max_ms") or 0)
-            budget(f"{name} under {BUDGET_SHEET_PDF_S:g} s at c=1, a fresh worker's first included",
-                   slowest < BUDGET_SHEET_PDF_S * 1000,
-                   f"p95 {document['p95_ms']} ms; a fresh worker's first: median {document.get('cold_ms')} ms, "
-                   f"slowest {document.get('cold_max_ms')} ms")
+    # PDFs and downloads are held to their own budget (under a second, a fresh worker's or an emptied cache's first
+    # included), not to the floor's; at c=10 they are reported, not budgeted.
+    for document in sorted((p for p in pages if p["profile"] == main and p["concurrency"] == 1 and is_document(p)),
+                           key=lambda p: p["name"]):
+        first = "a fresh worker's first" if document["name"] in PDF_PAGES else "the first after the cache is emptied"
+        slowest = max(document["p95_ms"], document.get("cold_max_ms") or 0)
+        budget(f"{document['name']} under {BUDGET_SHEET_PDF_S:g} s at c=1, {first} included",
+               slowest < BUDGET_SHEET_PDF_S * 1000,
+               f"p95 {document['p95_ms']} ms; {first}: median {document.get('cold_ms')} ms, "
+               f"slowest {document.get('cold_max_ms')} ms")
     for profile, summary in results.get("writes", {}).items():
         budget(f"every write saved ({profile})", not summary["errors"] and sum(summary["writes"].values()) > 0,
                f"{summary['writes']}, p95 {summary['p95_ms']} ms, {summary['errors']} errors "

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -79,49 +81,58 @@ def csv_download(columns: Sequence[Column], rows: Iterable[Sequence], filename: 
 
 
 def add_sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence], *,
-              marking: str = OFFICIAL_SENSITIVE, first: bool = False):
-    """A formatted sheet of ``rows`` under ``columns``; returns it."""
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title[:31]
-    ws.append([c.name for c in columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for number, row in enumerate(rows, start=2):
-        ws.append([v.date() if isinstance(v, datetime.datetime) else v for v in row])
-        # The row just written, by its number: ``ws.max_row`` and ``ws[n]`` look at every cell of the sheet, which
-        # made a 1,400-row export take seven seconds (issue 20).
-        for cell in next(ws.iter_rows(min_row=number, max_row=number, max_col=len(columns))):
-            if is_formula_like(cell.value):
-                cell.data_type = "s"
-                cell.quotePrefix = True
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = DATE_FORMAT
-            if columns[cell.column - 1].wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+              marking: str = OFFICIAL_SENSITIVE):
+    """A formatted sheet of ``rows`` under ``columns`` in ``wb``, a write-only workbook: each row is written as it
+    comes, so the sheet's layout is set before the first row and only the filter's range after the last."""
+    ws = wb.create_sheet(title[:31])
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
-    last = get_column_letter(len(columns))
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 1)}"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     if marking:
         ws.oddHeader.center.text = marking
         ws.oddFooter.center.text = marking
     ws.oddFooter.right.text = "Page &P of &N"
+    bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    ws.append([_cell(ws, column.name, font=bold, alignment=wrapped) for column in columns])
+    last_row = 1
+    for row in rows:
+        ws.append([_cell(ws, value, alignment=wrapped if column.wrap else None)
+                   for column, value in zip(columns, row, strict=False)])
+        last_row += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_row}"
     return ws
+
+
+def _cell(ws, value, *, font: Font | None = None, alignment: Alignment | None = None) -> WriteOnlyCell:
+    """One cell: a date as DD/MM/YYYY, formula-like text stored as text (marked so that Excel shows no apostrophe)."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    cell = WriteOnlyCell(ws, value=value)
+    if is_formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, datetime.date):
+        cell.number_format = DATE_FORMAT
+    if font:
+        cell.font = font
+    if alignment:
+        cell.alignment = alignment
+    return cell
 
 
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[Column], Iterable[Sequence]]], *,
                marking: str = OFFICIAL_SENSITIVE) -> bytes:
-    """A workbook with one formatted sheet per (title, columns, rows)."""
-    wb = Workbook()
-    for number, (title, columns, rows) in enumerate(sheets):
-        add_sheet(wb, title, columns, rows, marking=marking, first=number == 0)
+    """A workbook with one formatted sheet per (title, columns, rows). Written in openpyxl's write-only mode, which
+    writes each cell as it comes instead of building the whole sheet in memory first (issue 20: 1,900 actions took
+    most of a second more)."""
+    wb = Workbook(write_only=True)
+    for title, columns, rows in sheets:
+        add_sheet(wb, title, columns, rows, marking=marking)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

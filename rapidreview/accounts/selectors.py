@@ -40,12 +40,15 @@ def agency_leads(agency: Agency, *, partnership: Partnership) -> QuerySet[User]:
     return users_with_role(Role.AGENCY_LEAD, partnership=partnership).filter(agency=agency)
 
 
-def people_with_role_in(role: str, partnership_ids) -> dict[int, list[User]]:
-    """``users_with_role`` for many partnerships in one query: partnership id -> its people, in the same order."""
+def people_with_role_in(role: str, partnership_ids, *, agency_ids=None) -> dict[int, list[User]]:
+    """``users_with_role`` for many partnerships in one query: partnership id -> its people, in the same order
+    (only those of ``agency_ids`` when given)."""
     today = timezone.localdate()
     rows = (RoleAssignment.objects.filter(role=role, partnership_id__in=set(partnership_ids), starts_on__lte=today,
                                           user__is_active=True).exclude(ends_on__lt=today)
             .select_related("user", "user__agency").order_by("user__full_name", "user_id"))
+    if agency_ids is not None:
+        rows = rows.filter(user__agency_id__in=set(agency_ids))
     out: dict[int, list[User]] = {}
     for row in rows:
         people = out.setdefault(row.partnership_id, [])
@@ -60,7 +63,9 @@ def agency_leads_in(pairs) -> dict[tuple, list[User]]:
     if not pairs:
         return {}
     grouped: dict[tuple, list[User]] = {}
-    for partnership, people in people_with_role_in(Role.AGENCY_LEAD, {p for _, p in pairs}).items():
+    # Only the pairs' agencies' leads: a sweep's pairs span many partnerships, each with a dozen agencies' leads.
+    for partnership, people in people_with_role_in(Role.AGENCY_LEAD, {p for _, p in pairs},
+                                                   agency_ids={a for a, _ in pairs}).items():
         for person in people:
             grouped.setdefault((person.agency_id, partnership), []).append(person)
     return {pair: grouped.get(pair, []) for pair in pairs}

@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from rapidreview.accounts.models import Role
+from rapidreview.pagination import first_and_count
 
 from .models import ClockState
 from .selectors import case_clocks_for, decorate, my_deadlines, overdue_clocks
@@ -12,18 +13,22 @@ SHOWN = 5
 
 
 def overdue_card(request) -> dict:
-    clocks = overdue_clocks(request.user).order_by("due_on")
-    return {"count": clocks.count(), "clocks": list(clocks[:SHOWN]),
-            "can_list": request.user.has_role(Role.BUSINESS_UNIT)}
+    clocks, count = first_and_count(overdue_clocks(request.user).order_by("due_on"), SHOWN)
+    return {"count": count, "clocks": clocks, "can_list": request.user.has_role(Role.BUSINESS_UNIT)}
 
 
 def my_deadlines_card(request) -> dict | None:
-    clocks = decorate(my_deadlines(request.user)[:SHOWN])
-    if not clocks:
+    today = timezone.localdate()
+    shown = decorate(my_deadlines(request.user)[:SHOWN + 1], today)
+    if not shown:
         return None
-    overdue = Q(state=ClockState.OVERDUE) | Q(due_on__lt=timezone.localdate())
-    totals = my_deadlines(request.user).aggregate(count=Count("id"), overdue=Count("id", filter=overdue))
-    return {"clocks": clocks, **totals}
+    if len(shown) <= SHOWN:  # all of them: counted here, without a second query
+        totals = {"count": len(shown), "overdue": sum(c.state == ClockState.OVERDUE or c.due_on < today
+                                                      for c in shown)}
+    else:
+        overdue = Q(state=ClockState.OVERDUE) | Q(due_on__lt=today)
+        totals = my_deadlines(request.user).aggregate(count=Count("id"), overdue=Count("id", filter=overdue))
+    return {"clocks": shown[:SHOWN], **totals}
 
 
 def case_section(request, case) -> dict:

@@ -131,13 +131,14 @@ def _email(reminders: list[Reminder], today: datetime.date) -> dict:
 
 
 def _item(reminder: Reminder, today: datetime.date) -> dict:
+    """One deadline of a digest, in what JSON holds: the digest is composed when it is delivered (ADR 0028)."""
     clock = reminder.clock
     days = (working_days_between(today, clock.due_on, partnership=clock.partnership_id) if clock.working_days
             else (clock.due_on - today).days)
     return {
         "what": clock.get_kind_display(), "label": clock.label, "reference": clock.reference,
-        "due_on": clock.due_on, "days_left": days, "days_over": -days,
-        "unit": "working day" if clock.working_days else "day", "escalation": reminder.escalation,
+        "due_on": clock.due_on.isoformat(), "due_text": f"{clock.due_on:%-d %B %Y}", "days_left": days,
+        "days_over": -days, "unit": "working day" if clock.working_days else "day", "escalation": reminder.escalation,
         "path": clock.url or "/deadlines/", "step": reminder.step,
         "subject": reminder_subject(clock, reminder.escalation, today),
     }
@@ -160,6 +161,6 @@ def reminders_subject(items: list[dict], today: datetime.date) -> str:
     escalated = sum(item["escalation"] for item in items)
     if escalated == len(items):
         return f"Escalated to you: {len(items)} overdue deadlines"
-    overdue = sum(item["due_on"] < today for item in items)
+    overdue = sum(item["due_on"] < today.isoformat() for item in items)  # ISO dates order as the dates do
     return f"{len(items)} deadlines need your attention" + (f", {overdue} overdue" if overdue else "")
 

@@ -21,6 +21,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .composing import bodies
 from .models import Notification, NotificationStatus
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,10 @@ def deliver(notification_id: int) -> tuple[Outcome, int | None]:
     token = claim(notification_id)
     if token is None:
         return Outcome.SKIPPED, None
-    note = Notification.objects.prefetch_related("attachments").get(pk=notification_id)
+    note = Notification.objects.select_related("partnership", "recipient").prefetch_related("attachments").get(
+        pk=notification_id)
+    if note.template:
+        _compose(note, token)
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
@@ -92,6 +96,14 @@ def deliver(notification_id: int) -> tuple[Outcome, int | None]:
     _mark_sent(note, token)
     _close(connection)
     return Outcome.SENT, None
+
+
+def _compose(note: Notification, token: uuid.UUID) -> None:
+    """Render a digest written with its template (ADR 0028) and keep its bodies, so that the outbox shows what was
+    sent. Written under our lease: a worker whose lease was taken over writes nothing."""
+    note.body_text, note.body_html = bodies(note)
+    Notification.objects.filter(pk=note.pk, lease_token=token).update(
+        body_text=note.body_text, body_html=note.body_html, template="", context=None)
 
 
 def _close(connection) -> None:

@@ -47,8 +47,12 @@ class Notification(models.Model):
         "accounts.Partnership", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         help_text="The partnership the e-mail comes from; empty for the installation's own (a sign-in link).")
     subject = models.CharField(max_length=250)
-    body_text = models.TextField()
+    body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
+    # A digest of the reminder sweep is written with its template and context and composed when it is delivered
+    # (``composing``, ADR 0028); both are emptied once it is. Neither names a child: e-mails never do.
+    template = models.CharField(max_length=100, blank=True, help_text="Until composed: the e-mail's template.")
+    context = models.JSONField(null=True, blank=True, help_text="Until composed: what the template is given.")
     kind = models.CharField(max_length=50, db_index=True)
     related_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     related_id = models.UUIDField(null=True, blank=True)

@@ -8,16 +8,14 @@ greeting and sign-off (``notifications/email/layout.txt``), so templates hold on
 import datetime
 import logging
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template import Context, TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from rapidreview.db import DomainError
 
+from .composing import render_email
 from .delivery import due_q
 from .models import Attachment, Notification, NotificationStatus, Priority
 from .tasks import enqueue
@@ -40,30 +38,6 @@ def subject_line(text: str) -> str:
     if text[SUBJECT_MAX] != " " and " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:–-") + "…"
-
-
-def render_text(name: str, context: dict) -> str:
-    """Plain text is never HTML-escaped: ``&`` and ``'`` reach the reader as they are."""
-    return get_template(name).template.render(Context(context, autoescape=False))
-
-
-def render_email(*, template: str, context: dict, partnership, recipient=None) -> tuple[str, str]:
-    """The text and (when ``<template>.html`` exists) HTML bodies, inside the shared greeting and sign-off.
-
-    A missing HTML template means a text-only e-mail; an HTML template that exists but is broken raises.
-    """
-    full = {"site_url": settings.SITE_URL, "partnership": partnership, "installation_name": settings.INSTALLATION_NAME,
-            "recipient": recipient, **context}
-    text = render_text("notifications/email/layout.txt", {**full, "body": render_text(f"{template}.txt", full).strip()})
-    try:
-        html_template = get_template(f"{template}.html")
-    except TemplateDoesNotExist as exc:
-        if exc.args and exc.args[0] != f"{template}.html":
-            raise
-        return text, ""
-    # The body template escapes its own output; the layout places it as it is.
-    html = render_to_string("notifications/email/layout.html", {**full, "body": html_template.render(full)})
-    return text, html
 
 
 def notify(*, to, subject: str, template: str, context: dict, kind: str, key: str, partnership, related=None,
@@ -97,14 +71,16 @@ def notify(*, to, subject: str, template: str, context: dict, kind: str, key: st
 
 def notify_many(emails: list[dict]) -> dict[str, int]:
     """Queue many e-mails in one INSERT (a sweep's digests): each dict holds ``notify``'s arguments, but
-    ``related_type_id``/``related_id`` (a content type's id and a key) instead of ``related``, and no attachments.
+    ``related_type_id``/``related_id`` (a content type's id and a key) instead of ``related``, no attachments, and a
+    ``context`` that JSON can hold (text, numbers, true or false, lists and dicts of them). Each row keeps its
+    template and context and is composed when it is delivered (``composing``; ADR 0028).
 
     A key used already writes nothing (``ON CONFLICT DO NOTHING`` on the unique idempotency key). Returns
     {key: outbox row id} for every key, written now or before; each is handed to the broker after commit (delivery
     claims a row once, so handing an older row again sends nothing twice)."""
     if not emails:
         return {}
-    rows = [_row(**email) for email in emails]
+    rows = [_row(**email, compose_later=True) for email in emails]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     keys = [row.idempotency_key for row in rows]
     found = dict(Notification.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", "pk"))
@@ -114,13 +90,19 @@ def notify_many(emails: list[dict]) -> dict[str, int]:
 
 
 def _row(*, to, subject: str, template: str, context: dict, kind: str, key: str, partnership, related_type_id=None,
-         related_id=None, priority: int = Priority.NORMAL, sensitive: bool = False) -> Notification:
-    """An unsaved outbox row, its bodies rendered."""
+         related_id=None, priority: int = Priority.NORMAL, sensitive: bool = False,
+         compose_later: bool = False) -> Notification:
+    """An unsaved outbox row, its bodies rendered (or, ``compose_later``, its template and context kept for
+    delivery to render)."""
     user = to if hasattr(to, "email") else None
     email = user.email if user else str(to)
-    text, html = render_email(template=template, context=context, partnership=partnership, recipient=user)
+    if compose_later:
+        text, html, later = "", "", {"template": template, "context": context}
+    else:
+        text, html = render_email(template=template, context=context, partnership=partnership, recipient=user)
+        later = {}
     return Notification(
-        recipient=user, to_email=email, partnership=partnership, subject=subject_line(subject),
+        recipient=user, to_email=email, partnership=partnership, subject=subject_line(subject), **later,
         body_text=text, body_html=html, kind=kind, related_type_id=related_type_id, related_id=related_id,
         idempotency_key=key[:250], priority=priority, sensitive=sensitive, next_attempt_at=timezone.now(),
     )

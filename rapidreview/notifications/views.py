@@ -9,6 +9,7 @@ from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_action
 from rapidreview.pagination import paginate
 
+from .composing import bodies
 from .selectors import FILTERS, get_notification
 from .selectors import outbox as outbox_rows
 from .services import notification_resend
@@ -34,7 +35,7 @@ def outbox(request):
 def detail(request, notification_id):
     row = get_notification(request.user, notification_id)
     access_log(request, obj=row)  # an e-mail's body can name people: who read it is kept (issue 21, finding 12)
-    return render(request, "notifications/detail.html", {"row": row})
+    return render(request, "notifications/detail.html", {"row": row, "body_text": bodies(row)[0]})
 
 
 @role_required(Role.BUSINESS_UNIT)

@@ -306,3 +306,26 @@ def test_two_sweeps_put_each_due_reminder_in_the_outbox_exactly_once(people):
     assert len(mail.outbox) == 2
     assert all(clock.next_step == 4 for clock in Clock.objects.all())
     assert all(clock.history.count() == 2 for clock in Clock.objects.all())  # started, then advanced by one sweep
+
+
+def test_a_digest_is_composed_when_it_is_delivered_and_the_outbox_shows_it_before(people, client):
+    """The sweep writes each digest with its template and context (ADR 0028); delivery composes it, keeps what it
+    sent and drops the template; until then the outbox page composes it to show it."""
+    from django.urls import reverse
+
+    from rapidreview.notifications.delivery import deliver
+
+    make_clock(start=D(2026, 3, 2), label="Barts Health")  # due 12 March
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 9, 0), tick=False):
+        run_sweep(D(2026, 3, 10))  # no commit here: nothing is handed to delivery yet
+    note = Notification.objects.get()
+    assert note.status == NotificationStatus.QUEUED and note.body_text == "" and note.body_html == ""
+    assert note.template == "clocks/email/reminders" and note.context["items"][0]["due_text"] == "12 March 2026"
+    client.force_login(people["business_unit"])
+    page = client.get(reverse("notifications:detail", args=[note.pk])).content.decode()
+    assert "Agency check form – Barts Health" in page and "by 12 March 2026" in page
+    deliver(note.pk)
+    note.refresh_from_db()
+    assert note.status == NotificationStatus.SENT and note.template == "" and note.context is None
+    assert "by 12 March 2026" in note.body_text and "by <strong>12 March 2026</strong>" in note.body_html
+    assert mail.outbox[-1].body == note.body_text and mail.outbox[-1].alternatives[0][0] == note.body_html

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from rapidreview.accounts.models import User
-from rapidreview.notifications.services import SUBJECT_MAX, render_email, subject_line
+from rapidreview.notifications.composing import render_email
+from rapidreview.notifications.services import SUBJECT_MAX, subject_line
 from rapidreview.partnership_export.models import PartnershipExport
 from tests.factories import default_partnership, make_partnership, make_user
 from tests.referrals.factories import CaseFactory
@@ -77,10 +78,12 @@ def contexts(case) -> dict[str, dict]:
         "audit/email/retention_review": {"count": 2},
         "clocks/email/reminders": {"items": [
             {"what": "Agency check form", "label": AGENCY, "reference": case.reference,
-             "due_on": datetime.date(2026, 3, 12), "days_left": -3, "days_over": 3, "unit": "working day",
+             "due_on": "2026-03-12", "due_text": "12 March 2026", "days_left": -3, "days_over": 3,
+             "unit": "working day",
              "escalation": True, "path": "/agency-checks/7/"},
             {"what": "Rapid review panel meeting", "label": "", "reference": case.reference,
-             "due_on": datetime.date(2026, 3, 16), "days_left": 2, "days_over": -2, "unit": "working day",
+             "due_on": "2026-03-16", "due_text": "16 March 2026", "days_left": 2, "days_over": -2,
+             "unit": "working day",
              "escalation": False, "path": f"/cases/{case.pk}/"}]},
         "decisions/email/disputed": {"case": case, "version": version, "url": "/decisions/3/"},
         "decisions/email/escalated": {"case": case, "url": "/decisions/3/"},
