@@ -153,6 +153,8 @@ def prepare_database(profile: str, env: dict, *, reuse: bool, seed: int, extra: 
                     *PROFILES[profile], *extra, timeout=1800)
     info.update(generated=True, generate_seconds=round(time.perf_counter() - start, 1),
                 generate_output=output.strip().splitlines()[-12:])
+    # As after --reuse: statistics and the visibility map made now, not by autovacuum in the middle of a measurement.
+    psql("VACUUM (ANALYZE)", name)
     log(f"{profile}: generated in {info['generate_seconds']} s")
     return info
 
