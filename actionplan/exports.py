@@ -8,10 +8,8 @@ import io
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from rapidreview.exports import Column, add_sheet, csv_download, xlsx_bytes
+from rapidreview.exports import Column, add_sheet, csv_download, workbook, xlsx_bytes
 from referrals.models import Case
 
 from .models import Action, ActionSource, ActionStatus, ActionUpdate
@@ -72,15 +70,12 @@ def actions_xlsx(actions: QuerySet[Action]) -> bytes:
 
 def import_template_xlsx() -> bytes:
     """An empty sheet with the import columns, drop-downs for source and status, and notes on each column."""
-    wb = Workbook(write_only=True)
-    ws = add_sheet(wb, "Actions", IMPORT_COLUMNS, [])
-    sources = ",".join(label for label in ActionSource.labels)
-    statuses = ",".join(label for label in ActionStatus.labels)
-    for column, values in (("B", sources), ("H", statuses)):
-        validation = DataValidation(type="list", formula1=f'"{values}"', allow_blank=True)
-        ws.data_validations.append(validation)  # a write-only sheet has no add_data_validation()
-        validation.add(f"{column}2:{column}1000")
-    add_sheet(wb, "How to fill this in", [Column("Column", 18), Column("What to enter", 100, wrap=True)], [
+    buffer = io.BytesIO()
+    wb, formats = workbook(buffer)
+    ws = add_sheet(wb, formats, "Actions", IMPORT_COLUMNS, [])
+    for column, labels in ((1, ActionSource.labels), (7, ActionStatus.labels)):  # Source (B) and Status (H)
+        ws.data_validation(1, column, 999, column, {"validate": "list", "source": list(labels), "ignore_blank": True})
+    add_sheet(wb, formats, "How to fill this in", [Column("Column", 18), Column("What to enter", 100, wrap=True)], [
         ("Case reference", "The case's reference as it appears in Rapid Review, e.g. RR-2025-0001. For a review held "
                            "before Rapid Review, its name, e.g. CSPR Child F (2023)."),
         ("Source", "Rapid review, Child safeguarding practice review, or Serious Incident Notification learning "
@@ -94,6 +89,5 @@ def import_template_xlsx() -> bytes:
                    "(Red, Amber, Green, Blue) is read instead when there is no status."),
         ("Progress update", "Optional. The latest progress, kept as a progress note."),
     ])
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    wb.close()
     return buffer.getvalue()

@@ -15,13 +15,10 @@ import datetime
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
+import xlsxwriter
 from django.http import HttpResponse, StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -80,61 +77,79 @@ def csv_download(columns: Sequence[Column], rows: Iterable[Sequence], filename: 
     return response
 
 
-def add_sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence], *,
-              marking: str = OFFICIAL_SENSITIVE):
-    """A formatted sheet of ``rows`` under ``columns`` in ``wb``, a write-only workbook: each row is written as it
-    comes, so the sheet's layout is set before the first row and only the filter's range after the last."""
-    ws = wb.create_sheet(title[:31])
-    for index, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    if marking:
-        ws.oddHeader.center.text = marking
-        ws.oddFooter.center.text = marking
-    ws.oddFooter.right.text = "Page &P of &N"
-    bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    ws.append([_cell(ws, column.name, font=bold, alignment=wrapped) for column in columns])
-    last_row = 1
-    for row in rows:
-        ws.append([_cell(ws, value, alignment=wrapped if column.wrap else None)
-                   for column, value in zip(columns, row, strict=False)])
-        last_row += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_row}"
+class Formats:
+    """The few cell formats a workbook's sheets share (XlsxWriter keeps formats per workbook)."""
+
+    def __init__(self, wb: xlsxwriter.Workbook):
+        self.heading = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self.wrapped = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.date = wb.add_format({"num_format": DATE_FORMAT})
+        self.text = wb.add_format({"quote_prefix": True})
+        self.wrapped_text = wb.add_format({"quote_prefix": True, "text_wrap": True, "valign": "top"})
+
+
+def workbook(buffer: io.BytesIO) -> tuple[xlsxwriter.Workbook, Formats]:
+    """A workbook written into ``buffer`` when closed. Text is only ever text: XlsxWriter's guesses at formulas,
+    numbers and links in strings are off."""
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+                                      "strings_to_urls": False})
+    return wb, Formats(wb)
+
+
+def add_sheet(wb: xlsxwriter.Workbook, formats: Formats, title: str, columns: Sequence[Column],
+              rows: Iterable[Sequence], *, marking: str = OFFICIAL_SENSITIVE):
+    """A formatted sheet of ``rows`` under ``columns`` in ``wb``: sized columns, the heading row frozen, filtered and
+    repeated on every printed page, landscape one page wide, the marking in the page header and footer."""
+    ws = wb.add_worksheet(title[:31])
+    for index, column in enumerate(columns):
+        ws.set_column(index, index, column.width)
+    ws.freeze_panes(1, 0)
+    ws.repeat_rows(0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    marked = f"&C{marking}" if marking else ""
+    ws.set_header(marked)
+    ws.set_footer(f"{marked}&RPage &P of &N")
+    for index, column in enumerate(columns):
+        ws.write_string(0, index, column.name, formats.heading)
+    last_row = 0
+    for last_row, row in enumerate(rows, start=1):
+        for index, (column, value) in enumerate(zip(columns, row, strict=False)):
+            _write(ws, formats, last_row, index, value, wrap=column.wrap)
+    ws.autofilter(0, 0, last_row, len(columns) - 1)
     return ws
 
 
-def _cell(ws, value, *, font: Font | None = None, alignment: Alignment | None = None) -> WriteOnlyCell:
+def _write(ws, formats: Formats, row: int, col: int, value, *, wrap: bool) -> None:
     """One cell: a date as DD/MM/YYYY, formula-like text stored as text (marked so that Excel shows no apostrophe)."""
+    if value is None:
+        return
     if isinstance(value, datetime.datetime):
         value = value.date()
-    cell = WriteOnlyCell(ws, value=value)
-    if is_formula_like(value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    elif isinstance(value, datetime.date):
-        cell.number_format = DATE_FORMAT
-    if font:
-        cell.font = font
-    if alignment:
-        cell.alignment = alignment
-    return cell
+    if isinstance(value, datetime.date):
+        ws.write_datetime(row, col, value, formats.date)
+    elif isinstance(value, str):
+        if is_formula_like(value):
+            ws.write_string(row, col, value, formats.wrapped_text if wrap else formats.text)
+        else:
+            ws.write_string(row, col, value, formats.wrapped if wrap else None)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value)
+    elif isinstance(value, (int, float, Decimal)):
+        ws.write_number(row, col, value)
+    else:
+        ws.write_string(row, col, str(value), formats.wrapped if wrap else None)
 
 
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[Column], Iterable[Sequence]]], *,
                marking: str = OFFICIAL_SENSITIVE) -> bytes:
-    """A workbook with one formatted sheet per (title, columns, rows). Written in openpyxl's write-only mode, which
-    writes each cell as it comes instead of building the whole sheet in memory first (issue 20: 1,900 actions took
-    most of a second more)."""
-    wb = Workbook(write_only=True)
-    for title, columns, rows in sheets:
-        add_sheet(wb, title, columns, rows, marking=marking)
+    """A workbook with one formatted sheet per (title, columns, rows), written by XlsxWriter (ADR 0029: a 1,900-row
+    action plan took 1.3 s in openpyxl, 0.35 s here)."""
     buffer = io.BytesIO()
-    wb.save(buffer)
+    wb, formats = workbook(buffer)
+    for title, columns, rows in sheets:
+        add_sheet(wb, formats, title, columns, rows, marking=marking)
+    wb.close()
     return buffer.getvalue()
 
 
