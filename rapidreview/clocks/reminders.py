@@ -20,7 +20,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from rapidreview.datacache import model_changed
-from rapidreview.db import update_each
+from rapidreview.db import history_copy, update_each
 from rapidreview.notifications.services import notify_many
 from rapidreview.workdays import working_days_between
 
@@ -73,7 +73,7 @@ def reminders_write(*, today: datetime.date, partnership_ids, batch: int = BATCH
         update_each(Clock, {clock.pk: {"state": clock.state, "next_step": clock.next_step,
                                        "next_reminder_on": clock.next_reminder_on, "updated_at": now}
                             for clock in clocks})
-        Clock.history.bulk_history_create(clocks, update=True, default_date=now)  # as each clock's save() did
+        history_copy(Clock, list(due), date=now)  # as each clock's save() did
         model_changed(Clock)
         model_changed(Reminder)
     return len(clocks), len(new)

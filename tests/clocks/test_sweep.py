@@ -306,6 +306,11 @@ def test_two_sweeps_put_each_due_reminder_in_the_outbox_exactly_once(people):
     assert len(mail.outbox) == 2
     assert all(clock.next_step == 4 for clock in Clock.objects.all())
     assert all(clock.history.count() == 2 for clock in Clock.objects.all())  # started, then advanced by one sweep
+    for clock in Clock.objects.all():  # the sweep's record is the clock as it left it, as its save() would write
+        latest = clock.history.order_by("-history_id").first()
+        assert (latest.history_type, latest.history_user, latest.state, latest.due_on, latest.owner_user_id) == (
+            "~", None, clock.state, clock.due_on, clock.owner_user_id)
+        assert latest.history_date == clock.updated_at and latest.state == ClockState.OVERDUE
 
 
 def test_a_digest_is_composed_when_it_is_delivered_and_the_outbox_shows_it_before(people, client):
