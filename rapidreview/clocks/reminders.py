@@ -73,7 +73,7 @@ def reminders_write(*, today: datetime.date, partnership_ids, batch: int = BATCH
         update_each(Clock, {clock.pk: {"state": clock.state, "next_step": clock.next_step,
                                        "next_reminder_on": clock.next_reminder_on, "updated_at": now}
                             for clock in clocks})
-        history_copy(Clock, list(due), date=now)  # as each clock's save() did
+        history_copy(Clock, [clock.pk for clock in clocks], date=now)  # as each clock's save() did
         model_changed(Clock)
         model_changed(Reminder)
     return len(clocks), len(new)

@@ -1,9 +1,8 @@
 """The one export helper writes a spreadsheet that opens as it was written: text as text, dates as dates, laid out for
-filtering and printing, and in time proportional to its rows (issue 20; ADR 0029)."""
+filtering and printing (ADR 0029; its speed is measured by benchmarks/run.py, not here)."""
 
 import datetime
 import io
-import time
 
 import openpyxl
 import pytest
@@ -14,14 +13,10 @@ from rapidreview.exports import Column, xlsx_bytes
 def test_a_spreadsheet_of_many_rows_reads_back_row_for_row():
     columns = [Column("Reference", 20), Column("Note", 40, wrap=True), Column("Count", 8)]
     rows = [(f"REF-{n}", f"note {n}", n) for n in range(5000)]
-    start = time.perf_counter()
     content = xlsx_bytes([("Sheet", columns, rows)])
-    seconds = time.perf_counter() - start
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert sheet.max_row == 5001 and sheet["A5001"].value == "REF-4999" and sheet["C5001"].value == 4999
     assert sheet["B2"].alignment.wrap_text and sheet["A1"].font.bold and not sheet["A2"].alignment.wrap_text
-    # 15,000 cells: openpyxl took about two seconds on the CI machine, XlsxWriter a quarter of that.
-    assert seconds < 1.5, f"5,000 rows took {seconds:.2f} s"
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+cmd", "-2", "@SUM(A1)"])
