@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -373,6 +374,35 @@ def inprocess(env: dict, mode: str) -> dict:
     return data
 
 
+SCALE_ROUNDS = 2  # further rounds for a page whose national / small ratio misses the budget at first
+
+
+def remeasure_scale(results: dict, profiles: list[str], measure) -> dict:
+    """Measure again, in further rounds, each page whose national ÷ small p50 missed the budget at first: small,
+    then national, each round. A page and its small twin are measured minutes apart, and a static page then moves
+    by a third between them (``password_reset_done`` 1.35x in one run), so one pair of samples decides nothing.
+    Each round is a fresh pair measured back to back; the budget takes the median of all the rounds' ratios, the
+    first included, so a page that is slower on national data still fails (ratios above the budget in most
+    rounds). Returns {"<page> c=<n>": [{national_p50_ms, small_p50_ms, ratio}, ...]}."""
+    main, small = profiles[0], profiles[1]
+    pages = results["pages"]
+    rounds: dict[str, list] = {}
+    for row in [p for p in pages if p["profile"] == main and p["name"] not in NOT_PAGES]:
+        base = next((p for p in pages if p["profile"] == small and p["name"] == row["name"]
+                     and p["concurrency"] == row["concurrency"]), None)
+        if not base or not base["p50_ms"] or row["p50_ms"] / base["p50_ms"] <= BUDGET_SCALE_RATIO:
+            continue
+        key = f"{row['name']} c={row['concurrency']}"
+        for _ in range(SCALE_ROUNDS):
+            small_p50 = measure(row["name"], small, row["concurrency"])[1].summary()["p50_ms"]
+            main_p50 = measure(row["name"], main, row["concurrency"])[1].summary()["p50_ms"]
+            ratio = main_p50 / small_p50 if small_p50 else float("inf")
+            rounds.setdefault(key, []).append({"national_p50_ms": main_p50, "small_p50_ms": small_p50,
+                                               "ratio": round(ratio, 3)})
+            log(f"again: {key:44} national p50 {main_p50} ms, small {small_p50} ms: {ratio:.2f}x")
+    return rounds
+
+
 def check_budgets(results: dict, profiles: list[str]) -> list[dict]:  # noqa: C901 - one list, budget by budget
     """Every budget of docs/performance.md, each with its figures and whether it passed."""
     budgets = []
@@ -424,8 +454,15 @@ def check_budgets(results: dict, profiles: list[str]) -> list[dict]:  # noqa: C9
                 # Medians: the p95 of one page's few dozen requests moves by a fifth between identical runs, which
                 # would make this budget a coin toss; each p95 is held to the floor budget above.
                 ratio = page["p50_ms"] / base["p50_ms"] if base["p50_ms"] else float("inf")
+                figures = f"{page['p50_ms']} ms vs {base['p50_ms']} ms: {ratio:.2f}x"
+                rounds = results.get("scale_rounds", {}).get(f"{page['name']} c={concurrency}")
+                if rounds:  # measured again, both profiles in turn: the median of every round's ratio decides
+                    ratio = statistics.median([ratio, *(r["ratio"] for r in rounds)])
+                    figures += "; again: " + ", ".join(f"{r['national_p50_ms']} vs {r['small_p50_ms']} ms: "
+                                                       f"{r['ratio']:.2f}x" for r in rounds)
+                    figures += f"; median {ratio:.2f}x"
                 budget(f"{page['name']} p50 at {main} within {BUDGET_SCALE_RATIO:g}x {small} (c={concurrency})",
-                       ratio <= BUDGET_SCALE_RATIO, f"{page['p50_ms']} ms vs {base['p50_ms']} ms: {ratio:.2f}x")
+                       ratio <= BUDGET_SCALE_RATIO, figures)
     case_page = find(main, "referrals:case_detail", 1)
     if case_page:
         budget(f"case page runs at most {BUDGET_CASE_PAGE_QUERIES} queries", case_page["queries"] is not None
@@ -618,6 +655,19 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
         names = [n for n in scenarios[main_profile] if not only or n in only or n in ("floor", "health check")]
         names.sort(key=lambda n: n in PDF_PAGES)
         results["writes"] = {}
+
+        def measure(name: str, profile: str, c: int):
+            scenario = scenarios[profile][name]
+            writer = None
+            if c > 1 and name not in NOT_PAGES:
+                writer = results["writes"].setdefault(profile, writes_module.Writes(
+                    "127.0.0.1", servers[profile].port, writes[profile]))
+            return scenario, driver.run(
+                name=name, host="127.0.0.1", port=servers[profile].port, path=scenario["path"],
+                cookies=scenario["cookies"], concurrency=c,
+                requests=args.requests if c == 1 else args.requests_concurrent,
+                warmup=max(args.warmup, c), max_seconds=args.max_seconds, timeout=60, writer=writer)
+
         for name in names:
             for profile in profiles:
                 scenario = scenarios[profile].get(name)
@@ -625,21 +675,15 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
                     continue
                 first = cold(servers[profile], scenario, cache_dbs[profile], fresh_worker=name in PDF_PAGES)
                 for c in concurrency:
-                    writer = None
-                    if c > 1 and name not in NOT_PAGES:
-                        writer = results["writes"].setdefault(profile, writes_module.Writes(
-                            "127.0.0.1", servers[profile].port, writes[profile]))
-                    result = driver.run(
-                        name=name, host="127.0.0.1", port=servers[profile].port, path=scenario["path"],
-                        cookies=scenario["cookies"], concurrency=c,
-                        requests=args.requests if c == 1 else args.requests_concurrent,
-                        warmup=max(args.warmup, c), max_seconds=args.max_seconds, timeout=60, writer=writer)
+                    scenario, result = measure(name, profile, c)
                     row = {"profile": profile, **result.summary(), "user": scenario["user"], "note": scenario["note"],
                            "queries": scenario.get("queries"), "repeated": scenario.get("repeated"),
                            "seq_scans": scenario.get("seq_scans"), **(first if c == 1 else {})}
                     results["pages"].append(row)
                     log(f"{profile:9} c={c:<2} {name:36} p50 {row['p50_ms']:>7} ms  p95 {row['p95_ms']:>7} ms  "
                         f"cold {first['cold_ms']:>7} ms  {row['throughput_rps']} req/s  errors {row['errors']}")
+        if len(profiles) > 1:
+            results["scale_rounds"] = remeasure_scale(results, profiles, measure)
         results["writes"] = {p: w.summary() for p, w in results["writes"].items()}
         for row in results["pages"]:
             floor = next((p for p in results["pages"] if p["name"] == "floor" and p["profile"] == row["profile"]

@@ -43,8 +43,10 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="notifications")
     to_email = models.EmailField()
+    # Foreign keys and the key below have no index of their own where one of Meta's starts with them: each index is
+    # written on every insert, and the sweep inserts hundreds of rows at once (issue 20).
     partnership = models.ForeignKey(
-        "accounts.Partnership", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "accounts.Partnership", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False,
         help_text="The partnership the e-mail comes from; empty for the installation's own (a sign-in link).")
     subject = models.CharField(max_length=250)
     body_text = models.TextField(blank=True)
@@ -53,11 +55,12 @@ class Notification(models.Model):
     # (``composing``, ADR 0028); both are emptied once it is. Neither names a child: e-mails never do.
     template = models.CharField(max_length=100, blank=True, help_text="Until composed: the e-mail's template.")
     context = models.JSONField(null=True, blank=True, help_text="Until composed: what the template is given.")
-    kind = models.CharField(max_length=50, db_index=True)
-    related_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=50)
+    related_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     db_index=False)
     related_id = models.UUIDField(null=True, blank=True)
     related = GenericForeignKey("related_type", "related_id")
-    idempotency_key = models.CharField(max_length=250, unique=True)
+    idempotency_key = models.CharField(max_length=250)  # unique: Meta.constraints
     status = models.CharField(max_length=20, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     sensitive = models.BooleanField(default=False, help_text="Holds a secret (a sign-in link): the body is not "
@@ -82,6 +85,13 @@ class Notification(models.Model):
                          condition=models.Q(status="sending")),
             # The outbox page: one partnership's e-mails, newest first (ADR 0019).
             models.Index(fields=["partnership", "-created_at", "-id"], name="outbox_partnership_idx"),
+            # How many e-mails of one kind went to an address lately (the sign-in link's rate limit).
+            models.Index(fields=["kind", "created_at"], name="outbox_kind_idx"),
+        ]
+        constraints = [
+            # A constraint rather than ``unique=True``, which also adds a second, pattern-matching index that no
+            # query uses (nobody searches keys with LIKE).
+            models.UniqueConstraint(fields=["idempotency_key"], name="outbox_idempotency_key_uniq"),
         ]
 
     def __str__(self):
