@@ -34,12 +34,26 @@ def peak_rss_mb(pid: str = "self") -> float:
 
 
 class QueryCounter:
+    """Counts the statements and keeps each one's time, so that a slow run says which statement was slow."""
+
     def __init__(self):
         self.count = 0
+        self.timings: list[tuple[float, str]] = []
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
-        return execute(sql, params, many, context)
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.timings.append((time.perf_counter() - start, sql))
+
+    def slowest(self, n: int = 5) -> list[str]:
+        return [f"{seconds * 1000:.1f} ms {sql[:120]}" for seconds, sql in sorted(self.timings, reverse=True)[:n]]
+
+    @property
+    def seconds(self) -> float:
+        return sum(seconds for seconds, _ in self.timings)
 
 
 SWEEP_DUE = 1000  # the budget: a sweep of 1,000 due reminders (issue 20)
@@ -90,6 +104,7 @@ def sweep() -> dict:
     Notification.objects.filter(created_at__gte=started_at).delete()
     return {"clocks": clocks, "active": active, "due_before": due, "brought_forward": len(brought),
             "seconds": round(seconds, 3), "queries": counter.count, "result": result,
+            "sql_seconds": round(counter.seconds, 3), "slowest_statements": counter.slowest(),
             "peak_rss_mb": round(peak_rss_mb(), 1), "restored_clocks": len(touched)}
 
 
