@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from rapidreview.accounts.models import Role
-from rapidreview.clocks.models import ClockChange, ClockKind, ClockState, NonWorkingDay
+from rapidreview.clocks.models import Clock, ClockChange, ClockKind, ClockState, NonWorkingDay
 from rapidreview.clocks.services import clock_recalculate
 from rapidreview.db import DomainError
 from tests.clocks.factories import make_clock
@@ -214,3 +214,29 @@ def test_a_deadline_met_late_says_how_late():
     assert clock_day_label(clock, today=D(2026, 4, 1)) == "Met 2 working days late"
     clock.met_at = timezone.make_aware(dt.datetime(2026, 3, 11, 10))
     assert clock_day_label(clock, today=D(2026, 4, 1)) == "Day 7 of 8 (working days)"
+
+
+def test_the_dashboard_card_counts_all_my_deadlines_and_the_overdue_ones_beyond_the_five_it_lists(client):
+    agency, other = AgencyFactory(), AgencyFactory()
+    lead = make_user(Role.AGENCY_LEAD, agency=agency)
+    for _ in range(4):  # due before today (9 March): overdue
+        make_clock(start=D(2026, 2, 2), owner_agency=agency)
+    for _ in range(3):
+        make_clock(start=D(2026, 3, 6), owner_agency=agency)
+    make_clock(start=D(2026, 2, 2), owner_agency=other)  # another agency's: neither listed nor counted
+    client.force_login(lead)
+    home = client.get("/").content.decode()
+    assert "7 deadlines waiting for you, <strong>4 overdue</strong>." in home
+    listed = home.split("7 deadlines waiting for you", 1)[1].split("</ul>", 1)[0]
+    assert listed.count("<li>") == 5  # the five due soonest; the counts cover all seven
+    assert Clock.objects.filter(owner_agency=agency).count() == 7
+
+
+def test_the_dashboard_card_is_absent_without_deadlines_and_counts_a_few_exactly(client):
+    agency = AgencyFactory()
+    lead = make_user(Role.AGENCY_LEAD, agency=agency)
+    client.force_login(lead)
+    assert "waiting for you" not in client.get("/").content.decode()
+    make_clock(start=D(2026, 3, 6), owner_agency=agency)
+    home = client.get("/").content.decode()
+    assert "1 deadline waiting for you." in home and "overdue</strong>" not in home.split("waiting for you")[1][:40]
