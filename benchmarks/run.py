@@ -66,6 +66,10 @@ BUDGET_SHEET_PDF_S = 1.0  # including a worker's first
 BUDGET_PACK_PDF_S = 10.0  # the task that prepares the pack, in its worker
 BUDGET_WORKER_RSS_MB = 250.0  # a gunicorn worker, after serving PDFs
 BUDGET_PACK_RSS_MB = 600.0
+# The floor is every page's yardstick, so it is measured with five times the requests: the p95 of 30 requests is
+# its second-slowest, and moved from 10.3 to 13.6 ms between two runs of the same afternoon, taking every page's
+# limit with it.
+FLOOR_SAMPLES = 5
 NOT_PAGES = {"floor", "health check", "admin case changelist"}  # measured, but not held to the page budgets
 PDF_PAGES = {"decisions:sheet_pdf", "agencychecks:pack_pdf", "themes:statistics_pdf"}
 # Spreadsheet and CSV downloads (their address ends in the file's extension) are files a person asks for and waits
@@ -662,10 +666,11 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
             if c > 1 and name not in NOT_PAGES:
                 writer = results["writes"].setdefault(profile, writes_module.Writes(
                     "127.0.0.1", servers[profile].port, writes[profile]))
+            requests = args.requests if c == 1 else args.requests_concurrent
             return scenario, driver.run(
                 name=name, host="127.0.0.1", port=servers[profile].port, path=scenario["path"],
                 cookies=scenario["cookies"], concurrency=c,
-                requests=args.requests if c == 1 else args.requests_concurrent,
+                requests=requests * FLOOR_SAMPLES if name == "floor" else requests,
                 warmup=max(args.warmup, c), max_seconds=args.max_seconds, timeout=60, writer=writer)
 
         for name in names:

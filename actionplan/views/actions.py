@@ -7,10 +7,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rapidreview.accounts.decorators import role_required
 from rapidreview.audit.services import access_log
 from rapidreview.formviews import handle_form
+from rapidreview.pagination import paginate
 
 from .. import selectors, services
 from ..forms import ActionForm
 from .common import MANAGERS, READERS
+
+UPDATES_PER_PAGE = 20
 
 
 @require_GET
@@ -21,7 +24,8 @@ def action_detail(request, action_id):
     return render(request, "actionplan/detail.html", {
         "action": action,
         "case_link": selectors.case_link(request.user, action),
-        "updates": action.updates.select_related("author"),
+        # Newest first, a page at a time: an action followed for years gathers hundreds of updates (issue 20).
+        "updates": paginate(request, action.updates.select_related("author"), UPDATES_PER_PAGE),
         "evidence": action.evidence.select_related("added_by"),
         "may_update": services.may_update(request.user, action),
         "may_manage": services.may_manage(request.user),

@@ -328,3 +328,23 @@ def test_csv_export_streams_each_actions_latest_progress_update_without_reading_
     # One query for the rows, each with its latest update; no list of every update of every action.
     assert len(queries) == 1, [q["sql"] for q in queries]
     assert '"actionplan_action"."updated_at"' not in queries[0]["sql"], "only the exported columns are read"
+
+
+def test_the_action_page_shows_its_progress_newest_first_twenty_to_a_page(client, working_group, police,
+                                                                          police_lead):
+    from actionplan.models import ActionUpdate
+
+    action = make_action(agency=police, actor=working_group)
+    later = timezone.now() + datetime.timedelta(days=1)  # all newer than the update that created the action
+    ActionUpdate.objects.bulk_create([
+        ActionUpdate(action=action, at=later - datetime.timedelta(hours=n), author=police_lead, note=f"Note {n:03d}")
+        for n in range(25)])
+    client.force_login(police_lead)
+    first = client.get(reverse("actionplan:detail", args=[action.pk])).content.decode()
+    shown = [n for n in range(25) if f"Note {n:03d}" in first]
+    assert shown == list(range(20))  # the twenty newest
+    assert first.index("Note 000") < first.index("Note 019")  # newest first
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    second = client.get(reverse("actionplan:detail", args=[action.pk]) + "?page=2").content.decode()
+    assert [n for n in range(25) if f"Note {n:03d}" in second] == list(range(20, 25))
+    assert 'rel="prev"' in second
