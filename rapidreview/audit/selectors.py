@@ -141,7 +141,7 @@ def case_history(case) -> list[HistoryEntry]:
     for model, lookup in case_related_models():
         if _history_model(model) is not None:
             sources.append((model, {lookup: case.pk}))
-    entries: list[HistoryEntry] = []
+    rows: list[tuple] = []  # (at, user id, record, action, changes): the people are read once, below
     names = _Names()
     for model, lookup in sources:
         history_model = _history_model(model)
@@ -161,12 +161,12 @@ def case_history(case) -> list[HistoryEntry]:
                 delta = record.diff_against(before)
                 changes = [_change(model, c, names) for c in delta.changes]
             action = {"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type]
-            entries.append(HistoryEntry(record.history_date, record.history_user_id,
-                                        model._meta.verbose_name.capitalize(), action, changes))
+            rows.append((record.history_date, record.history_user_id, model._meta.verbose_name.capitalize(),
+                         action, changes))
             previous[key] = record
-    people = User.objects.in_bulk({entry.user for entry in entries if entry.user is not None})
-    for entry in entries:
-        entry.user = people.get(entry.user)
+    people = User.objects.in_bulk({user_id for _, user_id, *_ in rows if user_id is not None})
+    entries = [HistoryEntry(at, people.get(user_id), record, action, changes)
+               for at, user_id, record, action, changes in rows]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from actionplan.models import Action, ActionEvidence, ActionStatus
+from actionplan.models import Action, ActionEvidence, ActionStatus, ActionUpdate
 from actionplan.services import action_add_evidence, action_note_add, action_set_status
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessLog
@@ -261,7 +261,6 @@ def test_meeting_view_shows_what_changed_since_the_last_meeting(client, working_
 
 def test_the_meeting_view_shows_the_latest_fifty_of_each_kind_of_change_and_how_many_there_were(
         client, working_group, police, police_lead):
-    from actionplan.models import ActionUpdate
     from actionplan.selectors import CHANGES_SHOWN
 
     action = make_action(agency=police, actor=working_group, description="Older action")
@@ -332,8 +331,6 @@ def test_csv_export_streams_each_actions_latest_progress_update_without_reading_
 
 def test_the_action_page_shows_its_progress_newest_first_twenty_to_a_page(client, working_group, police,
                                                                           police_lead):
-    from actionplan.models import ActionUpdate
-
     action = make_action(agency=police, actor=working_group)
     later = timezone.now() + datetime.timedelta(days=1)  # all newer than the update that created the action
     ActionUpdate.objects.bulk_create([

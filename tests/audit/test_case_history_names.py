@@ -27,6 +27,8 @@ def test_the_history_shows_the_names_of_related_records_not_their_ids(client):
     page = " ".join(client.get(reverse("audit:case_history", args=[case.pk])).content.decode().split())
     assert "Barts Health NHS Trust</span> → <span class=\"app-diff-ins\">Metropolitan Police" in page
     assert "Cara Clerk</span> → <span class=\"app-diff-ins\">Olu Other" in page
+    assert "by Bea Unit" in page  # who made the change, read once for the whole history
+    assert "by the system" in page  # the case's own creation had no user
     for raw in (first.pk, second.pk, clerk.pk, other.pk):
         assert f"→ <span class=\"app-diff-ins\">{raw}</span>" not in page
         assert f"<span class=\"app-diff-del\">{raw}</span>" not in page
