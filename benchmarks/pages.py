@@ -85,9 +85,14 @@ def the_case(p: Partnership):
     return _case_args(busiest_rapid_review(p))
 
 
-def _form_in_progress(p: Partnership):
-    return (AgencyCheckForm.objects.filter(case__partnership=p, status__in=[FormStatus.DRAFT, FormStatus.ISSUED])
-            .order_by("-issued_on", "pk").first())
+def first_open_action(p: Partnership) -> Action | None:
+    """The open action due soonest: the action whose pages are measured."""
+    return Action.objects.filter(partnership=p, status__in=OPEN_STATUSES).order_by("due_on", "pk").first()
+
+
+def _action_args(p: Partnership):
+    action = first_open_action(p)
+    return (action.pk,) if action else None
 
 
 def _first(qs):
@@ -138,10 +143,8 @@ DETAIL_PAGES: dict[str, tuple[str, Callable, str]] = {
     "decisions:cspr": (Role.BUSINESS_UNIT, lambda p: _case_args(_cases(p).filter(stage=Stage.CSPR)
                                                                   .order_by("-created_at").first()),
                        "the case page's practice review section; milestone reminders"),
-    "actionplan:detail": (Role.AGENCY_LEAD, lambda p: _first(Action.objects.filter(
-        partnership=p, status__in=OPEN_STATUSES).order_by("due_on", "pk")), "action reminders; the action plan"),
-    "actionplan:progress": (Role.AGENCY_LEAD, lambda p: _first(Action.objects.filter(
-        partnership=p, status__in=OPEN_STATUSES).order_by("due_on", "pk")), "the action's 'add progress' button"),
+    "actionplan:detail": (Role.AGENCY_LEAD, _action_args, "action reminders; the action plan"),
+    "actionplan:progress": (Role.AGENCY_LEAD, _action_args, "the action's 'add progress' button"),
     "clocks:detail": (Role.BUSINESS_UNIT, lambda p: _first(Clock.objects.filter(
         partnership=p, state=ClockState.OVERDUE).order_by("due_on", "pk")), "overdue reminders; all deadlines"),
     "notifications:detail": (Role.BUSINESS_UNIT, lambda p: _first(Notification.objects.filter(

@@ -29,6 +29,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
@@ -245,32 +246,54 @@ def scenarios(clients: int, *, explain: bool = False) -> dict:
     return {"scenarios": out, "not_measured": not_measured, "writes": write_targets(ids)}
 
 
+POOL = 40  # objects each kind of write cycles through, so that no one object gathers a run's writes
+
+
 def write_targets(ids: Identities) -> dict:
-    """What the write mix saves (benchmarks/writes.py), in the measured partnership, each as its own person."""
+    """What the write mix saves (benchmarks/writes.py), in the measured partnership, each as its own person.
+
+    Each kind cycles through a pool of objects, never the ones whose pages are measured, and those least written
+    to first: a run spreads its writes thinly, and a later run (``--reuse``) writes elsewhere, so the measured
+    pages do not grow run by run (one action had gathered 627 progress updates, one form its history)."""
     partnership = measured()
+    measured_case = pages.busiest_rapid_review(partnership)
+    measured_action = pages.first_open_action(partnership)
     targets = {}
-    form = (AgencyCheckForm.objects.filter(case__partnership=partnership,
-                                           status__in=[FormStatus.DRAFT, FormStatus.ISSUED, FormStatus.RETURNED])
-            .select_related("agency").order_by("due_on", "pk"))
-    for candidate in form[:50]:
-        if lead := user_with_role(Role.AGENCY_LEAD, agency=candidate.agency_id):
-            targets["section"] = {"path": url("agencychecks:section", candidate.pk, "signoff"),
-                                  "cookie": sessions_for(lead, 1)[0],
-                                  "change": {"author_name": "Benchmark author", "action": "draft"}}
-            break
-    for action in Action.objects.filter(partnership=partnership, status__in=OPEN_STATUSES).order_by("due_on")[:50]:
-        if lead := user_with_role(Role.AGENCY_LEAD, agency=action.agency_id):
-            targets["progress"] = {"path": url("actionplan:progress", action.pk), "cookie": sessions_for(lead, 1)[0],
-                                   "change": {"note": "Benchmark progress: training delivered to the team."}}
-            break
+    forms = (AgencyCheckForm.objects.filter(case__partnership=partnership,
+                                            status__in=[FormStatus.DRAFT, FormStatus.ISSUED, FormStatus.RETURNED])
+             .exclude(case=measured_case)
+             .order_by("updated_at", "pk"))
+    _pool(targets, "section", forms, lambda form: form.agency_id,
+          lambda form: url("agencychecks:section", form.pk, "signoff"),
+          {"author_name": "Benchmark author", "action": "draft"})
+    actions = (Action.objects.filter(partnership=partnership, status__in=OPEN_STATUSES)
+               .exclude(pk=getattr(measured_action, "pk", None))
+               .annotate(written=Count("updates")).order_by("written", "due_on", "pk"))
+    _pool(targets, "progress", actions, lambda action: action.agency_id,
+          lambda action: url("actionplan:progress", action.pk),
+          {"note": "Benchmark progress: training delivered to the team."})
     # Each case's threshold decision is recorded once: only cases still waiting for one (an earlier run used some).
     cases = Case.objects.filter(partnership=partnership, stage=Stage.THRESHOLD,
                                 threshold_decision__isnull=True).order_by("created_at")
     business_unit = user_with_role(Role.BUSINESS_UNIT)
     if business_unit is not None:
-        targets["threshold"] = {"paths": [url("referrals:threshold_record", c.pk) for c in cases],
-                                "path": "", "cookie": sessions_for(business_unit, 1)[0], "change": {}}
+        targets["threshold"] = {"paths": [url("referrals:threshold_record", c.pk) for c in cases], "cycle": False,
+                                "cookie": sessions_for(business_unit, 1)[0], "change": {}}
     return targets
+
+
+def _pool(targets: dict, kind: str, objects, agency_of, path_of, change: dict) -> None:
+    """Up to ``POOL`` of ``objects`` that one agency lead may write to, as that lead (one session for the kind)."""
+    lead, paths = None, []
+    for obj in objects[:POOL * 10]:
+        if lead is None:
+            lead = user_with_role(Role.AGENCY_LEAD, agency=agency_of(obj))
+        if lead is not None and agency_of(obj) == lead.agency_id:
+            paths.append(path_of(obj))
+        if len(paths) == POOL:
+            break
+    if paths:
+        targets[kind] = {"paths": paths, "cycle": True, "cookie": sessions_for(lead, 1)[0], "change": change}
 
 
 def main() -> None:

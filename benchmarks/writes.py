@@ -132,10 +132,14 @@ class Writes:
 
     def __init__(self, host: str, port: int, targets: dict):
         self.host, self.port = host, port
-        self.targets = {k: v for k, v in targets.items() if v}
+        self.targets = {k: v for k, v in targets.items() if v and v.get("paths")}
         self.order = itertools.cycle(sorted(self.targets))
         self.lock = threading.Lock()
-        self.threshold_paths = list(self.targets.get("threshold", {}).get("paths", []))
+        # Each kind's objects in turn (prepare.py's pools); a pool that is not cycled is used up (each case's
+        # threshold decision is recorded once).
+        self.paths = {kind: itertools.cycle(t["paths"]) if t.get("cycle") else iter(list(t["paths"]))
+                      for kind, t in self.targets.items()}
+        self.used: dict[str, set[str]] = {}
         self.done: dict[str, int] = {}
         self.latencies: list[float] = []
         self.errors: list[str] = []
@@ -144,10 +148,10 @@ class Writes:
         with self.lock:
             for _ in range(len(self.targets)):
                 kind = next(self.order)
-                if kind != "threshold":
-                    return kind, self.targets[kind]["path"]
-                if self.threshold_paths:  # each case's decision is recorded once: a pool, used up in turn
-                    return kind, self.threshold_paths.pop(0)
+                path = next(self.paths[kind], None)
+                if path is not None:
+                    self.used.setdefault(kind, set()).add(path)
+                    return kind, path
             return None
 
     def __call__(self) -> None:
@@ -190,4 +194,4 @@ class Writes:
         p95 = ordered[max(0, -(-len(ordered) * 95 // 100) - 1)] * 1000 if ordered else None
         return {"writes": self.done, "errors": len(self.errors), "error_samples": self.errors[:5],
                 "p95_ms": round(p95, 1) if p95 is not None else None,
-                "threshold_pool_left": len(self.threshold_paths)}
+                "objects_written": {kind: len(paths) for kind, paths in self.used.items()}}

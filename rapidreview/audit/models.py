@@ -49,7 +49,9 @@ class AccessLog(models.Model):
         ordering = ["-at"]
         indexes = [models.Index(fields=["user", "-at"]), models.Index(fields=["action", "-at"]),
                    # The access log page: one partnership's lines, newest first (ADR 0019).
-                   models.Index(fields=["partnership", "-at", "-id"], name="accesslog_partnership_idx")]
+                   models.Index(fields=["partnership", "-at", "-id"], name="accesslog_partnership_idx"),
+                   # Its "kind of record" choices: one probe per kind (selectors._distinct_object_types).
+                   models.Index(fields=["partnership", "object_type"], name="accesslog_partnership_kind_idx")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.object_type}:{self.object_id}"

@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, FieldError, PermissionDenied
-from django.db.models import Exists, Q, QuerySet
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -171,18 +172,25 @@ def case_history(case) -> list[HistoryEntry]:
     return entries
 
 
-def _is_first(partnership: Partnership):
-    """True in SQL when ``partnership`` is the installation's first (no partnership has a lower id): what existed
-    before partnerships belongs to it. Part of the query it filters, so it costs no query of its own."""
-    return ~Exists(Partnership.objects.filter(pk__lt=partnership.pk))
+def _is_first(partnership: Partnership) -> bool:
+    """Whether ``partnership`` is the installation's first (no partnership has a lower id): what existed before
+    partnerships belongs to it. Asked in its own query, not inside the log's: a filter that ORs the older lines in
+    keeps every other partnership's list off its index (issue 20)."""
+    return not Partnership.objects.filter(pk__lt=partnership.pk).exists()
+
+
+def _before_partnerships_q(partnership: Partnership) -> Q:
+    """The lines written before partnerships came in (naming none, older than the first partnership)."""
+    return Q(partnership__isnull=True, at__lt=partnership.created_at)
 
 
 def partnership_lines_q(partnership: Partnership | None) -> Q:
     """The access-log lines of ``partnership``: its own, and for the first partnership the lines from before."""
     if partnership is None:
         return Q(pk__in=[])
-    return Q(partnership=partnership) | (Q(partnership__isnull=True, at__lt=partnership.created_at)
-                                         & _is_first(partnership))
+    if _is_first(partnership):
+        return Q(partnership=partnership) | _before_partnerships_q(partnership)
+    return Q(partnership=partnership)
 
 
 def access_log_rows(user) -> QuerySet[AccessLog]:
@@ -192,9 +200,34 @@ def access_log_rows(user) -> QuerySet[AccessLog]:
             .order_by("-at", "-id"))
 
 
+def _distinct_object_types(scope: Q) -> set[str]:
+    """The kinds of record among the lines ``scope`` selects, by a skip scan of the (partnership, object_type)
+    index: one index probe per kind, however many lines there are. ``SELECT DISTINCT`` reads every line of the
+    partnership, a number that grows with every page anyone opens (issue 20). Django has no recursive query, so
+    the step is written out; the scope's own SQL comes from the ORM."""
+    where = AccessLog.objects.filter(scope).values("object_type").query
+    compiler = where.get_compiler(using=AccessLog.objects.db)
+    condition, params = compiler.compile(where.where)
+    table = AccessLog._meta.db_table
+    sql = (f"WITH RECURSIVE kinds(kind) AS ("  # noqa: S608 - the table and condition come from the ORM, not input
+           f" SELECT MIN(object_type) FROM {table} WHERE {condition}"
+           f" UNION ALL SELECT (SELECT MIN(object_type) FROM {table} WHERE {condition} AND object_type > kind)"
+           f" FROM kinds WHERE kind IS NOT NULL"
+           f") SELECT kind FROM kinds WHERE kind IS NOT NULL")
+    with connections[AccessLog.objects.db].cursor() as cursor:
+        cursor.execute(sql, [*params, *params])
+        return {row[0] for row in cursor.fetchall()}
+
+
 def access_log_object_types(user) -> list[str]:
-    return list(AccessLog.objects.filter(partnership_lines_q(user.partnership)).order_by("object_type")
-                .values_list("object_type", flat=True).distinct())
+    """The kinds of record in the lines of ``user``'s acting partnership's access log, in order."""
+    partnership = user.partnership
+    if partnership is None:
+        return []
+    kinds = _distinct_object_types(Q(partnership=partnership))
+    if _is_first(partnership):
+        kinds |= _distinct_object_types(_before_partnerships_q(partnership))
+    return sorted(kinds)
 
 
 def access_log_people(user) -> QuerySet[User]:
@@ -239,8 +272,9 @@ def retention_actions(user) -> QuerySet[RetentionAction]:
     partnership = user.partnership
     if partnership is None:
         return RetentionAction.objects.none()
-    return RetentionAction.objects.filter(
-        Q(partnership=partnership) | (Q(partnership__isnull=True) & _is_first(partnership))).select_related("by")
+    scope = Q(partnership=partnership) | Q(partnership__isnull=True) if _is_first(partnership) else Q(
+        partnership=partnership)
+    return RetentionAction.objects.filter(scope).select_related("by")
 
 
 def open_retention_proposals(user) -> QuerySet[RetentionProposal]:

@@ -101,6 +101,25 @@ def test_lines_from_before_partnerships_belong_to_the_first_partnership_and_late
     assert "/from-before-partnerships/" not in page and "/a-failed-sign-in-since/" not in page
 
 
+def test_the_kind_of_record_filter_offers_the_kinds_in_the_partnerships_own_lines_only(client, ours, neighbour):
+    """The choices come from a skip scan of the lines (issue 20): each kind once, the first partnership's including
+    those from before partnerships, never another partnership's nor a later line that names none."""
+    with time_machine.travel(ours.created_at - datetime.timedelta(days=30), tick=False):
+        AccessLog.objects.create(action=AccessAction.VIEW, object_type="before.kind")
+    AccessLog.objects.create(action=AccessAction.SIGN_IN_FAILED, object_type="since.kind")
+    for kind in ("ours.kind", "ours.kind", "ours.another"):
+        AccessLog.objects.create(partnership=ours, action=AccessAction.VIEW, object_type=kind)
+    AccessLog.objects.create(partnership=neighbour, action=AccessAction.VIEW, object_type="theirs.kind")
+    client.force_login(make_user(Role.BUSINESS_UNIT, partnership=ours))
+    kinds = [value for value, _ in page_form(client, reverse("audit:log")).options("object_type") if value]
+    assert kinds == sorted(kinds) and len(kinds) == len(set(kinds))
+    assert {"before.kind", "ours.another", "ours.kind"} <= set(kinds)
+    assert not {"since.kind", "theirs.kind"} & set(kinds)
+    client.force_login(make_user(Role.BUSINESS_UNIT, partnership=neighbour))
+    kinds = [value for value, _ in page_form(client, reverse("audit:log")).options("object_type") if value]
+    assert "theirs.kind" in kinds and not {"before.kind", "since.kind", "ours.kind", "ours.another"} & set(kinds)
+
+
 def test_the_retention_page_lists_this_partnerships_periods_and_cases_only(client, both_bu, ours, neighbour):
     _closed_case(ours, "OURS-0001")
     theirs_case = _closed_case(neighbour, "THEIRS-0001")
