@@ -24,8 +24,9 @@ the referrals meet the threshold for a Serious Incident Notification and a fifth
 review; agencies come from the case's own partnership; practice themes (each partnership's own list) recur with a
 skewed distribution; agency check forms carry chronologies; panels have the odd declared conflict of interest;
 actions have progress updates; actions and clocks follow the stage and the dates; each partnership has its working
-group meetings, learning, closure days, outbox and access log. History tables are not filled (``bulk_create`` skips
-simple-history).
+group meetings, learning, closure days, outbox and access log. ``bulk_create`` and ``COPY`` skip simple-history, so
+the change history a person would have left is written alongside: each case created and moved stage by stage, its
+referral created, each agency form issued, drafted, submitted, sent back and accepted as far as it got.
 
 Run it on an empty, migrated database (``benchmarks/run.py`` makes one); it refuses a database that already holds
 cases, and refuses to run with production settings, unless ``--force`` is given: its accounts share one password.
@@ -195,6 +196,16 @@ def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC)
 
 
+def historical(obj, *, when: datetime.datetime, kind: str, user, **changed):
+    """The change-history row simple-history would have written for ``obj`` (with ``changed`` applied) at ``when``:
+    ``kind`` is "+" (created) or "~" (changed); ``user`` made the change (None: the system)."""
+    history = type(obj).history.model
+    values = {f.attname: changed.get(f.attname, getattr(obj, f.attname, None))
+              for f in history._meta.concrete_fields if not f.name.startswith("history_")}
+    return history(**values, history_date=when, history_type=kind,
+                   history_user_id=getattr(user, "pk", None), history_change_reason=None)
+
+
 def _copy_value(value) -> str:
     """One value in PostgreSQL's COPY text format."""
     if value is None:
@@ -258,6 +269,8 @@ class Generator:
         self.o = options
         self.out = out
         self.rng = random.Random(options["seed"])  # noqa: S311 - repeatable test data, not security  # nosec B311
+        # The change history draws on its own sequence, so that writing it leaves every other row as it was.
+        self.history_rng = random.Random(options["seed"] + 1)  # noqa: S311  # nosec B311
         self.today = timezone.localdate()
         self.counts: dict[str, int] = {}
         self.batch = options["batch"]
@@ -472,8 +485,10 @@ class Generator:
         rng = self.rng
         counters = self.counters
         cases, referrals, household, events, decisions, sins, joint = [], [], [], [], [], [], []
+        histories: dict[type, list] = {Case: [], Referral: []}
         self.case_rows = []
         for received, stage, sin, benchmark, partnership in plans:
+            first_event = len(events)
             staff = self.staff[partnership]
             bu, chairs, threshold = staff[Role.BUSINESS_UNIT], staff[Role.RR_CHAIR], staff[Role.THRESHOLD]
             year = received.year
@@ -543,6 +558,18 @@ class Generator:
             if closed:
                 events.append(CaseEvent(case=case, at=case.closed_at, actor=rng.choice(bu), kind="stage",
                                         summary="Case closed", to_stage=Stage.CLOSED))
+            # The case as it was created, then each move of stage; the last carries what the case holds now.
+            moves = [e for e in events[first_event:] if e.kind == "stage"]
+            histories[Case].append(historical(case, when=created, kind="+", user=events[first_event].actor,
+                                              stage=Stage.RECEIVED, sin_notified_on=None, closed_at=None))
+            for k, move in enumerate(moves):
+                last = k == len(moves) - 1
+                histories[Case].append(historical(
+                    case, when=move.at, kind="~", user=move.actor, stage=stage if last else move.to_stage,
+                    sin_notified_on=sin_on if last or (sin_on and move.at.date() >= sin_on) else None,
+                    closed_at=case.closed_at if last else None))
+            histories[Referral].append(historical(referral, when=created, kind="+",
+                                                  user=self.history_rng.choice(bu)))
         self.save(Case, cases)
         self.save(Referral, referrals)
         self.save(HouseholdMember, household)
@@ -551,6 +578,8 @@ class Generator:
         # CaseEvent.at is auto_now_add: stored_dates keeps the dates set above.
         self.save(CaseEvent, events)
         self.save(CaseParticipation, joint)
+        for model, rows in histories.items():
+            self.save(model.history.model, rows)
         for (partnership, year), last in counters.items():
             ReferenceCounter.objects.update_or_create(
                 partnership=self.partnership_rows[partnership], year=year,
@@ -566,7 +595,7 @@ class Generator:
         benchmark = self.benchmark_row()
         weights = [12.0 if r is benchmark else rng.choice([4, 5, 6, 7, 8, 8, 9, 10, 11, 12]) for r in eligible]
         sizes = self.scaled(weights, target, 1, len(PARTNERSHIP_AGENCIES))
-        forms, entries, packs, through = [], [], [], []
+        forms, entries, packs, through, history = [], [], [], [], []
         m2m = Case.involved_agencies.through
         for row, k in zip(eligible, sizes, strict=True):
             bu = self.staff[row["p"]][Role.BUSINESS_UNIT]
@@ -612,6 +641,7 @@ class Generator:
                     manager_signed_on=due if done else None,
                     created_at=at(issued), updated_at=at(due))
                 forms.append(form)
+                history.extend(self.form_history(form, bu, self.staff[row["p"]].get(Role.AGENCY_LEAD) or bu))
                 self.form_rows.append((form.pk, row["case"], agency.pk, issued, due, status))
                 if involved:
                     count = 15 if row is benchmark else min(12, int(rng.expovariate(1 / o["chronology"])))
@@ -630,13 +660,50 @@ class Generator:
             if len(entries) > 50_000:
                 self.save(AgencyCheckForm, forms)
                 self.save(ChronologyEntry, entries)
-                forms, entries = [], []
+                self.save(AgencyCheckForm.history.model, history)
+                forms, entries, history = [], [], []
         self.save(AgencyCheckForm, forms)
         self.save(ChronologyEntry, entries)
+        self.save(AgencyCheckForm.history.model, history)
         self.save(Pack, packs)
         self.save(m2m, through)
         self.log(f"{self.counts.get('agencychecks.AgencyCheckForm', 0)} agency forms, "
                  f"{self.counts.get('agencychecks.ChronologyEntry', 0)} chronology rows")
+
+    _ANSWERS = ("involved", "involvement_from", "involvement_summary", "no_involvement_note", "analysis", "went_well",
+                "could_be_better", "prevention", "good_practice", "improvement_areas", "agency_learning",
+                "author_name", "author_role", "manager_name", "manager_role", "manager_signed_on")
+
+    def form_history(self, form, business_unit: list, leads: list) -> list:
+        """The change history of one agency form, as far as it got: issued by the business unit with nothing
+        answered; a draft saved by the agency; submitted with every answer; sent back once in a while (and
+        resubmitted); accepted."""
+        rng = self.history_rng
+        blank = {name: (None if name in ("involved", "involvement_from", "manager_signed_on") else "")
+                 for name in self._ANSWERS}
+        issued = at(form.issued_on, 9)
+        rows = [historical(form, when=issued, kind="+", user=form.issued_by, status=FormStatus.ISSUED,
+                           submitted_at=None, accepted_at=None, **blank)]
+        if form.status == FormStatus.ISSUED:
+            return rows
+        drafted = {name: getattr(form, name) for name in ("involved", "involvement_from", "involvement_summary",
+                                                          "no_involvement_note", "author_name", "author_role")}
+        rows.append(historical(form, when=issued + datetime.timedelta(days=3, hours=4), kind="~",
+                               user=rng.choice(leads), status=FormStatus.DRAFT, submitted_at=None, accepted_at=None,
+                               **{**blank, **drafted}))
+        if form.status == FormStatus.DRAFT or form.submitted_at is None:
+            return rows
+        rows.append(historical(form, when=form.submitted_at, kind="~", user=rng.choice(leads),
+                               status=FormStatus.SUBMITTED, accepted_at=None))
+        if form.status == FormStatus.RETURNED or rng.random() < 0.15:
+            rows.append(historical(form, when=form.submitted_at + datetime.timedelta(hours=20), kind="~",
+                                   user=rng.choice(business_unit), status=FormStatus.RETURNED, accepted_at=None))
+            if form.status != FormStatus.RETURNED:
+                rows.append(historical(form, when=form.submitted_at + datetime.timedelta(days=1, hours=6), kind="~",
+                                       user=rng.choice(leads), status=FormStatus.SUBMITTED, accepted_at=None))
+        if form.status == FormStatus.ACCEPTED and form.accepted_at is not None:
+            rows.append(historical(form, when=form.accepted_at, kind="~", user=rng.choice(business_unit)))
+        return rows
 
     def benchmark_row(self):
         """The rapid review every profile measures: twelve accepted forms with full chronologies."""

@@ -378,7 +378,7 @@ def inprocess(env: dict, mode: str) -> dict:
     return data
 
 
-SCALE_ROUNDS = 2  # further rounds for a page whose national / small ratio misses the budget at first
+SCALE_ROUNDS = 4  # further rounds for a page whose national / small ratio misses the budget at first
 
 
 def remeasure_scale(results: dict, profiles: list[str], measure) -> dict:

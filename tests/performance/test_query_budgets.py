@@ -244,6 +244,28 @@ def test_the_case_page_runs_the_same_queries_whatever_the_case_holds(client, gen
     assert after == before
 
 
+@pytest.mark.django_db
+def test_the_case_history_reads_only_the_tables_that_hold_something_and_as_many_rows_as_they_hold(client, generator):
+    """The generator writes the history a person would have left (issue 20): the busiest case's twelve forms were
+    issued, drafted, submitted and accepted. The page reads each history table holding something once, however
+    many rows it holds."""
+    generator.add(**BATCH)
+    bu = generator.by_role[Role.BUSINESS_UNIT][0]
+    case = Case.objects.get(pk=generator.benchmark_row()["case"].pk)
+    url = reverse("audit:case_history", args=[case.pk])
+    client.force_login(bu)
+    page = " ".join(_get(client, url).content.decode().split())
+    assert page.count("Agency check form: created") == 12
+    assert page.count("Agency check form: changed") >= 36  # drafted, submitted and accepted, each of the twelve
+    assert "Referral: created" in page and "Case: changed" in page
+    assert "→ <span class=\"app-diff-ins\">Accepted</span>" in page  # a status change, as its label
+    before = _count(client, bu, url)
+    for form in AgencyCheckForm.objects.filter(case=case):
+        form.analysis += " Added after the panel."
+        form.save()  # one more history row on each form
+    assert _count(client, bu, url) == before
+
+
 def _imports(admin, count):
     """``count`` more archives uploaded by the installation's administrator, every other one imported."""
     rows = []
