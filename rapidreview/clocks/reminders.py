@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from rapidreview.accounts.models import Partnership
 from rapidreview.datacache import model_changed
 from rapidreview.db import history_copy, update_each
 from rapidreview.notifications.services import notify_many
@@ -39,9 +40,10 @@ def reminders_write(*, today: datetime.date, partnership_ids, batch: int = BATCH
     with transaction.atomic():
         clocks = list(Clock.objects.select_for_update(skip_locked=True, of=("self",))
                       .filter(state__in=ACTIVE_STATES, next_reminder_on__lte=today, partnership_id__in=partnership_ids)
-                      .select_related("partnership", "owner_user").order_by("next_reminder_on", "id")[:batch])
+                      .select_related("owner_user").order_by("next_reminder_on", "id")[:batch])
         if not clocks:
             return 0, 0
+        _share_partnerships(clocks)
         due = {clock.pk: _due_steps(clock, today) for clock in clocks}
         # The registered owner finders read their subjects: one query per kind of subject, not one per clock.
         prefetch_related_objects([clock for clock in clocks if has_owner_finder(subject_model(clock))
@@ -79,6 +81,14 @@ def reminders_write(*, today: datetime.date, partnership_ids, batch: int = BATCH
     return len(clocks), len(new)
 
 
+def _share_partnerships(clocks: list[Clock]) -> None:
+    """Give ``clocks`` their partnerships, each read once: a sweep's thousand clocks belong to a few dozen
+    partnerships, and joining the partnership built a copy of it for every clock (issue 20)."""
+    partnerships = Partnership.objects.in_bulk({clock.partnership_id for clock in clocks})
+    for clock in clocks:
+        clock.partnership = partnerships[clock.partnership_id]
+
+
 def _due_steps(clock: Clock, today: datetime.date) -> list:
     ladder = ladder_for(clock.kind)
     steps = []
@@ -98,9 +108,11 @@ def reminder_emails_send(*, today: datetime.date, partnership_ids=None) -> int:
     with transaction.atomic():
         pending = (Reminder.objects.select_for_update(skip_locked=True, of=("self",))
                    .filter(notification__isnull=True)
-                   .select_related("clock", "clock__partnership", "recipient").order_by("pk"))
+                   .select_related("clock", "recipient").order_by("pk"))
         if partnership_ids is not None:
             pending = pending.filter(clock__partnership_id__in=partnership_ids)
+        pending = list(pending)
+        _share_partnerships([reminder.clock for reminder in pending])
         groups = defaultdict(list)
         for reminder in pending:
             groups[(reminder.recipient_id, reminder.clock.partnership_id)].append(reminder)
