@@ -6,6 +6,7 @@ from django.urls import reverse
 from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction, AccessLog
 from tests.factories import default_partnership, make_user
+from tests.referrals.factories import CaseFactory
 
 
 @pytest.fixture
@@ -36,3 +37,21 @@ def test_a_single_page_of_the_access_log_shows_no_page_links(bu_client):
 def test_the_access_log_table_sits_in_a_labelled_region_a_keyboard_user_can_scroll(bu_client):
     body = bu_client.get(reverse("audit:log")).content.decode()
     assert '<div class="app-table-scroll" role="region" aria-label="Access log" tabindex="0">' in body
+
+
+@pytest.mark.django_db
+def test_every_time_a_case_was_opened_can_be_reached_from_its_history_page_by_page(bu_client):
+    """Who opened a case, newest first, 50 to a page: the oldest line is on the last page (the page once showed the
+    latest 200 and no more)."""
+    case = CaseFactory()
+    reader = make_user(Role.RR_CHAIR, full_name="Rhea Reader")
+    AccessLog.objects.bulk_create([AccessLog(user=reader, action=AccessAction.VIEW, case_id=case.pk,
+                                             path=f"/opened/{i:03d}/", partnership=default_partnership())
+                                   for i in range(60)])
+    url = reverse("audit:case_history", args=[case.pk])
+    first = bu_client.get(url).content.decode()
+    assert "61 times, the latest first." in first  # the 60 lines and this visit
+    assert first.count("<code>/opened/") == 49 and "/opened/000/" not in first
+    assert "Page 1 of 2" in first and 'href="?page=2" rel="next"' in first
+    last = bu_client.get(url, {"page": 2}).content.decode()  # this visit is one more line: 012 moves to page 1
+    assert "/opened/000/" in last and "/opened/011/" in last and "/opened/012/" not in last
