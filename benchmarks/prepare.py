@@ -45,7 +45,9 @@ from benchmarks.pages import ROLE_ORDER  # noqa: E402
 from panels.models import PanelInvitation  # noqa: E402
 from rapidreview.accounts.middleware import PARTNERSHIP_SESSION_KEY  # noqa: E402
 from rapidreview.accounts.models import AgencyType, Partnership, Role, RoleAssignment, User  # noqa: E402
-from referrals.models import Case, Stage  # noqa: E402
+from referrals.models import Case, Harm, Source, Stage  # noqa: E402
+from referrals.services.intake import referral_submit  # noqa: E402
+from referrals.services.threshold import case_send_to_threshold  # noqa: E402
 
 
 def measured() -> Partnership:
@@ -272,14 +274,40 @@ def write_targets(ids: Identities) -> dict:
     _pool(targets, "progress", actions, lambda action: action.agency_id,
           lambda action: url("actionplan:progress", action.pk),
           {"note": "Benchmark progress: training delivered to the team."})
-    # Each case's threshold decision is recorded once: only cases still waiting for one (an earlier run used some).
-    cases = Case.objects.filter(partnership=partnership, stage=Stage.THRESHOLD,
-                                threshold_decision__isnull=True).order_by("created_at")
+    # Each case's threshold decision is recorded once: only cases still waiting for one. A run records them all,
+    # so before each run the partnership receives new referrals, as it would on any day, until THRESHOLD_POOL wait.
     business_unit = user_with_role(Role.BUSINESS_UNIT)
     if business_unit is not None:
+        receive_referrals_for_threshold(partnership, business_unit)
+        cases = Case.objects.filter(partnership=partnership, stage=Stage.THRESHOLD,
+                                    threshold_decision__isnull=True).order_by("created_at")
         targets["threshold"] = {"paths": [url("referrals:threshold_record", c.pk) for c in cases], "cycle": False,
                                 "cookie": sessions_for(business_unit, 1)[0], "change": {}}
     return targets
+
+
+THRESHOLD_POOL = 6  # cases waiting for a threshold decision when a run starts (one run records about this many)
+
+
+def receive_referrals_for_threshold(partnership: Partnership, business_unit: User) -> int:
+    """Referrals received and sent to the threshold discussion through the services a person's forms call, until
+    ``THRESHOLD_POOL`` of the partnership's cases wait for a decision. Returns how many were received. Each run
+    adds a few cases, as a day of referrals would, to both profiles' measured partnership alike."""
+    waiting = Case.objects.filter(partnership=partnership, stage=Stage.THRESHOLD,
+                                  threshold_decision__isnull=True).count()
+    today = timezone.localdate()
+    run = timezone.localtime().strftime("%d%m%H%M")  # a new child each time, not a possible duplicate of the last
+    received = 0
+    for n in range(max(0, THRESHOLD_POOL - waiting)):
+        case = referral_submit(source=Source.PROFESSIONAL, partnership=partnership, actor=business_unit, data={
+            "child_first_name": "Benchmark", "child_last_name": f"Child {run}-{n + 1}",
+            "child_dob": today - datetime.timedelta(days=2000 + 97 * n), "harm": Harm.SERIOUS_HARM,
+            "incident_date": today - datetime.timedelta(days=3), "la_aware_on": today - datetime.timedelta(days=2),
+            "referrer_name": "Benchmark referrer", "referrer_email": "referrer@bench.test",
+            "description": "A referral received for the benchmark's threshold decisions."})
+        case_send_to_threshold(case=case, actor=business_unit)
+        received += 1
+    return received
 
 
 def _pool(targets: dict, kind: str, objects, agency_of, path_of, change: dict) -> None:
