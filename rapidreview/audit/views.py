@@ -37,8 +37,7 @@ from .services import (
     subject_access_export,
 )
 
-PAGE_SIZE = 50
-OPENED_PAGE_SIZE = 50  # lines of who opened a case, on its history page
+PAGE_SIZE = 50  # lines of the access log, and of who opened a case on its history page
 HISTORY_ROLES = (Role.BUSINESS_UNIT, Role.RR_CHAIR)
 
 
@@ -66,7 +65,7 @@ def case_history_view(request, case_id):
     every line can be reached, however often the case was opened)."""
     case = visible_case(request.user, case_id)
     access_log(request, action=AccessAction.VIEW, obj=case, case_id=case.pk)
-    opened = paginate(request, case_access_lines(request.user, case), OPENED_PAGE_SIZE)
+    opened = paginate(request, case_access_lines(request.user, case), PAGE_SIZE)
     hold = LegalHold.objects.filter(case_id=case.pk).select_related("set_by").first()
     return render(request, "audit/case_history.html", {
         "case": case, "entries": case_history(case), "opened": opened, "hold": hold,
