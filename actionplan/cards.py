@@ -6,6 +6,9 @@ from rapidreview.pagination import first_and_count
 from . import selectors
 
 SHOWN = 5  # rows a card lists; its count says how many there are in all
+# What the agency lead's card shows of each action (link, description, due date, whether overdue): nothing of the
+# joined case or agency, which the card names once (issue 20).
+DUE_CARD_SHOWN = ("id", "description", "due_on", "status")
 
 
 def overdue_card(request):
@@ -20,7 +23,8 @@ def due_card(request):
     """Agency lead: their agency's actions overdue or due in the next 30 days."""
     if not request.user.agency_id:
         return None
-    actions, count = first_and_count(selectors.actions_due_soon(request.user), SHOWN)
+    actions, count = first_and_count(
+        selectors.actions_due_soon(request.user).select_related(None).only(*DUE_CARD_SHOWN), SHOWN)
     return {"count": count, "actions": actions, "agency": request.user.agency}
 
 

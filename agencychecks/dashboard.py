@@ -17,12 +17,21 @@ from . import selectors
 from .models import FormStatus
 
 LATER_STAGES = (Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR, Stage.CLOSED)
+# What the form cards show of each form (link, case reference, agency, status, due date), and nothing else: the full
+# rows of the form, its case and the case's partnership cost more to compile and read than the list (issue 20).
+FORM_CARD_SHOWN = ("id", "status", "due_on", "case_id", "agency_id", "case__id", "case__reference", "agency__id",
+                   "agency__name")
+
+
+def _shown(forms, *also: str):
+    """``forms`` with only what a form card shows (and ``also``), joined to its case and agency alone."""
+    return forms.select_related(None).select_related("case", "agency").only(*FORM_CARD_SHOWN, *also)
 
 
 def forms_due_card(request):
     """Agency lead: the forms their agency still has to complete or fix, on the cases of the partnership they act in
     (led or taking part)."""
-    forms = list(selectors.forms_due_for(request.user)[:10])
+    forms = list(_shown(selectors.forms_due_for(request.user))[:10])
     if not forms:
         return None
     return {"forms": forms, "partnership": request.user.partnership}
@@ -30,7 +39,7 @@ def forms_due_card(request):
 
 def awaiting_qa_card(request):
     """Business unit: submitted forms on the cases its partnership leads, waiting to be quality-assured."""
-    forms, total = first_and_count(selectors.forms_awaiting_qa(request.user), 10)
+    forms, total = first_and_count(_shown(selectors.forms_awaiting_qa(request.user), "submitted_at"), 10)
     if not forms:
         return None
     return {"forms": forms, "total": total, "partnership": request.user.partnership}
