@@ -97,11 +97,12 @@ def case_actions(user, case) -> QuerySet[Action]:
 CHANGES_SHOWN = 50  # of each kind of change on the meeting pages; the counts say how many there were
 
 
-# What the meeting pages show of each change (``actionplan/_changes.html``): nothing else is loaded (issue 20).
-_ACTION_SHOWN = ("id", "description", "case_id", "historic_reference", "agency_id", "due_on", "created_at",
-                 "case__id", "case__reference", "agency__id", "agency__name")
+# What the meeting pages show of each action and change (``actionplan/_changes.html``, ``meetings.html``): nothing
+# else is loaded (issue 20).
+ACTION_SHOWN = ("id", "description", "case_id", "historic_reference", "agency_id", "due_on", "created_at",
+                "completed_on", "case__id", "case__reference", "agency__id", "agency__name")
 _UPDATE_SHOWN = ("id", "at", "note", "from_status", "to_status", "action_id", "author_id", "author__id",
-                 "author__full_name", *(f"action__{name}" for name in _ACTION_SHOWN))
+                 "author__full_name", *(f"action__{name}" for name in ACTION_SHOWN))
 
 
 def changes_since(*, partnership, since: datetime.date, until: datetime.date | None = None) -> dict:
@@ -129,7 +130,7 @@ def changes_since(*, partnership, since: datetime.date, until: datetime.date | N
         pk__in=status_ids[:CHANGES_SHOWN] + progress_ids[:CHANGES_SHOWN])
         .select_related("action", "action__case", "action__agency", "author").only(*_UPDATE_SHOWN).order_by()}
     return {
-        "new_actions": list(reversed(new_actions.select_related("case", "agency").only(*_ACTION_SHOWN)
+        "new_actions": list(reversed(new_actions.select_related("case", "agency").only(*ACTION_SHOWN)
                                      .order_by("-created_at", "-pk")[:CHANGES_SHOWN])),
         "new_actions_count": new_actions.count(),
         "status_changes": [shown[pk] for pk in reversed(status_ids[:CHANGES_SHOWN])],

@@ -42,7 +42,9 @@ def chair_disputes_card(request):
 
 
 def business_unit_card(request):
-    sheets = list(sheets_for_business_unit(request.user)[:10])
+    # The card shows each sheet's case reference and status, nothing of the sheet's text.
+    sheets = list(sheets_for_business_unit(request.user).select_related(None).select_related("case")
+                  .only("id", "status", "case_id", "case__id", "case__reference")[:10])
     return {"sheets": sheets} if sheets else None
 
 

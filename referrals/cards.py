@@ -60,7 +60,14 @@ def assurance_to_answer(request):
     return {"items": items, "today": timezone.localdate()} if items else None
 
 
+# What the CDOP card shows of each open discussion: its forum and reference, and the day a referral is due (the
+# partnership's CDOP/JAR days after the discussion).
+CDOP_CARD_SHOWN = ("id", "forum", "forum_reference", "discussed_on", "concluded_on", "case_id", "partnership_id",
+                   "partnership__id", "partnership__cdop_referral_days")
+
+
 def cdop_waiting(request):
     """CDOP and JAR discussions still waiting for a referral (or a reason for none)."""
-    waiting = list(cdop_discussions(partnership=request.partnership).filter(concluded_on__isnull=True)[:LIMIT])
+    waiting = list(cdop_discussions(partnership=request.partnership).filter(concluded_on__isnull=True)
+                   .select_related(None).select_related("partnership").only(*CDOP_CARD_SHOWN)[:LIMIT])
     return {"discussions": waiting, "today": timezone.localdate()} if waiting else None

@@ -18,7 +18,8 @@ from ..forms import MeetingForm
 @require_GET
 @role_required(Role.WORKING_GROUP, Role.BUSINESS_UNIT)
 def meeting_list(request):
-    meetings = list(selectors.meetings(partnership=request.partnership)[:50])
+    meetings = list(selectors.meetings(partnership=request.partnership).select_related(None)
+                    .only("id", "held_on")[:50])
     last = meetings[0] if meetings else None
     since = last.held_on if last else timezone.localdate() - datetime.timedelta(days=30)
     overdue = selectors.overdue_actions(request.user)
@@ -29,8 +30,9 @@ def meeting_list(request):
         "meetings": meetings, "last": last, "since": since,
         "changes": selectors.changes_since(partnership=request.partnership, since=since),
         "is_working_group": services.is_working_group(request.user),
-        "overdue": overdue.order_by("due_on")[:shown], "overdue_count": overdue.count(),
-        "awaiting": awaiting.select_related("case", "agency").order_by("completed_on", "pk")[:shown],
+        "overdue": overdue.only(*selectors.ACTION_SHOWN).order_by("due_on")[:shown], "overdue_count": overdue.count(),
+        "awaiting": awaiting.select_related("case", "agency").only(*selectors.ACTION_SHOWN)
+        .order_by("completed_on", "pk")[:shown],
         "awaiting_count": awaiting.count(), "shown": shown,
     })
 
