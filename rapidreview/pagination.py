@@ -34,17 +34,24 @@ class BoundedPage(Page):
 class BoundedPaginator(Paginator):
     """``Paginator`` whose count stops at ``cap`` (``capped`` says whether the list holds more)."""
 
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, count_in_order: bool = False, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = CAP if cap is None else cap
+        self.count_in_order = count_in_order
 
     @cached_property
     def count(self):
-        """The number of rows, or ``cap + 1`` for any number past the cap: one query with ``LIMIT cap + 1``."""
+        """The number of rows, or ``cap + 1`` for any number past the cap: one query with ``LIMIT cap + 1``.
+
+        ``count_in_order`` counts along the list's own order, for a list whose order an index serves: the count
+        then walks that index and stops at the cap. Unordered, the planner may read the table from its start to
+        find the first rows, which is slow when the list's rows lie at its end (a partnership's recent lines of the
+        access log: 17 ms against 1.3 ms; issue 20)."""
         rows = self.object_list
         if hasattr(rows, "order_by"):
             # Only the key: the list's own annotations (a subquery per row) are not worked out just to be counted.
-            return rows.order_by().values("pk")[: self.cap + 1].count()
+            keys = rows.values("pk") if self.count_in_order else rows.order_by().values("pk")
+            return keys[: self.cap + 1].count()
         return min(len(rows), self.cap + 1)
 
     @property
@@ -90,9 +97,10 @@ class BoundedPaginator(Paginator):
             return self.page(1)
 
 
-def paginate(request, rows, per_page: int) -> BoundedPage | Page:
-    """The page of ``rows`` that ``?page=`` asks for, counted up to the cap."""
-    return BoundedPaginator(rows, per_page).get_page(request.GET.get("page"))
+def paginate(request, rows, per_page: int, *, count_in_order: bool = False) -> BoundedPage | Page:
+    """The page of ``rows`` that ``?page=`` asks for, counted up to the cap (``count_in_order``: see
+    ``BoundedPaginator.count``)."""
+    return BoundedPaginator(rows, per_page, count_in_order=count_in_order).get_page(request.GET.get("page"))
 
 
 def first_and_count(queryset, shown: int) -> tuple[list, int]:

@@ -50,7 +50,7 @@ def access_log_list(request):
     logs = filterset.qs if filterset.is_bound and filterset.is_valid() else rows
     form = filterset.form
     access_log(request)  # reading the log is itself logged (issue 21, finding 12); before counting the page
-    page = paginate(request, logs, PAGE_SIZE)
+    page = paginate(request, logs, PAGE_SIZE, count_in_order=True)  # newest first: the partnership's index
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/access_log.html", {
@@ -65,7 +65,7 @@ def case_history_view(request, case_id):
     every line can be reached, however often the case was opened)."""
     case = visible_case(request.user, case_id)
     access_log(request, action=AccessAction.VIEW, obj=case, case_id=case.pk)
-    opened = paginate(request, case_access_lines(request.user, case), PAGE_SIZE)
+    opened = paginate(request, case_access_lines(request.user, case), PAGE_SIZE, count_in_order=True)
     hold = LegalHold.objects.filter(case_id=case.pk).select_related("set_by").first()
     return render(request, "audit/case_history.html", {
         "case": case, "entries": case_history(case), "opened": opened, "hold": hold,

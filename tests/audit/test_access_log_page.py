@@ -1,6 +1,8 @@
 """The access log page: its pages keep the filters, and its table scrolls on a narrow screen."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rapidreview.accounts.models import Role
@@ -55,3 +57,18 @@ def test_every_time_a_case_was_opened_can_be_reached_from_its_history_page_by_pa
     assert "Page 1 of 2" in first and 'href="?page=2" rel="next"' in first
     last = bu_client.get(url, {"page": 2}).content.decode()  # this visit is one more line: 012 moves to page 1
     assert "/opened/000/" in last and "/opened/011/" in last and "/opened/012/" not in last
+
+
+@pytest.mark.django_db
+def test_the_access_log_is_counted_along_its_own_order_so_the_count_walks_the_partnerships_index(bu_client):
+    """Counted without an order, the planner read the national log from its start to find a partnership's first
+    thousand lines, which lie at its end (a sequential scan, 17 ms); along the list's order the count walks the
+    (partnership, newest first) index and stops at the cap (issue 20). Both pages that list lines count so."""
+    case = CaseFactory()
+    for url in (reverse("audit:log"), reverse("audit:case_history", args=[case.pk])):
+        with CaptureQueriesContext(connection) as captured:
+            assert bu_client.get(url).status_code == 200
+        counts = [q["sql"] for q in captured.captured_queries
+                  if q["sql"].startswith("SELECT COUNT(*)") and "audit_accesslog" in q["sql"]]
+        assert len(counts) == 1, counts
+        assert 'ORDER BY "audit_accesslog"."at" DESC, "audit_accesslog"."id" DESC' in counts[0]
