@@ -515,7 +515,8 @@ def markdown(results: dict, budgets: list[dict], profiles: list[str]) -> str:
     lines = [f"Run {results['started_at']} to {results.get('finished_at', '')}: `{results['command']}`", "",
              f"Machine: {machine['cpus']} CPUs, {machine.get('memory_gb')} GB; load average (1, 5, 15 min) "
              f"{machine['load_before']} before the run, {machine.get('load_after')} after; gunicorn "
-             f"{results['workers']} sync workers; PostgreSQL {machine.get('postgres')}.", "",
+             f"{results['workers']} sync workers; PostgreSQL {machine.get('postgres')} "
+             f"(shared_buffers {machine.get('shared_buffers', 'not recorded')}).", "",
              f"Busiest processes at the start: {'; '.join(machine.get('busiest_processes_before', []))}.", "",
              "Pages are named by their URL name; each is measured at its default view as the person named in the "
              "JSON. Cold: the median of three first requests, each after the cache was emptied (a PDF's also on a "
@@ -603,7 +604,10 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
         "machine": {"cpus": os.cpu_count(), "load_before": [round(x, 2) for x in os.getloadavg()],
                     "busiest_processes_before": busiest_processes(),
                     "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-                    "postgres": psql("SHOW server_version")},
+                    "postgres": psql("SHOW server_version"),
+                    # The server's own cache: where the OS pages out memory nobody touched lately (this VM's
+                    # kdamond), pages read from PostgreSQL's cache stay fast and those read from the OS's do not.
+                    "shared_buffers": psql("SHOW shared_buffers")},
     }
     servers: dict[str, Server] = {}
     workers: dict[str, CeleryWorker] = {}
