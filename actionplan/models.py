@@ -5,11 +5,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from rapidreview.db import TimeStampedModel
+from rapidreview.links import object_url
 
 
 class ActionSource(models.TextChoices):
@@ -130,7 +130,7 @@ class Action(TimeStampedModel):
         }[self.status]
 
     def get_absolute_url(self):
-        return reverse("actionplan:detail", args=[self.pk])
+        return object_url("actionplan:detail", self.pk)
 
     @property
     def reminder_reference(self) -> str:
@@ -212,7 +212,7 @@ class WorkingGroupMeeting(TimeStampedModel):
         return f"Working group meeting {self.held_on:%d %B %Y}"
 
     def get_absolute_url(self):
-        return reverse("actionplan:meeting", args=[self.pk])
+        return object_url("actionplan:meeting", self.pk)
 
 
 class ImportColumnMapping(models.Model):

@@ -17,12 +17,12 @@ A ``Pack`` is the distribution of a case's accepted forms to its panel members (
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from rapidreview.accounts.models import Agency
 from rapidreview.db import TimeStampedModel
+from rapidreview.links import object_url
 
 
 class FormStatus(models.TextChoices):
@@ -124,7 +124,7 @@ class AgencyCheckForm(TimeStampedModel):
         return f"{self.agency} – {self.case}"
 
     def get_absolute_url(self):
-        return reverse("agencychecks:form", args=[self.pk])
+        return object_url("agencychecks:form", self.pk)
 
     @property
     def reminder_reference(self) -> str:
@@ -213,7 +213,7 @@ class Pack(TimeStampedModel):
         return f"Pack for {self.case}"
 
     def get_absolute_url(self):
-        return reverse("agencychecks:pack", args=[self.case_id])
+        return object_url("agencychecks:pack", self.case_id)
 
 
 class PackRender(TimeStampedModel):

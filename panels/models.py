@@ -10,11 +10,11 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from rapidreview.accounts.models import Agency, Partnership, StatutoryPartner
 from rapidreview.db import TimeStampedModel
+from rapidreview.links import object_url
 from referrals.models import Case
 
 
@@ -90,7 +90,7 @@ class Panel(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("panels:panel", args=[self.case_id])
+        return object_url("panels:panel", self.case_id)
 
     @property
     def is_scheduled(self) -> bool:

@@ -11,11 +11,11 @@ November conference, a practice review learning workshop or a one-year implement
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from rapidreview.db import TimeStampedModel
+from rapidreview.links import object_url
 
 
 class Theme(TimeStampedModel):
@@ -144,7 +144,7 @@ class LearningItem(TimeStampedModel):
         return self.sent_at is not None
 
     def get_absolute_url(self):
-        return reverse("themes:learning_detail", args=[self.pk])
+        return object_url("themes:learning_detail", self.pk)
 
     @property
     def reminder_reference(self) -> str:

@@ -2,11 +2,11 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from rapidreview.accounts.models import Agency
 from rapidreview.db import TimeStampedModel
+from rapidreview.links import object_url
 from referrals.models import Case
 
 User = settings.AUTH_USER_MODEL
@@ -56,7 +56,7 @@ class Cspr(TimeStampedModel):
         return f"Practice review for {self.case}"
 
     def get_absolute_url(self):
-        return reverse("decisions:cspr", args=[self.case_id])
+        return object_url("decisions:cspr", self.case_id)
 
     @property
     def reminder_reference(self) -> str:
@@ -212,7 +212,7 @@ class CsprInformationRequest(TimeStampedModel):
         return f"{self.get_kind_display()} requested {self.requested_on:%-d %B %Y}"
 
     def get_absolute_url(self):
-        return reverse("decisions:cspr", args=[self.cspr.case_id])
+        return object_url("decisions:cspr", self.cspr.case_id)
 
     @property
     def reminder_reference(self) -> str:

@@ -4,11 +4,11 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from rapidreview.accounts.models import StatutoryPartner
 from rapidreview.db import TimeStampedModel
+from rapidreview.links import object_url
 from referrals.models import Case, YesNoUnknown
 
 from .criteria import REGULATION_3, REGULATION_11, YesNo, answers, reason_field, reg3_field, reg11_field
@@ -57,7 +57,7 @@ class DecisionSheet(TimeStampedModel):
         return f"Decision sheet for {self.case}"
 
     def get_absolute_url(self):
-        return reverse("decisions:sheet", args=[self.case_id])
+        return object_url("decisions:sheet", self.case_id)
 
 
 # The words of a version, in the order of the form. Everything else on the sheet comes from the case (ADR 0009).

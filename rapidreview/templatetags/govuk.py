@@ -1,15 +1,21 @@
-"""Dates and times the GOV.UK way ("7am", "5:30pm", "26 November 2026, 7:15am"), in Europe/London; numeric cells.
+"""Dates and times the GOV.UK way ("7am", "5:30pm", "26 November 2026, 7:15am"), in Europe/London; numeric cells;
+faster ``truncatechars`` and ``date``.
 
 Registered as a template builtin (settings.TEMPLATES), so every template can use the filters without loading them.
 """
 
 import datetime
+import functools
 import html
+import unicodedata
 
 from django import template
+from django.template.defaultfilters import date as djangos_date
+from django.template.defaultfilters import stringfilter
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.dates import MONTHS
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.text import Truncator
 
 from rapidreview import links
 
@@ -41,7 +47,7 @@ def govuk_datetime(value) -> str:
     if not value:
         return ""
     value = _local(value)
-    return f"{date_format(value, 'j F Y')}, {govuk_time(value)}"
+    return f"{_long_date(value)}, {govuk_time(value)}"
 
 
 @register.simple_tag
@@ -71,3 +77,47 @@ def in_partnership(url: str, partnership) -> str:
     if not partnership or not url:
         return url
     return f"{url}{'&' if '?' in url else '?'}partnership={partnership.slug}"
+
+
+@register.filter(is_safe=True)
+@stringfilter
+def truncatechars(value: str, arg) -> str:
+    """Django's ``truncatechars``, which this builtin replaces in every template, with the same output. Django walks
+    each text character by character to skip combining marks; lists truncate a hundred descriptions per page, and
+    that walk was a tenth of the meetings page. ASCII text is cut by slicing, other text no longer than the limit
+    (and already in Django's normal form) is returned as it is, and the rest goes to Django's own."""
+    try:
+        length = int(arg)
+    except ValueError:
+        return value
+    if length <= 0:
+        return ""
+    if value.isascii():
+        return value if len(value) <= length else value[:length - 1] + "…"
+    if len(value) <= length and unicodedata.is_normalized("NFC", value):
+        return value
+    return Truncator(value).chars(length)
+
+
+@functools.cache
+def _month_names() -> dict[int, str]:
+    return {number: str(name) for number, name in MONTHS.items()}
+
+
+def _long_date(value: datetime.date) -> str:
+    """'3 December 2026': Django's "j F Y"."""
+    return f"{value.day} {_month_names()[value.month]} {value.year:04d}"
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def date(value, arg=None):
+    """Django's ``date``, which this builtin replaces in every template, with the same output. "j F Y" (the format
+    of nearly every date shown) is written directly: Django parses the format for each value, a fifth of a
+    millisecond, and a list shows hundreds of dates; so is "c" (ISO 8601, for ``<time datetime>``). Any other
+    format, or value, goes to Django's own."""
+    if isinstance(value, datetime.date):
+        if arg == "j F Y":
+            return _long_date(value)
+        if arg == "c":
+            return value.isoformat()
+    return djangos_date(value, arg)

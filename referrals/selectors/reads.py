@@ -65,6 +65,19 @@ CASE_PAGE_RECORDS = ("partnership", "referral", "referral__referrer_agency", "re
                      "threshold_decision__health_participant", "threshold_decision__police_participant", "sin",
                      "letter")
 
+# What the case page never reads of the records it joins: the stored letter, the possible duplicate beyond its
+# link (its child's name least of all) and the sign-in details of the people it names. Each column costs its
+# compiling and its reading on every case page (issue 20).
+_PERSON_UNREAD = ("password", "last_login", "is_superuser", "is_staff", "date_joined", "phone")
+_CASE_PAGE_UNREAD = (
+    "letter__pdf",
+    *(f"referral__possible_duplicate_of__{field.attname}" for field in Case._meta.concrete_fields
+      if field.attname not in ("id", "reference")),
+    *(f"{person}__{field}" for person in ("referral__submitted_by", "threshold_decision__la_participant",
+                                          "threshold_decision__health_participant",
+                                          "threshold_decision__police_participant")
+      for field in _PERSON_UNREAD))
+
 
 def case_for_page(user, case_id) -> Case:
     """The case for its full page, or Http404 when ``user`` may not see it: in one query with its referral,
@@ -72,7 +85,7 @@ def case_for_page(user, case_id) -> Case:
     registered (``rapidreview.registry.register_case_records``), so no section reads them again, and the values
     they registered from tables keyed by the case's id (``register_case_annotation``); marked as the page's case
     object (``once_per_case`` remembers on it)."""
-    rows = (visible_cases(user).select_related(*CASE_PAGE_RECORDS, *case_records()).defer("letter__pdf")
+    rows = (visible_cases(user).select_related(*CASE_PAGE_RECORDS, *case_records()).defer(*_CASE_PAGE_UNREAD)
             .annotate(**case_annotations()))
     return case_page_object(get_object_or_404(rows, pk=case_id))
 
