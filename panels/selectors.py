@@ -399,6 +399,8 @@ def _notified_near(case, *, own: bool, neighbours: bool) -> tuple[list[Case], li
         return [], []
     rows = list(Case.objects.filter(wanted, sin_notified_on__range=_cluster_window(case))
                 .exclude(pk=case.pk).exclude(stage=Stage.CLOSED).select_related("partnership")
+                .only("id", "reference", "partnership_id", "sin_notified_on", "partnership__id", "partnership__name",
+                      "partnership__contact_email")  # what the alert shows (panels/includes/cluster_alert.html)
                 .order_by("sin_notified_on", "created_at"))
     ours = [row for row in rows if row.partnership_id == case.partnership_id]
     theirs = [{"partnership": row.partnership, "notified_on": row.sin_notified_on, "home": home}
@@ -540,10 +542,15 @@ def conflicts_for_case(case) -> QuerySet[ConflictOfInterest]:
     return _conflicts().filter(case_id=case.pk)
 
 
+# What the case page reads of a conflict: the task to agree a substitute and whether the reader declared one.
+_CASE_PAGE_CONFLICT = ("id", "user_id", "substitute_id", "substitute_required_at", "user__id", "user__full_name")
+
+
 def case_page_conflicts(case) -> list[ConflictOfInterest]:
     """The case's declared conflicts, read once for the case page: the panel's task rows and the pack link (ADR
     0019)."""
-    return once_per_case(case, "panels.conflicts", lambda: list(conflicts_for_case(case)))
+    return once_per_case(case, "panels.conflicts", lambda: list(
+        ConflictOfInterest.objects.filter(case_id=case.pk).select_related("user").only(*_CASE_PAGE_CONFLICT)))
 
 
 def conflict_members(case) -> QuerySet[User]:
