@@ -492,3 +492,22 @@ def test_the_reason_for_an_invitation_must_not_name_the_child(tower_bu, hackney)
     with pytest.raises(DomainError, match="Do not name the child"):
         case_invite_partnership(case=case, actor=tower_bu, partnership=hackney, reason="Ada lives in Hackney.")
     assert not CaseParticipation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_access_rule_kept_for_a_reader_follows_the_partnership_they_act_in_and_their_roles():
+    """visible_cases is built once per reader object (issue 20): switching partnership or losing a role on the same
+    object must give the new rule, never the one kept from before."""
+    ours, theirs = default_partnership(), make_partnership("Neighbour SCP", slug="neighbour-rule")
+    our_case, their_case = CaseFactory(partnership=ours), CaseFactory(partnership=theirs)
+    person = make_user(Role.BUSINESS_UNIT, partnership=ours)
+    RoleAssignmentFactory(user=person, partnership=theirs, role=Role.BUSINESS_UNIT)
+    person.act_in(ours)
+    assert list(visible_cases(person)) == [our_case]
+    assert list(visible_cases(person)) == [our_case]  # the kept rule, read again
+    person.act_in(theirs)
+    assert list(visible_cases(person)) == [their_case]
+    person.role_assignments.filter(partnership=theirs).delete()
+    for name in ("current_assignments", "active_roles", "role_names"):
+        person.__dict__.pop(name, None)
+    assert list(visible_cases(person)) == []
