@@ -80,12 +80,13 @@ class Action(TimeStampedModel):
             models.Index(fields=["agency", "status", "due_on"], name="action_agency_idx"),
             models.Index(fields=["status", "due_on"], name="action_status_due_idx"),
             models.Index(fields=["case", "due_on"], name="action_case_idx"),
-            # Overdue and due-soon lists read open actions in due order; most actions are finished, so a partial
-            # index keeps those lists from walking ten years of them (docs/performance.md).
-            models.Index(fields=["due_on"], condition=models.Q(status__in=["not_started", "in_progress"]),
-                         name="action_open_due_idx"),
-            models.Index(fields=["due_on"], condition=models.Q(status="completed",
-                                                               completion_confirmed_at__isnull=True),
+            # Overdue and due-soon lists read one plan's open actions in due order; most actions are finished, so a
+            # partial index keeps those lists from walking ten years of them, and leading with the partnership keeps
+            # them from walking the other plans' (docs/performance.md).
+            models.Index(fields=["partnership", "due_on"],
+                         condition=models.Q(status__in=["not_started", "in_progress"]), name="action_open_due_idx"),
+            models.Index(fields=["partnership", "completed_on"],
+                         condition=models.Q(status="completed", completion_confirmed_at__isnull=True),
                          name="action_awaiting_idx"),
             # The plan page: one partnership's actions in the list's order, read a page at a time (ADR 0019).
             models.Index(fields=["partnership", "due_on", "created_at"], name="action_plan_idx"),
@@ -149,6 +150,11 @@ class ActionUpdate(models.Model):
     """A dated progress note on an action, with its author; also records any status change made with it."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    # The action's plan, copied when the update is saved (an action never changes plan): the meeting pages read one
+    # plan's updates of a period through (partnership, at), instead of probing every older action of the plan
+    # (issue 20; docs/decisions/0033-an-update-knows-its-plan.md).
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.PROTECT, related_name="+",
+                                    editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+")
@@ -158,10 +164,16 @@ class ActionUpdate(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["action", "-at"], name="actionupdate_action_idx")]
+        indexes = [models.Index(fields=["action", "-at"], name="actionupdate_action_idx"),
+                   models.Index(fields=["partnership", "-at"], name="actionupdate_plan_idx")]
 
     def __str__(self):
         return f"{self.action_id} {self.at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.partnership_id is None:
+            self.partnership_id = self.action.partnership_id
+        super().save(*args, **kwargs)
 
     @property
     def status_changed(self) -> bool:

@@ -946,17 +946,22 @@ class Generator:
         out = []
         if action.status == ActionStatus.NOT_STARTED:
             if rng.random() < 0.3:
-                out.append(ActionUpdate(action=action, at=on(0.5), author=lead, note=text(rng, 1)))
+                out.append(ActionUpdate(action=action, partnership_id=action.partnership_id,
+                                        at=on(0.5), author=lead, note=text(rng, 1)))
             return out
-        out.append(ActionUpdate(action=action, at=on(0.2), author=lead, note=text(rng, 1),
+        out.append(ActionUpdate(action=action, partnership_id=action.partnership_id,
+                                at=on(0.2), author=lead, note=text(rng, 1),
                                 from_status=ActionStatus.NOT_STARTED, to_status=ActionStatus.IN_PROGRESS))
         for _ in range(rng.randint(0, 2)):
-            out.append(ActionUpdate(action=action, at=on(rng.uniform(0.3, 0.9)), author=lead, note=text(rng, 1)))
+            out.append(ActionUpdate(action=action, partnership_id=action.partnership_id,
+                                    at=on(rng.uniform(0.3, 0.9)), author=lead, note=text(rng, 1)))
         if action.status in (ActionStatus.COMPLETED, ActionStatus.EMBEDDED):
-            out.append(ActionUpdate(action=action, at=on(1.0), author=lead, note=text(rng, 1),
+            out.append(ActionUpdate(action=action, partnership_id=action.partnership_id,
+                                    at=on(1.0), author=lead, note=text(rng, 1),
                                     from_status=ActionStatus.IN_PROGRESS, to_status=ActionStatus.COMPLETED))
         if action.status == ActionStatus.EMBEDDED:
-            out.append(ActionUpdate(action=action, at=on(1.0), author=action.completion_confirmed_by or lead,
+            out.append(ActionUpdate(action=action, partnership_id=action.partnership_id,
+                                    at=on(1.0), author=action.completion_confirmed_by or lead,
                                     note="Embedded in practice.", from_status=ActionStatus.COMPLETED,
                                     to_status=ActionStatus.EMBEDDED))
         return out

@@ -17,9 +17,9 @@ from openpyxl import Workbook, load_workbook
 
 from actionplan.exports import IMPORT_COLUMNS
 from actionplan.importer import check_rows, import_save, read_workbook, remember_mapping, suggest_mapping
-from actionplan.models import Action, ActionSource, ImportColumnMapping, WorkingGroupMeeting
-from actionplan.selectors import action_reminder_owners, may_add_action
-from actionplan.services import action_create, meeting_record
+from actionplan.models import Action, ActionSource, ActionUpdate, ImportColumnMapping, WorkingGroupMeeting
+from actionplan.selectors import action_reminder_owners, changes_since, may_add_action
+from actionplan.services import action_create, action_note_add, meeting_record
 from rapidreview.accounts.models import Role
 from rapidreview.clocks.models import Clock
 from rapidreview.db import DomainError
@@ -168,6 +168,23 @@ def test_meetings_are_the_partnerships_own(client, a, b, working_group, b_group)
     assert str(mine.pk) not in body
     assert client.get(reverse("actionplan:meeting", args=[mine.pk])).status_code == 404
     assert WorkingGroupMeeting.objects.filter(partnership=b).count() == 1
+
+
+def test_each_update_carries_its_actions_plan_and_a_meeting_shows_only_its_plans_updates(
+        a, b, working_group, b_group, shared_police):
+    # The meeting pages read one plan's updates through the plan copied onto each update (ADR 0033).
+    since = timezone.localdate() - datetime.timedelta(days=30)
+    mine = make_action(agency=shared_police, actor=working_group, description="A's own action")
+    theirs = b_action(b, b_group, shared_police)
+    old = timezone.now() - datetime.timedelta(days=40)
+    Action.objects.filter(pk__in=[mine.pk, theirs.pk]).update(created_at=old)  # not new since the last meeting
+    mine_note = action_note_add(action=mine, actor=working_group, note="A's progress")
+    theirs_note = action_note_add(action=theirs, actor=b_group, note="B's progress")
+    assert (mine_note.partnership_id, theirs_note.partnership_id) == (a.pk, b.pk)
+    assert all(update.partnership_id == update.action.partnership_id
+               for update in ActionUpdate.objects.select_related("action"))
+    assert [u.note for u in changes_since(partnership=a, since=since)["progress"]] == ["A's progress"]
+    assert [u.note for u in changes_since(partnership=b, since=since)["progress"]] == ["B's progress"]
 
 
 def test_a_partnership_taking_part_in_a_case_does_not_add_actions_to_it(a, b, working_group, b_group):

@@ -267,7 +267,8 @@ def test_the_meeting_view_shows_the_latest_fifty_of_each_kind_of_change_and_how_
     type(action).objects.filter(pk=action.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
     now = timezone.now()
     ActionUpdate.objects.bulk_create([
-        ActionUpdate(action=action, at=now - datetime.timedelta(hours=n), author=police_lead, note=f"Update {n:03d}")
+        ActionUpdate(action=action, partnership_id=action.partnership_id,
+                     at=now - datetime.timedelta(hours=n), author=police_lead, note=f"Update {n:03d}")
         for n in range(CHANGES_SHOWN + 10)])
     client.force_login(working_group)
     body = client.get(reverse("actionplan:meetings")).content.decode()
@@ -334,7 +335,8 @@ def test_the_action_page_shows_its_progress_newest_first_twenty_to_a_page(client
     action = make_action(agency=police, actor=working_group)
     later = timezone.now() + datetime.timedelta(days=1)  # all newer than the update that created the action
     ActionUpdate.objects.bulk_create([
-        ActionUpdate(action=action, at=later - datetime.timedelta(hours=n), author=police_lead, note=f"Note {n:03d}")
+        ActionUpdate(action=action, partnership_id=action.partnership_id,
+                     at=later - datetime.timedelta(hours=n), author=police_lead, note=f"Note {n:03d}")
         for n in range(25)])
     client.force_login(police_lead)
     first = client.get(reverse("actionplan:detail", args=[action.pk])).content.decode()

@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actionplan.selectors import action_list, changes_since
+from actionplan.selectors import ACTION_SHOWN, action_list, actions_visible_to, changes_since, overdue_actions
 from rapidreview.accounts.models import Role
 from rapidreview.clocks.filters import OPEN, DeadlineFilter
 from rapidreview.clocks.selectors import all_deadlines
@@ -71,17 +71,29 @@ def test_the_case_list_reads_the_partnerships_cases_by_primary_key_not_every_cas
     assert "Index Cond: (id = ANY" in plan and "Seq Scan on referrals_case" not in plan, plan
 
 
-def test_changes_since_the_last_meeting_reads_progress_updates_through_the_plans_actions():
+def test_changes_since_the_last_meeting_reads_the_plans_progress_updates_from_its_index_in_order():
+    # Each update carries its action's plan (ADR 0033): the period's updates of one plan are read from (partnership,
+    # at), newest first, without probing every older action of the plan or walking other plans' updates.
     group = make_user(Role.WORKING_GROUP)
     since = timezone.localdate() - datetime.timedelta(days=30)
     with CaptureQueriesContext(connection) as queries:
         changes_since(partnership=group.partnership, since=since)
     sql = next(q["sql"] for q in queries if 'FROM "actionplan_actionupdate"' in q["sql"])
-    # The query names the plan's own actions (an array of their ids), which the (action, at) index serves. Which
-    # index the planner picks on a test database of a few rows is its choice: on the national data it is
-    # actionupdate_action_idx (docs/performance.md); here we check the query gives it that choice.
-    assert '"action_id" = ANY(ARRAY(SELECT' in sql and '"partnership_id" =' in sql, sql
+    assert '"actionplan_actionupdate"."partnership_id" =' in sql, sql
     with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute(f"EXPLAIN {sql}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "action_id = ANY" in plan, plan
+    # Already in date order from the index; only updates of the same moment are put in id order.
+    assert "actionupdate_plan_idx" in plan, plan
+    assert "Sort Key" not in plan or "Presorted Key: actionplan_actionupdate.at" in plan, plan
+
+
+def test_the_working_groups_overdue_and_awaiting_lists_read_their_plans_open_actions_from_its_index():
+    # The partial indexes lead with the partnership: one plan's open actions in due order, not every plan's.
+    group = make_user(Role.WORKING_GROUP)
+    overdue = overdue_actions(group).only(*ACTION_SHOWN).order_by("due_on")
+    assert "action_open_due_idx" in _plan(overdue, sorted_by_index=True)
+    awaiting = actions_visible_to(group).filter(status="completed", completion_confirmed_at__isnull=True)
+    assert "action_awaiting_idx" in _plan(awaiting.order_by("completed_on"), sorted_by_index=True)
