@@ -15,7 +15,7 @@ from .selectors import (
     sheets_awaiting_signature,
     sheets_for_business_unit,
     tally,
-    votes_for,
+    vote_choices,
 )
 
 AFTER_MEETING = (Stage.DECISION, Stage.NATIONAL_PANEL, Stage.CSPR, Stage.CLOSED)
@@ -79,7 +79,7 @@ def case_tasks(case):
          "status": "done" if meeting and meeting.chair_overview else ("in_progress" if meeting else "todo")},
         {"label": "Take the vote", "url": reverse("decisions:vote", args=[case.pk]),
          "status": "done" if meeting and meeting.vote_closed else (
-             "in_progress" if votes_for(meeting) else "todo")},
+             "in_progress" if vote_choices(meeting) else "todo")},
     ]
     sheet_status = "cannot_start"
     if sheet:

@@ -95,10 +95,23 @@ def votes_for(meeting: MeetingRecord | None) -> list[Vote]:
     return list(meeting.votes.all())
 
 
+def vote_choices(meeting: MeetingRecord | None) -> list[str]:
+    """The choices of the meeting's votes, read once for the meeting object (the case page's task list and its
+    section both ask, and show no voter): from its votes if ``votes_for`` read them, else one query of one column
+    (the votes with their three people cost 3-4 ms more on the case page; issue 20)."""
+    if meeting is None:
+        return []
+    if "votes" in getattr(meeting, "_prefetched_objects_cache", {}):
+        return [vote.choice for vote in meeting.votes.all()]
+    if "_vote_choices" not in meeting.__dict__:
+        meeting.__dict__["_vote_choices"] = list(meeting.votes.values_list("choice", flat=True))
+    return meeting.__dict__["_vote_choices"]
+
+
 def tally(meeting: MeetingRecord | None) -> list[dict]:
     counts = {c: 0 for c in VoteChoice.values}
-    for vote in votes_for(meeting):
-        counts[vote.choice] += 1
+    for choice in vote_choices(meeting):
+        counts[choice] += 1
     return [{"choice": c, "label": VoteChoice(c).label, "count": counts[c]} for c in VoteChoice.values]
 
 

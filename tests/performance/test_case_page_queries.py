@@ -126,6 +126,8 @@ def test_the_case_page_of_a_case_with_votes_a_conflict_a_participation_and_a_lia
     assert "The rapid review by the end of the month." in body  # the cluster alert, with the liaison
     assert "Legal hold</strong> Inquest opened" in body
     assert re.search(r"Yes[^<]*: 2 · [^<]*: 1", body), "the tally of the three votes is shown"
+    vote_task = body[body.index("Take the vote"):]
+    assert vote_task.index("In progress") < vote_task.index("govuk-task-list__item"), "votes taken, vote still open"
     repeated = {statement: n for statement, n in Counter(sql).items() if n > 1}
     assert repeated == {}, "\n\n".join(repeated)
     assert len(sql) <= BUDGET, "\n".join(sql)
