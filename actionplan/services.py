@@ -166,8 +166,8 @@ def action_set_status(*, action: Action, status: str, actor, note: str = "",
     status = status or locked.status
     note = (note or "").strip()
     working_group = is_working_group(actor, locked.partnership_id)
-    if status == locked.status and not note and not (status == ActionStatus.COMPLETED and working_group
-                                                     and locked.completion_confirmed_at is None):
+    confirming = status == ActionStatus.COMPLETED and working_group and locked.completion_confirmed_at is None
+    if status == locked.status and not note and not confirming:
         raise DomainError("Enter a progress update or choose a new status.")
     if status != locked.status and status not in _allowed_statuses(actor, locked):
         if status == ActionStatus.EMBEDDED:
@@ -180,7 +180,7 @@ def action_set_status(*, action: Action, status: str, actor, note: str = "",
     if status == ActionStatus.COMPLETED and old not in (ActionStatus.COMPLETED, ActionStatus.EMBEDDED):
         locked.completed_on = today
         clock_meet(subject=locked, kind=ClockKind.ACTION)
-    if status == ActionStatus.COMPLETED and working_group and locked.completion_confirmed_at is None:
+    if confirming:
         locked.completion_confirmed_at, locked.completion_confirmed_by = timezone.now(), actor
     if status == ActionStatus.EMBEDDED and old != ActionStatus.EMBEDDED:
         locked.embedded_on = today
@@ -189,9 +189,10 @@ def action_set_status(*, action: Action, status: str, actor, note: str = "",
         locked.completed_on = locked.completion_confirmed_at = locked.completion_confirmed_by = None
         locked.embedded_on = None
         _start_clock(locked)
-    locked.status = status
-    locked._history_user = actor
-    locked.save()
+    if status != old or confirming:  # a note alone leaves the action (its history, the cached statistics) as it is
+        locked.status = status
+        locked._history_user = actor
+        locked.save()
     ActionUpdate.objects.create(action=locked, author=actor, note=note, from_status=old,
                                 to_status=status if status != old else "")
     _copy_state(locked, action)

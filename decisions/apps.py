@@ -15,9 +15,11 @@ class DecisionsConfig(AppConfig):
             register_case_tasks,
             register_nav,
         )
+        from referrals.models import Case
         from themes.statistics import register_figure
 
         from . import registrations, selectors
+        from .models import Cspr, NationalPanelSubmission
 
         register_reminder_owners(self.get_model("Cspr"), selectors.cspr_reminder_owners)
         register_reminder_owners(self.get_model("CsprInformationRequest"), selectors.reviewer_request_reminder_owners)
@@ -35,5 +37,6 @@ class DecisionsConfig(AppConfig):
         register_case_records("meeting_record", "decision_sheet", "decision_sheet__current",
                               "national_panel_submission", "national_panel_submission__sent_for", "cspr",
                               "alternative_learning")
-        register_figure("national_panel_agreed", registrations.national_panel_agreed_figure)
-        register_figure("cspr_published", registrations.cspr_published_figure)
+        register_figure("national_panel_agreed", registrations.national_panel_agreed_figure,
+                        reads=(NationalPanelSubmission, Case))
+        register_figure("cspr_published", registrations.cspr_published_figure, reads=(Cspr, Case))

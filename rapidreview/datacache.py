@@ -61,6 +61,11 @@ def watch(name: str, *models: type) -> None:
         _watched[model].add(name)
 
 
+def watched(name: str) -> set[type]:
+    """The models report ``name`` watches."""
+    return {model for model, names in _watched.items() if name in names}
+
+
 def cached(name: str, key: Iterable[Hashable], compute: Callable, timeout: int = TIMEOUT):
     """``compute()``, or its result from the cache if nothing report ``name`` watches has changed since."""
     version = cache.get(_version_key(name))

@@ -38,12 +38,10 @@ class ThemesConfig(AppConfig):
         from .benchmarking import BENCHMARKS
         from .models import CaseTheme, Theme
         from .selectors import REPORT
-        from .statistics import STATISTICS
+        from .statistics import READS, STATISTICS
 
         watch(REPORT, CaseTheme, Theme, Agency, Case.involved_agencies.through)
-        # The statistics read most of the process, and other stages add figures: watch every stage's tables.
-        stages = {"referrals", "panels", "agencychecks", "decisions", "actionplan", "themes", "clocks"}
-        watch(STATISTICS, *(model for model in apps.get_models(include_auto_created=True)
-                            if model._meta.app_label in stages), Partnership)
+        # The statistics watch what they read; the figures other stages register name theirs (ADR 0035).
+        watch(STATISTICS, *READS)
         watch(BENCHMARKS, *(model for model in apps.get_models(include_auto_created=True)
                             if model._meta.app_label in {"referrals", "themes", "clocks"}), Partnership)

@@ -3,10 +3,14 @@
 A partnership's statistics count the cases it LEADS (Working Together 2023: the partnership where the incident
 happened); the cases it takes part in, led by another partnership, are shown apart as "taking part" (ADR 0015).
 
-Later stages contribute figures this app cannot compute without importing them::
+Later stages contribute figures this app cannot compute without importing them, naming the models they read::
 
     from themes.statistics import register_figure
-    register_figure("cspr_published", lambda year, partnership: {"label": "Practice reviews published", "value": 2})
+    register_figure("cspr_published", lambda year, partnership: {"label": "Practice reviews published", "value": 2},
+                    reads=(Cspr, Case))
+
+The statistics are cached until one of the models they read (``READS`` and every figure's ``reads``) is written
+(ADR 0035): a write to anything else (an agency check form's draft, a progress note) leaves them warm.
 
 ``fn(year, partnership)`` counts the cases ``partnership`` leads and returns ``{"label": str, "value": int | float
 | str, "note": str (optional)}`` or None (nothing to show). A function that cannot take ``partnership`` is not shown
@@ -19,15 +23,16 @@ under "Other figures".
 import datetime
 import inspect
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from actionplan.models import Action, ActionSource, ActionStatus
+from rapidreview.accounts.models import Partnership
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
-from rapidreview.datacache import cached
+from rapidreview.datacache import cached, watch
 from referrals.models import (
     AbuseKind,
     Case,
@@ -41,17 +46,26 @@ from referrals.models import (
     Sex,
     Source,
     Stage,
+    ThresholdDecision,
     ThresholdOutcome,
 )
 
-from .models import LEARNING_ROUTES, CaseTheme, LearningItem, ThemeLog
+from .models import LEARNING_ROUTES, CaseTheme, LearningItem, Theme, ThemeLog
+
+STATISTICS = "annual-statistics"
+# The models the figures below read (tests/themes/test_statistics.py checks this against the tables their queries
+# name): ``ThemesConfig.watch_report_data`` watches them, and registered figures add theirs.
+READS = (Case, CaseEvent, CaseParticipation, IncidentChild, Referral, ThresholdDecision, Clock, Action, CaseTheme,
+         Theme, LearningItem, Partnership)
 
 _figures: dict[str, Callable] = {}
 
 
-def register_figure(name: str, fn: Callable) -> None:
-    """Contribute a figure to the annual statistics; registering the same name again replaces it."""
+def register_figure(name: str, fn: Callable, *, reads: Iterable[type]) -> None:
+    """Contribute a figure to the annual statistics; registering the same name again replaces it. ``reads``: every
+    model ``fn`` reads, so that a write to one of them makes the cached statistics stale."""
     _figures[name] = fn
+    watch(STATISTICS, *reads)
 
 
 def registered_figures() -> dict[str, Callable]:
@@ -154,14 +168,11 @@ def _clock_timeliness(kind: str, year: int, today: datetime.date, *, partnership
     return on_time, decided, average, by_label
 
 
-STATISTICS = "annual-statistics"
-
-
 def annual_statistics(year: int, *, partnership) -> dict:
     """``partnership``'s figures for the year as sections of rows: {"year", "sections": [{"key", "title", "note",
     "rows"}]}: the cases it leads, then the cases it takes part in.
 
-    Worked out again whenever any stage's data has changed, or the day has (``ThemesConfig.watch_report_data``).
+    Worked out again whenever what the figures read has changed (``READS``, ``register_figure``), or the day has.
     """
     return cached(STATISTICS, (partnership.pk, year, timezone.localdate()),
                   lambda: _annual_statistics(year, partnership=partnership))

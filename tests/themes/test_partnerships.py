@@ -229,8 +229,9 @@ def test_statistics_count_the_cases_a_partnership_leads_and_show_those_it_takes_
 
 def test_a_figure_that_cannot_count_per_partnership_is_not_shown(a, monkeypatch):
     monkeypatch.setattr(statistics, "_figures", {})
-    register_figure("cspr_published", lambda year: {"label": "Practice reviews published", "value": 99})
-    register_figure("extra", lambda year, partnership: {"label": f"Extra for {partnership.short_name}", "value": 1})
+    register_figure("cspr_published", lambda year: {"label": "Practice reviews published", "value": 99}, reads=())
+    register_figure("extra", lambda year, partnership: {"label": f"Extra for {partnership.short_name}", "value": 1},
+                    reads=())
     stats = annual_statistics(YEAR, partnership=a)
     assert figures(stats, "funnel")["Practice reviews published"] is None
     assert figures(stats, "other") == {"Extra for SCP": 1}

@@ -1,8 +1,13 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -12,11 +17,13 @@ from rapidreview.accounts.models import Role
 from rapidreview.audit.models import AccessAction, AccessLog
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
 from rapidreview.clocks.services import clock_start
+from rapidreview.datacache import watched
 from rapidreview.pdf import Marking
 from referrals.models import CaseEvent, Harm, Referral, Source, Stage
 from tests.actionplan.factories import LedgerCaseFactory as CaseFactory
 from tests.actionplan.factories import make_action
 from tests.factories import AgencyFactory, default_partnership, make_user
+from tests.forms_as_rendered import accepted, page_form
 from tests.pdfs import assert_pdf_of_record, pdf_text
 from themes import statistics
 from themes.models import Theme, ThemeLog
@@ -123,10 +130,11 @@ def test_actions_completed_on_time(business_unit):
 
 def test_registered_figures_appear_in_their_sections(db, monkeypatch):
     monkeypatch.setattr(statistics, "_figures", {})
-    register_figure("cspr_published", lambda year, partnership: {"label": "Practice reviews published", "value": 2})
+    register_figure("cspr_published", lambda year, partnership: {"label": "Practice reviews published", "value": 2},
+                    reads=())
     register_figure("national_panel_agreed",
-                    lambda year, partnership: {"label": "Agreed by the National Panel", "value": 0.75})
-    register_figure("extra", lambda year, partnership: None)
+                    lambda year, partnership: {"label": "Agreed by the National Panel", "value": 0.75}, reads=())
+    register_figure("extra", lambda year, partnership: None, reads=())
     stats = annual_statistics(YEAR, partnership=default_partnership())
     assert figures(stats, "funnel")["Practice reviews published"] == 2
     assert figures(stats, "national_panel") == {"Agreed by the National Panel": 0.75}
@@ -175,3 +183,52 @@ def test_statistics_are_refused_to_agency_leads_and_to_post(client):
     client.force_login(make_user(Role.BUSINESS_UNIT))
     assert client.post(reverse("themes:statistics")).status_code == 405
     assert client.get(reverse("themes:statistics"), {"year": "nonsense"}).status_code == 200
+
+
+def _tables(sql: str) -> set[str]:
+    return set(re.findall(r'(?:FROM|JOIN) "([a-z0-9_]+)"', sql))
+
+
+def test_the_statistics_watch_every_table_they_read(known_year, business_unit):
+    """A write to any table the figures read must make the cached statistics stale (ADR 0035): every table named by
+    the statistics' queries, the registered figures' included, belongs to a watched model."""
+    a, b, _ = known_year
+    make_action(case=a, actor=make_user(Role.WORKING_GROUP), due_on=datetime.date(YEAR, 6, 30))
+    clock(ClockKind.PANEL_MEETING, datetime.date(YEAR, 3, 20), met_on=datetime.date(YEAR, 3, 19))
+    with CaptureQueriesContext(connection) as read:
+        annual_statistics(YEAR, partnership=default_partnership())
+    tables = set().union(*(_tables(q["sql"]) for q in read.captured_queries))
+    by_table = {model._meta.db_table: model for model in apps.get_models(include_auto_created=True)}
+    assert {"referrals_case", "clocks_clock", "actionplan_action", "themes_casetheme",
+            "decisions_nationalpanelsubmission", "decisions_cspr"} <= tables, "the figures were all worked out"
+    unwatched = {table for table in tables if by_table[table] not in watched(statistics.STATISTICS)}
+    assert not unwatched, f"read by the statistics but not watched: {sorted(unwatched)}"
+
+
+def _statistics_queries(client) -> int:
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(reverse("themes:statistics_csv"), {"year": YEAR}).status_code == 200
+    return len(page.captured_queries)
+
+
+def test_a_progress_note_leaves_the_statistics_warm_and_a_new_status_does_not(client, known_year):
+    """Writes the figures do not read (a progress note) keep the cached statistics; a status change, which the
+    actions' figures count, makes the next download work them out again."""
+    group = make_user(Role.WORKING_GROUP)
+    action = make_action(case=known_year[0], actor=group, due_on=datetime.date(YEAR, 6, 30))
+    reader = Client()
+    reader.force_login(make_user(Role.EXECUTIVE))
+    cold = _statistics_queries(reader)
+    warm = _statistics_queries(reader)
+    assert cold > warm + 5
+    client.force_login(group)
+    note = page_form(client, reverse("actionplan:progress", args=[action.pk]))
+    note.fill(note="Spoke to the designated nurse; the audit is booked.")
+    accepted(note.submit())
+    assert action.updates.filter(note__startswith="Spoke to").exists()
+    assert _statistics_queries(reader) == warm, "a note alone changes no figure"
+    started = page_form(client, reverse("actionplan:progress", args=[action.pk]))
+    started.fill(status=ActionStatus.IN_PROGRESS, note="Audit begun.")
+    accepted(started.submit())
+    assert Action.objects.get(pk=action.pk).status == ActionStatus.IN_PROGRESS
+    assert _statistics_queries(reader) > warm + 5, "worked out again"
