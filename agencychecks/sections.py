@@ -6,7 +6,7 @@ pack, so a section added here appears everywhere.
 
 from dataclasses import dataclass
 
-from .models import AgencyCheckForm, ContactType
+from .models import AgencyCheckForm
 
 
 @dataclass(frozen=True)
@@ -119,16 +119,13 @@ def _display(form: AgencyCheckForm, name: str) -> str:
     return value or ""
 
 
-_CONTACT_TYPES = dict(ContactType.choices)  # get_contact_type_display() rebuilds this for every row it labels
-
-
 def snapshot(form: AgencyCheckForm) -> dict:
     """The form as plain text, section by section: what a version keeps and what the comparison reads."""
     sections = []
     for section in sections_for(form):
         if section.key == "chronology":
             rows = [{"id": str(e.pk), "date": f"{e.date.day} {e.date:%B %Y}",
-                     "contact_type": _CONTACT_TYPES.get(e.contact_type, e.contact_type), "summary": e.summary,
+                     "contact_type": e.get_contact_type_display(), "summary": e.summary,
                      "practitioner_role": e.practitioner_role}
                     for e in form.chronology.all()]
             sections.append({"key": "chronology", "title": section.title, "rows": rows})

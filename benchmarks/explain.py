@@ -22,6 +22,7 @@ from django.utils import timezone  # noqa: E402
 
 from benchmarks.prepare import scenarios  # noqa: E402 - sets Django up
 from rapidreview.accounts.models import User  # noqa: E402
+from rapidreview.db import explain_sql  # noqa: E402
 
 BIG_TABLES = ("referrals_case", "clocks_clock", "agencychecks_agencycheckform", "agencychecks_chronologyentry",
               "actionplan_action", "themes_casetheme", "referrals_referral", "referrals_caseevent",
@@ -32,7 +33,7 @@ PLAN_LINES = 12
 
 def plan(sql: str) -> list[str]:
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING ON, SUMMARY ON) {sql}")
+        cursor.execute(explain_sql(sql, "(ANALYZE, COSTS OFF, TIMING ON, SUMMARY ON)"))
         return [row[0] for row in cursor.fetchall()]
 
 

@@ -45,6 +45,7 @@ from benchmarks.pages import ROLE_ORDER  # noqa: E402
 from panels.models import PanelInvitation  # noqa: E402
 from rapidreview.accounts.middleware import PARTNERSHIP_SESSION_KEY  # noqa: E402
 from rapidreview.accounts.models import AgencyType, Partnership, Role, RoleAssignment, User  # noqa: E402
+from rapidreview.db import explain_sql  # noqa: E402
 from referrals.models import Case, Harm, Source, Stage  # noqa: E402
 from referrals.services.intake import referral_submit  # noqa: E402
 from referrals.services.threshold import case_send_to_threshold  # noqa: E402
@@ -138,10 +139,11 @@ def probe(path: str, cookie: str | None, *, explain: set[str] | None = None) -> 
     if explain is not None and connection.vendor == "postgresql":
         scans = set()
         for sql in statements:
-            if not sql.lstrip().upper().startswith("SELECT"):
+            explained = explain_sql(sql)
+            if not explained.split("EXPLAIN ", 1)[1].lstrip().upper().startswith("SELECT"):
                 continue
             with connection.cursor() as cursor:
-                cursor.execute(f"EXPLAIN {sql}")
+                cursor.execute(explained)
                 for (line,) in cursor.fetchall():
                     match = re.search(r"Seq Scan on (\w+)", line)
                     if match and match.group(1) in explain:

@@ -40,13 +40,20 @@ def agency_leads(agency: Agency, *, partnership: Partnership) -> QuerySet[User]:
     return users_with_role(Role.AGENCY_LEAD, partnership=partnership).filter(agency=agency)
 
 
+# What the reminder sweep reads of the people it reminds (``rapidreview.clocks.ladders``): a sweep reads the roles
+# of every partnership with a deadline due, thousands of rows, and every column of a person and their agency cost
+# more to read than the reminders themselves (issue 20).
+RECIPIENT_FIELDS = ("id", "email", "full_name", "is_active", "agency_id")
+
+
 def people_with_role_in(role: str, partnership_ids, *, agency_ids=None) -> dict[int, list[User]]:
-    """``users_with_role`` for many partnerships in one query: partnership id -> its people, in the same order
-    (only those of ``agency_ids`` when given)."""
+    """``users_with_role`` for many partnerships in one query, for reminders: partnership id -> its people, in the
+    same order (only those of ``agency_ids`` when given). Each person is read only as far as ``RECIPIENT_FIELDS``."""
     today = timezone.localdate()
     rows = (RoleAssignment.objects.filter(role=role, partnership_id__in=set(partnership_ids), starts_on__lte=today,
                                           user__is_active=True).exclude(ends_on__lt=today)
-            .select_related("user", "user__agency").order_by("user__full_name", "user_id"))
+            .select_related("user").only("partnership_id", "user_id", *(f"user__{name}" for name in RECIPIENT_FIELDS))
+            .order_by("user__full_name", "user_id"))
     if agency_ids is not None:
         rows = rows.filter(user__agency_id__in=set(agency_ids))
     out: dict[int, list[User]] = {}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from rapidreview.accounts.models import Partnership, Role
 from rapidreview.accounts.selectors import agency_leads, people_with_role_in, users_with_role
 from rapidreview.clocks.models import Clock, ClockKind, ClockState
+from rapidreview.db import joins_as_written
 from rapidreview.registry import case_annotations, case_page_object, case_records
 
 from ..models import (
@@ -87,7 +88,9 @@ def case_for_page(user, case_id) -> Case:
     object (``once_per_case`` remembers on it)."""
     rows = (visible_cases(user).select_related(*CASE_PAGE_RECORDS, *case_records()).defer(*_CASE_PAGE_UNREAD)
             .annotate(**case_annotations()))
-    return case_page_object(get_object_or_404(rows, pk=case_id))
+    with joins_as_written():  # the case by its key, then a score of one-to-one joins
+        case = get_object_or_404(rows, pk=case_id)
+    return case_page_object(case)
 
 
 def possible_duplicates(*, first_name: str, last_name: str, dob, partnership, exclude=None) -> QuerySet[Case]:
