@@ -20,8 +20,13 @@ class CachedChoiceLabels:
     choices are fixed when its model is defined, so the labels and the output are Django's own."""
 
     def _get_FIELD_display(self, field):
-        value = getattr(self, field.attname)
-        return force_str(_choice_labels(field).get(make_hashable(value), value), strings_only=True)
+        return choice_label(field, getattr(self, field.attname))
+
+
+def choice_label(field, value) -> str:
+    """What ``get_FOO_display()`` gives for ``value`` of the model field ``field``, for a value read without its
+    model (``values()``)."""
+    return force_str(_choice_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 class UUIDModel(CachedChoiceLabels, models.Model):

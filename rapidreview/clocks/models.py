@@ -80,8 +80,11 @@ class Clock(TimeStampedModel):
 
     class Meta:
         ordering = ["due_on"]
+        # No index names ``next_step``, ``next_reminder_on`` or ``updated_at``, the columns the sweep advances, so
+        # that PostgreSQL updates a thousand clocks in place (a HOT update) instead of writing an entry into each of
+        # these indexes for each clock. The sweep finds its due clocks among the running and overdue ones through
+        # ``clock_due_idx`` (ADR 0036).
         indexes = [
-            models.Index(fields=["state", "next_reminder_on"], name="clock_sweep_idx"),
             models.Index(fields=["case_id", "due_on"], name="clock_case_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="clock_subject_idx"),
             models.Index(fields=["state", "due_on"], name="clock_due_idx"),

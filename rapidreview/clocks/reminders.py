@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from rapidreview.accounts.models import Partnership
 from rapidreview.datacache import model_changed
-from rapidreview.db import history_copy, update_each
+from rapidreview.db import choice_label, history_copy, update_each
 from rapidreview.notifications.services import notify_many
 from rapidreview.workdays import working_days_between
 
@@ -99,12 +99,13 @@ def _due_steps(clock: Clock, today: datetime.date) -> list:
     return steps
 
 
-# What the digests are made of (``_email``, ``_item``), and nothing else: a sweep reads a thousand reminders with
-# their clocks and people, and every column of both cost more to read and build than the e-mails (issue 20).
-_DIGEST_READS = ("id", "step", "escalation", "clock_id", "recipient_id", "notification_id",
-                 *(f"clock__{name}" for name in ("id", "partnership_id", "kind", "label", "reference", "due_on",
-                                                  "working_days", "url", "subject_type_id", "subject_id")),
-                 "recipient__id", "recipient__email")
+# What the digests are made of (``_email``, ``_item``), and nothing else, as plain rows: a sweep reads a thousand
+# reminders with their clocks and people, and building a model instance of each of the three cost more than the
+# e-mails (issue 20, ADR 0036).
+_KIND = Clock._meta.get_field("kind")
+_DIGEST_READS = ("id", "step", "escalation", "recipient_id", "recipient__email",
+                 *(f"clock__{name}" for name in ("partnership_id", "kind", "label", "reference", "due_on",
+                                                  "working_days", "url", "subject_type_id", "subject_id")))
 
 
 def reminder_emails_send(*, today: datetime.date, partnership_ids=None) -> int:
@@ -115,64 +116,67 @@ def reminder_emails_send(*, today: datetime.date, partnership_ids=None) -> int:
     the same moment takes only the rows this one did not lock: no reminder is ever in two e-mails."""
     with transaction.atomic():
         pending = (Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-                   .filter(notification__isnull=True)
-                   .select_related("clock", "recipient").only(*_DIGEST_READS).order_by("pk"))
+                   .filter(notification__isnull=True).order_by("pk"))
         if partnership_ids is not None:
             pending = pending.filter(clock__partnership_id__in=partnership_ids)
-        pending = list(pending)
-        _share_partnerships([reminder.clock for reminder in pending])
+        rows = list(pending.values(*_DIGEST_READS))
+        partnerships = Partnership.objects.in_bulk({row["clock__partnership_id"] for row in rows})
         groups = defaultdict(list)
-        for reminder in pending:
-            groups[(reminder.recipient_id, reminder.clock.partnership_id)].append(reminder)
-        emails = [_email(reminders, today) for reminders in groups.values()]
+        for row in rows:
+            groups[(row["recipient_id"], row["clock__partnership_id"])].append(row)
+        emails = [_email(group, partnerships[partnership_id], today)
+                  for (_, partnership_id), group in groups.items()]
         notes = notify_many(emails)
-        if update_each(Reminder, {reminder.pk: {"notification_id": notes[email["key"]]}
-                                  for email, reminders in zip(emails, groups.values(), strict=True)
-                                  for reminder in reminders}):
+        if update_each(Reminder, {row["id"]: {"notification_id": notes[email["key"]]}
+                                  for email, group in zip(emails, groups.values(), strict=True)
+                                  for row in group}):
             model_changed(Reminder)
     return len(emails)
 
 
-def _email(reminders: list[Reminder], today: datetime.date) -> dict:
-    """The digest of one person's reminders in one partnership, as ``notify_many`` takes it."""
-    first = reminders[0]
-    partnership = first.clock.partnership
-    items = sorted((_item(reminder, today) for reminder in reminders),
+def _email(rows: list[dict], partnership: Partnership, today: datetime.date) -> dict:
+    """The digest of one person's reminders (``_DIGEST_READS`` rows) in one partnership, as ``notify_many`` takes
+    it."""
+    first = rows[0]
+    items = sorted((_item(row, today) for row in rows),
                    key=lambda item: (not item["escalation"], item["due_on"], item["reference"]))
-    single = first if len(reminders) == 1 else None
+    single = first if len(rows) == 1 else None
     return {
-        "to": first.recipient, "subject": f"{partnership.short_name}: {reminders_subject(items, today)}",
+        "to": first["recipient__email"], "recipient_id": first["recipient_id"],
+        "subject": f"{partnership.short_name}: {reminders_subject(items, today)}",
         "template": "clocks/email/reminders", "context": {"items": items}, "partnership": partnership,
-        "kind": f"clocks.{single.step}" if single else "clocks.reminders",
-        "key": f"reminders:{first.recipient_id}:{partnership.pk}:{min(reminder.pk for reminder in reminders)}",
-        "related_type_id": single.clock.subject_type_id if single else None,
-        "related_id": single.clock.subject_id if single else None,
+        "kind": f"clocks.{single['step']}" if single else "clocks.reminders",
+        "key": f"reminders:{first['recipient_id']}:{partnership.pk}:{min(row['id'] for row in rows)}",
+        "related_type_id": single["clock__subject_type_id"] if single else None,
+        "related_id": single["clock__subject_id"] if single else None,
     }
 
 
-def _item(reminder: Reminder, today: datetime.date) -> dict:
+def _item(row: dict, today: datetime.date) -> dict:
     """One deadline of a digest, in what JSON holds: the digest is composed when it is delivered (ADR 0028)."""
-    clock = reminder.clock
-    days = (working_days_between(today, clock.due_on, partnership=clock.partnership_id) if clock.working_days
-            else (clock.due_on - today).days)
+    due_on = row["clock__due_on"]
+    days = (working_days_between(today, due_on, partnership=row["clock__partnership_id"])
+            if row["clock__working_days"] else (due_on - today).days)
+    what = choice_label(_KIND, row["clock__kind"])
     return {
-        "what": clock.get_kind_display(), "label": clock.label, "reference": clock.reference,
-        "due_on": clock.due_on.isoformat(), "due_text": f"{clock.due_on:%-d %B %Y}", "days_left": days,
-        "days_over": -days, "unit": "working day" if clock.working_days else "day", "escalation": reminder.escalation,
-        "path": clock.url or "/deadlines/", "step": reminder.step,
-        "subject": reminder_subject(clock, reminder.escalation, today),
+        "what": what, "label": row["clock__label"], "reference": row["clock__reference"],
+        "due_on": due_on.isoformat(), "due_text": f"{due_on:%-d %B %Y}", "days_left": days,
+        "days_over": -days, "unit": "working day" if row["clock__working_days"] else "day",
+        "escalation": row["escalation"], "path": row["clock__url"] or "/deadlines/", "step": row["step"],
+        "subject": reminder_subject(what=what, reference=row["clock__reference"], due_on=due_on,
+                                    escalation=row["escalation"], today=today),
     }
 
 
-def reminder_subject(clock: Clock, escalation: bool, today: datetime.date) -> str:
-    what = clock.get_kind_display()
-    ref = f"{clock.reference}: " if clock.reference else ""
-    if clock.due_on > today:
-        return f"{ref}{what} due {clock.due_on:%-d %B %Y}"
-    if clock.due_on == today:
+def reminder_subject(*, what: str, reference: str, due_on: datetime.date, escalation: bool,
+                     today: datetime.date) -> str:
+    ref = f"{reference}: " if reference else ""
+    if due_on > today:
+        return f"{ref}{what} due {due_on:%-d %B %Y}"
+    if due_on == today:
         return f"{ref}{what} due today"
     prefix = "Escalated – " if escalation else ""
-    return f"{prefix}{ref}{what} overdue since {clock.due_on:%-d %B %Y}"
+    return f"{prefix}{ref}{what} overdue since {due_on:%-d %B %Y}"
 
 
 def reminders_subject(items: list[dict], today: datetime.date) -> str:

@@ -72,8 +72,9 @@ def notify(*, to, subject: str, template: str, context: dict, kind: str, key: st
 def notify_many(emails: list[dict]) -> dict[str, int]:
     """Queue many e-mails in one INSERT (a sweep's digests): each dict holds ``notify``'s arguments, but
     ``related_type_id``/``related_id`` (a content type's id and a key) instead of ``related``, no attachments, and a
-    ``context`` that JSON can hold (text, numbers, true or false, lists and dicts of them). Each row keeps its
-    template and context and is composed when it is delivered (``composing``; ADR 0028).
+    ``context`` that JSON can hold (text, numbers, true or false, lists and dicts of them). ``to`` may be an
+    address with the person's id beside it as ``recipient_id``, so that a sweep need not build each person. Each
+    row keeps its template and context and is composed when it is delivered (``composing``; ADR 0028).
 
     A key used already writes nothing (``ON CONFLICT DO NOTHING`` on the unique idempotency key). Returns
     {key: outbox row id} for every key, written now or before; each is handed to the broker after commit (delivery
@@ -91,18 +92,19 @@ def notify_many(emails: list[dict]) -> dict[str, int]:
 
 def _row(*, to, subject: str, template: str, context: dict, kind: str, key: str, partnership, related_type_id=None,
          related_id=None, priority: int = Priority.NORMAL, sensitive: bool = False,
-         compose_later: bool = False) -> Notification:
+         compose_later: bool = False, recipient_id=None) -> Notification:
     """An unsaved outbox row, its bodies rendered (or, ``compose_later``, its template and context kept for
-    delivery to render)."""
+    delivery to render). ``to`` is a User, or an address (of the User ``recipient_id``, if given)."""
     user = to if hasattr(to, "email") else None
     email = user.email if user else str(to)
+    person = {"recipient": user} if user else {"recipient_id": recipient_id}
     if compose_later:
         text, html, later = "", "", {"template": template, "context": context}
     else:
         text, html = render_email(template=template, context=context, partnership=partnership, recipient=user)
         later = {}
     return Notification(
-        recipient=user, to_email=email, partnership=partnership, subject=subject_line(subject), **later,
+        **person, to_email=email, partnership=partnership, subject=subject_line(subject), **later,
         body_text=text, body_html=html, kind=kind, related_type_id=related_type_id, related_id=related_id,
         idempotency_key=key[:250], priority=priority, sensitive=sensitive, next_attempt_at=timezone.now(),
     )

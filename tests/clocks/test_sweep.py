@@ -334,3 +334,16 @@ def test_a_digest_is_composed_when_it_is_delivered_and_the_outbox_shows_it_befor
     assert note.status == NotificationStatus.SENT and note.template == "" and note.context is None
     assert "by 12 March 2026" in note.body_text and "by <strong>12 March 2026</strong>" in note.body_html
     assert mail.outbox[-1].body == note.body_text and mail.outbox[-1].alternatives[0][0] == note.body_html
+
+
+def test_no_index_names_a_column_the_sweep_advances_so_clocks_are_updated_in_place():
+    """ADR 0036: the sweep changes these on every clock it reminds about; an index over any of them would make
+    PostgreSQL write an entry into every index of the table for every clock (no heap-only update)."""
+    from django.db import connection
+
+    advanced = {"next_step", "next_reminder_on", "updated_at"}
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Clock._meta.db_table)
+    indexed = {name: set(c["columns"]) for name, c in constraints.items() if c["index"] or c["unique"]}
+    assert len(indexed) >= 10  # the table's indexes were read
+    assert {name: columns & advanced for name, columns in indexed.items() if columns & advanced} == {}
