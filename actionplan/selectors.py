@@ -6,6 +6,7 @@ does not see the leading partnership's actions.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Upper
@@ -14,6 +15,8 @@ from django.utils import timezone
 
 from rapidreview.accounts.models import Agency, Role, User
 from rapidreview.accounts.selectors import agency_leads, agency_leads_in, partnership_agencies
+from rapidreview.db import choice_label
+from rapidreview.links import object_url
 from referrals.models import Case
 from referrals.selectors import may_open_case
 
@@ -96,12 +99,46 @@ def case_actions(user, case) -> QuerySet[Action]:
 CHANGES_SHOWN = 50  # of each kind of change on the meeting pages; the counts say how many there were
 
 
-# What the meeting pages show of each action and change (``actionplan/_changes.html``, ``meetings.html``): nothing
-# else is loaded (issue 20).
-ACTION_SHOWN = ("id", "description", "case_id", "historic_reference", "agency_id", "due_on", "created_at",
-                "completed_on", "case__id", "case__reference", "agency__id", "agency__name")
-_UPDATE_SHOWN = ("id", "at", "note", "from_status", "to_status", "action_id", "author_id", "author__id",
-                 "author__full_name", *(f"action__{name}" for name in ACTION_SHOWN))
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """What the meeting pages show of an action (``actionplan/_changes.html``, ``meetings.html``), read as plain
+    values: a page lists up to 250 actions and changes, and making a model object of each action, its case, its
+    agency and each change's author cost more than the page's queries (issue 20)."""
+
+    url: str
+    reference: str
+    description: str
+    agency_name: str
+    due_on: datetime.date
+    completed_on: datetime.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRow:
+    """What the meeting pages show of a progress update or status change."""
+
+    at: datetime.datetime
+    note: str
+    from_label: str
+    to_label: str
+    author_name: str
+    action: ActionRow
+
+
+ACTION_SHOWN = ("id", "description", "case__reference", "historic_reference", "agency__name", "due_on",
+                  "completed_on")
+
+
+def _action_row(values: dict, prefix: str = "") -> ActionRow:
+    return ActionRow(url=object_url("actionplan:detail", values[f"{prefix}id"]),
+                     reference=values[f"{prefix}case__reference"] or values[f"{prefix}historic_reference"],
+                     description=values[f"{prefix}description"], agency_name=values[f"{prefix}agency__name"] or "",
+                     due_on=values[f"{prefix}due_on"], completed_on=values[f"{prefix}completed_on"])
+
+
+def action_rows(actions: QuerySet[Action]) -> list[ActionRow]:
+    """``actions`` (ordered and sliced by the caller) as the rows a meeting page shows, in one query."""
+    return [_action_row(values) for values in actions.values(*ACTION_SHOWN)]
 
 
 def changes_since(*, partnership, since: datetime.date, until: datetime.date | None = None) -> dict:
@@ -120,19 +157,23 @@ def changes_since(*, partnership, since: datetime.date, until: datetime.date | N
     # index read every partnership's updates of the period (20,000 nationally for 300 of this plan's), and probing
     # the (action, at) index once for each of the plan's older actions read 1,700 actions to find 219 updates (issue
     # 20). Updates to the new actions are part of their being new. The period's updates are read once, four short
-    # columns each (a few hundred between two meetings), to count and choose them; then only the ones shown are read
-    # in full.
+    # columns each (a few hundred between two meetings), to count and choose them; then only the ones shown are read,
+    # as plain values.
     status_ids, progress_ids = [], []
     for pk, from_status, to_status in (ActionUpdate.objects.filter(window, partnership=partnership)
                                        .exclude(action__in=new_actions.order_by().values("pk"))
                                        .order_by("-at", "-pk").values_list("pk", "from_status", "to_status")):
         (status_ids if to_status and to_status != from_status else progress_ids).append(pk)
-    shown = {update.pk: update for update in ActionUpdate.objects.filter(
-        pk__in=status_ids[:CHANGES_SHOWN] + progress_ids[:CHANGES_SHOWN])
-        .select_related("action", "action__case", "action__agency", "author").only(*_UPDATE_SHOWN).order_by()}
+    status_field = ActionUpdate._meta.get_field("to_status")
+    shown = {values["id"]: ChangeRow(
+        at=values["at"], note=values["note"], from_label=choice_label(status_field, values["from_status"]),
+        to_label=choice_label(status_field, values["to_status"]), author_name=values["author__full_name"] or "",
+        action=_action_row(values, "action__"))
+        for values in ActionUpdate.objects.filter(pk__in=status_ids[:CHANGES_SHOWN] + progress_ids[:CHANGES_SHOWN])
+        .order_by().values("id", "at", "note", "from_status", "to_status", "author__full_name",
+                           *(f"action__{name}" for name in ACTION_SHOWN))}
     return {
-        "new_actions": list(reversed(new_actions.select_related("case", "agency").only(*ACTION_SHOWN)
-                                     .order_by("-created_at", "-pk")[:CHANGES_SHOWN])),
+        "new_actions": list(reversed(action_rows(new_actions.order_by("-created_at", "-pk")[:CHANGES_SHOWN]))),
         "new_actions_count": new_actions.count(),
         "status_changes": [shown[pk] for pk in reversed(status_ids[:CHANGES_SHOWN])],
         "status_changes_count": len(status_ids),

@@ -32,7 +32,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.urls import NoReverseMatch, resolve, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
@@ -43,6 +43,7 @@ from benchmarks import pages  # noqa: E402
 from benchmarks.generator import MEASURED  # noqa: E402
 from benchmarks.pages import ROLE_ORDER  # noqa: E402
 from panels.models import PanelInvitation  # noqa: E402
+from rapidreview.accounts.decorators import AUTH_AT_SESSION_KEY  # noqa: E402
 from rapidreview.accounts.middleware import PARTNERSHIP_SESSION_KEY  # noqa: E402
 from rapidreview.accounts.models import AgencyType, Partnership, Role, RoleAssignment, User  # noqa: E402
 from rapidreview.db import explain_sql  # noqa: E402
@@ -85,12 +86,26 @@ def sessions_for(user: User, count: int) -> list[str]:
         store[BACKEND_SESSION_KEY] = "rapidreview.accounts.backends.AccountBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store["login_at"] = now
-        store["auth_at"] = now
+        store[AUTH_AT_SESSION_KEY] = now
         store["last_seen"] = int(now)
         store[PARTNERSHIP_SESSION_KEY] = measured().pk  # acting in the measured partnership, as the switcher sets
         store.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
     return cookies
+
+
+def reauthenticate(cookies: list[str]) -> int:
+    """Stamp the sessions as just re-authenticated, as the re-authentication page does after the password: a page
+    behind ``recent_auth_required`` measured more than its minutes after sign-in would otherwise answer with a
+    redirect to that page. Returns how many sessions were stamped."""
+    stamped = 0
+    for cookie in cookies:
+        store = SessionStore(session_key=cookie.partition("=")[2])
+        if store.get(SESSION_KEY):
+            store[AUTH_AT_SESSION_KEY] = time.time()
+            store.save(must_create=False)
+            stamped += 1
+    return stamped
 
 
 def url(name: str, *args, query: str = "") -> str | None:
@@ -200,7 +215,8 @@ def scenarios(clients: int, *, explain: bool = False) -> dict:
                                  "reason": f"answered {checked['status']}"})
             return False
         out.append({"name": name, "path": path, "user": user.email if user else "", "cookies": cookies,
-                    "note": note, **checked})
+                    "note": note, "recent_auth_minutes": getattr(resolve(path.partition("?")[0]).func,
+                                                                 "recent_auth_minutes", None), **checked})
         return True
 
     business_unit = user_with_role(Role.BUSINESS_UNIT)
@@ -330,7 +346,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--explain", action="store_true", help="EXPLAIN every page's statements")
+    parser.add_argument("--reauthenticate", action="store_true",
+                        help="read a JSON list of session cookies on stdin and stamp them as just re-authenticated")
     args = parser.parse_args()
+    if args.reauthenticate:
+        print(json.dumps({"stamped": reauthenticate(json.load(sys.stdin))}))
+        return
     data = scenarios(args.clients, explain=args.explain)
     data["counts"] = {"cases": Case.objects.count(), "users": User.objects.count(),
                       "partnerships": Partnership.objects.count(), "measured": MEASURED,

@@ -30,9 +30,8 @@ def meeting_list(request):
         "meetings": meetings, "last": last, "since": since,
         "changes": selectors.changes_since(partnership=request.partnership, since=since),
         "is_working_group": services.is_working_group(request.user),
-        "overdue": overdue.only(*selectors.ACTION_SHOWN).order_by("due_on")[:shown], "overdue_count": overdue.count(),
-        "awaiting": awaiting.select_related("case", "agency").only(*selectors.ACTION_SHOWN)
-        .order_by("completed_on", "pk")[:shown],
+        "overdue": selectors.action_rows(overdue.order_by("due_on")[:shown]), "overdue_count": overdue.count(),
+        "awaiting": selectors.action_rows(awaiting.order_by("completed_on", "pk")[:shown]),
         "awaiting_count": awaiting.count(), "shown": shown,
     })
 

@@ -7,9 +7,10 @@ from rapidreview.accounts.models import Role
 from rapidreview.pagination import first_and_count
 
 from .models import ClockState
-from .selectors import case_clocks_for, decorate, my_deadlines, overdue_clocks
+from .selectors import case_clocks_for, clock_status, decorate, my_deadlines, overdue_clocks
 
 SHOWN = 5
+CARD_FIELDS = ("id", "partnership_id", "kind", "reference", "url", "due_on", "state")
 
 
 def overdue_card(request) -> dict:
@@ -23,11 +24,14 @@ def my_deadlines_card(request) -> dict | None:
     me" for someone in four partnerships (issue 20)."""
     today = timezone.localdate()
     overdue = Q(state=ClockState.OVERDUE) | Q(due_on__lt=today)
-    rows = list(my_deadlines(request.user).annotate(total=Window(Count("id")),
-                                                    overdue_total=Window(Count("id", filter=overdue)))[:SHOWN])
+    # Only what the card shows: no owner (one agency of the whole installation's per clock) and no day count.
+    rows = list(my_deadlines(request.user).select_related(None).only(*CARD_FIELDS)
+                .annotate(total=Window(Count("id")), overdue_total=Window(Count("id", filter=overdue)))[:SHOWN])
     if not rows:
         return None
-    return {"clocks": decorate(rows, today), "count": rows[0].total, "overdue": rows[0].overdue_total}
+    for clock in rows:
+        clock.status = clock_status(clock, today)
+    return {"clocks": rows, "count": rows[0].total, "overdue": rows[0].overdue_total}
 
 
 def case_section(request, case) -> dict:

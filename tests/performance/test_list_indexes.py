@@ -93,7 +93,7 @@ def test_changes_since_the_last_meeting_reads_the_plans_progress_updates_from_it
 def test_the_working_groups_overdue_and_awaiting_lists_read_their_plans_open_actions_from_its_index():
     # The partial indexes lead with the partnership: one plan's open actions in due order, not every plan's.
     group = make_user(Role.WORKING_GROUP)
-    overdue = overdue_actions(group).only(*ACTION_SHOWN).order_by("due_on")
+    overdue = overdue_actions(group).order_by("due_on").values(*ACTION_SHOWN)
     assert "action_open_due_idx" in _plan(overdue, sorted_by_index=True)
     awaiting = actions_visible_to(group).filter(status="completed", completion_confirmed_at__isnull=True)
     assert "action_awaiting_idx" in _plan(awaiting.order_by("completed_on"), sorted_by_index=True)
