@@ -13,7 +13,7 @@ from django import template
 from django.template.defaultfilters import date as djangos_date
 from django.template.defaultfilters import stringfilter
 from django.utils import timezone
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import Truncator
 
@@ -109,15 +109,36 @@ def _long_date(value: datetime.date) -> str:
     return f"{value.day} {_month_names()[value.month]} {value.year:04d}"
 
 
+@functools.cache
+def _month_abbreviations() -> dict[int, str]:
+    return {number: str(name).title() for number, name in MONTHS_3.items()}  # Django's "M"
+
+
+def _short_date(value: datetime.date) -> str:
+    """'3 Sep 2026': Django's "j M Y"."""
+    return f"{value.day} {_month_abbreviations()[value.month]} {value.year:04d}"
+
+
+_WRITTEN_DIRECTLY = {
+    "j F Y": _long_date,
+    "j M Y": _short_date,
+    "c": lambda value: value.isoformat(),  # a datetime's with its time
+}
+_WRITTEN_DIRECTLY_WITH_TIME = {  # a time format for a date alone is refused by Django's own, so it goes there
+    "j F Y, H:i": lambda value: f"{_long_date(value)}, {value.hour:02d}:{value.minute:02d}",
+    "j M Y, H:i": lambda value: f"{_short_date(value)}, {value.hour:02d}:{value.minute:02d}",
+}
+
+
 @register.filter(expects_localtime=True, is_safe=False)
 def date(value, arg=None):
-    """Django's ``date``, which this builtin replaces in every template, with the same output. "j F Y" (the format
-    of nearly every date shown) is written directly: Django parses the format for each value, a fifth of a
-    millisecond, and a list shows hundreds of dates; so is "c" (ISO 8601, for ``<time datetime>``). Any other
-    format, or value, goes to Django's own."""
+    """Django's ``date``, which this builtin replaces in every template, with the same output. The formats most
+    dates are shown in ("j F Y", "j M Y", with ", H:i" for a time, and "c", ISO 8601, for ``<time datetime>``)
+    are written directly: Django parses the format for each value, a fifth of a millisecond, and a list shows
+    hundreds of dates. Any other format, or value, goes to Django's own."""
     if isinstance(value, datetime.date):
-        if arg == "j F Y":
-            return _long_date(value)
-        if arg == "c":
-            return value.isoformat()
+        if (write := _WRITTEN_DIRECTLY.get(arg)) is not None:
+            return write(value)
+        if isinstance(value, datetime.datetime) and (write := _WRITTEN_DIRECTLY_WITH_TIME.get(arg)) is not None:
+            return write(value)
     return djangos_date(value, arg)

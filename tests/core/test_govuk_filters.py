@@ -50,13 +50,14 @@ def test_truncatechars_reads_as_djangos_own_and_replaces_it_in_every_template(te
 
 
 @pytest.mark.parametrize("value", [
-    datetime.date(2026, 9, 3), datetime.date(1999, 12, 31), datetime.date(987, 1, 1),
+    datetime.date(2026, 9, 3), datetime.date(1999, 12, 31), datetime.date(987, 1, 1), datetime.date(2026, 5, 14),
+    datetime.datetime(2026, 9, 3, 8, 5, tzinfo=UTC),  # 9:05 in London
     datetime.datetime(2026, 3, 29, 0, 30, tzinfo=UTC),  # 1:30am in London, the clocks having gone forward
     datetime.datetime(2026, 6, 30, 23, 30, tzinfo=UTC),  # already 1 July in London
     datetime.datetime(2026, 12, 31, 23, 30, tzinfo=UTC),  # still 31 December in London
     datetime.datetime(2026, 6, 30, 23, 30), "2026-06-30", "", None, 5,
 ])
-@pytest.mark.parametrize("arg", ["j F Y", "c", "j M Y", "l j F Y", "j F Y, H:i", None])
+@pytest.mark.parametrize("arg", ["j F Y", "c", "j M Y", "l j F Y", "j F Y, H:i", "j M Y, H:i", "j M Y, H:i:s", None])
 def test_date_reads_as_djangos_own_and_replaces_it_in_every_template(value, arg):
     source = "{{ value|date:arg }}" if arg else "{{ value|date }}"
     template = Engine.get_default().from_string(source)
