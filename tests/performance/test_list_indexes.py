@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from actionplan.selectors import ACTION_SHOWN, action_list, actions_visible_to, changes_since, overdue_actions
 from rapidreview.accounts.models import Role
+from rapidreview.audit.selectors import case_access_lines
 from rapidreview.clocks.filters import OPEN, DeadlineFilter
 from rapidreview.clocks.selectors import all_deadlines
 from referrals.filters import CaseFilter
 from referrals.selectors import case_list
 from tests.factories import make_user
+from tests.referrals.factories import CaseFactory
 from themes.selectors import learning_overview
 
 pytestmark = [
@@ -97,3 +99,12 @@ def test_the_working_groups_overdue_and_awaiting_lists_read_their_plans_open_act
     assert "action_open_due_idx" in _plan(overdue, sorted_by_index=True)
     awaiting = actions_visible_to(group).filter(status="completed", completion_confirmed_at__isnull=True)
     assert "action_awaiting_idx" in _plan(awaiting.order_by("completed_on"), sorted_by_index=True)
+
+
+def test_who_opened_a_case_reads_its_page_in_order_from_the_cases_index():
+    # The history page's "who has opened this case": a case opened thousands of times is read in order and the
+    # read stops at the page, for the first partnership (whose lines include those from before partnerships) too.
+    user = make_user(Role.BUSINESS_UNIT)
+    case = CaseFactory(partnership=user.partnership)
+    plan = _plan(case_access_lines(user, case), sorted_by_index=True)
+    assert "accesslog_case_idx" in plan and "Sort" not in plan, plan
