@@ -14,7 +14,8 @@ one after the other, so that the comparison between them sees the same machine l
 the reminder sweep and the two PDFs are timed and their memory measured.
 
 Prints a table with ratios to the floor (a signed-in view that does nothing, through the same stack, measured again
-after every FLOOR_EVERY pages: its p95 is the median of those samples), writes
+after every FLOOR_EVERY pages: its p95 is the median of those samples; a page over ten times it is measured again,
+each time between two fresh samples of the floor, and the median of its ratios decides), writes
 benchmarks/results/<timestamp>.json and .md, and exits 1 naming every budget that failed (budgets: see
 docs/performance.md). Not part of CI.
 """
@@ -416,6 +417,41 @@ def remeasure_scale(results: dict, profiles: list[str], measure) -> dict:
     return rounds
 
 
+FLOOR_ROUNDS = 4  # further rounds for a page whose warm p95 misses ten times the floor's at first
+
+
+def remeasure_floor_ratio(results: dict, main: str, measure) -> dict:
+    """Measure again, in further rounds, each page whose warm p95 missed ten times the floor's at first, each round
+    between two fresh measurements of the floor at the same concurrency. The floor's p95 for the first ratio is the
+    median of its samples through the run (ADR 0034), but a page is measured in one minute of a run in which the
+    machine's own speed moves by half (the floor's p95 went from 5.2 to 8.1 ms and back within five minutes on
+    4 December, 14:02–14:10, the pages measured in the slow minutes with it): one ratio then says as much about
+    the minute as about the page. Each round's ratio is the page's p95 over the mean of the two floors around it;
+    the budget takes the median of all the ratios, the first included, so a page truly over the budget still fails
+    (over it in most rounds), as the national ÷ small budget does (``remeasure_scale``). A round with an error
+    counts as a miss. Returns {"<page> c=<n>": [{p95_ms, floor_before_ms, floor_after_ms, ratio}, ...]}."""
+    pages = results["pages"]
+    rounds: dict[str, list] = {}
+    for row in [p for p in pages if p["profile"] == main and p["name"] not in NOT_PAGES and not is_document(p)]:
+        c = row["concurrency"]
+        floor = next((p for p in pages if p["profile"] == main and p["name"] == "floor" and p["concurrency"] == c),
+                     None)
+        if not floor or not floor["p95_ms"] or row["p95_ms"] <= floor["p95_ms"] * BUDGET_FLOOR_RATIO:
+            continue
+        key = f"{row['name']} c={c}"
+        for _ in range(FLOOR_ROUNDS):
+            before = measure("floor", main, c)[1].summary()["p95_ms"]
+            page = measure(row["name"], main, c)[1].summary()
+            after = measure("floor", main, c)[1].summary()["p95_ms"]
+            around = (before + after) / 2
+            ratio = page["p95_ms"] / around if around and not page["error_samples"] else float("inf")
+            rounds.setdefault(key, []).append({"p95_ms": page["p95_ms"], "floor_before_ms": before,
+                                               "floor_after_ms": after, "ratio": round(ratio, 2),
+                                               **({"errors": page["error_samples"]} if page["error_samples"] else {})})
+            log(f"again: {key:44} p95 {page['p95_ms']} ms, floor {before} / {after} ms: {ratio:.1f}x")
+    return rounds
+
+
 def check_budgets(results: dict, profiles: list[str]) -> list[dict]:  # noqa: C901 - one list, budget by budget
     """Every budget of docs/performance.md, each with its figures and whether it passed."""
     budgets = []
@@ -443,8 +479,15 @@ def check_budgets(results: dict, profiles: list[str]) -> list[dict]:  # noqa: C9
             if page["name"] in NOT_PAGES or is_document(page) or not floor:
                 continue
             limit = floor["p95_ms"] * BUDGET_FLOOR_RATIO
-            budget(f"{page['name']} warm p95 within {BUDGET_FLOOR_RATIO:g}x the floor (c={concurrency})",
-                   page["p95_ms"] <= limit, f"{page['p95_ms']} ms vs limit {limit:.1f} ms")
+            ok, figures = page["p95_ms"] <= limit, f"{page['p95_ms']} ms vs limit {limit:.1f} ms"
+            rounds = results.get("floor_rounds", {}).get(f"{page['name']} c={concurrency}")
+            if rounds:  # measured again between two floors each time: the median of every round's ratio decides
+                ratio = statistics.median([page["p95_ms"] / floor["p95_ms"], *(r["ratio"] for r in rounds)])
+                ok = ratio <= BUDGET_FLOOR_RATIO
+                figures += ("; again, each between two samples of the floor: "
+                            + ", ".join(f"{r['p95_ms']} ms vs {r['floor_before_ms']} / {r['floor_after_ms']} ms: "
+                                        f"{r['ratio']:.1f}x" for r in rounds) + f"; median {ratio:.1f}x")
+            budget(f"{page['name']} warm p95 within {BUDGET_FLOOR_RATIO:g}x the floor (c={concurrency})", ok, figures)
             if concurrency == 1 and "cold_ms" in page:
                 limit = floor["p95_ms"] * BUDGET_COLD_RATIO
                 budget(f"{page['name']} cold within {BUDGET_COLD_RATIO:g}x the floor",
@@ -736,6 +779,7 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
                 row["p95_first_ms"] = row["p95_ms"]
                 row["p95_samples_ms"] = [row["p95_ms"], *floor_p95s.get((row["profile"], row["concurrency"]), [])]
                 row["p95_ms"] = round(statistics.median(row["p95_samples_ms"]), 1)
+        results["floor_rounds"] = remeasure_floor_ratio(results, profiles[0], measure)
         if len(profiles) > 1:
             results["scale_rounds"] = remeasure_scale(results, profiles, measure)
         results["writes"] = {p: w.summary() for p, w in results["writes"].items()}
