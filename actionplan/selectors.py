@@ -164,10 +164,10 @@ def changes_since(*, partnership, since: datetime.date, until: datetime.date | N
                                        .exclude(action__in=new_actions.order_by().values("pk"))
                                        .order_by("-at", "-pk").values_list("pk", "from_status", "to_status")):
         (status_ids if to_status and to_status != from_status else progress_ids).append(pk)
-    status_field = ActionUpdate._meta.get_field("to_status")
+    from_field, to_field = ActionUpdate._meta.get_field("from_status"), ActionUpdate._meta.get_field("to_status")
     shown = {values["id"]: ChangeRow(
-        at=values["at"], note=values["note"], from_label=choice_label(status_field, values["from_status"]),
-        to_label=choice_label(status_field, values["to_status"]), author_name=values["author__full_name"] or "",
+        at=values["at"], note=values["note"], from_label=choice_label(from_field, values["from_status"]),
+        to_label=choice_label(to_field, values["to_status"]), author_name=values["author__full_name"] or "",
         action=_action_row(values, "action__"))
         for values in ActionUpdate.objects.filter(pk__in=status_ids[:CHANGES_SHOWN] + progress_ids[:CHANGES_SHOWN])
         .order_by().values("id", "at", "note", "from_status", "to_status", "author__full_name",

@@ -122,7 +122,7 @@ def _short_date(value: datetime.date) -> str:
 _WRITTEN_DIRECTLY = {
     "j F Y": _long_date,
     "j M Y": _short_date,
-    "c": lambda value: value.isoformat(),  # a datetime's with its time
+    "c": lambda value: value.isoformat(),  # a datetime's own isoformat, so its time is kept
 }
 _WRITTEN_DIRECTLY_WITH_TIME = {  # a time format for a date alone is refused by Django's own, so it goes there
     "j F Y, H:i": lambda value: f"{_long_date(value)}, {value.hour:02d}:{value.minute:02d}",
