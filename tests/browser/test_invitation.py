@@ -5,6 +5,7 @@ on; the invitation ends and the case is gone for them. Each page is axe-checked 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from rapidreview.accounts.models import Role
 from rapidreview.notifications.models import Notification
@@ -47,16 +48,16 @@ def test_tower_hamlets_invites_city_and_hackney_which_reads_the_case_until_its_p
     tower.goto(case.get_absolute_url())
     assert tower.locator("#partnerships").get_by_text("No other partnership").is_visible()
     tower.get_by_role("link", name="Invite a partnership to take part").click()
-    assert tower.get_by_role("heading", level=1).inner_text() == "Invite another partnership to take part"
+    expect(tower.get_by_role("heading", level=1)).to_have_text("Invite another partnership to take part")
     assert_accessible(tower, "invite a partnership")
     assert capture(tower, "invite-partnership") == 0
     tower.get_by_role("button", name="Invite the partnership").click()
-    assert tower.locator(".govuk-error-summary").get_by_text("Select the partnership to invite").is_visible()
+    expect(tower.locator(".govuk-error-summary").get_by_text("Select the partnership to invite")).to_be_visible()
     tower.get_by_label(hackney.name).check()
     tower.get_by_label("Why should it take part?").fill("The child lives in Hackney.")
     tower.get_by_role("button", name="Invite the partnership").click()
-    assert re.search(r"/cases/[0-9a-f-]+/$", tower.url)
-    assert tower.get_by_text(f"{hackney.name} has been invited to take part").is_visible()
+    expect(tower).to_have_url(re.compile(r"/cases/[0-9a-f-]+/$"))
+    expect(tower.get_by_text(f"{hackney.name} has been invited to take part")).to_be_visible()
     assert tower.locator("#partnerships p", has_text=hackney.name).is_visible()
     assert_accessible(tower, "case page, leading")
     assert capture(tower, "case-led-with-partnership-taking-part") == 0
@@ -78,6 +79,6 @@ def test_tower_hamlets_invites_city_and_hackney_which_reads_the_case_until_its_p
     tower.get_by_label("Why is its part ending? (optional)").fill("The family has moved back.")
     assert capture(tower, "end-participation") == 0
     tower.get_by_role("button", name="End its part in the case").click()
-    assert tower.locator("#partnerships").get_by_text("took part until").is_visible()
+    expect(tower.locator("#partnerships").get_by_text("took part until")).to_be_visible()
     response = reader.goto(case.get_absolute_url())
     assert response.status == 404

@@ -478,7 +478,8 @@ def first_agency_checks(people, journey, manager, case: Referral, today):
     police.get_by_role("button", name="Save and continue").click()
     police.locator("[name=could_be_better]").fill(
         "Nobody spoke to the child on their own: the officers thought the child was asleep and did not wake them.")
-    police.get_by_role("button", name="Save and continue").click()
+    with police.expect_navigation():  # the section saved before the check page is asked for
+        police.get_by_role("button", name="Save and continue").click()
     police.goto(police.url.split("/sections/")[0] + "/check/")
     police.get_by_role("button", name="Submit the form").click()
     expect(police.locator("main")).to_contain_text("submitted")
@@ -730,7 +731,8 @@ def disputed_sheet_signed(people, journey, manager, chair, case: Referral, trave
     journey.check(executives["exec.health"], "dashboard-executive")
     traveller.shift(datetime.timedelta(minutes=16))
     la = executives["exec.la"]
-    la.get_by_role("link", name=re.compile(case.reference)).first.click()
+    with la.expect_navigation():
+        la.get_by_role("link", name=re.compile(case.reference)).first.click()
     la.goto(case_path(case.url, "sheet/sign/"))
     expect(la.get_by_role("heading", level=1)).to_have_text("Confirm it's you")
     journey.check(la, "confirm-its-you")
@@ -762,7 +764,8 @@ def disputed_sheet_signed(people, journey, manager, chair, case: Referral, trave
     # The business unit makes a revised version, adds what was agreed and sends it again; all three sign.
     manager.goto(case_path(case.url, "sheet/"))
     journey.check(manager, "decision-sheet-disputed")
-    manager.get_by_role("button", name="Make a revised version").click()
+    with manager.expect_navigation():  # the revised version made before its edit page is asked for
+        manager.get_by_role("button", name="Make a revised version").click()
     manager.goto(case_path(case.url, "sheet/edit/"))
     analysis = manager.locator("textarea").first
     analysis.fill(analysis.input_value() + " Health visiting lost touch with the family after the move in spring.")

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from rapidreview import registry
 from rapidreview.accounts.models import Role
@@ -53,14 +54,14 @@ def test_someone_in_two_partnerships_switches_from_the_header(page, viewport):
 
     switcher.select_option(label="Tower Hamlets Safeguarding Children Partnership")
     page.get_by_role("button", name="Switch").click()
-    page.wait_for_url("**/")
-    assert "Tower Hamlets Safeguarding Children Partnership" in page.locator(".moj-identity-bar__title").inner_text()
+    expect(page.locator(".moj-identity-bar__title")).to_contain_text("Tower Hamlets Safeguarding Children Partnership")
     assert "You are now working in Tower Hamlets Safeguarding Children Partnership" in page.content()
     assert page.title().endswith("THSCP")
     page.screenshot(path=str(artifacts_dir() / f"partnership-switched-{name}.png"), full_page=True)
     page.get_by_role("link", name="See what needs you in all your partnerships").click()
-    assert page.get_by_role("heading", name="City & Hackney Safeguarding Children Partnership").is_visible()
-    assert page.get_by_role("heading", name="Tower Hamlets Safeguarding Children Partnership").is_visible()
+    # expect() waits for the page the link opens: is_visible() would read whatever is on screen at that instant
+    expect(page.get_by_role("heading", name="City & Hackney Safeguarding Children Partnership")).to_be_visible()
+    expect(page.get_by_role("heading", name="Tower Hamlets Safeguarding Children Partnership")).to_be_visible()
     assert_accessible(page, "What needs me in all my partnerships")
     assert reflow_overflow(page) <= 0
     page.set_viewport_size(viewport)
