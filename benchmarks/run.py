@@ -25,6 +25,7 @@ import datetime
 import html
 import http.client
 import json
+import math
 import os
 import re
 import shutil
@@ -386,15 +387,26 @@ def inprocess(env: dict, mode: str) -> dict:
 
 
 SCALE_ROUNDS = 4  # further rounds for a page whose national / small ratio misses the budget at first
+SCALE_ROUND_SECONDS = 2.0  # each side of a further round lasts at least this long (ADR 0039)
+
+
+def round_requests(row: dict) -> int | None:
+    """How many requests make a further round of ``row``'s page last ``SCALE_ROUND_SECONDS`` at the rate it was
+    first measured at (None: no rate, the run's usual number). A page answered in a millisecond is measured for a
+    quarter of a second in 60 requests; at ten clients its p50 is then mostly the minute's stalls, and a static
+    page's national ÷ small ratio went 1.39, 1.02, 0.79, 1.38 in four rounds on 4 December (ADR 0039)."""
+    rate = row.get("throughput_rps")
+    return math.ceil(rate * SCALE_ROUND_SECONDS) if rate else None
 
 
 def remeasure_scale(results: dict, profiles: list[str], measure) -> dict:
     """Measure again, in further rounds, each page whose national ÷ small p50 missed the budget at first: small,
     then national, each round. A page and its small twin are measured minutes apart, and a static page then moves
     by a third between them (``password_reset_done`` 1.35x in one run), so one pair of samples decides nothing.
-    Each round is a fresh pair measured back to back; the budget takes the median of all the rounds' ratios, the
-    first included, so a page that is slower on national data still fails (ratios above the budget in most
-    rounds). Returns {"<page> c=<n>": [{national_p50_ms, small_p50_ms, ratio}, ...]}."""
+    Each round is a fresh pair measured back to back, each side for at least ``SCALE_ROUND_SECONDS`` (never fewer
+    requests than the run's usual number); the budget takes the median of all the rounds' ratios, the first
+    included, so a page that is slower on national data still fails (ratios above the budget in most rounds).
+    Returns {"<page> c=<n>": [{national_p50_ms, small_p50_ms, ratio, national_requests, small_requests}, ...]}."""
     main, small = profiles[0], profiles[1]
     pages = results["pages"]
     rounds: dict[str, list] = {}
@@ -405,15 +417,18 @@ def remeasure_scale(results: dict, profiles: list[str], measure) -> dict:
             continue
         key = f"{row['name']} c={row['concurrency']}"
         for _ in range(SCALE_ROUNDS):
-            small_run = measure(row["name"], small, row["concurrency"])[1].summary()
-            main_run = measure(row["name"], main, row["concurrency"])[1].summary()
+            small_run = measure(row["name"], small, row["concurrency"], requests=round_requests(base))[1].summary()
+            main_run = measure(row["name"], main, row["concurrency"], requests=round_requests(row))[1].summary()
             small_p50, main_p50 = small_run["p50_ms"], main_run["p50_ms"]
             errors = main_run["error_samples"] + small_run["error_samples"]
             # A round with errors measured something else (a redirect, an error page): it counts as a miss.
             ratio = main_p50 / small_p50 if small_p50 and not errors else float("inf")
             rounds.setdefault(key, []).append({"national_p50_ms": main_p50, "small_p50_ms": small_p50,
-                                               "ratio": round(ratio, 3), **({"errors": errors} if errors else {})})
-            log(f"again: {key:44} national p50 {main_p50} ms, small {small_p50} ms: {ratio:.2f}x")
+                                               "ratio": round(ratio, 3), "national_requests": main_run["requests"],
+                                               "small_requests": small_run["requests"],
+                                               **({"errors": errors} if errors else {})})
+            log(f"again: {key:44} national p50 {main_p50} ms ({main_run['requests']} requests), "
+                f"small {small_p50} ms ({small_run['requests']}): {ratio:.2f}x")
     return rounds
 
 
@@ -450,6 +465,13 @@ def remeasure_floor_ratio(results: dict, main: str, measure) -> dict:
                                                **({"errors": page["error_samples"]} if page["error_samples"] else {})})
             log(f"again: {key:44} p95 {page['p95_ms']} ms, floor {before} / {after} ms: {ratio:.1f}x")
     return rounds
+
+
+def _round_size(scale_round: dict) -> str:
+    """" (480 / 520 requests)": how long a further national ÷ small round was (rounds before ADR 0039: nothing)."""
+    if "national_requests" not in scale_round:
+        return ""
+    return f" ({scale_round['national_requests']} / {scale_round['small_requests']} requests)"
 
 
 def check_budgets(results: dict, profiles: list[str]) -> list[dict]:  # noqa: C901 - one list, budget by budget
@@ -515,7 +537,7 @@ def check_budgets(results: dict, profiles: list[str]) -> list[dict]:  # noqa: C9
                 if rounds:  # measured again, both profiles in turn: the median of every round's ratio decides
                     ratio = statistics.median([ratio, *(r["ratio"] for r in rounds)])
                     figures += "; again: " + ", ".join(f"{r['national_p50_ms']} vs {r['small_p50_ms']} ms: "
-                                                       f"{r['ratio']:.2f}x" for r in rounds)
+                                                       f"{r['ratio']:.2f}x{_round_size(r)}" for r in rounds)
                     figures += f"; median {ratio:.2f}x"
                 budget(f"{page['name']} p50 at {main} within {BUDGET_SCALE_RATIO:g}x {small} (c={concurrency})",
                        ratio <= BUDGET_SCALE_RATIO, figures)
@@ -733,18 +755,20 @@ def main() -> None:  # noqa: C901 - one linear script, easier to follow in one p
             if out.returncode or json.loads(out.stdout)["stamped"] != len(scenario["cookies"]):
                 sys.exit(f"re-authenticating the sessions for {scenario['name']} failed:\n{out.stderr[-3000:]}")
 
-        def measure(name: str, profile: str, c: int):
+        def measure(name: str, profile: str, c: int, requests: int | None = None):
+            """``name`` on ``profile`` at ``c`` clients: the run's usual number of requests, or ``requests`` when
+            that is more (a further round of the national ÷ small budget, ``round_requests``)."""
             scenario = scenarios[profile][name]
             reauthenticate(profile, scenario)
             writer = None
             if c > 1 and name not in NOT_PAGES:
                 writer = results["writes"].setdefault(profile, writes_module.Writes(
                     "127.0.0.1", servers[profile].port, writes[profile]))
-            requests = args.requests if c == 1 else args.requests_concurrent
+            usual = args.requests if c == 1 else args.requests_concurrent
             return scenario, driver.run(
                 name=name, host="127.0.0.1", port=servers[profile].port, path=scenario["path"],
                 cookies=scenario["cookies"], concurrency=c,
-                requests=requests * FLOOR_SAMPLES if name == "floor" else requests,
+                requests=usual * FLOOR_SAMPLES if name == "floor" else max(usual, requests or 0),
                 warmup=max(args.warmup, c), max_seconds=args.max_seconds, timeout=60, writer=writer)
 
         floor_p95s: dict[tuple[str, int], list[float]] = {}
