@@ -467,13 +467,6 @@ def remeasure_floor_ratio(results: dict, main: str, measure) -> dict:
     return rounds
 
 
-def _round_size(scale_round: dict) -> str:
-    """" (480 / 520 requests)": how long a further national ÷ small round was (rounds before ADR 0039: nothing)."""
-    if "national_requests" not in scale_round:
-        return ""
-    return f" ({scale_round['national_requests']} / {scale_round['small_requests']} requests)"
-
-
 def check_budgets(results: dict, profiles: list[str]) -> list[dict]:  # noqa: C901 - one list, budget by budget
     """Every budget of docs/performance.md, each with its figures and whether it passed."""
     budgets = []
@@ -536,8 +529,9 @@ def check_budgets(results: dict, profiles: list[str]) -> list[dict]:  # noqa: C9
                 rounds = results.get("scale_rounds", {}).get(f"{page['name']} c={concurrency}")
                 if rounds:  # measured again, both profiles in turn: the median of every round's ratio decides
                     ratio = statistics.median([ratio, *(r["ratio"] for r in rounds)])
-                    figures += "; again: " + ", ".join(f"{r['national_p50_ms']} vs {r['small_p50_ms']} ms: "
-                                                       f"{r['ratio']:.2f}x{_round_size(r)}" for r in rounds)
+                    figures += "; again: " + ", ".join(
+                        f"{r['national_p50_ms']} vs {r['small_p50_ms']} ms: {r['ratio']:.2f}x "
+                        f"({r['national_requests']} / {r['small_requests']} requests)" for r in rounds)
                     figures += f"; median {ratio:.2f}x"
                 budget(f"{page['name']} p50 at {main} within {BUDGET_SCALE_RATIO:g}x {small} (c={concurrency})",
                        ratio <= BUDGET_SCALE_RATIO, figures)
